@@ -1,0 +1,10 @@
+//! KafkaSim: Apache Kafka, simulated and visualized.
+//!
+//! [`engine`] is a deterministic discrete-event model of a Kafka 4.x (KRaft) cluster and its
+//! clients; it has no web dependencies and runs natively (the `kafka-sim` CLI) and as
+//! WebAssembly (the page in [`ui`], compiled only for `wasm32`).
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
