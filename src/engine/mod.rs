@@ -5,3 +5,5 @@
 
 pub mod rng;
 pub mod time;
+pub mod config;
+pub mod scenario;

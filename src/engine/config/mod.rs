@@ -1,0 +1,9 @@
+//! Typed Kafka configuration, with Kafka 4.x defaults.
+//!
+//! Field names are Kafka's dotted config names with dots replaced by underscores
+//! (`linger.ms` → `linger_ms`). Parsing and validation of user-supplied config maps (unknown keys,
+//! ranges, nearest-key suggestions) lives beside these types.
+
+mod types;
+
+pub use types::*;
