@@ -1,0 +1,75 @@
+//! The sans-IO plumbing: what a component receives with each input ([`Ctx`]) and what it hands
+//! back ([`Outbox`]): messages to send, timers to set, events that happened.
+//!
+//! Components never touch the event queue or the network themselves; the engine loop drains the
+//! outbox after every input and routes it (as quinn-proto and str0m do).
+
+use std::collections::BTreeMap;
+
+use super::events::SimEvent;
+use super::ids::{NodeId, TopicPartition, TopicTable};
+use super::protocol::Message;
+use super::rng::SimRng;
+use super::time::SimTime;
+use super::timer::Timer;
+
+/// Everything a component asked for while handling one input.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    /// Messages to send: `(destination, message)`; the sender is the handling node.
+    pub sends: Vec<(NodeId, Message)>,
+    /// Timers to set: `(deadline, timer)`. Stale timers are ignored by their owner when they fire.
+    pub timers: Vec<(SimTime, Timer)>,
+    /// Observable events (event log, metrics, invariant checker, animation).
+    pub events: Vec<SimEvent>,
+}
+
+impl Outbox {
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.sends.is_empty() && self.timers.is_empty() && self.events.is_empty()
+    }
+}
+
+/// Committed consumer-group offsets, as stored durably in `__consumer_offsets` (replicated,
+/// so they survive coordinator failover). Keyed by `(group.id, partition)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OffsetStore {
+    /// Committed offset (the next record to consume) per group and partition.
+    pub committed: BTreeMap<(String, TopicPartition), u64>,
+}
+
+/// The input context of one `handle_*` call.
+pub struct Ctx<'a> {
+    /// Current simulated time.
+    pub now: SimTime,
+    /// The node handling the input.
+    pub me: NodeId,
+    /// The run's one RNG.
+    pub rng: &'a mut SimRng,
+    /// Every topic of the run.
+    pub topics: &'a TopicTable,
+    /// Durable committed offsets (`__consumer_offsets` content).
+    pub offsets: &'a mut OffsetStore,
+    /// Where outputs go.
+    pub out: &'a mut Outbox,
+}
+
+impl Ctx<'_> {
+    /// Queues a message to `to`.
+    pub fn send(&mut self, to: NodeId, msg: Message) {
+        self.out.sends.push((to, msg));
+    }
+    /// Sets a timer firing at `at` (never earlier than now).
+    pub fn timer_at(&mut self, at: SimTime, timer: Timer) {
+        self.out.timers.push((at.max(self.now), timer));
+    }
+    /// Sets a timer firing after `delay`.
+    pub fn timer_in(&mut self, delay: SimTime, timer: Timer) {
+        self.out.timers.push((self.now.saturating_add(delay), timer));
+    }
+    /// Records an observable event.
+    pub fn event(&mut self, event: SimEvent) {
+        self.out.events.push(event);
+    }
+}

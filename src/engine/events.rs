@@ -1,0 +1,287 @@
+//! What happened: the observable event stream of a run.
+//!
+//! The event log, the metrics, the invariant checker and the page's animation all read these;
+//! none of them feeds back into the simulation.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{BrokerId, NodeId, TopicPartition};
+use super::protocol::{ErrorCode, MessageKind, RecordBatch};
+use super::scenario::Command;
+use super::time::SimTime;
+
+/// An event with its simulated time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedEvent {
+    /// When it happened.
+    pub at: SimTime,
+    /// What happened.
+    pub event: SimEvent,
+}
+
+/// Something observable that happened in the simulation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SimEvent {
+    // ----- faults and commands -----
+    /// A command (fault, config change) was applied.
+    CommandApplied {
+        /// The command.
+        command: Command,
+    },
+    /// A command could not be applied (unknown broker, invalid config...).
+    CommandRejected {
+        /// The command.
+        command: Command,
+        /// Why.
+        reason: String,
+    },
+    /// A broker process died.
+    BrokerCrashed {
+        /// Broker.
+        broker: BrokerId,
+    },
+    /// A broker process started again.
+    BrokerRestarted {
+        /// Broker.
+        broker: BrokerId,
+    },
+    /// The controller fenced a broker (session expired): its leaderships move.
+    BrokerFenced {
+        /// Broker.
+        broker: BrokerId,
+    },
+    /// The controller unfenced a broker (it heartbeats again).
+    BrokerUnfenced {
+        /// Broker.
+        broker: BrokerId,
+    },
+
+    // ----- replication and leadership -----
+    /// The controller changed a partition's leader (or took it offline when `leader` is `None`).
+    LeaderChanged {
+        /// Partition.
+        tp: TopicPartition,
+        /// New leader, `None` = offline.
+        leader: Option<BrokerId>,
+        /// New leader epoch.
+        leader_epoch: u32,
+        /// Elected from outside the ISR (`unclean.leader.election.enable`).
+        unclean: bool,
+        /// A preferred-replica election (leader moved back to the first replica).
+        preferred: bool,
+    },
+    /// A partition's ISR changed.
+    IsrChanged {
+        /// Partition.
+        tp: TopicPartition,
+        /// New ISR.
+        isr: Vec<BrokerId>,
+        /// `true` for a shrink, `false` for an expansion or a controller change.
+        shrink: bool,
+    },
+    /// A leader appended a batch to its log (offsets assigned).
+    LeaderAppend {
+        /// Leader.
+        broker: BrokerId,
+        /// Partition.
+        tp: TopicPartition,
+        /// The batch as written.
+        batch: RecordBatch,
+    },
+    /// A replica truncated its log (KIP-101 divergence, or unclean leader).
+    LogTruncated {
+        /// Broker.
+        broker: BrokerId,
+        /// Partition.
+        tp: TopicPartition,
+        /// New log end offset.
+        to_offset: u64,
+        /// Batches removed.
+        removed: Vec<RecordBatch>,
+    },
+    /// A leader advanced its high watermark.
+    HighWatermark {
+        /// Leader.
+        broker: BrokerId,
+        /// Partition.
+        tp: TopicPartition,
+        /// New high watermark.
+        high_watermark: u64,
+    },
+    /// A leader refused a produce (e.g. `NOT_ENOUGH_REPLICAS`).
+    ProduceRejected {
+        /// Broker.
+        broker: BrokerId,
+        /// Partition.
+        tp: TopicPartition,
+        /// Kafka error.
+        error: ErrorCode,
+        /// Records in the refused batch.
+        records: u32,
+    },
+
+    // ----- producer -----
+    /// The application handed records to `send()`.
+    RecordsSent {
+        /// Producer index.
+        producer: u32,
+        /// Records.
+        records: u64,
+        /// Bytes.
+        bytes: u64,
+    },
+    /// A batch was acknowledged (for acks=0: considered sent).
+    ProduceAcked {
+        /// Producer index.
+        producer: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// The batch, `base_offset` as the broker assigned it (`u64::MAX` for acks=0: unknown).
+        batch: RecordBatch,
+        /// The producer's `acks` was 0 (nothing confirmed).
+        acks_zero: bool,
+    },
+    /// A batch failed for good (retries exhausted, `delivery.timeout.ms`, fatal error).
+    ProduceFailed {
+        /// Producer index.
+        producer: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// Records lost to the application.
+        records: u32,
+        /// Last error.
+        error: ErrorCode,
+    },
+    /// A batch is retried after an error.
+    ProduceRetried {
+        /// Producer index.
+        producer: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// The error.
+        error: ErrorCode,
+    },
+
+    // ----- consumer groups -----
+    /// A poll returned records to the application.
+    Consumed {
+        /// Group index.
+        group: u32,
+        /// Member (consumer) index within all consumers.
+        consumer: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// The batch the records came from.
+        batch: RecordBatch,
+        /// First offset delivered.
+        from_offset: u64,
+        /// Offset after the last delivered.
+        to_offset: u64,
+        /// Leader's high watermark in the fetch response that carried them.
+        high_watermark: u64,
+    },
+    /// A consumer committed offsets.
+    OffsetsCommitted {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+        /// Offsets.
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// A group began a rebalance (emitted by the coordinator).
+    RebalanceStarted {
+        /// `group.id`.
+        group_id: String,
+        /// Why (member joined, left, session timeout...).
+        reason: String,
+    },
+    /// A group finished a rebalance (emitted by the coordinator when SyncGroup completes).
+    RebalanceCompleted {
+        /// `group.id`.
+        group_id: String,
+        /// New generation.
+        generation: i32,
+        /// Assignor used.
+        protocol: String,
+        /// Partitions per member, by the member's node.
+        assignment: Vec<(NodeId, Vec<TopicPartition>)>,
+    },
+    /// A consumer gave up partitions (eager: all; cooperative: only the moved ones).
+    PartitionsRevoked {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+        /// Partitions.
+        partitions: Vec<TopicPartition>,
+    },
+    /// A consumer got partitions.
+    PartitionsAssigned {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+        /// Partitions.
+        partitions: Vec<TopicPartition>,
+    },
+    /// A consumer left its group (crash detected, max.poll.interval.ms, shutdown).
+    ConsumerLeft {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+        /// Why.
+        reason: String,
+    },
+    /// A consumer joined (started).
+    ConsumerStarted {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+    },
+    /// A consumer process died.
+    ConsumerCrashed {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+    },
+
+    // ----- network -----
+    /// A message was put on the wire (only when flow recording is on: for animation).
+    Flow {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// Kind.
+        kind: MessageKind,
+        /// Bytes.
+        bytes: u64,
+        /// Records carried (produce / fetch data).
+        records: u64,
+        /// When it arrives (it was sent at the event's time).
+        arrives: SimTime,
+    },
+    /// The network changed (cut, heal, isolation).
+    NetworkChanged {
+        /// Human description.
+        description: String,
+    },
+}
+
+/// A message kind a [`SimEvent::Flow`] can carry, as a short label.
+pub fn flow_label(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Produce => "produce",
+        MessageKind::ProduceAck => "ack",
+        MessageKind::ReplicaFetch => "replica fetch",
+        MessageKind::ConsumerFetch => "fetch",
+        MessageKind::FetchData => "data",
+        MessageKind::Group => "group",
+        MessageKind::Metadata => "metadata",
+        MessageKind::Controller => "controller",
+    }
+}
