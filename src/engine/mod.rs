@@ -15,3 +15,6 @@ pub mod events;
 pub mod group;
 pub mod producer;
 pub mod timer;
+pub mod queue;
+pub mod network;
+pub mod log;

@@ -1,0 +1,356 @@
+//! A replica's partition log: record batches, log end offset, high watermark, the leader-epoch
+//! cache (KIP-101) and the idempotent producer state (KIP-98).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::protocol::{DivergingEpoch, RecordBatch};
+
+/// How many batches a log keeps before old ones are deleted (size-based retention), so long
+/// runs keep a bounded memory. The log start offset moves forward as batches are deleted.
+pub const RETAINED_BATCHES: usize = 200_000;
+
+/// Kafka keeps the metadata of the last 5 batches per producer to detect duplicates.
+const PRODUCER_BATCH_CACHE: usize = 5;
+
+/// What the idempotence check says about an incoming batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SequenceCheck {
+    /// Append it.
+    Accept,
+    /// Already written at this base offset: answer success without appending.
+    Duplicate(u64),
+    /// A gap or reordering: `OUT_OF_ORDER_SEQUENCE_NUMBER`.
+    OutOfOrder,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ProducerState {
+    /// `(first_seq, last_seq, base_offset)` of the latest batches.
+    recent: VecDeque<(i32, i32, u64)>,
+}
+
+/// One replica's copy of a partition.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartitionLog {
+    batches: VecDeque<RecordBatch>,
+    log_start_offset: u64,
+    log_end_offset: u64,
+    high_watermark: u64,
+    /// `(leader_epoch, start_offset)` in increasing order (leader-epoch-checkpoint).
+    epochs: Vec<(u32, u64)>,
+    producers: BTreeMap<i64, ProducerState>,
+    bytes: u64,
+}
+
+impl PartitionLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Offset of the next record to be written.
+    pub fn log_end_offset(&self) -> u64 {
+        self.log_end_offset
+    }
+
+    /// First offset still in the log.
+    pub fn log_start_offset(&self) -> u64 {
+        self.log_start_offset
+    }
+
+    /// High watermark: records below it are committed (replicated to the whole ISR).
+    pub fn high_watermark(&self) -> u64 {
+        self.high_watermark
+    }
+
+    /// Bytes retained.
+    pub fn size_bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Batches retained.
+    pub fn batch_count(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// Iterates over retained batches, oldest first.
+    pub fn batches(&self) -> impl Iterator<Item = &RecordBatch> {
+        self.batches.iter()
+    }
+
+    /// Epoch of the last batch, if any (the follower's `lastFetchedEpoch`).
+    pub fn last_epoch(&self) -> Option<u32> {
+        self.epochs.last().map(|&(e, _)| e)
+    }
+
+    /// Sets the high watermark (never above the log end, never backwards except on truncation).
+    pub fn set_high_watermark(&mut self, hw: u64) -> bool {
+        let hw = hw.min(self.log_end_offset);
+        if hw > self.high_watermark {
+            self.high_watermark = hw;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A new leader records the start of its epoch at the current log end.
+    pub fn begin_epoch(&mut self, epoch: u32) {
+        match self.epochs.last() {
+            Some(&(e, _)) if e >= epoch => {}
+            _ => self.epochs.push((epoch, self.log_end_offset)),
+        }
+    }
+
+    /// Idempotence check for a batch (only for batches with a producer id).
+    pub fn check_sequence(&self, batch: &RecordBatch) -> SequenceCheck {
+        if batch.producer_id < 0 {
+            return SequenceCheck::Accept;
+        }
+        let last_seq = batch
+            .base_sequence
+            .wrapping_add(batch.record_count as i32 - 1);
+        let Some(state) = self.producers.get(&batch.producer_id) else {
+            return SequenceCheck::Accept;
+        };
+        if let Some(&(_, _, off)) = state
+            .recent
+            .iter()
+            .find(|&&(f, l, _)| f == batch.base_sequence && l == last_seq)
+        {
+            return SequenceCheck::Duplicate(off);
+        }
+        match state.recent.back() {
+            Some(&(_, l, _)) if batch.base_sequence != l.wrapping_add(1) => {
+                SequenceCheck::OutOfOrder
+            }
+            _ => SequenceCheck::Accept,
+        }
+    }
+
+    fn note_producer(&mut self, batch: &RecordBatch) {
+        if batch.producer_id < 0 {
+            return;
+        }
+        let last_seq = batch
+            .base_sequence
+            .wrapping_add(batch.record_count as i32 - 1);
+        let st = self.producers.entry(batch.producer_id).or_default();
+        st.recent
+            .push_back((batch.base_sequence, last_seq, batch.base_offset));
+        if st.recent.len() > PRODUCER_BATCH_CACHE {
+            st.recent.pop_front();
+        }
+    }
+
+    fn push(&mut self, batch: RecordBatch) {
+        self.log_end_offset = batch.next_offset();
+        self.bytes += batch.bytes as u64;
+        match self.epochs.last() {
+            Some(&(e, _)) if e >= batch.partition_leader_epoch => {}
+            _ => self
+                .epochs
+                .push((batch.partition_leader_epoch, batch.base_offset)),
+        }
+        self.note_producer(&batch);
+        self.batches.push_back(batch);
+        while self.batches.len() > RETAINED_BATCHES {
+            if let Some(old) = self.batches.pop_front() {
+                self.bytes -= old.bytes as u64;
+                self.log_start_offset = old.next_offset();
+            }
+        }
+    }
+
+    /// Leader append: assigns offsets and stamps the leader epoch. Returns the stored batch.
+    pub fn append_as_leader(&mut self, mut batch: RecordBatch, epoch: u32) -> RecordBatch {
+        batch.base_offset = self.log_end_offset;
+        batch.partition_leader_epoch = epoch;
+        self.push(batch);
+        batch
+    }
+
+    /// Follower append: keeps the leader's offsets and epochs. Batches not starting at the log
+    /// end are skipped (already present or a gap).
+    pub fn append_as_follower(&mut self, batches: &[RecordBatch]) -> u64 {
+        let mut appended = 0;
+        for b in batches {
+            if b.base_offset == self.log_end_offset {
+                self.push(*b);
+                appended += 1;
+            }
+        }
+        appended
+    }
+
+    /// Removes every record at or above `offset`; returns the removed batches. Also lowers the
+    /// high watermark and drops epoch entries past the new end.
+    pub fn truncate_to(&mut self, offset: u64) -> Vec<RecordBatch> {
+        let mut removed = Vec::new();
+        while let Some(last) = self.batches.back() {
+            if last.base_offset >= offset {
+                let b = self.batches.pop_back().expect("checked non-empty");
+                self.bytes -= b.bytes as u64;
+                removed.push(b);
+            } else {
+                break;
+            }
+        }
+        removed.reverse();
+        if removed.is_empty() {
+            return removed;
+        }
+        self.log_end_offset = self
+            .batches
+            .back()
+            .map(|b| b.next_offset())
+            .unwrap_or(self.log_start_offset);
+        self.high_watermark = self.high_watermark.min(self.log_end_offset);
+        let end = self.log_end_offset;
+        self.epochs.retain(|&(_, start)| start < end);
+        self.rebuild_producers();
+        removed
+    }
+
+    fn rebuild_producers(&mut self) {
+        self.producers.clear();
+        let tail: Vec<RecordBatch> = self.batches.iter().rev().take(1000).rev().copied().collect();
+        for b in &tail {
+            self.note_producer(b);
+        }
+    }
+
+    /// `OffsetsForLeaderEpoch` semantics: the largest epoch ≤ `epoch` this log has, and the end
+    /// offset of that epoch (the start of the next epoch, or the log end).
+    pub fn end_offset_for_epoch(&self, epoch: u32) -> Option<DivergingEpoch> {
+        let pos = self.epochs.iter().rposition(|&(e, _)| e <= epoch)?;
+        let (found, _) = self.epochs[pos];
+        let end_offset = self
+            .epochs
+            .get(pos + 1)
+            .map(|&(_, start)| start)
+            .unwrap_or(self.log_end_offset);
+        Some(DivergingEpoch {
+            epoch: found,
+            end_offset,
+        })
+    }
+
+    /// Reads whole batches starting with the one holding `from`, up to `max_bytes` (at least one
+    /// batch, as Kafka returns), never including records at or above `upper_bound`.
+    pub fn read(&self, from: u64, max_bytes: u64, upper_bound: u64) -> Vec<RecordBatch> {
+        let mut out = Vec::new();
+        if from >= upper_bound || from >= self.log_end_offset {
+            return out;
+        }
+        let start = self.batches.partition_point(|b| b.next_offset() <= from);
+        let mut size = 0u64;
+        for b in self.batches.iter().skip(start) {
+            if b.next_offset() > upper_bound {
+                break;
+            }
+            if !out.is_empty() && size + b.bytes as u64 > max_bytes {
+                break;
+            }
+            size += b.bytes as u64;
+            out.push(*b);
+        }
+        out
+    }
+
+    /// Bytes available from `from` up to `upper_bound` (for `fetch.min.bytes`), capped at `cap`.
+    pub fn bytes_available(&self, from: u64, upper_bound: u64, cap: u64) -> u64 {
+        if from >= upper_bound {
+            return 0;
+        }
+        let start = self.batches.partition_point(|b| b.next_offset() <= from);
+        let mut size = 0;
+        for b in self.batches.iter().skip(start) {
+            if b.next_offset() > upper_bound || size >= cap {
+                break;
+            }
+            size += b.bytes as u64;
+        }
+        size
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::RecordIds;
+
+    fn batch(count: u32, pid: i64, seq: i32) -> RecordBatch {
+        RecordBatch {
+            base_offset: 0,
+            record_count: count,
+            bytes: 100 * count,
+            producer_id: pid,
+            producer_epoch: 0,
+            base_sequence: seq,
+            partition_leader_epoch: 0,
+            ids: RecordIds {
+                producer: 0,
+                first_record: seq.max(0) as u64,
+            },
+            first_create_time: 0,
+            last_create_time: 0,
+        }
+    }
+
+    #[test]
+    fn leader_append_assigns_offsets_and_epochs() {
+        let mut log = PartitionLog::new();
+        log.begin_epoch(1);
+        let a = log.append_as_leader(batch(10, -1, -1), 1);
+        let b = log.append_as_leader(batch(5, -1, -1), 1);
+        assert_eq!((a.base_offset, b.base_offset), (0, 10));
+        assert_eq!(log.log_end_offset(), 15);
+        log.begin_epoch(3);
+        log.append_as_leader(batch(5, -1, -1), 3);
+        assert_eq!(
+            log.end_offset_for_epoch(2),
+            Some(DivergingEpoch {
+                epoch: 1,
+                end_offset: 15
+            })
+        );
+        assert_eq!(log.end_offset_for_epoch(3).unwrap().end_offset, 20);
+    }
+
+    #[test]
+    fn truncation_removes_tail_and_lowers_hw() {
+        let mut log = PartitionLog::new();
+        for _ in 0..4 {
+            log.append_as_leader(batch(10, -1, -1), 0);
+        }
+        log.set_high_watermark(40);
+        let removed = log.truncate_to(20);
+        assert_eq!(removed.len(), 2);
+        assert_eq!(log.log_end_offset(), 20);
+        assert_eq!(log.high_watermark(), 20);
+    }
+
+    #[test]
+    fn idempotence_detects_duplicates_and_gaps() {
+        let mut log = PartitionLog::new();
+        let b0 = batch(10, 7, 0);
+        assert_eq!(log.check_sequence(&b0), SequenceCheck::Accept);
+        log.append_as_leader(b0, 0);
+        assert_eq!(log.check_sequence(&b0), SequenceCheck::Duplicate(0));
+        assert_eq!(log.check_sequence(&batch(10, 7, 20)), SequenceCheck::OutOfOrder);
+        assert_eq!(log.check_sequence(&batch(10, 7, 10)), SequenceCheck::Accept);
+    }
+
+    #[test]
+    fn reads_stop_at_the_upper_bound() {
+        let mut log = PartitionLog::new();
+        for _ in 0..5 {
+            log.append_as_leader(batch(10, -1, -1), 0);
+        }
+        assert_eq!(log.read(0, u64::MAX, 30).len(), 3);
+        assert_eq!(log.read(15, u64::MAX, 30).len(), 2);
+        assert_eq!(log.read(0, 1, 50).len(), 1, "at least one batch");
+        assert!(log.read(30, u64::MAX, 30).is_empty());
+    }
+}
