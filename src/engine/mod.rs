@@ -18,3 +18,5 @@ pub mod timer;
 pub mod queue;
 pub mod network;
 pub mod log;
+pub mod controller;
+pub mod broker;

@@ -54,10 +54,13 @@ pub enum BrokerTimer {
         /// Incarnation that set it.
         incarnation: u64,
     },
-    /// The follower fetcher for a leader may send its next fetch.
+    /// The follower fetcher for a leader may send its next fetch (after a backoff), or its
+    /// in-flight fetch timed out (`seq` identifies the fetch it was set for).
     FollowerFetch {
         /// Leader broker id.
         leader: u32,
+        /// Fetch sequence number this timer belongs to.
+        seq: u64,
         /// Incarnation that set it.
         incarnation: u64,
     },

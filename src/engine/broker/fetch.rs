@@ -1,0 +1,172 @@
+//! Fetch handling at the leader, for followers and consumers: leader-epoch fencing (KIP-320),
+//! divergence detection for follower truncation (KIP-101 via the fetch path), reads bounded by
+//! the high watermark for consumers, and long polling (`fetch.min.bytes` / `fetch.max.wait.ms`).
+
+use super::*;
+use crate::engine::protocol::FetchPartitionData;
+
+impl Broker {
+    pub(super) fn handle_fetch(&mut self, ctx: &mut Ctx, from: NodeId, req: FetchRequest) {
+        // Followers' fetch offsets update their state at the leader right away.
+        if let Some(follower) = req.replica_id {
+            for p in &req.partitions {
+                let ok = self
+                    .replicas
+                    .get(&p.tp)
+                    .map(|r| r.role == Role::Leader && p.current_leader_epoch == r.leader_epoch)
+                    .unwrap_or(false);
+                if ok && !self.diverges(p) {
+                    self.on_follower_fetch(ctx, p.tp, follower, p.fetch_offset);
+                }
+            }
+        }
+        let (bytes, has_error) = self.fetchable(&req);
+        if has_error || bytes >= req.min_bytes.max(1) || req.max_wait_ms == 0 {
+            self.answer_fetch(ctx, from, &req);
+        } else {
+            let id = self.next_id();
+            let deadline = ctx.now + ms(req.max_wait_ms);
+            self.parked_fetches.insert(id, (from, req, deadline));
+            ctx.timer_at(
+                deadline,
+                Timer::Broker(BrokerTimer::FetchWait {
+                    id,
+                    incarnation: self.incarnation,
+                }),
+            );
+        }
+    }
+
+    fn diverges(&self, p: &FetchPartition) -> bool {
+        self.divergence(p).is_some()
+    }
+
+    fn divergence(&self, p: &FetchPartition) -> Option<crate::engine::protocol::DivergingEpoch> {
+        let epoch = p.last_fetched_epoch?;
+        let r = self.replicas.get(&p.tp)?;
+        let end = r.log.end_offset_for_epoch(epoch);
+        match end {
+            Some(d) if d.epoch == epoch && d.end_offset >= p.fetch_offset => None,
+            Some(d) => Some(d),
+            // The leader has no epoch that old: truncate to its log start.
+            None => Some(crate::engine::protocol::DivergingEpoch {
+                epoch: 0,
+                end_offset: r.log.log_start_offset(),
+            }),
+        }
+    }
+
+    fn check_partition(&self, p: &FetchPartition, follower: bool) -> ErrorCode {
+        let Some(r) = self.replicas.get(&p.tp) else {
+            return ErrorCode::NotLeaderOrFollower;
+        };
+        if r.role != Role::Leader {
+            return ErrorCode::NotLeaderOrFollower;
+        }
+        if p.current_leader_epoch < r.leader_epoch {
+            return ErrorCode::FencedLeaderEpoch;
+        }
+        if p.current_leader_epoch > r.leader_epoch {
+            return ErrorCode::UnknownLeaderEpoch;
+        }
+        if !follower || p.last_fetched_epoch.is_none() || !self.diverges(p) {
+            let upper = r.log.log_end_offset();
+            if p.fetch_offset > upper || p.fetch_offset < r.log.log_start_offset() {
+                return ErrorCode::OffsetOutOfRange;
+            }
+        }
+        ErrorCode::None
+    }
+
+    /// Bytes ready for the fetch and whether any partition has an error (answer at once).
+    fn fetchable(&self, req: &FetchRequest) -> (u64, bool) {
+        let follower = req.replica_id.is_some();
+        let mut bytes = 0;
+        for p in &req.partitions {
+            if self.check_partition(p, follower) != ErrorCode::None {
+                return (bytes, true);
+            }
+            if follower && self.diverges(p) {
+                return (bytes, true);
+            }
+            if let Some(r) = self.replicas.get(&p.tp) {
+                let upper = if follower {
+                    r.log.log_end_offset()
+                } else {
+                    r.log.high_watermark()
+                };
+                bytes += r
+                    .log
+                    .bytes_available(p.fetch_offset, upper, p.partition_max_bytes);
+            }
+        }
+        (bytes, false)
+    }
+
+    /// Builds and sends the fetch response from the current logs.
+    pub(super) fn answer_fetch(&mut self, ctx: &mut Ctx, to: NodeId, req: &FetchRequest) {
+        let follower = req.replica_id.is_some();
+        let mut budget = req.max_bytes.max(1);
+        let mut out = Vec::with_capacity(req.partitions.len());
+        for p in &req.partitions {
+            let error = self.check_partition(p, follower);
+            let mut data = FetchPartitionData {
+                tp: p.tp,
+                error,
+                high_watermark: 0,
+                log_start_offset: 0,
+                batches: Vec::new(),
+                diverging_epoch: None,
+            };
+            if let Some(r) = self.replicas.get(&p.tp) {
+                data.high_watermark = r.log.high_watermark();
+                data.log_start_offset = r.log.log_start_offset();
+                if error == ErrorCode::None {
+                    if follower {
+                        data.diverging_epoch = self.divergence(p);
+                    }
+                    if data.diverging_epoch.is_none() && budget > 0 {
+                        let upper = if follower {
+                            r.log.log_end_offset()
+                        } else {
+                            r.log.high_watermark()
+                        };
+                        let max = p.partition_max_bytes.min(budget);
+                        data.batches = r.log.read(p.fetch_offset, max, upper);
+                        let size: u64 = data.batches.iter().map(|b| b.bytes as u64).sum();
+                        budget = budget.saturating_sub(size);
+                    }
+                }
+            }
+            out.push(data);
+        }
+        ctx.send(
+            to,
+            Message::FetchResponse {
+                correlation_id: req.correlation_id,
+                partitions: out,
+            },
+        );
+    }
+
+    /// Answers parked fetches that now have enough data (after an append or a HW move).
+    pub(super) fn complete_parked_fetches(&mut self, ctx: &mut Ctx) {
+        if self.parked_fetches.is_empty() {
+            return;
+        }
+        let ready: Vec<u64> = self
+            .parked_fetches
+            .iter()
+            .filter(|(_, (_, req, _))| {
+                let (bytes, err) = self.fetchable(req);
+                err || bytes >= req.min_bytes.max(1)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        for id in ready {
+            if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
+                self.answer_fetch(ctx, from, &req);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The follower side of replication: one fetcher per leader broker (`num.replica.fetchers` = 1),
+//! fetching every partition this broker follows from that leader, truncating on divergence
+//! (KIP-101 leader epochs) and appending what the leader returns.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::engine::protocol::FetchPartitionData;
+
+/// How long a follower fetch may go unanswered before it is retried
+/// (`replica.socket.timeout.ms`, default 30000).
+const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
+
+/// A follower fetcher thread for one leader.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetcherState {
+    /// Partitions fetched from this leader.
+    pub partitions: BTreeSet<TopicPartition>,
+    /// Sequence number of the fetch in flight.
+    pub in_flight: Option<u64>,
+    /// No fetch before this time (after an error: `replica.fetch.backoff.ms`).
+    pub backoff_until: SimTime,
+    seq: u64,
+}
+
+impl Broker {
+    /// Sends a fetch from every idle fetcher that has partitions.
+    pub(super) fn kick_fetchers(&mut self, ctx: &mut Ctx) {
+        let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
+        for l in leaders {
+            self.send_follower_fetch(ctx, l);
+        }
+    }
+
+    fn send_follower_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+        let inc = self.incarnation;
+        let me = self.id;
+        let max_part = self.config.replica_fetch_max_bytes;
+        let Some(f) = self.fetchers.get(&leader) else {
+            return;
+        };
+        if f.in_flight.is_some() || f.partitions.is_empty() || ctx.now < f.backoff_until {
+            return;
+        }
+        let partitions: Vec<FetchPartition> = f
+            .partitions
+            .iter()
+            .filter_map(|tp| {
+                let r = self.replicas.get(tp)?;
+                Some(FetchPartition {
+                    tp: *tp,
+                    fetch_offset: r.log.log_end_offset(),
+                    current_leader_epoch: r.leader_epoch,
+                    last_fetched_epoch: r.log.last_epoch(),
+                    partition_max_bytes: max_part,
+                })
+            })
+            .collect();
+        let Some(f) = self.fetchers.get_mut(&leader) else {
+            return;
+        };
+        f.seq += 1;
+        let seq = f.seq;
+        f.in_flight = Some(seq);
+        ctx.send(
+            NodeId(leader),
+            Message::FetchRequest {
+                correlation_id: seq,
+                replica_id: Some(me),
+                max_wait_ms: self.config.replica_fetch_wait_max_ms,
+                min_bytes: self.config.replica_fetch_min_bytes,
+                max_bytes: self.config.replica_fetch_response_max_bytes,
+                partitions,
+            },
+        );
+        ctx.timer_in(
+            ms(REPLICA_SOCKET_TIMEOUT_MS + self.config.replica_fetch_wait_max_ms),
+            Timer::Broker(BrokerTimer::FollowerFetch {
+                leader,
+                seq,
+                incarnation: inc,
+            }),
+        );
+    }
+
+    /// A fetcher timer: either the backoff ended or the in-flight fetch timed out.
+    pub(super) fn on_fetcher_timer(&mut self, ctx: &mut Ctx, leader: BrokerId, seq: u64) {
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            if f.in_flight == Some(seq) {
+                f.in_flight = None; // timed out
+            }
+        }
+        self.send_follower_fetch(ctx, leader);
+    }
+
+    pub(super) fn fetcher_failed(&mut self, ctx: &mut Ctx, leader: BrokerId, seq: u64) {
+        let backoff = ms(self.config.replica_fetch_backoff_ms);
+        let inc = self.incarnation;
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            if f.in_flight == Some(seq) {
+                f.in_flight = None;
+                f.backoff_until = ctx.now + backoff;
+                ctx.timer_at(
+                    f.backoff_until,
+                    Timer::Broker(BrokerTimer::FollowerFetch {
+                        leader,
+                        seq: u64::MAX,
+                        incarnation: inc,
+                    }),
+                );
+            }
+        }
+    }
+
+    pub(super) fn on_follower_fetch_response(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        seq: u64,
+        partitions: Vec<FetchPartitionData>,
+    ) {
+        let leader = from.0;
+        match self.fetchers.get_mut(&leader) {
+            Some(f) if f.in_flight == Some(seq) => f.in_flight = None,
+            _ => return,
+        }
+        let me = self.id;
+        let mut error = false;
+        for data in partitions {
+            let still_following = self
+                .fetchers
+                .get(&leader)
+                .map(|f| f.partitions.contains(&data.tp))
+                .unwrap_or(false);
+            let Some(r) = self.replicas.get_mut(&data.tp) else {
+                continue;
+            };
+            if !still_following || r.role != Role::Follower(Some(leader)) {
+                continue;
+            }
+            if data.error != ErrorCode::None {
+                error = true;
+                continue;
+            }
+            if let Some(div) = data.diverging_epoch {
+                let to = div.end_offset.min(r.log.log_end_offset());
+                let removed = r.log.truncate_to(to);
+                if !removed.is_empty() {
+                    ctx.event(SimEvent::LogTruncated {
+                        broker: me,
+                        tp: data.tp,
+                        to_offset: r.log.log_end_offset(),
+                        removed,
+                    });
+                }
+                continue;
+            }
+            r.log.append_as_follower(&data.batches);
+            let hw = data.high_watermark.min(r.log.log_end_offset());
+            r.log.set_high_watermark(hw);
+        }
+        if error {
+            self.fetcher_failed_now(ctx, leader);
+        } else {
+            self.send_follower_fetch(ctx, leader);
+        }
+    }
+
+    fn fetcher_failed_now(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+        let backoff = ms(self.config.replica_fetch_backoff_ms);
+        let inc = self.incarnation;
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            f.backoff_until = ctx.now + backoff;
+            ctx.timer_at(
+                f.backoff_until,
+                Timer::Broker(BrokerTimer::FollowerFetch {
+                    leader,
+                    seq: u64::MAX,
+                    incarnation: inc,
+                }),
+            );
+        }
+    }
+}

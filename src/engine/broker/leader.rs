@@ -1,0 +1,248 @@
+//! Leadership transitions, the ISR (shrink after `replica.lag.time.max.ms`, expand when caught
+//! up, via AlterPartition) and the high watermark.
+
+use super::*;
+
+impl Broker {
+    pub(super) fn become_leader(&mut self, ctx: &mut Ctx, tp: TopicPartition, st: &PartitionState) {
+        let now = ctx.now;
+        let me = self.id;
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        r.role = Role::Leader;
+        r.leader_epoch = st.leader_epoch;
+        r.partition_epoch = st.partition_epoch;
+        r.isr = st.isr.clone();
+        r.pending_isr = None;
+        r.log.begin_epoch(st.leader_epoch);
+        r.epoch_start_offset = r.log.log_end_offset();
+        r.followers = st
+            .replicas
+            .iter()
+            .filter(|&&b| b != me)
+            .map(|&b| {
+                (
+                    b,
+                    FollowerState {
+                        leo: 0,
+                        // ISR members get a full lag window to show up (Kafka resets on election).
+                        last_caught_up: if st.isr.contains(&b) { now } else { 0 },
+                        last_fetch_time: now,
+                        last_fetch_leader_leo: 0,
+                    },
+                )
+            })
+            .collect();
+        // Stop fetching this partition from anyone.
+        for f in self.fetchers.values_mut() {
+            f.partitions.remove(&tp);
+        }
+        self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
+        self.maybe_advance_hw(ctx, tp);
+    }
+
+    pub(super) fn become_follower(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        st: &PartitionState,
+        internal: bool,
+    ) {
+        if let Some(r) = self.replicas.get_mut(&tp) {
+            r.role = Role::Follower(st.leader);
+            r.leader_epoch = st.leader_epoch;
+            r.partition_epoch = st.partition_epoch;
+            r.isr = st.isr.clone();
+            r.pending_isr = None;
+            r.followers.clear();
+        }
+        self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
+        for f in self.fetchers.values_mut() {
+            f.partitions.remove(&tp);
+        }
+        if internal {
+            return; // no data flow is modelled for __consumer_offsets
+        }
+        if let Some(leader) = st.leader {
+            self.fetchers.entry(leader).or_default().partitions.insert(tp);
+        }
+    }
+
+    /// The maximal ISR: committed ISR plus replicas in a pending expansion (KIP-841).
+    fn maximal_isr(r: &Replica) -> Vec<BrokerId> {
+        let mut isr = r.isr.clone();
+        if let Some(p) = &r.pending_isr {
+            for b in p {
+                if !isr.contains(b) {
+                    isr.push(*b);
+                }
+            }
+        }
+        isr
+    }
+
+    /// Advances the leader's high watermark to the smallest log end offset in the ISR, then
+    /// completes produce and fetch requests waiting on it.
+    pub(super) fn maybe_advance_hw(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+        let me = self.id;
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        if r.role != Role::Leader {
+            return;
+        }
+        let mut hw = r.log.log_end_offset();
+        for b in Self::maximal_isr(r) {
+            if b == me {
+                continue;
+            }
+            let leo = r.followers.get(&b).map(|f| f.leo).unwrap_or(0);
+            hw = hw.min(leo);
+        }
+        if r.log.set_high_watermark(hw) {
+            ctx.event(SimEvent::HighWatermark {
+                broker: me,
+                tp,
+                high_watermark: r.log.high_watermark(),
+            });
+            self.complete_parked_produces(ctx, tp);
+            self.complete_parked_fetches(ctx);
+        }
+    }
+
+    /// Records a follower's fetch at the leader: its log end offset and caught-up time
+    /// (Kafka's `Replica.updateFetchState`), then ISR expansion and HW.
+    pub(super) fn on_follower_fetch(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        follower: BrokerId,
+        fetch_offset: u64,
+    ) {
+        let now = ctx.now;
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        let leader_leo = r.log.log_end_offset();
+        let Some(f) = r.followers.get_mut(&follower) else {
+            return;
+        };
+        if fetch_offset >= leader_leo {
+            f.last_caught_up = now;
+        } else if fetch_offset >= f.last_fetch_leader_leo {
+            f.last_caught_up = f.last_caught_up.max(f.last_fetch_time);
+        }
+        f.leo = fetch_offset;
+        f.last_fetch_time = now;
+        f.last_fetch_leader_leo = leader_leo;
+        // ISR expansion: an out-of-sync follower that reached the HW (and this epoch's start).
+        let in_isr = Self::maximal_isr(r).contains(&follower);
+        let epoch_start = r.epoch_start_offset;
+        if !in_isr
+            && fetch_offset >= r.log.high_watermark()
+            && fetch_offset >= epoch_start
+            && self.live_brokers.contains(&follower)
+        {
+            let mut new_isr = r.isr.clone();
+            new_isr.push(follower);
+            new_isr.sort_unstable();
+            self.propose_isr(ctx, tp, new_isr, true);
+        }
+        self.maybe_advance_hw(ctx, tp);
+    }
+
+    /// Every `replica.lag.time.max.ms / 2`: drop followers not caught up within the lag time.
+    pub(super) fn check_isr_shrink(&mut self, ctx: &mut Ctx) {
+        let lag = ms(self.config.replica_lag_time_max_ms);
+        let now = ctx.now;
+        let me = self.id;
+        let mut proposals = Vec::new();
+        for (&tp, r) in &self.replicas {
+            if r.role != Role::Leader || r.pending_isr.is_some() {
+                continue;
+            }
+            let leo = r.log.log_end_offset();
+            let out: Vec<BrokerId> = r
+                .isr
+                .iter()
+                .copied()
+                .filter(|&b| b != me)
+                .filter(|b| {
+                    r.followers
+                        .get(b)
+                        .map(|f| f.leo < leo && now.saturating_sub(f.last_caught_up) > lag)
+                        .unwrap_or(true)
+                })
+                .collect();
+            if !out.is_empty() {
+                let new_isr: Vec<BrokerId> =
+                    r.isr.iter().copied().filter(|b| !out.contains(b)).collect();
+                proposals.push((tp, new_isr));
+            }
+        }
+        for (tp, isr) in proposals {
+            self.propose_isr(ctx, tp, isr, false);
+        }
+    }
+
+    fn propose_isr(&mut self, ctx: &mut Ctx, tp: TopicPartition, new_isr: Vec<BrokerId>, expand: bool) {
+        if self.alter_inflight.contains(&tp) {
+            return;
+        }
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        if expand {
+            r.pending_isr = Some(new_isr.clone());
+        } else {
+            // A shrink takes effect for HW purposes only once committed (Kafka is conservative).
+            r.pending_isr = Some(r.isr.clone());
+        }
+        self.alter_inflight.insert(tp);
+        ctx.send(
+            CONTROLLER,
+            Message::AlterPartitionRequest {
+                tp,
+                leader_epoch: r.leader_epoch,
+                partition_epoch: r.partition_epoch,
+                new_isr,
+            },
+        );
+        ctx.timer_in(
+            ms(self.config.broker_heartbeat_interval_ms.max(1) * 2),
+            Timer::Broker(BrokerTimer::AlterPartitionRetry {
+                tp,
+                incarnation: self.incarnation,
+            }),
+        );
+    }
+
+    pub(super) fn on_alter_partition_response(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        error: ErrorCode,
+        state: Option<PartitionState>,
+    ) {
+        self.alter_inflight.remove(&tp);
+        if let Some(r) = self.replicas.get_mut(&tp) {
+            r.pending_isr = None;
+            if let Some(st) = state {
+                if error == ErrorCode::None
+                    && r.role == Role::Leader
+                    && st.leader_epoch == r.leader_epoch
+                    && st.partition_epoch >= r.partition_epoch
+                {
+                    r.isr = st.isr;
+                    r.partition_epoch = st.partition_epoch;
+                } else if st.leader_epoch == r.leader_epoch && st.partition_epoch > r.partition_epoch
+                {
+                    r.isr = st.isr;
+                    r.partition_epoch = st.partition_epoch;
+                }
+            }
+        }
+        self.maybe_advance_hw(ctx, tp);
+    }
+}

@@ -1,0 +1,222 @@
+//! Produce handling at the leader: acks 0/1/all, `min.insync.replicas`
+//! (NOT_ENOUGH_REPLICAS / NOT_ENOUGH_REPLICAS_AFTER_APPEND), idempotent sequence checks, and the
+//! produce purgatory where acks=all requests wait for the high watermark.
+
+use super::*;
+use crate::engine::config::Acks;
+use crate::engine::log::SequenceCheck;
+use crate::engine::protocol::ProducePartitionResponse;
+
+/// An acks=all produce request waiting for the ISR.
+#[derive(Clone, Debug)]
+pub(super) struct ParkedProduce {
+    from: NodeId,
+    correlation_id: u64,
+    /// Per partition: the response so far and the offset the HW must reach.
+    partitions: Vec<(ProducePartitionResponse, u64, bool)>,
+}
+
+impl Broker {
+    pub(super) fn handle_produce(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        correlation_id: u64,
+        acks: Acks,
+        timeout_ms: u64,
+        partitions: Vec<ProducePartition>,
+    ) {
+        let me = self.id;
+        let max_bytes = self.config.message_max_bytes;
+        let mut results: Vec<(ProducePartitionResponse, u64, bool)> = Vec::new();
+        for p in partitions {
+            let tp = p.tp;
+            let min_isr = self.min_insync(tp.topic) as usize;
+            let topic_max = self
+                .topic_configs
+                .get(tp.topic as usize)
+                .and_then(|c| c.max_message_bytes)
+                .unwrap_or(max_bytes);
+            let mut resp = ProducePartitionResponse {
+                tp,
+                error: ErrorCode::None,
+                base_offset: 0,
+            };
+            let mut wait_for = 0;
+            let mut waiting = false;
+            match self.replicas.get_mut(&tp) {
+                None if ctx.topics.get(tp.topic).is_none() => {
+                    resp.error = ErrorCode::UnknownTopicOrPartition
+                }
+                Some(r) if r.role == Role::Leader => {
+                    if p.batch.bytes as u64 > topic_max {
+                        resp.error = ErrorCode::MessageTooLarge;
+                    } else if acks == Acks::All && r.isr.len() < min_isr {
+                        resp.error = ErrorCode::NotEnoughReplicas;
+                    } else {
+                        match r.log.check_sequence(&p.batch) {
+                            SequenceCheck::Duplicate(off) => resp.base_offset = off,
+                            SequenceCheck::OutOfOrder => {
+                                resp.error = ErrorCode::OutOfOrderSequenceNumber
+                            }
+                            SequenceCheck::Accept => {
+                                let stored = r.log.append_as_leader(p.batch, r.leader_epoch);
+                                resp.base_offset = stored.base_offset;
+                                wait_for = stored.next_offset();
+                                waiting = acks == Acks::All;
+                                ctx.event(SimEvent::LeaderAppend {
+                                    broker: me,
+                                    tp,
+                                    batch: stored,
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => resp.error = ErrorCode::NotLeaderOrFollower,
+            }
+            if matches!(
+                resp.error,
+                ErrorCode::NotEnoughReplicas | ErrorCode::MessageTooLarge
+            ) {
+                ctx.event(SimEvent::ProduceRejected {
+                    broker: me,
+                    tp,
+                    error: resp.error,
+                    records: p.batch.record_count,
+                });
+            }
+            results.push((resp, wait_for, waiting));
+        }
+        // The append may let the HW move (ISR of one) and wakes waiting fetches.
+        let tps: Vec<TopicPartition> = results.iter().map(|(r, _, _)| r.tp).collect();
+        for tp in &tps {
+            self.maybe_advance_hw(ctx, *tp);
+        }
+        self.complete_parked_fetches(ctx);
+        match acks {
+            Acks::Zero => {}
+            Acks::One => self.send_produce_response(ctx, from, correlation_id, results),
+            Acks::All => {
+                let id = self.next_id();
+                self.parked_produces.insert(
+                    id,
+                    ParkedProduce {
+                        from,
+                        correlation_id,
+                        partitions: results,
+                    },
+                );
+                ctx.timer_in(
+                    ms(timeout_ms),
+                    Timer::Broker(BrokerTimer::ProduceTimeout {
+                        id,
+                        incarnation: self.incarnation,
+                    }),
+                );
+                self.try_complete_produce(ctx, id);
+            }
+        }
+    }
+
+    fn send_produce_response(
+        &mut self,
+        ctx: &mut Ctx,
+        to: NodeId,
+        correlation_id: u64,
+        results: Vec<(ProducePartitionResponse, u64, bool)>,
+    ) {
+        ctx.send(
+            to,
+            Message::ProduceResponse {
+                correlation_id,
+                partitions: results.into_iter().map(|(r, _, _)| r).collect(),
+            },
+        );
+    }
+
+    /// Completes a parked acks=all request once every partition's HW reached its batch, checking
+    /// `min.insync.replicas` again at that point (NOT_ENOUGH_REPLICAS_AFTER_APPEND).
+    fn try_complete_produce(&mut self, ctx: &mut Ctx, id: u64) {
+        let Some(parked) = self.parked_produces.get_mut(&id) else {
+            return;
+        };
+        let mut all_done = true;
+        for (resp, wait_for, waiting) in parked.partitions.iter_mut() {
+            if !*waiting {
+                continue;
+            }
+            let Some(r) = self.replicas.get(&resp.tp) else {
+                continue;
+            };
+            if r.role != Role::Leader {
+                resp.error = ErrorCode::NotLeaderOrFollower;
+                *waiting = false;
+                continue;
+            }
+            if r.log.high_watermark() >= *wait_for {
+                let min_isr = self
+                    .topic_configs
+                    .get(resp.tp.topic as usize)
+                    .and_then(|c| c.min_insync_replicas)
+                    .unwrap_or(self.config.min_insync_replicas) as usize;
+                if r.isr.len() < min_isr {
+                    resp.error = ErrorCode::NotEnoughReplicasAfterAppend;
+                }
+                *waiting = false;
+            } else {
+                all_done = false;
+            }
+        }
+        if all_done {
+            if let Some(p) = self.parked_produces.remove(&id) {
+                self.send_produce_response(ctx, p.from, p.correlation_id, p.partitions);
+            }
+        }
+    }
+
+    pub(super) fn complete_parked_produces(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+        let ids: Vec<u64> = self
+            .parked_produces
+            .iter()
+            .filter(|(_, p)| p.partitions.iter().any(|(r, _, w)| *w && r.tp == tp))
+            .map(|(&id, _)| id)
+            .collect();
+        for id in ids {
+            self.try_complete_produce(ctx, id);
+        }
+    }
+
+    pub(super) fn fail_parked_produces_for(&mut self, ctx: &mut Ctx, tp: TopicPartition, error: ErrorCode) {
+        let ids: Vec<u64> = self
+            .parked_produces
+            .iter()
+            .filter(|(_, p)| p.partitions.iter().any(|(r, _, w)| *w && r.tp == tp))
+            .map(|(&id, _)| id)
+            .collect();
+        for id in ids {
+            if let Some(p) = self.parked_produces.get_mut(&id) {
+                for (resp, _, waiting) in p.partitions.iter_mut() {
+                    if *waiting && resp.tp == tp {
+                        resp.error = error;
+                        *waiting = false;
+                    }
+                }
+            }
+            self.try_complete_produce(ctx, id);
+        }
+    }
+
+    /// `request.timeout.ms` passed for a parked produce: REQUEST_TIMED_OUT where still waiting.
+    pub(super) fn expire_produce(&mut self, ctx: &mut Ctx, id: u64) {
+        if let Some(mut p) = self.parked_produces.remove(&id) {
+            for (resp, _, waiting) in p.partitions.iter_mut() {
+                if *waiting {
+                    resp.error = ErrorCode::RequestTimedOut;
+                    *waiting = false;
+                }
+            }
+            self.send_produce_response(ctx, p.from, p.correlation_id, p.partitions);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Commands: faults and live changes, from the scenario's schedule or a click in the page.
+
+use super::*;
+use crate::engine::config::registry;
+
+impl Engine {
+    /// Applies a command at the current simulated time. Invalid commands (unknown broker,
+    /// bad config value) are reported as [`SimEvent::CommandRejected`], never a panic.
+    pub fn apply(&mut self, cmd: Command) {
+        match self.try_apply(&cmd) {
+            Ok(()) => self.push_event(SimEvent::CommandApplied { command: cmd }),
+            Err(reason) => self.push_event(SimEvent::CommandRejected { command: cmd, reason }),
+        }
+    }
+
+    fn broker_index(&self, broker: u32) -> Result<usize, String> {
+        if broker >= 1 && (broker as usize) <= self.brokers.len() {
+            Ok(broker as usize - 1)
+        } else {
+            Err(format!(
+                "broker {broker} does not exist (brokers are 1..={})",
+                self.brokers.len()
+            ))
+        }
+    }
+
+    fn group_index(&self, group: &str) -> Result<usize, String> {
+        self.groups
+            .iter()
+            .position(|g| g.spec.group_id == group)
+            .ok_or_else(|| format!("consumer group `{group}` does not exist"))
+    }
+
+    fn try_apply(&mut self, cmd: &Command) -> Result<(), String> {
+        match cmd {
+            Command::CrashBroker { broker } => {
+                let i = self.broker_index(*broker)?;
+                self.with_node(NodeId(*broker), |e, ctx| e.brokers[i].crash(ctx));
+            }
+            Command::RestartBroker { broker } => {
+                let i = self.broker_index(*broker)?;
+                self.with_node(NodeId(*broker), |e, ctx| e.brokers[i].restart(ctx));
+            }
+            Command::CrashLeader { topic, partition } => {
+                let t = self
+                    .topics
+                    .index_of(topic)
+                    .ok_or_else(|| format!("topic `{topic}` does not exist"))?;
+                let tp = crate::engine::ids::TopicPartition::new(t, *partition);
+                let st = self
+                    .controller
+                    .partition(tp)
+                    .ok_or_else(|| format!("partition {topic}-{partition} does not exist"))?;
+                let leader = st
+                    .leader
+                    .ok_or_else(|| format!("{topic}-{partition} has no leader (offline)"))?;
+                let i = self.broker_index(leader)?;
+                self.with_node(NodeId(leader), |e, ctx| e.brokers[i].crash(ctx));
+            }
+            Command::IsolateBroker { broker } => {
+                self.broker_index(*broker)?;
+                let me = NodeId(*broker);
+                for n in 0..self.net.len() as u32 {
+                    if n != me.0 {
+                        self.net.set_cut(me, NodeId(n), true);
+                        self.net.set_cut(NodeId(n), me, true);
+                    }
+                }
+                self.push_event(SimEvent::NetworkChanged {
+                    description: format!("broker {broker} isolated"),
+                });
+            }
+            Command::PartitionNetwork { groups } => {
+                let mut side = vec![0usize; self.net.len()];
+                for (gi, g) in groups.iter().enumerate() {
+                    for &b in g {
+                        self.broker_index(b)?;
+                        side[b as usize] = gi;
+                    }
+                }
+                for a in 0..self.net.len() {
+                    for b in 0..self.net.len() {
+                        if side[a] != side[b] {
+                            self.net.set_cut(NodeId(a as u32), NodeId(b as u32), true);
+                        }
+                    }
+                }
+                self.push_event(SimEvent::NetworkChanged {
+                    description: format!("network partitioned into {groups:?}"),
+                });
+            }
+            Command::CutLink { from, to, one_way } => {
+                self.broker_index(*from)?;
+                self.broker_index(*to)?;
+                self.net.set_cut(NodeId(*from), NodeId(*to), true);
+                if !one_way {
+                    self.net.set_cut(NodeId(*to), NodeId(*from), true);
+                }
+                self.push_event(SimEvent::NetworkChanged {
+                    description: if *one_way {
+                        format!("link {from} → {to} cut")
+                    } else {
+                        format!("link {from} ↔ {to} cut")
+                    },
+                });
+            }
+            Command::HealNetwork => {
+                self.net.heal_all();
+                self.push_event(SimEvent::NetworkChanged {
+                    description: "network healed".into(),
+                });
+            }
+            Command::SlowBroker {
+                broker,
+                disk_factor,
+                nic_factor,
+            } => {
+                let i = self.broker_index(*broker)?;
+                for (name, f) in [("disk_factor", disk_factor), ("nic_factor", nic_factor)] {
+                    if !f.is_finite() || *f < 1.0 || *f > 10_000.0 {
+                        return Err(format!("{name} = {f}: allowed 1..=10000"));
+                    }
+                }
+                self.brokers[i].set_disk_factor(*disk_factor);
+                self.net.set_slow_factor(NodeId(*broker), *nic_factor);
+            }
+            Command::CrashConsumer { group, member } => {
+                let g = self.group_index(group)?;
+                let c = *self.groups[g].members.get(*member as usize).ok_or_else(|| {
+                    format!(
+                        "group `{group}` has members 0..{}, not {member}",
+                        self.groups[g].members.len()
+                    )
+                })?;
+                if !self.consumers[c].is_alive() {
+                    return Err(format!("member {member} of `{group}` is already down"));
+                }
+                self.consumers[c].crash();
+                self.push_event(SimEvent::ConsumerCrashed {
+                    group: g as u32,
+                    consumer: c as u32,
+                });
+            }
+            Command::AddConsumer { group } => {
+                let g = self.group_index(group)?;
+                if self.consumers.len() >= 1000 {
+                    return Err("at most 1000 consumers".into());
+                }
+                let c = self.spawn_consumer(g);
+                let node = NodeId(self.net.len() as u32 - 1);
+                self.with_node(node, |e, ctx| e.consumers[c].start(ctx));
+            }
+            Command::SetConfig { target, key, value } => self.set_config(target, key, value)?,
+        }
+        Ok(())
+    }
+
+    fn set_config(&mut self, target: &str, key: &str, value: &str) -> Result<(), String> {
+        let v = registry::ConfigValue::from_str_value(value);
+        if target == "broker" {
+            let mut cfg = self.controller.config.clone();
+            registry::apply_broker(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            self.controller.config = cfg.clone();
+            for b in &mut self.brokers {
+                b.config = cfg.clone();
+            }
+            return Ok(());
+        }
+        if let Some(name) = target.strip_prefix("topic:") {
+            let t = self
+                .topics
+                .index_of(name)
+                .ok_or_else(|| format!("topic `{name}` does not exist"))?;
+            let mut tc = self
+                .brokers
+                .first()
+                .and_then(|b| b.topic_configs.get(t as usize).cloned())
+                .unwrap_or_default();
+            registry::apply_topic(&mut tc, key, &v).map_err(|e| e.to_string())?;
+            if let Some(u) = tc.unclean_leader_election_enable {
+                self.controller.set_unclean(t, u);
+            }
+            for b in &mut self.brokers {
+                if let Some(slot) = b.topic_configs.get_mut(t as usize) {
+                    *slot = tc.clone();
+                }
+            }
+            return Ok(());
+        }
+        if let Some(id) = target.strip_prefix("producer:") {
+            let i = self
+                .scenario
+                .producers
+                .iter()
+                .position(|p| p.id == id)
+                .ok_or_else(|| format!("producer `{id}` does not exist"))?;
+            let mut cfg = self.scenario.producers[i].config.clone();
+            registry::apply_producer(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            self.scenario.producers[i].config = cfg.clone();
+            let node = self.node_of(NodeRole::Producer(i));
+            self.with_node(node, |e, ctx| e.producers[i].reconfigure(ctx, cfg));
+            return Ok(());
+        }
+        if let Some(id) = target.strip_prefix("group:") {
+            let g = self.group_index(id)?;
+            let mut cfg = self.groups[g].spec.config.clone();
+            registry::apply_consumer(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            self.groups[g].spec.config = cfg.clone();
+            for c in self.groups[g].members.clone() {
+                let node = self.node_of(NodeRole::Consumer(c));
+                let cfg = cfg.clone();
+                self.with_node(node, |e, ctx| e.consumers[c].reconfigure(ctx, cfg));
+            }
+            return Ok(());
+        }
+        Err(format!(
+            "config target `{target}`: expected `broker`, `topic:NAME`, `producer:ID` or `group:ID`"
+        ))
+    }
+}

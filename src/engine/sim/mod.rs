@@ -1,0 +1,540 @@
+//! The engine loop: one event queue ordered by `(time, seq)`, one RNG, and routing of every
+//! component's outputs (messages over the network, timers, events).
+//!
+//! Drive API for the page and the CLI: [`Engine::run_until`] / [`Engine::run_for`] with an
+//! event budget (a frame never blocks), [`Engine::apply`] a command now, [`Engine::snapshot`],
+//! [`Engine::drain_events`]. The engine is `Clone` (checkpoints).
+
+mod commands;
+mod trace;
+
+use std::collections::VecDeque;
+
+use super::broker::Broker;
+use super::consumer::Consumer;
+use super::controller::Controller;
+use super::ctx::{Ctx, OffsetStore, Outbox};
+use super::events::{SimEvent, TimedEvent};
+use super::ids::{BrokerId, NodeId, TopicInfo, TopicTable, CONTROLLER, OFFSETS_TOPIC};
+use super::network::Network;
+use super::producer::Producer;
+use super::protocol::Message;
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::scenario::{Command, Scenario};
+use super::time::{ms, SimTime, MILLIS};
+use super::timer::Timer;
+
+pub use trace::TraceHash;
+
+/// What a node of the network is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeRole {
+    /// The KRaft controller.
+    Controller,
+    /// A broker (index into `brokers`).
+    Broker(usize),
+    /// A producer (index into `producers`).
+    Producer(usize),
+    /// A consumer (index into `consumers`).
+    Consumer(usize),
+}
+
+/// Something scheduled.
+#[derive(Clone, Debug)]
+enum Pending {
+    Deliver { from: NodeId, to: NodeId, msg: Message },
+    Refused { sender: NodeId, to: NodeId, msg: Message },
+    Timer { node: NodeId, timer: Timer },
+    Command(Command),
+    Sample,
+}
+
+/// A consumer group as the engine tracks it: its spec and its consumers.
+#[derive(Clone, Debug)]
+pub struct GroupRuntime {
+    /// The scenario's spec.
+    pub spec: super::scenario::GroupSpec,
+    /// Consumer indexes, in start order.
+    pub members: Vec<usize>,
+}
+
+/// Why a `run_*` call returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunStatus {
+    /// Events processed by this call.
+    pub events: u64,
+    /// The target time was reached (otherwise the event budget ran out).
+    pub reached: bool,
+}
+
+/// Most events kept for [`Engine::drain_events`] between drains (the oldest are dropped).
+pub const EVENT_BUFFER: usize = 50_000;
+
+/// The simulation of one scenario.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    scenario: Scenario,
+    now: SimTime,
+    queue: EventQueue<Pending>,
+    rng: SimRng,
+    net: Network,
+    topics: TopicTable,
+    controller: Controller,
+    brokers: Vec<Broker>,
+    producers: Vec<Producer>,
+    consumers: Vec<Consumer>,
+    groups: Vec<GroupRuntime>,
+    roles: Vec<NodeRole>,
+    offsets: OffsetStore,
+    out: Outbox,
+    events: VecDeque<TimedEvent>,
+    record_flows: bool,
+    record_bulk: bool,
+    trace: TraceHash,
+    processed: u64,
+    sample_every: SimTime,
+    dropped_events: u64,
+}
+
+impl Engine {
+    /// Builds the cluster, topics and clients of a validated scenario; nothing runs yet.
+    pub fn new(scenario: &Scenario) -> Self {
+        let mut rng = SimRng::new(scenario.seed);
+        let cluster = &scenario.cluster;
+        let brokers_n = cluster.brokers.max(1);
+        let mut topics = TopicTable::default();
+        for t in &scenario.topics {
+            topics.topics.push(TopicInfo {
+                name: t.name.clone(),
+                partitions: t.partitions,
+                replication_factor: t.replication_factor.min(brokers_n),
+                internal: false,
+            });
+        }
+        if !scenario.consumer_groups.is_empty() {
+            topics.topics.push(TopicInfo {
+                name: OFFSETS_TOPIC.into(),
+                partitions: cluster.config.offsets_topic_num_partitions.max(1),
+                replication_factor: cluster.config.offsets_topic_replication_factor.clamp(1, brokers_n),
+                internal: true,
+            });
+        }
+        let topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
+        let unclean: Vec<bool> = topics
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                topic_configs
+                    .get(i)
+                    .and_then(|c| c.unclean_leader_election_enable)
+                    .unwrap_or(cluster.config.unclean_leader_election_enable)
+            })
+            .collect();
+        let controller = Controller::new(cluster.config.clone(), brokers_n, &topics, unclean, &mut rng);
+        let hw = &cluster.hardware;
+        let mut net = Network::new(
+            1 + brokers_n as usize,
+            hw.nic_bits_per_s,
+            hw.net_latency_min_ns,
+            hw.net_latency_jitter_ns,
+        );
+        let mut roles = vec![NodeRole::Controller];
+        let mut brokers = Vec::new();
+        for b in 1..=brokers_n {
+            brokers.push(Broker::new(b, hw.clone(), cluster.config.clone(), topic_configs.clone()));
+            roles.push(NodeRole::Broker(b as usize - 1));
+        }
+        let bootstrap: Vec<BrokerId> = (1..=brokers_n).collect();
+        let mut producers = Vec::new();
+        for (i, p) in scenario.producers.iter().enumerate() {
+            let node = net.add_node(hw.nic_bits_per_s);
+            let topic = topics.index_of(&p.topic).unwrap_or(0);
+            producers.push(Producer::new(i as u32, node, p, topic, bootstrap.clone()));
+            roles.push(NodeRole::Producer(i));
+        }
+        let mut engine = Engine {
+            scenario: scenario.clone(),
+            now: 0,
+            queue: EventQueue::new(),
+            rng,
+            net,
+            topics,
+            controller,
+            brokers,
+            producers,
+            consumers: Vec::new(),
+            groups: Vec::new(),
+            roles,
+            offsets: OffsetStore::default(),
+            out: Outbox::default(),
+            events: VecDeque::new(),
+            record_flows: false,
+            record_bulk: false,
+            trace: TraceHash::new(),
+            processed: 0,
+            sample_every: 100 * MILLIS,
+            dropped_events: 0,
+        };
+        for (g, spec) in scenario.consumer_groups.iter().enumerate() {
+            engine.groups.push(GroupRuntime {
+                spec: spec.clone(),
+                members: Vec::new(),
+            });
+            for _ in 0..spec.members {
+                engine.spawn_consumer(g);
+            }
+        }
+        engine.boot();
+        for f in &scenario.faults {
+            engine.queue.push(ms(f.at_ms), Pending::Command(f.action.clone()));
+        }
+        engine
+    }
+
+    /// Time zero: the controller publishes metadata, brokers and clients start.
+    fn boot(&mut self) {
+        self.with_node(CONTROLLER, |e, ctx| e.controller.start(ctx));
+        for i in 0..self.brokers.len() {
+            self.with_node(NodeId(i as u32 + 1), |e, ctx| e.brokers[i].start(ctx));
+        }
+        for i in 0..self.producers.len() {
+            let node = self.node_of(NodeRole::Producer(i));
+            self.with_node(node, |e, ctx| e.producers[i].start(ctx));
+        }
+        for i in 0..self.consumers.len() {
+            let node = self.node_of(NodeRole::Consumer(i));
+            self.with_node(node, |e, ctx| e.consumers[i].start(ctx));
+        }
+        self.queue.push(self.sample_every, Pending::Sample);
+    }
+
+    /// Adds a consumer to group `g` (not started); returns its index.
+    fn spawn_consumer(&mut self, g: usize) -> usize {
+        let hw = self.scenario.cluster.hardware.nic_bits_per_s;
+        let node = self.net.add_node(hw);
+        let idx = self.consumers.len();
+        let group = &self.groups[g];
+        let topics = group
+            .spec
+            .topics
+            .iter()
+            .filter_map(|t| self.topics.index_of(t))
+            .collect();
+        let bootstrap = (1..=self.brokers.len() as BrokerId).collect();
+        let member_number = group.members.len() as u32;
+        self.consumers.push(Consumer::new(
+            idx as u32,
+            g as u32,
+            node,
+            &group.spec,
+            member_number,
+            topics,
+            bootstrap,
+        ));
+        self.groups[g].members.push(idx);
+        self.roles.push(NodeRole::Consumer(idx));
+        idx
+    }
+
+    fn node_of(&self, role: NodeRole) -> NodeId {
+        NodeId(self.roles.iter().position(|&r| r == role).unwrap_or(0) as u32)
+    }
+
+    /// Runs `f` with a fresh context for `node`, then routes its outputs.
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut EngineParts, &mut Ctx)) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let mut parts = EngineParts {
+                controller: &mut self.controller,
+                brokers: &mut self.brokers,
+                producers: &mut self.producers,
+                consumers: &mut self.consumers,
+            };
+            let mut ctx = Ctx {
+                now: self.now,
+                me: node,
+                rng: &mut self.rng,
+                topics: &self.topics,
+                offsets: &mut self.offsets,
+                out: &mut out,
+            };
+            f(&mut parts, &mut ctx);
+        }
+        self.route(node, &mut out);
+        self.out = out;
+    }
+
+    fn route(&mut self, node: NodeId, out: &mut Outbox) {
+        for (to, msg) in out.sends.drain(..) {
+            let bytes = msg.wire_bytes();
+            if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
+                if self.record_flows {
+                    let records = flow_records(&msg);
+                    self.push_event(SimEvent::Flow {
+                        from: node,
+                        to,
+                        kind: msg.kind(),
+                        bytes,
+                        records,
+                        arrives,
+                    });
+                }
+                self.queue.push(arrives, Pending::Deliver { from: node, to, msg });
+            }
+        }
+        for (at, timer) in out.timers.drain(..) {
+            self.queue.push(at, Pending::Timer { node, timer });
+        }
+        let events: Vec<SimEvent> = out.events.drain(..).collect();
+        for e in events {
+            self.push_event(e);
+        }
+    }
+
+    fn push_event(&mut self, event: SimEvent) {
+        self.trace.event(self.now, &event);
+        let bulk = matches!(
+            event,
+            SimEvent::LeaderAppend { .. }
+                | SimEvent::HighWatermark { .. }
+                | SimEvent::Consumed { .. }
+                | SimEvent::ProduceAcked { .. }
+                | SimEvent::RecordsSent { .. }
+                | SimEvent::OffsetsCommitted { .. }
+        );
+        let timed = TimedEvent { at: self.now, event };
+        self.observe(&timed);
+        if bulk && !self.record_bulk {
+            return;
+        }
+        if self.events.len() >= EVENT_BUFFER {
+            self.events.pop_front();
+            self.dropped_events += 1;
+        }
+        self.events.push_back(timed);
+    }
+
+    /// Observers (metrics, invariant checker) see every event.
+    fn observe(&mut self, _e: &TimedEvent) {}
+
+    fn alive(&self, node: NodeId) -> bool {
+        match self.roles.get(node.0 as usize) {
+            Some(NodeRole::Controller) => true,
+            Some(NodeRole::Broker(i)) => self.brokers[*i].alive,
+            Some(NodeRole::Producer(_)) => true,
+            Some(NodeRole::Consumer(i)) => self.consumer_alive(*i),
+            None => false,
+        }
+    }
+
+    fn consumer_alive(&self, i: usize) -> bool {
+        self.consumers.get(i).map(|c| c.is_alive()).unwrap_or(false)
+    }
+
+    /// Processes the next event. Returns `false` when the queue is empty.
+    pub fn step(&mut self) -> bool {
+        let Some((time, _seq, pending)) = self.queue.pop() else {
+            return false;
+        };
+        self.now = self.now.max(time);
+        self.processed += 1;
+        match pending {
+            Pending::Deliver { from, to, msg } => {
+                self.trace.delivery(self.now, from, to, &msg);
+                if self.net.is_cut(from, to) {
+                    // The link was cut while the message was in flight: lost.
+                } else if !self.alive(to) {
+                    if self.alive(from) {
+                        let back = self.now + self.net.latency_min();
+                        self.queue.push(back, Pending::Refused { sender: from, to, msg });
+                    }
+                } else {
+                    self.dispatch_message(from, to, msg);
+                }
+            }
+            Pending::Refused { sender, to, msg } => {
+                if self.alive(sender) {
+                    let role = self.roles.get(sender.0 as usize).copied();
+                    self.with_node(sender, |e, ctx| match role {
+                        Some(NodeRole::Broker(i)) => e.brokers[i].handle_unreachable(ctx, to, msg),
+                        Some(NodeRole::Producer(i)) => e.producers[i].handle_unreachable(ctx, to, msg),
+                        Some(NodeRole::Consumer(i)) => e.consumers[i].handle_unreachable(ctx, to, msg),
+                        _ => {}
+                    });
+                }
+            }
+            Pending::Timer { node, timer } => {
+                self.trace.timer(self.now, node);
+                if self.alive(node) {
+                    self.dispatch_timer(node, timer);
+                }
+            }
+            Pending::Command(cmd) => self.apply(cmd),
+            Pending::Sample => {
+                self.sample();
+                self.queue.push(self.now + self.sample_every, Pending::Sample);
+            }
+        }
+        true
+    }
+
+    fn dispatch_message(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        let role = self.roles.get(to.0 as usize).copied();
+        self.with_node(to, |e, ctx| match role {
+            Some(NodeRole::Controller) => e.controller.handle_message(ctx, from, msg),
+            Some(NodeRole::Broker(i)) => e.brokers[i].handle_message(ctx, from, msg),
+            Some(NodeRole::Producer(i)) => e.producers[i].handle_message(ctx, from, msg),
+            Some(NodeRole::Consumer(i)) => e.consumers[i].handle_message(ctx, from, msg),
+            None => {}
+        });
+    }
+
+    fn dispatch_timer(&mut self, node: NodeId, timer: Timer) {
+        let role = self.roles.get(node.0 as usize).copied();
+        self.with_node(node, |e, ctx| match (role, timer) {
+            (Some(NodeRole::Controller), Timer::Controller(t)) => e.controller.handle_timer(ctx, t),
+            (Some(NodeRole::Broker(i)), Timer::Broker(t)) => e.brokers[i].handle_timer(ctx, t),
+            (Some(NodeRole::Broker(i)), Timer::Coordinator(t)) => {
+                let cfg = e.brokers[i].config.clone();
+                e.brokers[i].coordinator.handle_timer(ctx, t, &cfg)
+            }
+            (Some(NodeRole::Producer(i)), Timer::Producer(t)) => e.producers[i].handle_timer(ctx, t),
+            (Some(NodeRole::Consumer(i)), Timer::Consumer(t)) => e.consumers[i].handle_timer(ctx, t),
+            _ => {}
+        });
+    }
+
+    /// Runs until simulated time `until` or until `max_events` were processed, whichever first.
+    pub fn run_until(&mut self, until: SimTime, max_events: u64) -> RunStatus {
+        let mut n = 0;
+        while n < max_events {
+            match self.queue.peek_time() {
+                Some(t) if t <= until => {
+                    self.step();
+                    n += 1;
+                }
+                _ => {
+                    self.now = self.now.max(until);
+                    return RunStatus {
+                        events: n,
+                        reached: true,
+                    };
+                }
+            }
+        }
+        RunStatus {
+            events: n,
+            reached: self.queue.peek_time().map(|t| t > until).unwrap_or(true),
+        }
+    }
+
+    /// Runs for `duration` of simulated time (bounded by `max_events`).
+    pub fn run_for(&mut self, duration: SimTime, max_events: u64) -> RunStatus {
+        self.run_until(self.now.saturating_add(duration), max_events)
+    }
+
+    /// Runs the whole scenario (`duration_ms`), with no event budget.
+    pub fn run_to_end(&mut self) -> RunStatus {
+        self.run_until(ms(self.scenario.duration_ms), u64::MAX)
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// Hash over the ordered event stream: equal runs have equal hashes.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.value()
+    }
+
+    /// Takes the events recorded since the last drain.
+    pub fn drain_events(&mut self) -> Vec<TimedEvent> {
+        self.events.drain(..).collect()
+    }
+
+    /// Records network flows (for animation) into the event stream.
+    pub fn set_record_flows(&mut self, on: bool) {
+        self.record_flows = on;
+    }
+
+    /// Records high-volume events (appends, acks, consumed batches) into the event stream.
+    pub fn set_record_bulk(&mut self, on: bool) {
+        self.record_bulk = on;
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The topic table.
+    pub fn topics(&self) -> &TopicTable {
+        &self.topics
+    }
+
+    /// Brokers.
+    pub fn brokers(&self) -> &[Broker] {
+        &self.brokers
+    }
+
+    /// The controller.
+    pub fn controller(&self) -> &Controller {
+        &self.controller
+    }
+
+    /// Producers.
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+
+    /// Consumers.
+    pub fn consumers(&self) -> &[Consumer] {
+        &self.consumers
+    }
+
+    /// Consumer groups.
+    pub fn groups(&self) -> &[GroupRuntime] {
+        &self.groups
+    }
+
+    /// The node of each role, in node order.
+    pub fn roles(&self) -> &[NodeRole] {
+        &self.roles
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn sample(&mut self) {}
+}
+
+/// Mutable views of the components, handed to a node's handler.
+struct EngineParts<'a> {
+    controller: &'a mut Controller,
+    brokers: &'a mut Vec<Broker>,
+    producers: &'a mut Vec<Producer>,
+    consumers: &'a mut Vec<Consumer>,
+}
+
+fn flow_records(msg: &Message) -> u64 {
+    match msg {
+        Message::ProduceRequest { partitions, .. } => {
+            partitions.iter().map(|p| p.batch.record_count as u64).sum()
+        }
+        Message::FetchResponse { partitions, .. } => partitions
+            .iter()
+            .map(|p| p.batches.iter().map(|b| b.record_count as u64).sum::<u64>())
+            .sum(),
+        _ => 0,
+    }
+}
