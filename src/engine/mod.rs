@@ -3,7 +3,7 @@
 //! No web dependencies, no wall clock, no global RNG, no hash-map iteration order in anything
 //! observable.
 
-pub mod rng;
-pub mod time;
 pub mod config;
+pub mod rng;
 pub mod scenario;
+pub mod time;
