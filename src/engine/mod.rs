@@ -3,20 +3,23 @@
 //! No web dependencies, no wall clock, no global RNG, no hash-map iteration order in anything
 //! observable.
 
-pub mod rng;
-pub mod time;
+pub mod broker;
 pub mod config;
-pub mod scenario;
-pub mod ids;
-pub mod protocol;
 pub mod consumer;
+pub mod controller;
 pub mod ctx;
 pub mod events;
 pub mod group;
-pub mod producer;
-pub mod timer;
-pub mod queue;
-pub mod network;
+pub mod ids;
 pub mod log;
-pub mod controller;
-pub mod broker;
+pub mod network;
+pub mod producer;
+pub mod protocol;
+pub mod queue;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+pub mod timer;
+
+pub use sim::{Engine, RunStatus};

@@ -4,6 +4,7 @@
 //! (`linger.ms` → `linger_ms`). Parsing and validation of user-supplied config maps (unknown keys,
 //! ranges, nearest-key suggestions) lives beside these types.
 
+pub mod registry;
 mod types;
 
 pub use types::*;
