@@ -266,9 +266,8 @@ impl Controller {
                 }
             }
         }
-        if !changed.is_empty() {
-            self.publish(ctx, changed, None);
-        }
+        // Unfencing is itself a metadata record every broker sees (live broker list).
+        self.publish(ctx, changed, None);
     }
 
     fn unclean(&self, tp: TopicPartition) -> bool {
@@ -318,9 +317,8 @@ impl Controller {
             st.partition_epoch += 1;
             changed.push(st.clone());
         }
-        if !changed.is_empty() {
-            self.publish(ctx, changed, None);
-        }
+        // Fencing is itself a metadata record every broker sees (live broker list).
+        self.publish(ctx, changed, None);
     }
 
     fn on_alter_partition(

@@ -197,9 +197,6 @@ impl PartitionLog {
             }
         }
         removed.reverse();
-        if removed.is_empty() {
-            return removed;
-        }
         self.log_end_offset = self
             .batches
             .back()
@@ -208,7 +205,9 @@ impl PartitionLog {
         self.high_watermark = self.high_watermark.min(self.log_end_offset);
         let end = self.log_end_offset;
         self.epochs.retain(|&(_, start)| start < end);
-        self.rebuild_producers();
+        if !removed.is_empty() {
+            self.rebuild_producers();
+        }
         removed
     }
 

@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
+mod scenario_builder;
 pub mod sim;
 pub mod time;
 pub mod timer;

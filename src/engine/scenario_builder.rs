@@ -1,0 +1,80 @@
+//! Programmatic scenarios for tests and benchmarks (JSON files are the user-facing way).
+
+use super::config::{BrokerConfig, ConsumerConfig, HardwareProfile, ProducerConfig, TopicConfig};
+use super::scenario::{
+    ClusterSpec, Command, GroupSpec, KeyDistribution, ProducerSpec, Scenario, ScheduledFault,
+    TopicSpec, Workload,
+};
+
+impl Scenario {
+    /// A cluster of `brokers` brokers on the `cloud` profile with Kafka's default configs, and
+    /// nothing else: add topics, clients and faults with the builder methods.
+    pub fn cluster(brokers: u32, seed: u64, duration_ms: u64) -> Self {
+        Scenario {
+            name: "custom".into(),
+            description: String::new(),
+            seed,
+            duration_ms,
+            cluster: ClusterSpec {
+                brokers,
+                hardware: HardwareProfile::cloud(),
+                config: BrokerConfig::default(),
+            },
+            topics: Vec::new(),
+            producers: Vec::new(),
+            consumer_groups: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
+    /// Adds a topic.
+    pub fn with_topic(mut self, name: &str, partitions: u32, replication_factor: u32) -> Self {
+        self.topics.push(TopicSpec {
+            name: name.into(),
+            partitions,
+            replication_factor,
+            config: TopicConfig::default(),
+        });
+        self
+    }
+
+    /// Adds a producer writing `records_per_s` keyless records of `record_size` bytes.
+    pub fn with_producer(
+        mut self,
+        id: &str,
+        topic: &str,
+        records_per_s: f64,
+        record_size: u32,
+        config: ProducerConfig,
+    ) -> Self {
+        self.producers.push(ProducerSpec {
+            id: id.into(),
+            topic: topic.into(),
+            workload: Workload::Rate { records_per_s },
+            max_records: None,
+            record_size,
+            keys: KeyDistribution::None,
+            config,
+        });
+        self
+    }
+
+    /// Adds a consumer group of `members` consumers subscribed to `topics`.
+    pub fn with_group(mut self, group_id: &str, topics: &[&str], members: u32, config: ConsumerConfig) -> Self {
+        self.consumer_groups.push(GroupSpec {
+            group_id: group_id.into(),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            members,
+            processing_us_per_record: 0,
+            static_membership: false,
+            config,
+        });
+        self
+    }
+
+    /// Schedules a command.
+    pub fn with_fault(mut self, at_ms: u64, action: Command) -> Self {
+        self.faults.push(ScheduledFault { at_ms, action });
+        self
+    }
+}
