@@ -20,6 +20,7 @@ pub mod rng;
 pub mod scenario;
 mod scenario_builder;
 pub mod sim;
+pub mod snapshot;
 pub mod time;
 pub mod timer;
 
