@@ -20,7 +20,10 @@ fn crashed_leader_is_fenced_after_session_timeout_and_leaders_move() {
         .partitions()
         .filter(|p| p.leader == Some(1) && e.topics().name(p.tp.topic) == "orders")
         .count();
-    assert_eq!(led_by_1, 2, "replica placement gives broker 1 two of six leaders");
+    assert_eq!(
+        led_by_1, 2,
+        "replica placement gives broker 1 two of six leaders"
+    );
     e.run_until(ms(16_000), u64::MAX);
     let events = e.drain_events();
     let fenced = events
@@ -28,7 +31,11 @@ fn crashed_leader_is_fenced_after_session_timeout_and_leaders_move() {
         .find(|t| matches!(t.event, SimEvent::BrokerFenced { broker: 1 }))
         .expect("broker 1 fenced");
     // broker.session.timeout.ms = 9000 after its last heartbeat (≤ 2 s before the crash).
-    assert!(fenced.at >= ms(5_000 + 9_000 - 2_000) && fenced.at <= ms(5_000 + 9_000 + 1_200), "{}", fenced.at);
+    assert!(
+        fenced.at >= ms(5_000 + 9_000 - 2_000) && fenced.at <= ms(5_000 + 9_000 + 1_200),
+        "{}",
+        fenced.at
+    );
     for p in e.controller().partitions() {
         assert_ne!(p.leader, Some(1));
         assert!(p.leader.is_some(), "a clean leader exists for {:?}", p.tp);
@@ -48,7 +55,11 @@ fn restarted_broker_rejoins_isr() {
     let t = e.topics().index_of("orders").unwrap();
     for p in 0..6 {
         let st = e.controller().partition(TopicPartition::new(t, p)).unwrap();
-        assert!(st.isr.contains(&2), "broker 2 back in ISR of orders-{p}: {:?}", st.isr);
+        assert!(
+            st.isr.contains(&2),
+            "broker 2 back in ISR of orders-{p}: {:?}",
+            st.isr
+        );
     }
 }
 

@@ -139,10 +139,12 @@ impl Controller {
             .collect()
     }
 
-
     /// Starts the periodic checks.
     pub fn start(&mut self, ctx: &mut Ctx) {
-        ctx.timer_in(self.session_check_interval(), Timer::Controller(ControllerTimer::SessionCheck));
+        ctx.timer_in(
+            self.session_check_interval(),
+            Timer::Controller(ControllerTimer::SessionCheck),
+        );
         ctx.timer_in(
             self.config.leader_imbalance_check_interval_seconds.max(1) * SECONDS,
             Timer::Controller(ControllerTimer::LeaderImbalanceCheck),
@@ -219,7 +221,11 @@ impl Controller {
         let mut changed = Vec::new();
         let tps: Vec<TopicPartition> = self.partitions.keys().copied().collect();
         for tp in tps {
-            let internal = ctx.topics.get(tp.topic).map(|t| t.internal).unwrap_or(false);
+            let internal = ctx
+                .topics
+                .get(tp.topic)
+                .map(|t| t.internal)
+                .unwrap_or(false);
             let unclean = self.unclean(tp);
             let live: Vec<BrokerId> = self.live_brokers();
             let Some(st) = self.partitions.get_mut(&tp) else {
@@ -347,7 +353,11 @@ impl Controller {
         } else if partition_epoch != st.partition_epoch {
             // INVALID_UPDATE_VERSION in Kafka; the leader retries with fresh state.
             ErrorCode::FencedLeaderEpoch
-        } else if new_isr.is_empty() || new_isr.iter().any(|b| !live.contains(b) || !st.replicas.contains(b)) {
+        } else if new_isr.is_empty()
+            || new_isr
+                .iter()
+                .any(|b| !live.contains(b) || !st.replicas.contains(b))
+        {
             // INELIGIBLE_REPLICA: only unfenced assigned replicas may join the ISR.
             ErrorCode::NotLeaderOrFollower
         } else {
@@ -395,13 +405,18 @@ impl Controller {
                 let expired: Vec<BrokerId> = self
                     .brokers
                     .iter()
-                    .filter(|(_, r)| !r.fenced && ctx.now.saturating_sub(r.last_heartbeat) > timeout)
+                    .filter(|(_, r)| {
+                        !r.fenced && ctx.now.saturating_sub(r.last_heartbeat) > timeout
+                    })
                     .map(|(&b, _)| b)
                     .collect();
                 for b in expired {
                     self.fence(ctx, b);
                 }
-                ctx.timer_in(self.session_check_interval(), Timer::Controller(ControllerTimer::SessionCheck));
+                ctx.timer_in(
+                    self.session_check_interval(),
+                    Timer::Controller(ControllerTimer::SessionCheck),
+                );
             }
             ControllerTimer::LeaderImbalanceCheck => {
                 if self.config.auto_leader_rebalance_enable {
@@ -469,7 +484,13 @@ impl Controller {
 /// Elects a new leader for a partition whose leader is gone: the first live ISR member in
 /// replica order; otherwise, with unclean election allowed, the first live replica (ISR reset to
 /// it); otherwise offline (leader `None`, ISR kept so a returning member can lead cleanly).
-fn elect(st: &mut PartitionState, live: &[BrokerId], unclean: bool, ctx: &mut Ctx, preferred: bool) {
+fn elect(
+    st: &mut PartitionState,
+    live: &[BrokerId],
+    unclean: bool,
+    ctx: &mut Ctx,
+    preferred: bool,
+) {
     let clean = st
         .replicas
         .iter()

@@ -66,7 +66,9 @@ impl Ctx<'_> {
     }
     /// Sets a timer firing after `delay`.
     pub fn timer_in(&mut self, delay: SimTime, timer: Timer) {
-        self.out.timers.push((self.now.saturating_add(delay), timer));
+        self.out
+            .timers
+            .push((self.now.saturating_add(delay), timer));
     }
     /// Records an observable event.
     pub fn event(&mut self, event: SimEvent) {

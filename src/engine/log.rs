@@ -213,7 +213,14 @@ impl PartitionLog {
 
     fn rebuild_producers(&mut self) {
         self.producers.clear();
-        let tail: Vec<RecordBatch> = self.batches.iter().rev().take(1000).rev().copied().collect();
+        let tail: Vec<RecordBatch> = self
+            .batches
+            .iter()
+            .rev()
+            .take(1000)
+            .rev()
+            .copied()
+            .collect();
         for b in &tail {
             self.note_producer(b);
         }
@@ -337,7 +344,10 @@ mod tests {
         assert_eq!(log.check_sequence(&b0), SequenceCheck::Accept);
         log.append_as_leader(b0, 0);
         assert_eq!(log.check_sequence(&b0), SequenceCheck::Duplicate(0));
-        assert_eq!(log.check_sequence(&batch(10, 7, 20)), SequenceCheck::OutOfOrder);
+        assert_eq!(
+            log.check_sequence(&batch(10, 7, 20)),
+            SequenceCheck::OutOfOrder
+        );
         assert_eq!(log.check_sequence(&batch(10, 7, 10)), SequenceCheck::Accept);
     }
 

@@ -16,6 +16,7 @@ pub mod network;
 pub mod producer;
 pub mod protocol;
 pub mod queue;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 mod scenario_builder;

@@ -179,8 +179,12 @@ mod tests {
         // 1 Gbit/s: 1 MB takes 8 ms to serialize.
         let mut net = Network::new(2, 1_000_000_000, 100 * MICROS, 0);
         let mut rng = SimRng::new(1);
-        let a = net.send(0, NodeId(0), NodeId(1), 1_000_000, &mut rng).unwrap();
-        let b = net.send(0, NodeId(0), NodeId(1), 1_000_000, &mut rng).unwrap();
+        let a = net
+            .send(0, NodeId(0), NodeId(1), 1_000_000, &mut rng)
+            .unwrap();
+        let b = net
+            .send(0, NodeId(0), NodeId(1), 1_000_000, &mut rng)
+            .unwrap();
         assert!(a >= 8 * MILLIS, "{a}");
         assert!(b >= a + 8 * MILLIS, "{a} {b}");
     }
@@ -202,7 +206,9 @@ mod tests {
         let mut rng = SimRng::new(9);
         let mut last = 0;
         for i in 0..1000 {
-            let t = net.send(i * 1000, NodeId(0), NodeId(1), 100, &mut rng).unwrap();
+            let t = net
+                .send(i * 1000, NodeId(0), NodeId(1), 100, &mut rng)
+                .unwrap();
             assert!(t >= last);
             last = t;
         }

@@ -552,7 +552,10 @@ impl Message {
         match self {
             ProduceRequest { .. } => MessageKind::Produce,
             ProduceResponse { .. } => MessageKind::ProduceAck,
-            FetchRequest { replica_id: Some(_), .. } => MessageKind::ReplicaFetch,
+            FetchRequest {
+                replica_id: Some(_),
+                ..
+            } => MessageKind::ReplicaFetch,
             FetchRequest { .. } => MessageKind::ConsumerFetch,
             FetchResponse { .. } => MessageKind::FetchData,
             BrokerHeartbeat { .. } | BrokerHeartbeatResponse { .. } => MessageKind::Controller,

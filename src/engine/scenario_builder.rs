@@ -60,7 +60,13 @@ impl Scenario {
     }
 
     /// Adds a consumer group of `members` consumers subscribed to `topics`.
-    pub fn with_group(mut self, group_id: &str, topics: &[&str], members: u32, config: ConsumerConfig) -> Self {
+    pub fn with_group(
+        mut self,
+        group_id: &str,
+        topics: &[&str],
+        members: u32,
+        config: ConsumerConfig,
+    ) -> Self {
         self.consumer_groups.push(GroupSpec {
             group_id: group_id.into(),
             topics: topics.iter().map(|t| t.to_string()).collect(),

@@ -65,7 +65,11 @@ impl Broker {
             return; // no data flow is modelled for __consumer_offsets
         }
         if let Some(leader) = st.leader {
-            self.fetchers.entry(leader).or_default().partitions.insert(tp);
+            self.fetchers
+                .entry(leader)
+                .or_default()
+                .partitions
+                .insert(tp);
         }
     }
 
@@ -186,7 +190,13 @@ impl Broker {
         }
     }
 
-    fn propose_isr(&mut self, ctx: &mut Ctx, tp: TopicPartition, new_isr: Vec<BrokerId>, expand: bool) {
+    fn propose_isr(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        new_isr: Vec<BrokerId>,
+        expand: bool,
+    ) {
         if self.alter_inflight.contains(&tp) {
             return;
         }
@@ -236,7 +246,8 @@ impl Broker {
                 {
                     r.isr = st.isr;
                     r.partition_epoch = st.partition_epoch;
-                } else if st.leader_epoch == r.leader_epoch && st.partition_epoch > r.partition_epoch
+                } else if st.leader_epoch == r.leader_epoch
+                    && st.partition_epoch > r.partition_epoch
                 {
                     r.isr = st.isr;
                     r.partition_epoch = st.partition_epoch;

@@ -10,6 +10,8 @@ mod fetch;
 mod follower;
 mod leader;
 mod produce;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -309,7 +311,12 @@ impl Broker {
                 let partitions = self
                     .metadata
                     .values()
-                    .filter(|s| !ctx.topics.get(s.tp.topic).map(|t| t.internal).unwrap_or(true))
+                    .filter(|s| {
+                        !ctx.topics
+                            .get(s.tp.topic)
+                            .map(|t| t.internal)
+                            .unwrap_or(true)
+                    })
                     .cloned()
                     .collect();
                 ctx.send(
@@ -403,7 +410,8 @@ impl Broker {
         let mut done = cpu_done;
         if bytes > 0 {
             let disk_ns = (bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
-                / self.hardware.disk_write_bytes_per_s.max(1) as f64) as SimTime;
+                / self.hardware.disk_write_bytes_per_s.max(1) as f64)
+                as SimTime;
             let disk_start = cpu_done.max(self.disk_free_at);
             self.disk_free_at = disk_start + disk_ns;
             done = self.disk_free_at;
@@ -452,7 +460,9 @@ impl Broker {
                         acks,
                         timeout_ms,
                         partitions,
-                    }) => self.handle_produce(ctx, from, correlation_id, acks, timeout_ms, partitions),
+                    }) => {
+                        self.handle_produce(ctx, from, correlation_id, acks, timeout_ms, partitions)
+                    }
                     Some(Work::Fetch { from, request }) => self.handle_fetch(ctx, from, request),
                     None => {}
                 }
@@ -486,7 +496,12 @@ impl Broker {
     }
 
     /// Applies a metadata update from the controller: role changes, ISR, leader epochs.
-    fn apply_metadata(&mut self, ctx: &mut Ctx, live: Vec<BrokerId>, partitions: Vec<PartitionState>) {
+    fn apply_metadata(
+        &mut self,
+        ctx: &mut Ctx,
+        live: Vec<BrokerId>,
+        partitions: Vec<PartitionState>,
+    ) {
         self.live_brokers = live;
         let offsets_topic = ctx.topics.offsets_topic();
         let mut led_changed = false;
@@ -504,7 +519,11 @@ impl Broker {
                     self.led_offsets_partitions.remove(&tp.partition)
                 };
             }
-            let internal = ctx.topics.get(tp.topic).map(|t| t.internal).unwrap_or(false);
+            let internal = ctx
+                .topics
+                .get(tp.topic)
+                .map(|t| t.internal)
+                .unwrap_or(false);
             let replica = self.replicas.entry(tp).or_insert_with(|| Replica {
                 log: PartitionLog::new(),
                 role: Role::Unknown,
@@ -548,7 +567,10 @@ impl Broker {
 
     /// How many partitions this broker leads.
     pub fn leader_count(&self) -> usize {
-        self.replicas.values().filter(|r| r.role == Role::Leader).count()
+        self.replicas
+            .values()
+            .filter(|r| r.role == Role::Leader)
+            .count()
     }
 
     /// Slows the disk by `factor` (1 = normal).

@@ -155,11 +155,11 @@ impl Broker {
                 continue;
             }
             if r.log.high_watermark() >= *wait_for {
-                let min_isr = self
-                    .topic_configs
-                    .get(resp.tp.topic as usize)
-                    .and_then(|c| c.min_insync_replicas)
-                    .unwrap_or(self.config.min_insync_replicas) as usize;
+                let min_isr =
+                    self.topic_configs
+                        .get(resp.tp.topic as usize)
+                        .and_then(|c| c.min_insync_replicas)
+                        .unwrap_or(self.config.min_insync_replicas) as usize;
                 if r.isr.len() < min_isr {
                     resp.error = ErrorCode::NotEnoughReplicasAfterAppend;
                 }
@@ -187,7 +187,12 @@ impl Broker {
         }
     }
 
-    pub(super) fn fail_parked_produces_for(&mut self, ctx: &mut Ctx, tp: TopicPartition, error: ErrorCode) {
+    pub(super) fn fail_parked_produces_for(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        error: ErrorCode,
+    ) {
         let ids: Vec<u64> = self
             .parked_produces
             .iter()

@@ -9,11 +9,11 @@ pub enum ConsumerTimer {
     Heartbeat,
 }
 
+use super::config::ConsumerConfig;
 use super::ctx::Ctx;
 use super::ids::{BrokerId, NodeId, TopicIdx};
 use super::protocol::Message;
 use super::scenario::GroupSpec;
-use super::config::ConsumerConfig;
 
 /// Consumer client (PLACEHOLDER until the clients branch lands).
 #[derive(Clone, Debug)]
@@ -31,7 +31,15 @@ pub struct ConsumerSnapshot {
 
 impl Consumer {
     /// New consumer.
-    pub fn new(index: u32, _group: u32, _node: NodeId, _spec: &GroupSpec, _member_number: u32, _topics: Vec<TopicIdx>, _bootstrap: Vec<BrokerId>) -> Self {
+    pub fn new(
+        index: u32,
+        _group: u32,
+        _node: NodeId,
+        _spec: &GroupSpec,
+        _member_number: u32,
+        _topics: Vec<TopicIdx>,
+        _bootstrap: Vec<BrokerId>,
+    ) -> Self {
         Consumer { index }
     }
     /// Start.

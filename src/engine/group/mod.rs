@@ -32,7 +32,15 @@ impl GroupCoordinator {
         GroupCoordinator
     }
     /// Handles a group request.
-    pub fn handle_request(&mut self, _ctx: &mut Ctx, _from: NodeId, _msg: Message, _cfg: &BrokerConfig, _led: &BTreeSet<u32>) {}
+    pub fn handle_request(
+        &mut self,
+        _ctx: &mut Ctx,
+        _from: NodeId,
+        _msg: Message,
+        _cfg: &BrokerConfig,
+        _led: &BTreeSet<u32>,
+    ) {
+    }
     /// Handles a timer.
     pub fn handle_timer(&mut self, _ctx: &mut Ctx, _t: CoordinatorTimer, _cfg: &BrokerConfig) {}
     /// Leadership of offsets partitions changed.

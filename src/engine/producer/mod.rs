@@ -9,11 +9,11 @@ pub enum ProducerTimer {
     AppTick,
 }
 
+use super::config::ProducerConfig;
 use super::ctx::Ctx;
 use super::ids::{BrokerId, NodeId, TopicIdx};
 use super::protocol::Message;
 use super::scenario::ProducerSpec;
-use super::config::ProducerConfig;
 
 /// Producer client (PLACEHOLDER until the clients branch lands).
 #[derive(Clone, Debug)]
@@ -31,8 +31,16 @@ pub struct ProducerSnapshot {
 
 impl Producer {
     /// New producer.
-    pub fn new(_index: u32, _node: NodeId, spec: &ProducerSpec, _topic: TopicIdx, _bootstrap: Vec<BrokerId>) -> Self {
-        Producer { id: spec.id.clone() }
+    pub fn new(
+        _index: u32,
+        _node: NodeId,
+        spec: &ProducerSpec,
+        _topic: TopicIdx,
+        _bootstrap: Vec<BrokerId>,
+    ) -> Self {
+        Producer {
+            id: spec.id.clone(),
+        }
     }
     /// Start.
     pub fn start(&mut self, _ctx: &mut Ctx) {}
@@ -46,6 +54,8 @@ impl Producer {
     pub fn reconfigure(&mut self, _ctx: &mut Ctx, _new: ProducerConfig) {}
     /// Snapshot.
     pub fn snapshot(&self) -> ProducerSnapshot {
-        ProducerSnapshot { id: self.id.clone() }
+        ProducerSnapshot {
+            id: self.id.clone(),
+        }
     }
 }

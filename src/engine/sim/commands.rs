@@ -9,7 +9,10 @@ impl Engine {
     pub fn apply(&mut self, cmd: Command) {
         match self.try_apply(&cmd) {
             Ok(()) => self.push_event(SimEvent::CommandApplied { command: cmd }),
-            Err(reason) => self.push_event(SimEvent::CommandRejected { command: cmd, reason }),
+            Err(reason) => self.push_event(SimEvent::CommandRejected {
+                command: cmd,
+                reason,
+            }),
         }
     }
 
@@ -126,12 +129,15 @@ impl Engine {
             }
             Command::CrashConsumer { group, member } => {
                 let g = self.group_index(group)?;
-                let c = *self.groups[g].members.get(*member as usize).ok_or_else(|| {
-                    format!(
-                        "group `{group}` has members 0..{}, not {member}",
-                        self.groups[g].members.len()
-                    )
-                })?;
+                let c = *self.groups[g]
+                    .members
+                    .get(*member as usize)
+                    .ok_or_else(|| {
+                        format!(
+                            "group `{group}` has members 0..{}, not {member}",
+                            self.groups[g].members.len()
+                        )
+                    })?;
                 if !self.consumers[c].is_alive() {
                     return Err(format!("member {member} of `{group}` is already down"));
                 }

@@ -43,9 +43,20 @@ pub enum NodeRole {
 /// Something scheduled.
 #[derive(Clone, Debug)]
 enum Pending {
-    Deliver { from: NodeId, to: NodeId, msg: Message },
-    Refused { sender: NodeId, to: NodeId, msg: Message },
-    Timer { node: NodeId, timer: Timer },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        msg: Message,
+    },
+    Refused {
+        sender: NodeId,
+        to: NodeId,
+        msg: Message,
+    },
+    Timer {
+        node: NodeId,
+        timer: Timer,
+    },
     Command(Command),
     Sample,
 }
@@ -116,7 +127,10 @@ impl Engine {
             topics.topics.push(TopicInfo {
                 name: OFFSETS_TOPIC.into(),
                 partitions: cluster.config.offsets_topic_num_partitions.max(1),
-                replication_factor: cluster.config.offsets_topic_replication_factor.clamp(1, brokers_n),
+                replication_factor: cluster
+                    .config
+                    .offsets_topic_replication_factor
+                    .clamp(1, brokers_n),
                 internal: true,
             });
         }
@@ -132,7 +146,13 @@ impl Engine {
                     .unwrap_or(cluster.config.unclean_leader_election_enable)
             })
             .collect();
-        let controller = Controller::new(cluster.config.clone(), brokers_n, &topics, unclean, &mut rng);
+        let controller = Controller::new(
+            cluster.config.clone(),
+            brokers_n,
+            &topics,
+            unclean,
+            &mut rng,
+        );
         let hw = &cluster.hardware;
         let mut net = Network::new(
             1 + brokers_n as usize,
@@ -143,7 +163,12 @@ impl Engine {
         let mut roles = vec![NodeRole::Controller];
         let mut brokers = Vec::new();
         for b in 1..=brokers_n {
-            brokers.push(Broker::new(b, hw.clone(), cluster.config.clone(), topic_configs.clone()));
+            brokers.push(Broker::new(
+                b,
+                hw.clone(),
+                cluster.config.clone(),
+                topic_configs.clone(),
+            ));
             roles.push(NodeRole::Broker(b as usize - 1));
         }
         let bootstrap: Vec<BrokerId> = (1..=brokers_n).collect();
@@ -188,7 +213,9 @@ impl Engine {
         }
         engine.boot();
         for f in &scenario.faults {
-            engine.queue.push(ms(f.at_ms), Pending::Command(f.action.clone()));
+            engine
+                .queue
+                .push(ms(f.at_ms), Pending::Command(f.action.clone()));
         }
         engine
     }
@@ -281,7 +308,14 @@ impl Engine {
                         arrives,
                     });
                 }
-                self.queue.push(arrives, Pending::Deliver { from: node, to, msg });
+                self.queue.push(
+                    arrives,
+                    Pending::Deliver {
+                        from: node,
+                        to,
+                        msg,
+                    },
+                );
             }
         }
         for (at, timer) in out.timers.drain(..) {
@@ -304,7 +338,10 @@ impl Engine {
                 | SimEvent::RecordsSent { .. }
                 | SimEvent::OffsetsCommitted { .. }
         );
-        let timed = TimedEvent { at: self.now, event };
+        let timed = TimedEvent {
+            at: self.now,
+            event,
+        };
         self.observe(&timed);
         if bulk && !self.record_bulk {
             return;
@@ -348,7 +385,14 @@ impl Engine {
                 } else if !self.alive(to) {
                     if self.alive(from) {
                         let back = self.now + self.net.latency_min();
-                        self.queue.push(back, Pending::Refused { sender: from, to, msg });
+                        self.queue.push(
+                            back,
+                            Pending::Refused {
+                                sender: from,
+                                to,
+                                msg,
+                            },
+                        );
                     }
                 } else {
                     self.dispatch_message(from, to, msg);
@@ -359,8 +403,12 @@ impl Engine {
                     let role = self.roles.get(sender.0 as usize).copied();
                     self.with_node(sender, |e, ctx| match role {
                         Some(NodeRole::Broker(i)) => e.brokers[i].handle_unreachable(ctx, to, msg),
-                        Some(NodeRole::Producer(i)) => e.producers[i].handle_unreachable(ctx, to, msg),
-                        Some(NodeRole::Consumer(i)) => e.consumers[i].handle_unreachable(ctx, to, msg),
+                        Some(NodeRole::Producer(i)) => {
+                            e.producers[i].handle_unreachable(ctx, to, msg)
+                        }
+                        Some(NodeRole::Consumer(i)) => {
+                            e.consumers[i].handle_unreachable(ctx, to, msg)
+                        }
                         _ => {}
                     });
                 }
@@ -374,7 +422,8 @@ impl Engine {
             Pending::Command(cmd) => self.apply(cmd),
             Pending::Sample => {
                 self.sample();
-                self.queue.push(self.now + self.sample_every, Pending::Sample);
+                self.queue
+                    .push(self.now + self.sample_every, Pending::Sample);
             }
         }
         true
@@ -400,8 +449,12 @@ impl Engine {
                 let cfg = e.brokers[i].config.clone();
                 e.brokers[i].coordinator.handle_timer(ctx, t, &cfg)
             }
-            (Some(NodeRole::Producer(i)), Timer::Producer(t)) => e.producers[i].handle_timer(ctx, t),
-            (Some(NodeRole::Consumer(i)), Timer::Consumer(t)) => e.consumers[i].handle_timer(ctx, t),
+            (Some(NodeRole::Producer(i)), Timer::Producer(t)) => {
+                e.producers[i].handle_timer(ctx, t)
+            }
+            (Some(NodeRole::Consumer(i)), Timer::Consumer(t)) => {
+                e.consumers[i].handle_timer(ctx, t)
+            }
             _ => {}
         });
     }
@@ -516,6 +569,9 @@ impl Engine {
     }
 
     fn sample(&mut self) {}
+
+    /// Fills the report's metric and checker sections (observers).
+    pub(crate) fn fill_observed(&mut self, _report: &mut crate::engine::report::Report) {}
 }
 
 /// Mutable views of the components, handed to a node's handler.

@@ -49,14 +49,37 @@ impl TraceHash {
     pub fn event(&mut self, at: SimTime, e: &SimEvent) {
         self.u64(at);
         let (tag, a, b) = match e {
-            SimEvent::LeaderChanged { tp, leader, leader_epoch, .. } => {
-                (1, ((tp.topic as u64) << 32) | tp.partition as u64, ((leader.unwrap_or(0) as u64) << 32) | *leader_epoch as u64)
+            SimEvent::LeaderChanged {
+                tp,
+                leader,
+                leader_epoch,
+                ..
+            } => (
+                1,
+                ((tp.topic as u64) << 32) | tp.partition as u64,
+                ((leader.unwrap_or(0) as u64) << 32) | *leader_epoch as u64,
+            ),
+            SimEvent::IsrChanged { tp, isr, .. } => (
+                2,
+                ((tp.topic as u64) << 32) | tp.partition as u64,
+                isr.len() as u64,
+            ),
+            SimEvent::LeaderAppend { tp, batch, .. } => (
+                3,
+                ((tp.topic as u64) << 32) | tp.partition as u64,
+                batch.base_offset,
+            ),
+            SimEvent::LogTruncated {
+                broker, to_offset, ..
+            } => (4, *broker as u64, *to_offset),
+            SimEvent::ProduceAcked { batch, .. } => {
+                (5, batch.base_offset, batch.record_count as u64)
             }
-            SimEvent::IsrChanged { tp, isr, .. } => (2, ((tp.topic as u64) << 32) | tp.partition as u64, isr.len() as u64),
-            SimEvent::LeaderAppend { tp, batch, .. } => (3, ((tp.topic as u64) << 32) | tp.partition as u64, batch.base_offset),
-            SimEvent::LogTruncated { broker, to_offset, .. } => (4, *broker as u64, *to_offset),
-            SimEvent::ProduceAcked { batch, .. } => (5, batch.base_offset, batch.record_count as u64),
-            SimEvent::Consumed { from_offset, to_offset, .. } => (6, *from_offset, *to_offset),
+            SimEvent::Consumed {
+                from_offset,
+                to_offset,
+                ..
+            } => (6, *from_offset, *to_offset),
             SimEvent::BrokerCrashed { broker } => (7, *broker as u64, 0),
             SimEvent::BrokerFenced { broker } => (8, *broker as u64, 0),
             SimEvent::RebalanceCompleted { generation, .. } => (9, *generation as u64, 0),

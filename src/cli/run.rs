@@ -1,0 +1,150 @@
+//! `kafka-sim run`: one scenario, headless, with a summary and an optional JSON report.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{load_scenario, write_output, CliError};
+use crate::engine::report::Report;
+use crate::engine::scenario::Scenario;
+use crate::engine::time::{ms, MILLIS};
+use crate::engine::Engine;
+
+/// Arguments of `run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario JSON file, or a preset name (`kafka-sim presets`).
+    pub scenario: String,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the scenario's duration (simulated milliseconds).
+    #[arg(long)]
+    pub duration_ms: Option<u64>,
+    /// Write the JSON report to this file (`-` for stdout).
+    #[arg(long)]
+    pub json: Option<String>,
+    /// No summary and no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Longest duration accepted on the command line (24 h simulated).
+pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
+
+/// Runs a scenario to its end with a progress bar on stderr when it takes more than a second
+/// and stderr is a terminal. Returns the report with the wall time measured here.
+pub fn run_scenario(scenario: &Scenario, progress: bool) -> Report {
+    let started = Instant::now();
+    let mut engine = Engine::new(scenario);
+    let end = ms(scenario.duration_ms);
+    let bar = if progress && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(scenario.duration_ms.max(1));
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} sim ms  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        Some(b)
+    } else {
+        None
+    };
+    loop {
+        let status = engine.run_until(end, 200_000);
+        if let Some(b) = &bar {
+            if started.elapsed().as_secs_f64() > 1.0 && b.is_hidden() {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            b.set_position(engine.now() / MILLIS);
+        }
+        if status.reached {
+            break;
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    engine.report(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// A human summary of a report.
+pub fn summary(r: &Report) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "scenario {}  seed {}  simulated {:.3} s  events {}  ({:.0} ms wall, {:.2} M events/s)\n",
+        r.scenario,
+        r.seed,
+        r.simulated_ms as f64 / 1000.0,
+        r.events,
+        r.wall_ms,
+        r.events_per_s / 1e6
+    ));
+    s.push_str(&format!(
+        "produced: {} sent, {} acked, {} failed   consumed: {}\n",
+        r.produced.sent, r.produced.acked, r.produced.failed, r.consumed
+    ));
+    s.push_str(&format!(
+        "throughput: {:.0} records/s ({:.2} MB/s) produced, {:.0} records/s consumed\n",
+        r.throughput.produce_records_per_s, r.throughput.produce_mb_per_s, r.throughput.consume_records_per_s
+    ));
+    let l = &r.latency_ms;
+    s.push_str(&format!(
+        "produce-ack latency ms: p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}\n",
+        l.produce_ack.p50, l.produce_ack.p99, l.produce_ack.p999, l.produce_ack.max
+    ));
+    s.push_str(&format!(
+        "end-to-end latency ms:  p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}\n",
+        l.end_to_end.p50, l.end_to_end.p99, l.end_to_end.p999, l.end_to_end.max
+    ));
+    let i = &r.invariants;
+    s.push_str(&format!(
+        "invariants: acked_lost {}  duplicates {}  out_of_order {}  read_above_hw {}  two_leaders_same_epoch {}  (redelivered {})\n",
+        i.acked_lost, i.duplicates, i.out_of_order, i.read_above_hw, i.two_leaders_same_epoch, i.redelivered
+    ));
+    for ex in &i.first_examples {
+        s.push_str(&format!("  first: {ex}\n"));
+    }
+    let offline = r.partitions.iter().filter(|p| p.leader.is_none()).count();
+    let urp = r.partitions.iter().filter(|p| p.isr.len() < p.replicas.len()).count();
+    s.push_str(&format!(
+        "partitions: {} total, {} under-replicated, {} offline\n",
+        r.partitions.len(),
+        urp,
+        offline
+    ));
+    for g in &r.groups {
+        s.push_str(&format!("group {}: lag {}, {} rebalances\n", g.group_id, g.lag, g.rebalances));
+    }
+    s.push_str(&format!("trace hash {}\n", r.trace_hash));
+    s
+}
+
+/// `kafka-sim run`.
+pub fn run(a: RunArgs) -> Result<(), CliError> {
+    let (mut scenario, _) = load_scenario(&a.scenario)?;
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    if let Some(d) = a.duration_ms {
+        if d == 0 || d > MAX_DURATION_MS {
+            return Err(CliError::BadInput(format!(
+                "--duration-ms = {d}: allowed 1..={MAX_DURATION_MS}"
+            )));
+        }
+        scenario.duration_ms = d;
+    }
+    let report = run_scenario(&scenario, !a.quiet);
+    if let Some(path) = &a.json {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::Internal(format!("cannot serialize the report: {e}")))?;
+        write_output(path, &json)?;
+        if path == "-" {
+            return Ok(());
+        }
+    }
+    if !a.quiet {
+        print!("{}", summary(&report));
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `kafka-sim sweep`: the cartesian product of `--set KEY=V1,V2,…` values, run in parallel
+//! across cores, one CSV row per run.
+
+use clap::Args;
+
+use super::{load_scenario, run::run_scenario, CliError};
+use crate::engine::report::Report;
+
+/// Arguments of `sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario JSON file, or a preset name.
+    pub scenario: String,
+    /// `KEY=V1,V2,…`; KEY is a path such as `producers.0.config.linger.ms` or `topics.0.partitions`.
+    #[arg(long = "set", required = true)]
+    pub sets: Vec<String>,
+    /// Where to write the CSV (`-` for stdout).
+    #[arg(long)]
+    pub csv: String,
+    /// Parallel runs (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Most runs one sweep may ask for.
+pub const MAX_RUNS: usize = 10_000;
+
+fn parse_set(s: &str) -> Result<(String, Vec<String>), CliError> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| CliError::BadInput(format!("--set {s}: expected KEY=V1,V2,…")))?;
+    let values: Vec<String> = v.split(',').map(|x| x.trim().to_string()).collect();
+    if k.trim().is_empty() || values.iter().any(|x| x.is_empty()) {
+        return Err(CliError::BadInput(format!("--set {s}: expected KEY=V1,V2,… with no empty parts")));
+    }
+    Ok((k.trim().to_string(), values))
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains(',') || s.contains('"') || s.contains('\n') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CSV columns after the swept keys.
+pub const COLUMNS: [&str; 16] = [
+    "seed",
+    "sent",
+    "acked",
+    "failed",
+    "consumed",
+    "produce_records_per_s",
+    "produce_mb_per_s",
+    "consume_records_per_s",
+    "ack_p50_ms",
+    "ack_p99_ms",
+    "ack_p999_ms",
+    "e2e_p50_ms",
+    "e2e_p99_ms",
+    "acked_lost",
+    "duplicates",
+    "trace_hash",
+];
+
+fn row(r: &Report) -> Vec<String> {
+    vec![
+        r.seed.to_string(),
+        r.produced.sent.to_string(),
+        r.produced.acked.to_string(),
+        r.produced.failed.to_string(),
+        r.consumed.to_string(),
+        format!("{:.1}", r.throughput.produce_records_per_s),
+        format!("{:.3}", r.throughput.produce_mb_per_s),
+        format!("{:.1}", r.throughput.consume_records_per_s),
+        format!("{:.3}", r.latency_ms.produce_ack.p50),
+        format!("{:.3}", r.latency_ms.produce_ack.p99),
+        format!("{:.3}", r.latency_ms.produce_ack.p999),
+        format!("{:.3}", r.latency_ms.end_to_end.p50),
+        format!("{:.3}", r.latency_ms.end_to_end.p99),
+        r.invariants.acked_lost.to_string(),
+        r.invariants.duplicates.to_string(),
+        r.trace_hash.clone(),
+    ]
+}
+
+/// `kafka-sim sweep`.
+pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
+    let (_, text) = load_scenario(&a.scenario)?;
+    let base: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.scenario)))?;
+    let sets: Vec<(String, Vec<String>)> = a.sets.iter().map(|s| parse_set(s)).collect::<Result<_, _>>()?;
+    let total: usize = sets.iter().map(|(_, v)| v.len()).try_fold(1usize, |acc, n| acc.checked_mul(n))
+        .filter(|&n| n <= MAX_RUNS)
+        .ok_or_else(|| CliError::BadInput(format!("the sweep asks for more than {MAX_RUNS} runs")))?;
+    // Build and validate every combination before running any.
+    let mut combos = Vec::with_capacity(total);
+    for i in 0..total {
+        let mut rest = i;
+        let mut value = base.clone();
+        let mut chosen = Vec::new();
+        for (k, vals) in sets.iter().rev() {
+            let v = &vals[rest % vals.len()];
+            rest /= vals.len();
+            crate::scenario::set_path::set_field(&mut value, k, v)
+                .map_err(|e| CliError::BadInput(format!("--set {k}={v}: {e}")))?;
+            chosen.push(v.clone());
+        }
+        chosen.reverse();
+        let scenario = crate::scenario::parse_scenario(&value.to_string())
+            .map_err(|e| CliError::BadInput(format!("with {}: {e}", describe(&sets, &chosen))))?;
+        combos.push((chosen, scenario));
+    }
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .clamp(1, 64);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Report>>> = (0..combos.len()).map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(combos.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((_, scenario)) = combos.get(i) else { break };
+                let r = run_scenario(scenario, false);
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(r);
+                }
+            });
+        }
+    });
+    let mut csv = String::new();
+    let mut header: Vec<String> = sets.iter().map(|(k, _)| csv_field(k)).collect();
+    header.extend(COLUMNS.iter().map(|c| c.to_string()));
+    csv.push_str(&header.join(","));
+    csv.push('\n');
+    for ((chosen, _), slot) in combos.iter().zip(results) {
+        let r = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .ok_or_else(|| CliError::Internal("a sweep run did not finish".into()))?;
+        let mut fields: Vec<String> = chosen.iter().map(|v| csv_field(v)).collect();
+        fields.extend(row(&r).iter().map(|f| csv_field(f)));
+        csv.push_str(&fields.join(","));
+        csv.push('\n');
+    }
+    if a.csv == "-" {
+        print!("{csv}");
+        Ok(())
+    } else {
+        std::fs::write(&a.csv, csv).map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", a.csv)))?;
+        eprintln!("{} runs written to {}", combos.len(), a.csv);
+        Ok(())
+    }
+}
+
+fn describe(sets: &[(String, Vec<String>)], chosen: &[String]) -> String {
+    sets.iter()
+        .zip(chosen)
+        .map(|((k, _), v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,234 @@
+//! Broker unit tests, driving one broker by hand through its sans-IO interface.
+
+use super::*;
+use crate::engine::config::Acks;
+use crate::engine::ctx::{OffsetStore, Outbox};
+use crate::engine::ids::{TopicInfo, TopicTable};
+use crate::engine::protocol::{RecordBatch, RecordIds};
+use crate::engine::rng::SimRng;
+
+struct Harness {
+    broker: Broker,
+    rng: SimRng,
+    topics: TopicTable,
+    offsets: OffsetStore,
+    now: SimTime,
+    timers: Vec<(SimTime, Timer)>,
+}
+
+impl Harness {
+    fn new(min_isr: u32, isr: Vec<BrokerId>) -> Self {
+        let config = BrokerConfig {
+            min_insync_replicas: min_isr,
+            ..BrokerConfig::default()
+        };
+        let mut h = Harness {
+            broker: Broker::new(
+                1,
+                HardwareProfile::cloud(),
+                config,
+                vec![TopicConfig::default()],
+            ),
+            rng: SimRng::new(1),
+            topics: TopicTable {
+                topics: vec![TopicInfo {
+                    name: "t".into(),
+                    partitions: 1,
+                    replication_factor: 2,
+                    internal: false,
+                }],
+            },
+            offsets: OffsetStore::default(),
+            now: 0,
+            timers: Vec::new(),
+        };
+        h.deliver(
+            CONTROLLER,
+            Message::MetadataUpdate {
+                live_brokers: vec![1, 2],
+                partitions: vec![PartitionState {
+                    tp: tp(),
+                    leader: Some(1),
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                    isr,
+                    replicas: vec![1, 2],
+                }],
+            },
+        );
+        h
+    }
+
+    fn deliver(&mut self, from: NodeId, msg: Message) -> Outbox {
+        let mut out = Outbox::default();
+        let mut ctx = Ctx {
+            now: self.now,
+            me: NodeId(1),
+            rng: &mut self.rng,
+            topics: &self.topics,
+            offsets: &mut self.offsets,
+            out: &mut out,
+        };
+        self.broker.handle_message(&mut ctx, from, msg);
+        self.timers.append(&mut out.timers.clone());
+        out
+    }
+
+    /// Fires every pending WorkDone timer; returns what was sent.
+    fn finish_work(&mut self) -> Vec<(NodeId, Message)> {
+        let mut sent = Vec::new();
+        let timers = std::mem::take(&mut self.timers);
+        for (at, t) in timers {
+            match t {
+                Timer::Broker(bt @ BrokerTimer::WorkDone { .. }) => {
+                    self.now = self.now.max(at);
+                    let mut out = Outbox::default();
+                    let mut ctx = Ctx {
+                        now: self.now,
+                        me: NodeId(1),
+                        rng: &mut self.rng,
+                        topics: &self.topics,
+                        offsets: &mut self.offsets,
+                        out: &mut out,
+                    };
+                    self.broker.handle_timer(&mut ctx, bt);
+                    self.timers.extend(out.timers.drain(..));
+                    sent.extend(out.sends.drain(..));
+                }
+                other => self.timers.push((at, other)),
+            }
+        }
+        sent
+    }
+}
+
+fn tp() -> TopicPartition {
+    TopicPartition::new(0, 0)
+}
+
+fn produce(acks: Acks, records: u32) -> Message {
+    Message::ProduceRequest {
+        correlation_id: 7,
+        acks,
+        timeout_ms: 30_000,
+        partitions: vec![ProducePartition {
+            tp: tp(),
+            batch: RecordBatch {
+                base_offset: 0,
+                record_count: records,
+                bytes: records * 100,
+                producer_id: -1,
+                producer_epoch: 0,
+                base_sequence: -1,
+                partition_leader_epoch: 0,
+                ids: RecordIds {
+                    producer: 0,
+                    first_record: 0,
+                },
+                first_create_time: 0,
+                last_create_time: 0,
+            },
+        }],
+    }
+}
+
+fn follower_fetch(offset: u64) -> Message {
+    Message::FetchRequest {
+        correlation_id: 1,
+        replica_id: Some(2),
+        max_wait_ms: 0,
+        min_bytes: 1,
+        max_bytes: 1 << 20,
+        partitions: vec![FetchPartition {
+            tp: tp(),
+            fetch_offset: offset,
+            current_leader_epoch: 0,
+            last_fetched_epoch: Some(0),
+            partition_max_bytes: 1 << 20,
+        }],
+    }
+}
+
+fn produce_errors(sent: &[(NodeId, Message)]) -> Vec<ErrorCode> {
+    sent.iter()
+        .filter_map(|(_, m)| match m {
+            Message::ProduceResponse { partitions, .. } => Some(partitions[0].error),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn acks_all_waits_for_the_follower_then_answers() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::All, 10));
+    let sent = h.finish_work();
+    assert!(
+        produce_errors(&sent).is_empty(),
+        "no answer before the follower has it"
+    );
+    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 0);
+    h.deliver(NodeId(2), follower_fetch(10));
+    let sent = h.finish_work();
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
+    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 10);
+}
+
+#[test]
+fn acks_one_answers_after_the_leader_append() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    let sent = h.finish_work();
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
+    assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 10);
+    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 0);
+}
+
+#[test]
+fn acks_all_below_min_insync_is_not_enough_replicas() {
+    let mut h = Harness::new(2, vec![1]);
+    h.deliver(NodeId(10), produce(Acks::All, 10));
+    let sent = h.finish_work();
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
+    assert_eq!(
+        h.broker.replicas[&tp()].log.log_end_offset(),
+        0,
+        "nothing appended"
+    );
+    // acks=1 is not subject to min.insync.replicas.
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    assert_eq!(produce_errors(&h.finish_work()), vec![ErrorCode::None]);
+}
+
+#[test]
+fn consumers_never_read_above_the_high_watermark() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    h.finish_work();
+    h.deliver(
+        NodeId(20),
+        Message::FetchRequest {
+            correlation_id: 3,
+            replica_id: None,
+            max_wait_ms: 0,
+            min_bytes: 1,
+            max_bytes: 1 << 20,
+            partitions: vec![FetchPartition {
+                tp: tp(),
+                fetch_offset: 0,
+                current_leader_epoch: 0,
+                last_fetched_epoch: None,
+                partition_max_bytes: 1 << 20,
+            }],
+        },
+    );
+    let sent = h.finish_work();
+    let batches: usize = sent
+        .iter()
+        .filter_map(|(_, m)| match m {
+            Message::FetchResponse { partitions, .. } => Some(partitions[0].batches.len()),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(batches, 0, "HW is 0 until the follower fetches");
+}
