@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::json::{err, index, Ctx};
-use super::parse::{config_error, config_warnings};
+use super::parse::config_warnings;
 use super::{caps, ScenarioError};
 use crate::engine::config::registry::{self, ConfigValue, Scope};
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
@@ -78,7 +78,8 @@ pub(super) fn check_in_time_order(
                         &at("member"),
                         Some(&Value::from(*member)),
                         format!(
-                        "group `{group}` has started {started} members by {} ms (allowed 0..={})",
+                        "group `{group}` has started {started} member{} by {} ms (allowed 0..={})",
+                        if started == 1 { "" } else { "s" },
                         faults[i].at_ms, i64::from(started) - 1),
                     ));
                 }
@@ -117,8 +118,7 @@ pub(super) fn check_in_time_order(
                     _ => {
                         if let Some((cfg, _)) = groups.get_mut(name) {
                             registry::apply_consumer(cfg, key, &v).map_err(bad)?;
-                            let w = registry::finish_consumer(cfg, &broker)
-                                .map_err(|e| config_error(&path, e))?;
+                            let w = registry::finish_consumer(cfg, &broker).map_err(bad)?;
                             config_warnings(&path, w, ctx);
                         }
                     }
