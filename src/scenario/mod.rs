@@ -24,6 +24,7 @@ use serde_json::Value;
 use crate::engine::scenario::Scenario;
 
 pub use emit::{to_json, to_json_value};
+pub use faults::ACTIONS as FAULT_ACTIONS;
 pub use set_path::set_field;
 
 /// Why a scenario was rejected.
