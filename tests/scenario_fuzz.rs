@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! No input makes the scenario parser, `set_field` or the share-link decoder panic; anything the
 //! parser accepts survives `to_json` → parse unchanged.
 
