@@ -2,9 +2,12 @@
 //!
 //! [`engine`] is a deterministic discrete-event model of a Kafka 4.x (KRaft) cluster and its
 //! clients; it has no web dependencies and runs natively (the `kafka-sim` CLI) and as
-//! WebAssembly (the page in [`ui`], compiled only for `wasm32`).
+//! WebAssembly (the page in [`ui`], compiled only for `wasm32`). [`scenario`] reads and writes
+//! scenario files (JSON) and holds the built-in presets; [`share`] packs a scenario into a link.
 
 pub mod engine;
+pub mod scenario;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

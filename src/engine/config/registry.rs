@@ -115,10 +115,11 @@ pub enum ValueType {
 /// Whether Kafka lets a key change on a running system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dynamic {
-    /// Broker config that `kafka-configs --alter` can change live, cluster-wide or per broker.
+    /// Broker config with Kafka's `per-broker` update mode: `kafka-configs --alter` changes it
+    /// live, one broker at a time (e.g. `listeners`).
     PerBroker,
-    /// Broker config that can change live as a cluster-wide default (a topic config's broker
-    /// synonym, e.g. `min.insync.replicas`).
+    /// Broker config with Kafka's `cluster-wide` update mode: changes live as a cluster-wide
+    /// default or per broker (e.g. `min.insync.replicas`, `num.io.threads`).
     ClusterWide,
     /// Broker config that is read-only in Kafka: changing it needs a broker restart.
     ReadOnly,

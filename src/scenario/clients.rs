@@ -1,0 +1,285 @@
+//! Producers and consumer groups.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::json::{err, index, join, whole, Ctx, Obj};
+use super::parse::{apply_config, array, config_error, config_warnings, known_topic, topic_ref};
+use super::{caps, ScenarioError};
+use crate::engine::config::registry::{self, Scope};
+use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig};
+use crate::engine::scenario::{GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload};
+
+/// Default producer `rate` (records per second).
+pub const DEFAULT_RATE: f64 = 1_000.0;
+/// Default producer `record_size` (bytes).
+pub const DEFAULT_RECORD_SIZE: u64 = 100;
+
+const PRODUCER: &[&str] = &[
+    "id",
+    "topic",
+    "rate",
+    "bursts",
+    "record_size",
+    "keys",
+    "num_records",
+    "config",
+];
+const BURSTS: &[&str] = &["records", "every_ms"];
+const GROUP: &[&str] = &[
+    "group_id",
+    "topics",
+    "members",
+    "processing_us_per_record",
+    "static_membership",
+    "config",
+];
+
+pub(super) fn producers(
+    o: &Obj,
+    topics: &[TopicSpec],
+    broker: &BrokerConfig,
+    explicit_out: &mut Vec<BTreeSet<String>>,
+    ctx: &mut Ctx,
+) -> Result<Vec<ProducerSpec>, ScenarioError> {
+    let mut out: Vec<ProducerSpec> = Vec::new();
+    for (i, v) in array(o, "producers", caps::MAX_PRODUCERS)?
+        .iter()
+        .enumerate()
+    {
+        let p = Obj::new(v, &index(&o.at("producers"), i), "a producer", PRODUCER)?;
+        let id = p
+            .ident("id", caps::MAX_ID)?
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("producer-{}", i + 1));
+        if let Some(j) = out.iter().position(|x| x.id == id) {
+            return Err(err(
+                &p.at("id"),
+                Some(&Value::String(id)),
+                format!("duplicate producer id (also producers[{j}])"),
+            ));
+        }
+        let topic = topic_ref(&p, "topic", topics)?;
+        let workload = workload(&p)?;
+        let record_size =
+            p.whole_or("record_size", DEFAULT_RECORD_SIZE, 1, caps::MAX_RECORD_SIZE)?;
+        let keys = keys(&p)?;
+        let max_records = match p.get("num_records") {
+            Some(v) => Some(whole(v, &p.at("num_records"), 1, caps::MAX_NUM_RECORDS)?),
+            None => None,
+        };
+        let mut config = ProducerConfig::default();
+        let path = p.at("config");
+        let explicit = apply_config(
+            p.get("config"),
+            &path,
+            Scope::Producer,
+            &mut config,
+            registry::apply_producer,
+            ctx,
+        )?;
+        let w = registry::finish_producer(&mut config, |k| explicit.contains(k))
+            .map_err(|e| config_error(&path, e))?;
+        config_warnings(&path, w, ctx);
+        let t = topics.iter().find(|t| t.name == topic);
+        let max_msg = t
+            .and_then(|t| t.config.max_message_bytes)
+            .unwrap_or(broker.message_max_bytes);
+        if record_size > config.max_request_size {
+            ctx.warn(p.at("record_size"), format!(
+                "{record_size} > max.request.size = {}: every send fails with RecordTooLargeException", config.max_request_size));
+        } else if record_size > max_msg {
+            ctx.warn(p.at("record_size"), format!(
+                "{record_size} > the topic's max.message.bytes = {max_msg}: the broker rejects every batch with MESSAGE_TOO_LARGE"));
+        }
+        explicit_out.push(explicit);
+        out.push(ProducerSpec {
+            id,
+            topic,
+            workload,
+            max_records,
+            record_size: record_size as u32,
+            keys,
+            config,
+        });
+    }
+    Ok(out)
+}
+
+fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
+    match (p.get("rate"), p.get("bursts")) {
+        (Some(_), Some(b)) => Err(err(
+            &p.at("bursts"),
+            Some(b),
+            "give either `rate` or `bursts`, not both",
+        )),
+        (Some(Value::String(s)), None) if s == "max" => Ok(Workload::MaxRate),
+        (Some(v @ Value::Number(_)), None) => {
+            let r = v.as_f64().unwrap_or(0.0);
+            if r > 0.0 && r <= caps::MAX_RATE {
+                Ok(Workload::Rate { records_per_s: r })
+            } else {
+                Err(err(
+                    &p.at("rate"),
+                    Some(v),
+                    format!(
+                        "out of range: records per second, more than 0 and at most {}",
+                        caps::MAX_RATE
+                    ),
+                ))
+            }
+        }
+        (Some(v), None) => Err(err(
+            &p.at("rate"),
+            Some(v),
+            "expected records per second (a number) or \"max\"",
+        )),
+        (None, Some(b)) => {
+            let o = Obj::new(
+                b,
+                &p.at("bursts"),
+                "bursts ({\"records\": 5000, \"every_ms\": 1000})",
+                BURSTS,
+            )?;
+            let burst_records = o.whole_req("records", 1, caps::MAX_BURST_RECORDS)?;
+            let every_ms = o.whole_req("every_ms", 1, caps::MAX_DURATION_MS)?;
+            if burst_records as f64 * 1000.0 / every_ms as f64 > caps::MAX_RATE {
+                return Err(err(&o.at("records"), None, format!(
+                    "{burst_records} records every {every_ms} ms is more than {} records per second", caps::MAX_RATE)));
+            }
+            Ok(Workload::Bursts {
+                burst_records,
+                every_ms,
+            })
+        }
+        (None, None) => Ok(Workload::Rate {
+            records_per_s: DEFAULT_RATE,
+        }),
+    }
+}
+
+fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {
+    let path = p.at("keys");
+    let Some(v) = p.get("keys") else {
+        return Ok(KeyDistribution::None);
+    };
+    let shape = "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}";
+    match v {
+        Value::String(s) if s == "none" => Ok(KeyDistribution::None),
+        Value::Object(m) if m.contains_key("uniform") => {
+            let o = Obj::new(v, &path, "a key distribution", &["uniform"])?;
+            let keys = o.whole_req("uniform", 1, caps::MAX_KEYS)? as u32;
+            Ok(KeyDistribution::Uniform { keys })
+        }
+        Value::Object(m) if m.contains_key("zipf") => {
+            let o = Obj::new(v, &path, "a key distribution", &["zipf", "exponent"])?;
+            let keys = o.whole_req("zipf", 1, caps::MAX_KEYS)? as u32;
+            let exponent = o.real_or("exponent", 1.0, 0.0, caps::MAX_ZIPF_EXPONENT)?;
+            if exponent <= 0.0 {
+                return Err(err(
+                    &o.at("exponent"),
+                    o.get("exponent"),
+                    "must be more than 0",
+                ));
+            }
+            Ok(KeyDistribution::Zipf { keys, exponent })
+        }
+        _ => Err(err(&path, Some(v), shape)),
+    }
+}
+
+pub(super) fn groups(
+    o: &Obj,
+    topics: &[TopicSpec],
+    broker: &BrokerConfig,
+    ctx: &mut Ctx,
+) -> Result<Vec<GroupSpec>, ScenarioError> {
+    let mut out: Vec<GroupSpec> = Vec::new();
+    let mut total = 0;
+    for (i, v) in array(o, "consumer_groups", caps::MAX_GROUPS)?
+        .iter()
+        .enumerate()
+    {
+        let g = Obj::new(
+            v,
+            &index(&o.at("consumer_groups"), i),
+            "a consumer group",
+            GROUP,
+        )?;
+        let group_id = g
+            .ident("group_id", caps::MAX_ID)?
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("group-{}", i + 1));
+        if let Some(j) = out.iter().position(|x| x.group_id == group_id) {
+            return Err(err(
+                &g.at("group_id"),
+                Some(&Value::String(group_id)),
+                format!("duplicate group id (also consumer_groups[{j}])"),
+            ));
+        }
+        let tpath = g.at("topics");
+        let mut subscribed: Vec<String> = Vec::new();
+        match g.get("topics") {
+            None => subscribed.push(topic_ref(&g, "topics", topics)?),
+            Some(v @ Value::String(_)) => subscribed.push(known_topic(v, &tpath, topics)?),
+            Some(Value::Array(a)) if !a.is_empty() => {
+                for (j, tv) in a.iter().enumerate().take(caps::MAX_TOPICS) {
+                    let name = known_topic(tv, &index(&tpath, j), topics)?;
+                    if subscribed.contains(&name) {
+                        return Err(err(&index(&tpath, j), Some(tv), "topic listed twice"));
+                    }
+                    subscribed.push(name);
+                }
+            }
+            Some(v) => {
+                return Err(err(
+                    &tpath,
+                    Some(v),
+                    "expected a non-empty array of topic names",
+                ))
+            }
+        }
+        let members = g.whole_or("members", 1, 0, caps::MAX_MEMBERS_PER_GROUP)?;
+        total += members;
+        if total > caps::MAX_TOTAL_MEMBERS {
+            return Err(err(
+                &g.at("members"),
+                None,
+                format!(
+                    "brings the total to {total} consumers; KafkaSim allows at most {}",
+                    caps::MAX_TOTAL_MEMBERS
+                ),
+            ));
+        }
+        let processing_us_per_record =
+            g.whole_or("processing_us_per_record", 0, 0, caps::MAX_PROCESSING_US)?;
+        let static_membership = g.bool_or("static_membership", false)?;
+        let mut config = ConsumerConfig::default();
+        let path = g.at("config");
+        apply_config(
+            g.get("config"),
+            &path,
+            Scope::Consumer,
+            &mut config,
+            registry::apply_consumer,
+            ctx,
+        )?;
+        if config.group_instance_id.is_some() && (members > 1 || static_membership) {
+            return Err(err(&join(&path, "group.instance.id"), None,
+                "one group.instance.id cannot be shared by several members (Kafka fences duplicates); \
+                 use \"static_membership\": true, which gives each member its own id"));
+        }
+        let w = registry::finish_consumer(&config, broker).map_err(|e| config_error(&path, e))?;
+        config_warnings(&path, w, ctx);
+        out.push(GroupSpec {
+            group_id,
+            topics: subscribed,
+            members: members as u32,
+            processing_us_per_record,
+            static_membership,
+            config,
+        });
+    }
+    Ok(out)
+}

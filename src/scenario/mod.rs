@@ -1,0 +1,110 @@
+//! Scenario files: the JSON format people write (documented in `docs/SCENARIOS.md`), parsed and
+//! validated into the engine's typed [`Scenario`], and written back with [`to_json`].
+//!
+//! Parsing never panics. Every error names the JSON path of the field, the value and what would
+//! be valid: `topics[0].replication_factor = 5: the cluster has 3 brokers (allowed 1..=3)`.
+//! Things Kafka accepts but a person should know about (an unmodelled config key, idempotence
+//! silently off, min.insync.replicas above the replication factor) are warnings.
+
+pub mod caps;
+mod clients;
+mod emit;
+mod faults;
+mod hardware;
+mod json;
+mod parse;
+pub mod presets;
+mod schedule;
+pub mod set_path;
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::engine::scenario::Scenario;
+
+pub use emit::{to_json, to_json_value};
+pub use faults::ACTIONS as FAULT_ACTIONS;
+pub use set_path::set_field;
+
+/// Why a scenario was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// JSON path of the offending field (`producers[0].config.linger.ms`); empty for the whole
+    /// document.
+    pub path: String,
+    /// The offending value as compact JSON, shortened (`None` when missing or not relevant).
+    pub value: Option<String>,
+    /// What is wrong and what would be valid.
+    pub reason: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.path.is_empty(), &self.value) {
+            (true, _) => f.write_str(&self.reason),
+            (false, Some(v)) => write!(f, "{} = {v}: {}", self.path, self.reason),
+            (false, None) => write!(f, "{}: {}", self.path, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Something valid that probably does not do what the author meant, or that Kafka changes
+/// silently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioWarning {
+    /// JSON path of the field concerned.
+    pub path: String,
+    /// What happens.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Parses and validates a scenario file.
+pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioError> {
+    parse_scenario_with_warnings(json).map(|(s, _)| s)
+}
+
+/// Parses and validates a scenario file, also returning its warnings (in document order).
+pub fn parse_scenario_with_warnings(
+    json: &str,
+) -> Result<(Scenario, Vec<ScenarioWarning>), ScenarioError> {
+    if json.len() > caps::MAX_FILE_BYTES {
+        return Err(json::err(
+            "",
+            None,
+            format!(
+                "the file is {} bytes; KafkaSim reads scenario files of at most {} bytes",
+                json.len(),
+                caps::MAX_FILE_BYTES
+            ),
+        ));
+    }
+    if json.trim().is_empty() {
+        return Err(json::err(
+            "",
+            None,
+            "the file is empty; a scenario is a JSON object such as \
+             {\"cluster\": {\"brokers\": 3}, \"topics\": [{\"name\": \"orders\"}]}",
+        ));
+    }
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| json::err("", None, format!("not valid JSON: {e}")))?;
+    parse_scenario_value(&value)
+}
+
+/// Validates an already-parsed JSON document (what [`set_field`] edits).
+pub fn parse_scenario_value(
+    value: &Value,
+) -> Result<(Scenario, Vec<ScenarioWarning>), ScenarioError> {
+    let mut ctx = json::Ctx::default();
+    let scenario = parse::scenario(value, &mut ctx)?;
+    Ok((scenario, ctx.warnings))
+}
