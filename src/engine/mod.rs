@@ -3,5 +3,6 @@
 //! No web dependencies, no wall clock, no global RNG, no hash-map iteration order in anything
 //! observable.
 
+pub mod partitioner;
 pub mod rng;
 pub mod time;
