@@ -1147,7 +1147,10 @@ fn assert_complete(t: &BTreeMap<String, u32>, members: &[MemberSubscription], a:
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(
+        // 96 by default; PROPTEST_CASES=n for a longer run.
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
+    ))]
 
     /// RoundRobin and Sticky are balanced within one partition when all members subscribe to
     /// the same topics (Kafka's promise for both), whatever the members claim to own.
@@ -1220,6 +1223,41 @@ proptest! {
             for (i, m) in statics.iter().enumerate() {
                 prop_assert_eq!(get(&a, &m.member_id), get(&b, &format!("{}#{i}", ids[i])));
             }
+        }
+    }
+
+    /// No assignor panics or errors on odd input: empty subscriptions, unknown topics, owned
+    /// partitions that do not exist or repeat, negative generations, non-ASCII member ids.
+    #[test]
+    fn assign_never_panics(
+        counts in prop::collection::vec(0u32..5, 0..4),
+        members in prop::collection::vec(
+            (".{0,4}", prop::collection::vec(0usize..5, 0..4), prop::collection::vec((0usize..5, 0u32..7), 0..6), prop::option::of(-3i32..3), prop::option::of("[a-c]{1,2}")),
+            0..6,
+        ),
+    ) {
+        let t: BTreeMap<String, u32> = counts.iter().enumerate().map(|(i, &c)| (format!("t{i}"), c)).collect();
+        let mut seen = BTreeSet::new();
+        let members: Vec<MemberSubscription> = members
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (id, ..))| seen.insert(id.clone()))
+            .map(|(_, (id, subs, owned, generation, instance))| MemberSubscription {
+                member_id: id,
+                group_instance_id: instance,
+                topics: subs.iter().map(|i| format!("t{i}")).collect(),
+                owned_partitions: owned.iter().map(|&(i, p)| tp(&format!("t{i}"), p)).collect(),
+                generation,
+            })
+            .collect();
+        for kind in AssignorKind::ALL {
+            let a = assign(kind, &t, &members);
+            prop_assert!(a.is_ok(), "{kind}: {a:?}");
+            let a = a.unwrap_or_default();
+            prop_assert_eq!(a.len(), members.len());
+            let all: Vec<&TopicPartition> = a.values().flatten().collect();
+            let unique: BTreeSet<&TopicPartition> = all.iter().copied().collect();
+            prop_assert_eq!(all.len(), unique.len(), "{}: {:?}", kind, a);
         }
     }
 

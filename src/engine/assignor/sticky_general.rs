@@ -150,12 +150,14 @@ impl Builder<'_> {
         true
     }
 
-    fn process_movement(&mut self, tp: &TopicPartition, new: usize) {
+    /// Moves `tp` to `new`; returns whether it moved (every move reduces the imbalance, which
+    /// is what makes the reassignment loop terminate).
+    fn process_movement(&mut self, tp: &TopicPartition, new: usize) -> bool {
         let Some(&old) = self.owner.get(tp) else {
-            return;
+            return false;
         };
         if old == new || self.len(new).is_none() || self.len(old).is_none() {
-            return;
+            return false;
         }
         self.sorted.remove(&self.key(old));
         self.sorted.remove(&self.key(new));
@@ -169,14 +171,15 @@ impl Builder<'_> {
         self.owner.insert(tp.clone(), new);
         self.sorted.insert(self.key(new));
         self.sorted.insert(self.key(old));
+        true
     }
 
-    fn reassign_to(&mut self, tp: &TopicPartition, new: usize) {
+    fn reassign_to(&mut self, tp: &TopicPartition, new: usize) -> bool {
         let Some(&old) = self.owner.get(tp) else {
-            return;
+            return false;
         };
         let actual = self.movements.actual_partition_to_move(tp, old, new);
-        self.process_movement(&actual, new);
+        self.process_movement(&actual, new)
     }
 
     fn perform_reassignments(
@@ -197,9 +200,10 @@ impl Builder<'_> {
                 let Some(len_c) = self.len(c) else { continue };
                 if let Some(&(pc, _)) = prev.get(tp) {
                     if self.len(pc).is_some_and(|len_p| len_c > len_p + 1) {
-                        self.reassign_to(tp, pc);
-                        performed = true;
-                        modified = true;
+                        if self.reassign_to(tp, pc) {
+                            performed = true;
+                            modified = true;
+                        }
                         continue;
                     }
                 }
@@ -217,11 +221,10 @@ impl Builder<'_> {
                         .iter()
                         .map(|&(_, r)| self.by_rank[r])
                         .find(|&o| self.potential(o, &tp.topic));
-                    if let Some(new) = target {
-                        self.reassign_to(tp, new);
+                    if target.is_some_and(|new| self.reassign_to(tp, new)) {
+                        performed = true;
+                        modified = true;
                     }
-                    performed = true;
-                    modified = true;
                 }
             }
             if !modified {
