@@ -16,7 +16,13 @@ use kafka_sim::engine::Engine;
 pub fn million_rps_scenario() -> Scenario {
     let mut s = Scenario::cluster(3, 42, 10_000).with_topic("bench", 6, 3);
     for i in 0..10 {
-        s = s.with_producer(&format!("p{i}"), "bench", 100_000.0, 100, ProducerConfig::default());
+        s = s.with_producer(
+            &format!("p{i}"),
+            "bench",
+            100_000.0,
+            100,
+            ProducerConfig::default(),
+        );
     }
     s
 }

@@ -11,3 +11,6 @@ pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;

@@ -89,7 +89,8 @@ pub fn read_input(path: &str) -> Result<String, CliError> {
             .map_err(|e| CliError::BadInput(format!("cannot read stdin: {e}")))?;
         return Ok(s);
     }
-    std::fs::read_to_string(path).map_err(|e| CliError::BadInput(format!("cannot read {path}: {e}")))
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::BadInput(format!("cannot read {path}: {e}")))
 }
 
 /// Loads a scenario from a file, or a preset by name when no such file exists.
@@ -103,7 +104,10 @@ pub fn load_scenario(arg: &str) -> Result<(Scenario, String), CliError> {
                 .map_err(|e| CliError::Internal(format!("preset {arg}: {e}")))?;
             return Ok((s, json.to_string()));
         }
-        let names: Vec<&str> = crate::scenario::presets::presets().iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = crate::scenario::presets::presets()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
         return Err(CliError::BadInput(format!(
             "cannot read {arg}: no such file, and no preset of that name (presets: {})",
             names.join(", ")
@@ -123,7 +127,8 @@ pub fn write_output(path: &str, text: &str) -> Result<(), CliError> {
             .and_then(|_| out.write_all(b"\n"))
             .map_err(|e| CliError::Internal(format!("cannot write stdout: {e}")))
     } else {
-        std::fs::write(path, text).map_err(|e| CliError::BadInput(format!("cannot write {path}: {e}")))
+        std::fs::write(path, text)
+            .map_err(|e| CliError::BadInput(format!("cannot write {path}: {e}")))
     }
 }
 
@@ -166,7 +171,11 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             let (_, json) = crate::scenario::presets::presets()
                 .into_iter()
                 .find(|(n, _)| *n == name)
-                .ok_or_else(|| CliError::BadInput(format!("no preset named `{name}` (see `kafka-sim presets`)")))?;
+                .ok_or_else(|| {
+                    CliError::BadInput(format!(
+                        "no preset named `{name}` (see `kafka-sim presets`)"
+                    ))
+                })?;
             println!("{}", json.trim_end());
             Ok(())
         }

@@ -54,19 +54,31 @@ fn bad(m: String) -> CliError {
 /// Builds the scenario the arguments describe.
 pub fn scenario_for(a: &PerfTestArgs) -> Result<Scenario, CliError> {
     if a.num_records == 0 || a.num_records > 10_000_000_000 {
-        return Err(bad(format!("--num-records = {}: allowed 1..=10000000000", a.num_records)));
+        return Err(bad(format!(
+            "--num-records = {}: allowed 1..=10000000000",
+            a.num_records
+        )));
     }
     if a.record_size == 0 || a.record_size > 1_048_576 {
-        return Err(bad(format!("--record-size = {}: allowed 1..=1048576", a.record_size)));
+        return Err(bad(format!(
+            "--record-size = {}: allowed 1..=1048576",
+            a.record_size
+        )));
     }
     if !(a.throughput == -1.0 || (a.throughput > 0.0 && a.throughput <= 100_000_000.0)) {
-        return Err(bad(format!("--throughput = {}: allowed -1 (max) or 0 < r ≤ 100000000", a.throughput)));
+        return Err(bad(format!(
+            "--throughput = {}: allowed -1 (max) or 0 < r ≤ 100000000",
+            a.throughput
+        )));
     }
     if a.brokers == 0 || a.brokers > 64 {
         return Err(bad(format!("--brokers = {}: allowed 1..=64", a.brokers)));
     }
     if a.partitions == 0 || a.partitions > 1000 {
-        return Err(bad(format!("--partitions = {}: allowed 1..=1000", a.partitions)));
+        return Err(bad(format!(
+            "--partitions = {}: allowed 1..=1000",
+            a.partitions
+        )));
     }
     if a.replication_factor == 0 || a.replication_factor > a.brokers {
         return Err(bad(format!(
@@ -75,7 +87,10 @@ pub fn scenario_for(a: &PerfTestArgs) -> Result<Scenario, CliError> {
         )));
     }
     if a.producers == 0 || a.producers > 100 {
-        return Err(bad(format!("--producers = {}: allowed 1..=100", a.producers)));
+        return Err(bad(format!(
+            "--producers = {}: allowed 1..=100",
+            a.producers
+        )));
     }
     let hardware = HardwareProfile::by_name(&a.hardware).ok_or_else(|| {
         bad(format!(
@@ -89,10 +104,18 @@ pub fn scenario_for(a: &PerfTestArgs) -> Result<Scenario, CliError> {
         let (k, v) = prop
             .split_once('=')
             .ok_or_else(|| bad(format!("--producer-props {prop}: expected key=value")))?;
-        registry::apply_producer(&mut config, k.trim(), &registry::ConfigValue::from_str_value(v.trim()))
-            .map_err(|e| bad(format!("--producer-props {prop}: {e}")))?;
+        registry::apply_producer(
+            &mut config,
+            k.trim(),
+            &registry::ConfigValue::from_str_value(v.trim()),
+        )
+        .map_err(|e| bad(format!("--producer-props {prop}: {e}")))?;
     }
-    let mut s = Scenario::cluster(a.brokers, a.seed, 3_600_000).with_topic(&a.topic, a.partitions, a.replication_factor);
+    let mut s = Scenario::cluster(a.brokers, a.seed, 3_600_000).with_topic(
+        &a.topic,
+        a.partitions,
+        a.replication_factor,
+    );
     s.name = "perf-test".into();
     s.cluster.hardware = hardware;
     let n = a.producers as u64;

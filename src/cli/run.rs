@@ -86,7 +86,9 @@ pub fn summary(r: &Report) -> String {
     ));
     s.push_str(&format!(
         "throughput: {:.0} records/s ({:.2} MB/s) produced, {:.0} records/s consumed\n",
-        r.throughput.produce_records_per_s, r.throughput.produce_mb_per_s, r.throughput.consume_records_per_s
+        r.throughput.produce_records_per_s,
+        r.throughput.produce_mb_per_s,
+        r.throughput.consume_records_per_s
     ));
     let l = &r.latency_ms;
     s.push_str(&format!(
@@ -106,7 +108,11 @@ pub fn summary(r: &Report) -> String {
         s.push_str(&format!("  first: {ex}\n"));
     }
     let offline = r.partitions.iter().filter(|p| p.leader.is_none()).count();
-    let urp = r.partitions.iter().filter(|p| p.isr.len() < p.replicas.len()).count();
+    let urp = r
+        .partitions
+        .iter()
+        .filter(|p| p.isr.len() < p.replicas.len())
+        .count();
     s.push_str(&format!(
         "partitions: {} total, {} under-replicated, {} offline\n",
         r.partitions.len(),
@@ -114,7 +120,10 @@ pub fn summary(r: &Report) -> String {
         offline
     ));
     for g in &r.groups {
-        s.push_str(&format!("group {}: lag {}, {} rebalances\n", g.group_id, g.lag, g.rebalances));
+        s.push_str(&format!(
+            "group {}: lag {}, {} rebalances\n",
+            g.group_id, g.lag, g.rebalances
+        ));
     }
     s.push_str(&format!("trace hash {}\n", r.trace_hash));
     s

@@ -31,7 +31,9 @@ fn parse_set(s: &str) -> Result<(String, Vec<String>), CliError> {
         .ok_or_else(|| CliError::BadInput(format!("--set {s}: expected KEY=V1,V2,…")))?;
     let values: Vec<String> = v.split(',').map(|x| x.trim().to_string()).collect();
     if k.trim().is_empty() || values.iter().any(|x| x.is_empty()) {
-        return Err(CliError::BadInput(format!("--set {s}: expected KEY=V1,V2,… with no empty parts")));
+        return Err(CliError::BadInput(format!(
+            "--set {s}: expected KEY=V1,V2,… with no empty parts"
+        )));
     }
     Ok((k.trim().to_string(), values))
 }
@@ -90,10 +92,19 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
     let (_, text) = load_scenario(&a.scenario)?;
     let base: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.scenario)))?;
-    let sets: Vec<(String, Vec<String>)> = a.sets.iter().map(|s| parse_set(s)).collect::<Result<_, _>>()?;
-    let total: usize = sets.iter().map(|(_, v)| v.len()).try_fold(1usize, |acc, n| acc.checked_mul(n))
+    let sets: Vec<(String, Vec<String>)> = a
+        .sets
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<_, _>>()?;
+    let total: usize = sets
+        .iter()
+        .map(|(_, v)| v.len())
+        .try_fold(1usize, |acc, n| acc.checked_mul(n))
         .filter(|&n| n <= MAX_RUNS)
-        .ok_or_else(|| CliError::BadInput(format!("the sweep asks for more than {MAX_RUNS} runs")))?;
+        .ok_or_else(|| {
+            CliError::BadInput(format!("the sweep asks for more than {MAX_RUNS} runs"))
+        })?;
     // Build and validate every combination before running any.
     let mut combos = Vec::with_capacity(total);
     for i in 0..total {
@@ -114,15 +125,23 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
     }
     let jobs = a
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
         .clamp(1, 64);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Report>>> = (0..combos.len()).map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<std::sync::Mutex<Option<Report>>> = (0..combos.len())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     std::thread::scope(|s| {
         for _ in 0..jobs.min(combos.len()) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((_, scenario)) = combos.get(i) else { break };
+                let Some((_, scenario)) = combos.get(i) else {
+                    break;
+                };
                 let r = run_scenario(scenario, false);
                 if let Ok(mut slot) = results[i].lock() {
                     *slot = Some(r);
@@ -150,7 +169,8 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         print!("{csv}");
         Ok(())
     } else {
-        std::fs::write(&a.csv, csv).map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", a.csv)))?;
+        std::fs::write(&a.csv, csv)
+            .map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", a.csv)))?;
         eprintln!("{} runs written to {}", combos.len(), a.csv);
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! No web dependencies, no wall clock, no global RNG, no hash-map iteration order in anything
 //! observable.
 
+pub mod assignor;
 pub mod broker;
 pub mod config;
 pub mod consumer;
@@ -13,6 +14,7 @@ pub mod group;
 pub mod ids;
 pub mod log;
 pub mod network;
+pub mod partitioner;
 pub mod producer;
 pub mod protocol;
 pub mod queue;
