@@ -5,6 +5,7 @@
 //! is named in its comment). Member order in the inputs is the insertion order of the Java
 //! tests' `HashMap`s, which Kafka's sticky assignor iterates (e.g. "consumer3", "consumer2",
 //! "consumer1" for three members named like that).
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::assignor::{
     assign, assign_json, follow_up_members, reassigned_after_revocation, revoked_partitions,

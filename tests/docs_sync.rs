@@ -1,4 +1,5 @@
 //! `docs/SCENARIOS.md` documents every modelled config key and every fault action.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::config::registry::{keys, Scope};
 use kafka_sim::scenario::FAULT_ACTIONS;

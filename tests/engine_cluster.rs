@@ -1,4 +1,5 @@
 //! Cluster-level behaviour of the engine: elections, fencing, ISR, determinism.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::events::SimEvent;
 use kafka_sim::engine::ids::TopicPartition;

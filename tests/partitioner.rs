@@ -1,4 +1,5 @@
 //! Producer partitioning: murmur2 key hashing and the built-in sticky / adaptive partitioner.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::partitioner::{
     murmur2, partition_for_key, to_positive, BuiltInPartitioner, PartitionLoadStats,

@@ -1,5 +1,6 @@
 //! Broken scenarios must be rejected with a message that names the field and, where it applies,
 //! the allowed range or values; valid scenarios get Kafka 4.x defaults.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::config::{Acks, AssignmentStrategy, OffsetReset};
 use kafka_sim::engine::scenario::{Command, KeyDistribution, Workload};

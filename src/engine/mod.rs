@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod controller;
 pub mod ctx;
 pub mod events;
+pub mod golden;
 pub mod group;
 pub mod ids;
 pub mod log;

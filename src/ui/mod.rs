@@ -1,1 +1,20 @@
-//! The Yew page (wasm32 only).
+//! The Yew page (wasm32 only): a thin layer that reads engine snapshots and the event stream.
+
+mod app;
+mod charts;
+mod cluster_view;
+mod panic_banner;
+
+use wasm_bindgen::prelude::*;
+
+pub use app::App;
+
+/// Entry point: installs the panic hook (console + visible banner) and mounts the page.
+#[wasm_bindgen(start)]
+pub fn start() {
+    panic_banner::install();
+    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
+        root.set_inner_html("");
+        yew::Renderer::<App>::with_root(root).render();
+    }
+}

@@ -239,15 +239,11 @@ impl Broker {
         if let Some(r) = self.replicas.get_mut(&tp) {
             r.pending_isr = None;
             if let Some(st) = state {
-                if error == ErrorCode::None
-                    && r.role == Role::Leader
-                    && st.leader_epoch == r.leader_epoch
-                    && st.partition_epoch >= r.partition_epoch
-                {
-                    r.isr = st.isr;
-                    r.partition_epoch = st.partition_epoch;
-                } else if st.leader_epoch == r.leader_epoch
-                    && st.partition_epoch > r.partition_epoch
+                // A committed change (ours, or a newer one the controller reports) replaces ours.
+                let ours = error == ErrorCode::None && r.role == Role::Leader;
+                if st.leader_epoch == r.leader_epoch
+                    && (st.partition_epoch > r.partition_epoch
+                        || (ours && st.partition_epoch >= r.partition_epoch))
                 {
                     r.isr = st.isr;
                     r.partition_epoch = st.partition_epoch;

@@ -92,8 +92,8 @@ impl Harness {
                         out: &mut out,
                     };
                     self.broker.handle_timer(&mut ctx, bt);
-                    self.timers.extend(out.timers.drain(..));
-                    sent.extend(out.sends.drain(..));
+                    self.timers.append(&mut out.timers);
+                    sent.append(&mut out.sends);
                 }
                 other => self.timers.push((at, other)),
             }

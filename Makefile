@@ -1,0 +1,63 @@
+# KafkaSim — the two commands are `make serve` and `make test` (see README.md).
+SHELL := /bin/bash
+PORT ?= 8080
+DIST := dist
+WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm clean
+
+## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
+serve: setup build
+	@echo "KafkaSim at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory $(DIST)
+
+## Install what is missing, then native tests, wasm tests in headless Chromium, browser e2e
+test: setup-test
+	@set -o pipefail; start=$$(date +%s); status=0; \
+	  $(MAKE) --no-print-directory test-native || status=1; \
+	  $(MAKE) --no-print-directory test-wasm || status=1; \
+	  $(MAKE) --no-print-directory test-e2e || status=1; \
+	  echo; echo "make test: $$(( $$(date +%s) - start )) s"; \
+	  if [ $$status -eq 0 ]; then echo "make test: PASS (native, wasm-in-browser, end-to-end)"; \
+	  else echo "make test: FAIL (see above)"; fi; exit $$status
+
+setup:
+	@scripts/setup.sh web
+
+setup-test:
+	@scripts/setup.sh test
+
+## Release wasm (size-tuned profile) + wasm-bindgen + wasm-opt, with index.html and www/ in dist/
+build:
+	cargo build --lib --target wasm32-unknown-unknown --profile wasm-release
+	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
+	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg $(WASM)
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+	  $(DIST)/pkg/kafka_sim_bg.wasm -o $(DIST)/pkg/kafka_sim_bg.wasm
+	cp index.html $(DIST)/ && cp -r www $(DIST)/www
+	@raw=$$(stat -c %s $(DIST)/pkg/kafka_sim_bg.wasm); gz=$$(gzip -9 -c $(DIST)/pkg/kafka_sim_bg.wasm | wc -c); \
+	  echo "wasm: $$raw bytes raw, $$gz bytes gzipped"
+
+test-native:
+	cargo test --all-targets
+	cargo test --doc
+
+test-wasm:
+	wasm-pack test --headless --chrome -- --test web
+
+test-e2e: build
+	node tests/e2e/run.mjs
+
+## Criterion benchmarks (native) and the same workload as wasm in Node
+bench:
+	cargo bench --bench engine
+
+bench-wasm: setup
+	cargo build --release --target wasm32-unknown-unknown --example wasm_bench
+	wasm-bindgen --target nodejs --out-dir target/wasm-bench target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm
+	node tests/bench/wasm_bench.mjs
+
+clean:
+	cargo clean
+	rm -rf $(DIST) pkg

