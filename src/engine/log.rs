@@ -281,6 +281,14 @@ impl PartitionLog {
     }
 }
 
+impl PartitionLog {
+    /// The batch whose base offset is exactly `offset`, if retained.
+    pub fn batch_at(&self, offset: u64) -> Option<&RecordBatch> {
+        let i = self.batches.partition_point(|b| b.base_offset < offset);
+        self.batches.get(i).filter(|b| b.base_offset == offset)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 pub mod assignor;
 pub mod broker;
+pub mod checker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
@@ -12,8 +13,10 @@ pub mod ctx;
 pub mod events;
 pub mod golden;
 pub mod group;
+pub mod histogram;
 pub mod ids;
 pub mod log;
+pub mod metrics;
 pub mod network;
 pub mod partitioner;
 pub mod producer;

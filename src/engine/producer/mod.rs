@@ -1,61 +1,304 @@
-//! The producer client (KafkaProducer): partitioner, RecordAccumulator, Sender, idempotence.
+//! The producer client (KafkaProducer): the application's `send()` calls (workload), the
+//! partitioner (murmur2 for keys, the KIP-794 built-in sticky partitioner otherwise), the
+//! RecordAccumulator, and the Sender with acks, retries, timeouts and idempotence (KIP-98).
+//!
+//! Records are handled in bulk: an application tick appends every record due since the last
+//! tick (create times spread evenly), and ticks are scheduled no later than the next moment a
+//! batch could become ready, so batching and latency are the same as record-by-record.
+
+mod accumulator;
+mod sender;
+mod workload;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-
-/// Producer timers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProducerTimer {
-    /// The application produces its next records.
-    AppTick,
-}
 
 use super::config::ProducerConfig;
 use super::ctx::Ctx;
 use super::ids::{BrokerId, NodeId, TopicIdx};
+use super::partitioner::BuiltInPartitioner;
 use super::protocol::Message;
 use super::scenario::ProducerSpec;
+use super::time::SimTime;
 
-/// Producer client (PLACEHOLDER until the clients branch lands).
-#[derive(Clone, Debug)]
-pub struct Producer {
-    /// Scenario id.
-    pub id: String,
+pub use accumulator::{ProducerBatch, RecordAccumulator};
+
+/// Producer timers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProducerTimer {
+    /// The application calls `send()` for the records due now.
+    AppTick {
+        /// Generation (stale ticks are ignored).
+        gen: u64,
+    },
+    /// The sender wakes up (linger.ms expiry, retry backoff).
+    Wakeup {
+        /// Generation.
+        gen: u64,
+    },
+    /// A produce request got no answer within `request.timeout.ms`.
+    RequestTimeout {
+        /// Correlation id.
+        correlation_id: u64,
+    },
+    /// A metadata request got no answer.
+    MetadataTimeout {
+        /// Correlation id.
+        correlation_id: u64,
+    },
 }
 
-/// Producer snapshot (placeholder).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A produce request in flight.
+#[derive(Clone, Debug)]
+struct InFlight {
+    broker: BrokerId,
+    batches: Vec<ProducerBatch>,
+}
+
+/// What the page and reports show of a producer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProducerSnapshot {
-    /// Scenario id.
+    /// `client.id`.
     pub id: String,
+    /// Topic.
+    pub topic: String,
+    /// `acks`.
+    pub acks: String,
+    /// `linger.ms`.
+    pub linger_ms: u64,
+    /// `batch.size`.
+    pub batch_size: u64,
+    /// Idempotence in effect.
+    pub idempotent: bool,
+    /// Records handed to `send()`.
+    pub sent: u64,
+    /// Records acknowledged.
+    pub acked: u64,
+    /// Records failed.
+    pub failed: u64,
+    /// Batch retries.
+    pub retries: u64,
+    /// Requests in flight.
+    pub in_flight: u32,
+    /// Bytes of `buffer.memory` in use.
+    pub buffer_used: u64,
+    /// Batches queued per partition.
+    pub queued: Vec<u32>,
+    /// Current sticky partition (keyless records).
+    pub sticky_partition: Option<u32>,
+    /// Leader per partition as this producer knows it.
+    pub leaders: Vec<Option<BrokerId>>,
+    /// Blocked on a full buffer.
+    pub blocked: bool,
+}
+
+/// A producer application and its client.
+#[derive(Clone, Debug)]
+pub struct Producer {
+    index: u32,
+    spec: ProducerSpec,
+    config: ProducerConfig,
+    topic: TopicIdx,
+    partitions: u32,
+    bootstrap: Vec<BrokerId>,
+    leaders: Vec<Option<BrokerId>>,
+    leader_epochs: Vec<u32>,
+    metadata_in_flight: Option<u64>,
+    metadata_wanted: bool,
+    accumulator: RecordAccumulator,
+    sticky: Option<BuiltInPartitioner>,
+    key_partitions: Vec<u32>,
+    key_cdf: Vec<f64>,
+    next_record: Vec<u64>,
+    next_sequence: Vec<i32>,
+    in_flight: BTreeMap<u64, InFlight>,
+    in_flight_per_broker: BTreeMap<BrokerId, u32>,
+    next_correlation: u64,
+    app: workload::AppState,
+    tick_gen: u64,
+    wakeup_gen: u64,
+    wakeup_at: SimTime,
+    sent: u64,
+    acked: u64,
+    failed: u64,
+    retries: u64,
 }
 
 impl Producer {
-    /// New producer.
+    /// A producer writing `spec`'s workload to topic `topic`, bootstrapping from `bootstrap`.
     pub fn new(
         _index: u32,
         _node: NodeId,
         spec: &ProducerSpec,
-        _topic: TopicIdx,
-        _bootstrap: Vec<BrokerId>,
+        topic: TopicIdx,
+        bootstrap: Vec<BrokerId>,
     ) -> Self {
+        let index = _index;
+        let config = spec.config.clone();
         Producer {
-            id: spec.id.clone(),
+            index,
+            spec: spec.clone(),
+            config,
+            topic,
+            partitions: 0,
+            bootstrap,
+            leaders: Vec::new(),
+            leader_epochs: Vec::new(),
+            metadata_in_flight: None,
+            metadata_wanted: true,
+            accumulator: RecordAccumulator::new(0),
+            sticky: None,
+            key_partitions: Vec::new(),
+            key_cdf: Vec::new(),
+            next_record: Vec::new(),
+            next_sequence: Vec::new(),
+            in_flight: BTreeMap::new(),
+            in_flight_per_broker: BTreeMap::new(),
+            next_correlation: 0,
+            app: workload::AppState::default(),
+            tick_gen: 0,
+            wakeup_gen: 0,
+            wakeup_at: SimTime::MAX,
+            sent: 0,
+            acked: 0,
+            failed: 0,
+            retries: 0,
         }
     }
-    /// Start.
-    pub fn start(&mut self, _ctx: &mut Ctx) {}
-    /// Message.
-    pub fn handle_message(&mut self, _ctx: &mut Ctx, _from: NodeId, _msg: Message) {}
-    /// Unreachable.
-    pub fn handle_unreachable(&mut self, _ctx: &mut Ctx, _to: NodeId, _msg: Message) {}
-    /// Timer.
-    pub fn handle_timer(&mut self, _ctx: &mut Ctx, _t: ProducerTimer) {}
-    /// Reconfigure.
-    pub fn reconfigure(&mut self, _ctx: &mut Ctx, _new: ProducerConfig) {}
-    /// Snapshot.
+
+    /// Scenario id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Starts: learns the partition count from the topic table, asks for metadata, and starts
+    /// the application.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        let n = ctx.topics.partitions(self.topic).max(1);
+        self.partitions = n;
+        self.leaders = vec![None; n as usize];
+        self.leader_epochs = vec![0; n as usize];
+        self.accumulator = RecordAccumulator::new(n);
+        self.next_record = vec![0; n as usize];
+        self.next_sequence = vec![0; n as usize];
+        self.sticky =
+            BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
+        self.prepare_keys();
+        self.app.start = ctx.now;
+        self.request_metadata(ctx);
+        self.schedule_tick(ctx, ctx.now);
+    }
+
+    /// Handles a message from a broker.
+    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        match msg {
+            Message::MetadataResponse {
+                correlation_id,
+                partitions,
+                ..
+            } => self.on_metadata(ctx, correlation_id, partitions),
+            Message::ProduceResponse {
+                correlation_id,
+                partitions,
+            } => self.on_produce_response(ctx, from, correlation_id, partitions),
+            _ => {}
+        }
+    }
+
+    /// A message could not be delivered (the broker process is down): fail fast and retry.
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, _to: NodeId, msg: Message) {
+        match msg {
+            Message::ProduceRequest { correlation_id, .. } => self.fail_request(
+                ctx,
+                correlation_id,
+                super::protocol::ErrorCode::NetworkException,
+            ),
+            Message::MetadataRequest { correlation_id }
+                if self.metadata_in_flight == Some(correlation_id) =>
+            {
+                self.metadata_in_flight = None;
+                self.metadata_wanted = true;
+                self.schedule_wakeup(
+                    ctx,
+                    ctx.now + crate::engine::time::ms(self.config.retry_backoff_ms),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn handle_timer(&mut self, ctx: &mut Ctx, t: ProducerTimer) {
+        match t {
+            ProducerTimer::AppTick { gen } if gen == self.tick_gen => self.app_tick(ctx),
+            ProducerTimer::Wakeup { gen } if gen == self.wakeup_gen => {
+                self.wakeup_at = SimTime::MAX;
+                if self.metadata_wanted && self.metadata_in_flight.is_none() {
+                    self.request_metadata(ctx);
+                }
+                self.drain(ctx);
+            }
+            ProducerTimer::RequestTimeout { correlation_id } => self.fail_request(
+                ctx,
+                correlation_id,
+                super::protocol::ErrorCode::RequestTimedOut,
+            ),
+            ProducerTimer::MetadataTimeout { correlation_id }
+                if self.metadata_in_flight == Some(correlation_id) =>
+            {
+                self.metadata_in_flight = None;
+                self.request_metadata(ctx);
+            }
+            _ => {}
+        }
+    }
+
+    /// A live config change: Kafka needs a new producer for most configs, so the client is
+    /// reconfigured in place keeping its queues and counters (documented simplification).
+    pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ProducerConfig) {
+        self.config = new;
+        self.sticky =
+            BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
+        self.spec.config = self.config.clone();
+        self.drain(ctx);
+    }
+
+    /// Records acknowledged and failed so far.
+    pub fn totals(&self) -> (u64, u64, u64) {
+        (self.sent, self.acked, self.failed)
+    }
+
+    /// What the page shows.
     pub fn snapshot(&self) -> ProducerSnapshot {
         ProducerSnapshot {
-            id: self.id.clone(),
+            id: self.spec.id.clone(),
+            topic: self.spec.topic.clone(),
+            acks: self.config.acks.as_str().into(),
+            linger_ms: self.config.linger_ms,
+            batch_size: self.config.batch_size,
+            idempotent: self.config.idempotence_effective(),
+            sent: self.sent,
+            acked: self.acked,
+            failed: self.failed,
+            retries: self.retries,
+            in_flight: self.in_flight.len() as u32,
+            buffer_used: self.buffer_used(),
+            queued: (0..self.partitions)
+                .map(|p| self.accumulator.queued_batches(p))
+                .collect(),
+            sticky_partition: self.sticky.as_ref().and_then(|s| s.current_partition()),
+            leaders: self.leaders.clone(),
+            blocked: self.app.blocked_since.is_some(),
         }
     }
+
+    fn buffer_used(&self) -> u64 {
+        self.accumulator
+            .allocated
+            .saturating_mul(self.config.batch_size)
+    }
 }
+
+#[cfg(test)]
+mod tests;

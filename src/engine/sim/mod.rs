@@ -10,12 +10,14 @@ mod trace;
 
 use std::collections::VecDeque;
 
-use super::broker::Broker;
+use super::broker::{Broker, Role};
+use super::checker::InvariantChecker;
 use super::consumer::Consumer;
 use super::controller::Controller;
 use super::ctx::{Ctx, OffsetStore, Outbox};
 use super::events::{SimEvent, TimedEvent};
 use super::ids::{BrokerId, NodeId, TopicInfo, TopicTable, CONTROLLER, OFFSETS_TOPIC};
+use super::metrics::{Metrics, SampleInputs};
 use super::network::Network;
 use super::producer::Producer;
 use super::protocol::Message;
@@ -106,6 +108,9 @@ pub struct Engine {
     processed: u64,
     sample_every: SimTime,
     dropped_events: u64,
+    samples_taken: u64,
+    metrics: Metrics,
+    checker: InvariantChecker,
 }
 
 impl Engine {
@@ -201,7 +206,11 @@ impl Engine {
             processed: 0,
             sample_every: 100 * MILLIS,
             dropped_events: 0,
+            samples_taken: 0,
+            metrics: Metrics::new(),
+            checker: InvariantChecker::default(),
         };
+        engine.checker = InvariantChecker::new(engine.topics.clone());
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {
                 spec: spec.clone(),
@@ -354,7 +363,10 @@ impl Engine {
     }
 
     /// Observers (metrics, invariant checker) see every event.
-    fn observe(&mut self, _e: &TimedEvent) {}
+    fn observe(&mut self, e: &TimedEvent) {
+        self.metrics.observe(e);
+        self.checker.observe(e);
+    }
 
     fn alive(&self, node: NodeId) -> bool {
         match self.roles.get(node.0 as usize) {
@@ -568,20 +580,171 @@ impl Engine {
         &self.net
     }
 
-    fn sample(&mut self) {}
+    fn sample(&mut self) {
+        let mut inputs = SampleInputs {
+            isr_min: u32::MAX,
+            ..SampleInputs::default()
+        };
+        let mut isr_total = 0u64;
+        let mut n = 0u64;
+        for st in self.controller.partitions() {
+            if self
+                .topics
+                .get(st.tp.topic)
+                .map(|t| t.internal)
+                .unwrap_or(true)
+            {
+                continue;
+            }
+            n += 1;
+            isr_total += st.isr.len() as u64;
+            inputs.isr_min = inputs.isr_min.min(st.isr.len() as u32);
+            if st.isr.len() < st.replicas.len() {
+                inputs.urp += 1;
+            }
+            if st.leader.is_none() {
+                inputs.offline += 1;
+            }
+        }
+        if n == 0 {
+            inputs.isr_min = 0;
+        }
+        inputs.isr_avg = if n > 0 {
+            isr_total as f64 / n as f64
+        } else {
+            0.0
+        };
+        inputs.lag = self.group_lags();
+        self.metrics.sample(self.now, inputs);
+        self.samples_taken += 1;
+        if self.samples_taken % 50 == 0 {
+            self.audit();
+        }
+    }
+
+    /// Runs the invariant checker's log audit against the current leaders.
+    pub fn audit(&mut self) {
+        let brokers = &self.brokers;
+        let leaders = self.controller.partitions().filter_map(|st| {
+            let l = st.leader?;
+            let r = brokers.get(l as usize - 1)?.replicas.get(&st.tp)?;
+            (r.role == Role::Leader).then_some((st.tp, &r.log))
+        });
+        self.checker.sweep(self.now, leaders);
+    }
+
+    /// Lag per group: the leaders' high watermarks minus the group's committed offsets.
+    pub fn group_lags(&self) -> Vec<(String, u64)> {
+        self.groups
+            .iter()
+            .map(|g| {
+                let mut lag = 0u64;
+                for t in &g.spec.topics {
+                    let Some(ti) = self.topics.index_of(t) else {
+                        continue;
+                    };
+                    for p in 0..self.topics.partitions(ti) {
+                        let tp = crate::engine::ids::TopicPartition::new(ti, p);
+                        let hw = self
+                            .controller
+                            .partition(tp)
+                            .and_then(|st| st.leader)
+                            .and_then(|l| self.brokers.get(l as usize - 1))
+                            .and_then(|b| b.replicas.get(&tp))
+                            .map(|r| r.log.high_watermark())
+                            .unwrap_or(0);
+                        let committed = self
+                            .offsets
+                            .committed
+                            .get(&(g.spec.group_id.clone(), tp))
+                            .copied()
+                            .unwrap_or(0);
+                        lag += hw.saturating_sub(committed);
+                    }
+                }
+                (g.spec.group_id.clone(), lag)
+            })
+            .collect()
+    }
+
+    /// The metrics (totals, histograms, time series).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The invariant checker's findings so far.
+    pub fn invariants(&self) -> crate::engine::checker::InvariantReport {
+        self.checker.report()
+    }
 
     /// Acknowledged and failed records so far (all producers).
     pub fn produce_totals(&self) -> (u64, u64) {
-        (0, 0)
+        (self.metrics.acked, self.metrics.failed)
     }
 
-    /// The final line `kafka-producer-perf-test.sh` prints, from this run's figures.
+    /// The final line `kafka-producer-perf-test.sh` prints, from this run's figures: records
+    /// acknowledged, their rate over the time to the last acknowledgement, and the produce-ack
+    /// latency distribution.
     pub fn perf_test_line(&self) -> String {
-        String::new()
+        let m = &self.metrics;
+        let secs = (m.last_ack as f64 / 1e9).max(1e-9);
+        let h = &m.ack_latency;
+        let msf = |q: f64| (h.percentile(q) as f64 / 1e6) as u64;
+        format!(
+            "{} records sent, {:.1} records/sec ({:.2} MB/sec), {:.2} ms avg latency, {:.2} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.",
+            m.acked,
+            m.acked as f64 / secs,
+            m.acked_bytes as f64 / secs / (1024.0 * 1024.0),
+            h.mean() / 1e6,
+            h.max() as f64 / 1e6,
+            msf(0.5),
+            msf(0.95),
+            msf(0.99),
+            msf(0.999)
+        )
     }
 
     /// Fills the report's metric and checker sections (observers).
-    pub(crate) fn fill_observed(&mut self, _report: &mut crate::engine::report::Report) {}
+    pub(crate) fn fill_observed(&mut self, r: &mut crate::engine::report::Report) {
+        use crate::engine::report::{Invariants, Percentiles};
+        self.audit();
+        let m = &self.metrics;
+        let secs = (self.now as f64 / 1e9).max(1e-9);
+        r.produced.sent = m.sent;
+        r.produced.acked = m.acked;
+        r.produced.failed = m.failed;
+        r.consumed = m.consumed;
+        r.throughput.produce_records_per_s = m.acked as f64 / secs;
+        r.throughput.produce_mb_per_s = m.acked_bytes as f64 / secs / 1e6;
+        r.throughput.consume_records_per_s = m.consumed as f64 / secs;
+        let pct = |h: &crate::engine::histogram::LatencyHistogram| Percentiles {
+            p50: h.percentile(0.5) as f64 / 1e6,
+            p99: h.percentile(0.99) as f64 / 1e6,
+            p999: h.percentile(0.999) as f64 / 1e6,
+            max: h.max() as f64 / 1e6,
+        };
+        r.latency_ms.produce_ack = pct(&m.ack_latency);
+        r.latency_ms.end_to_end = pct(&m.e2e_latency);
+        let inv = self.checker.report();
+        r.invariants = Invariants {
+            acked_lost: inv.acked_lost,
+            duplicates: inv.duplicates,
+            out_of_order: inv.out_of_order,
+            read_above_hw: inv.read_above_hw,
+            two_leaders_same_epoch: inv.two_leaders_same_epoch,
+            redelivered: inv.redelivered,
+            first_examples: inv.first_examples,
+        };
+        let lags = self.group_lags();
+        r.groups = lags
+            .into_iter()
+            .map(|(g, lag)| crate::engine::report::GroupReport {
+                rebalances: m.rebalances.get(&g).copied().unwrap_or(0),
+                group_id: g,
+                lag,
+            })
+            .collect();
+    }
 }
 
 /// Mutable views of the components, handed to a node's handler.

@@ -1,0 +1,202 @@
+//! A log-linear latency histogram (HDR-like): fixed memory, under 1% relative error, values in
+//! nanoseconds from 0 to hours.
+
+/// Sub-buckets per power of two (relative error ≤ 1/64).
+const SUB: u64 = 64;
+/// Values below this are exact.
+const LINEAR: u64 = 2 * SUB;
+const BUCKETS: usize = (LINEAR + (64 - 7) * SUB) as usize;
+
+/// Counts of values by bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatencyHistogram {
+    counts: Vec<u64>,
+    total: u64,
+    min: u64,
+    max: u64,
+    sum: u128,
+}
+
+impl Default for LatencyHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn index(v: u64) -> usize {
+    if v < LINEAR {
+        return v as usize;
+    }
+    let exp = 63 - v.leading_zeros() as u64; // ≥ 7
+    let shift = exp - 6;
+    let sub = (v >> shift) - SUB; // 0..64
+    (LINEAR + (exp - 7) * SUB + sub) as usize
+}
+
+fn lower_bound(i: usize) -> u64 {
+    let i = i as u64;
+    if i < LINEAR {
+        return i;
+    }
+    let exp = (i - LINEAR) / SUB + 7;
+    let sub = (i - LINEAR) % SUB;
+    (sub + SUB) << (exp - 6)
+}
+
+fn midpoint(i: usize) -> u64 {
+    let lo = lower_bound(i);
+    let hi = if i + 1 < BUCKETS {
+        lower_bound(i + 1)
+    } else {
+        u64::MAX
+    };
+    lo + (hi - lo) / 2
+}
+
+impl LatencyHistogram {
+    /// An empty histogram.
+    pub fn new() -> Self {
+        LatencyHistogram {
+            counts: vec![0; BUCKETS],
+            total: 0,
+            min: u64::MAX,
+            max: 0,
+            sum: 0,
+        }
+    }
+
+    /// Records `n` occurrences of `v`.
+    pub fn record_n(&mut self, v: u64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        self.counts[index(v)] += n;
+        self.total += n;
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+        self.sum += v as u128 * n as u128;
+    }
+
+    /// Records one value.
+    pub fn record(&mut self, v: u64) {
+        self.record_n(v, 1);
+    }
+
+    /// Records `n` values spread evenly over `[lo, hi]` (a batch's records). Up to 64 strata are
+    /// recorded, each weighted by its share of `n`.
+    pub fn record_spread(&mut self, lo: u64, hi: u64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        let strata = n.min(64);
+        for s in 0..strata {
+            // Stratum s holds records [a, b); it is recorded at its middle record's value.
+            let a = s * n / strata;
+            let b = (s + 1) * n / strata;
+            let mid2 = a + b - 1; // twice the middle index
+            let v = if n == 1 {
+                lo + (hi - lo) / 2
+            } else {
+                lo + ((hi - lo) as u128 * mid2 as u128 / (2 * (n - 1)) as u128) as u64
+            };
+            self.record_n(v, b - a);
+        }
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.total += other.total;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.sum += other.sum;
+    }
+
+    /// Empties it.
+    pub fn clear(&mut self) {
+        if self.total > 0 {
+            self.counts.iter_mut().for_each(|c| *c = 0);
+        }
+        self.total = 0;
+        self.min = u64::MAX;
+        self.max = 0;
+        self.sum = 0;
+    }
+
+    /// Values recorded.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// Largest value (0 when empty).
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// Smallest value (0 when empty).
+    pub fn min(&self) -> u64 {
+        if self.total == 0 {
+            0
+        } else {
+            self.min
+        }
+    }
+
+    /// Mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.total as f64
+        }
+    }
+
+    /// The value at quantile `q` (0..=1), within the bucket resolution, clamped to [min, max].
+    pub fn percentile(&self, q: f64) -> u64 {
+        if self.total == 0 {
+            return 0;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return midpoint(i).clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn percentiles_are_within_two_percent_of_the_sorted_truth(mut vals in prop::collection::vec(0u64..10_000_000_000, 1..400), q in 0.0f64..1.0) {
+            let mut h = LatencyHistogram::new();
+            for &v in &vals { h.record(v); }
+            vals.sort_unstable();
+            let rank = ((q * vals.len() as f64).ceil() as usize).max(1);
+            let truth = vals[rank - 1];
+            let got = h.percentile(q);
+            let err = (got as f64 - truth as f64).abs();
+            prop_assert!(err <= truth as f64 * 0.02 + 1.0, "q {} truth {} got {}", q, truth, got);
+        }
+    }
+
+    #[test]
+    fn spread_covers_the_range() {
+        let mut h = LatencyHistogram::new();
+        h.record_spread(1_000_000, 2_000_000, 1000);
+        assert_eq!(h.count(), 1000);
+        let p50 = h.percentile(0.5) as f64;
+        assert!((p50 - 1_500_000.0).abs() < 40_000.0, "{p50}");
+        assert!(h.max() >= 1_990_000 && h.min() <= 1_010_000);
+    }
+}

@@ -1,0 +1,272 @@
+//! Metrics: totals, latency histograms (produce-ack and end-to-end) and a down-sampled time
+//! series for the charts. Fed by the event stream only; never read back by the simulation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{SimEvent, TimedEvent};
+use super::histogram::LatencyHistogram;
+use super::time::{to_ms_f64, SimTime, SECONDS};
+
+/// Most samples kept; past that, neighbours are merged (half the resolution).
+pub const MAX_SAMPLES: usize = 4000;
+
+/// What only the engine knows at sampling time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SampleInputs {
+    /// Lag per group (records).
+    pub lag: Vec<(String, u64)>,
+    /// Under-replicated partitions.
+    pub urp: u32,
+    /// Offline partitions.
+    pub offline: u32,
+    /// Smallest ISR size.
+    pub isr_min: u32,
+    /// Average ISR size.
+    pub isr_avg: f64,
+}
+
+/// One point of the time series (rates over the window since the previous sample).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// Simulated seconds.
+    pub t: f64,
+    /// Records handed to `send()` per second.
+    pub produce_rps: f64,
+    /// Megabytes per second acknowledged.
+    pub produce_mbps: f64,
+    /// Records acknowledged per second.
+    pub ack_rps: f64,
+    /// Records consumed per second.
+    pub consume_rps: f64,
+    /// Produce-ack latency in the window, ms.
+    pub ack_p50: f64,
+    /// 99th percentile, ms.
+    pub ack_p99: f64,
+    /// 99.9th percentile, ms.
+    pub ack_p999: f64,
+    /// End-to-end latency in the window, ms.
+    pub e2e_p50: f64,
+    /// 99th percentile, ms.
+    pub e2e_p99: f64,
+    /// 99.9th percentile, ms.
+    pub e2e_p999: f64,
+    /// Lag per group.
+    pub lag: Vec<(String, u64)>,
+    /// Under-replicated partitions.
+    pub urp: u32,
+    /// Offline partitions.
+    pub offline: u32,
+    /// Smallest ISR.
+    pub isr_min: u32,
+    /// Average ISR.
+    pub isr_avg: f64,
+}
+
+/// Run-wide totals and histograms, and the time series.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    /// Records handed to `send()`.
+    pub sent: u64,
+    /// Records acknowledged.
+    pub acked: u64,
+    /// Bytes acknowledged.
+    pub acked_bytes: u64,
+    /// Records failed.
+    pub failed: u64,
+    /// Batch retries.
+    pub retried: u64,
+    /// Records consumed.
+    pub consumed: u64,
+    /// Time of the last acknowledgement.
+    pub last_ack: SimTime,
+    /// Produce-ack latency, ns.
+    pub ack_latency: LatencyHistogram,
+    /// End-to-end latency, ns.
+    pub e2e_latency: LatencyHistogram,
+    /// Completed rebalances per group.
+    pub rebalances: BTreeMap<String, u64>,
+    /// Total time spent rebalancing per group, ns.
+    pub rebalance_time: BTreeMap<String, SimTime>,
+    rebalance_started: BTreeMap<String, SimTime>,
+    window_ack: LatencyHistogram,
+    window_e2e: LatencyHistogram,
+    window_start: SimTime,
+    window_sent: u64,
+    window_acked: u64,
+    window_acked_bytes: u64,
+    window_consumed: u64,
+    samples: Vec<Sample>,
+    markers: Vec<(SimTime, String)>,
+}
+
+impl Metrics {
+    /// Empty metrics.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Observes one event.
+    pub fn observe(&mut self, e: &TimedEvent) {
+        let now = e.at;
+        match &e.event {
+            SimEvent::RecordsSent { records, .. } => {
+                self.sent += records;
+                self.window_sent += records;
+            }
+            SimEvent::ProduceAcked { batch, .. } => {
+                let n = batch.record_count as u64;
+                self.acked += n;
+                self.acked_bytes += batch.bytes as u64;
+                self.window_acked += n;
+                self.window_acked_bytes += batch.bytes as u64;
+                self.last_ack = now;
+                let lo = now.saturating_sub(batch.last_create_time);
+                let hi = now.saturating_sub(batch.first_create_time);
+                self.ack_latency.record_spread(lo, hi, n);
+                self.window_ack.record_spread(lo, hi, n);
+            }
+            SimEvent::ProduceFailed { records, .. } => self.failed += *records as u64,
+            SimEvent::ProduceRetried { .. } => self.retried += 1,
+            SimEvent::Consumed {
+                batch,
+                from_offset,
+                to_offset,
+                ..
+            } => {
+                let n = to_offset.saturating_sub(*from_offset);
+                if n == 0 {
+                    return;
+                }
+                self.consumed += n;
+                self.window_consumed += n;
+                let count = batch.record_count.max(1) as u64;
+                let span = batch
+                    .last_create_time
+                    .saturating_sub(batch.first_create_time);
+                let at = |off: u64| {
+                    let i = off.saturating_sub(batch.base_offset).min(count - 1);
+                    batch.first_create_time + if count > 1 { span * i / (count - 1) } else { 0 }
+                };
+                let first = at(*from_offset);
+                let last = at(to_offset - 1);
+                let (lo, hi) = (now.saturating_sub(last), now.saturating_sub(first));
+                self.e2e_latency.record_spread(lo, hi, n);
+                self.window_e2e.record_spread(lo, hi, n);
+            }
+            SimEvent::RebalanceStarted { group_id, .. } => {
+                self.rebalance_started
+                    .entry(group_id.clone())
+                    .or_insert(now);
+            }
+            SimEvent::RebalanceCompleted { group_id, .. } => {
+                *self.rebalances.entry(group_id.clone()).or_insert(0) += 1;
+                if let Some(t0) = self.rebalance_started.remove(group_id) {
+                    *self.rebalance_time.entry(group_id.clone()).or_insert(0) += now - t0;
+                }
+            }
+            SimEvent::CommandApplied { command } => {
+                self.markers.push((now, format!("{command:?}")));
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the current window into a sample.
+    pub fn sample(&mut self, now: SimTime, inputs: SampleInputs) {
+        let dt = (now.saturating_sub(self.window_start)) as f64 / SECONDS as f64;
+        let per_s = |x: u64| if dt > 0.0 { x as f64 / dt } else { 0.0 };
+        let msv = |v: u64| to_ms_f64(v);
+        let s = Sample {
+            t: to_ms_f64(now) / 1000.0,
+            produce_rps: per_s(self.window_sent),
+            produce_mbps: per_s(self.window_acked_bytes) / 1e6,
+            ack_rps: per_s(self.window_acked),
+            consume_rps: per_s(self.window_consumed),
+            ack_p50: msv(self.window_ack.percentile(0.5)),
+            ack_p99: msv(self.window_ack.percentile(0.99)),
+            ack_p999: msv(self.window_ack.percentile(0.999)),
+            e2e_p50: msv(self.window_e2e.percentile(0.5)),
+            e2e_p99: msv(self.window_e2e.percentile(0.99)),
+            e2e_p999: msv(self.window_e2e.percentile(0.999)),
+            lag: inputs.lag,
+            urp: inputs.urp,
+            offline: inputs.offline,
+            isr_min: inputs.isr_min,
+            isr_avg: inputs.isr_avg,
+        };
+        self.samples.push(s);
+        self.window_ack.clear();
+        self.window_e2e.clear();
+        self.window_start = now;
+        self.window_sent = 0;
+        self.window_acked = 0;
+        self.window_acked_bytes = 0;
+        self.window_consumed = 0;
+        if self.samples.len() > MAX_SAMPLES {
+            let merged: Vec<Sample> = self
+                .samples
+                .chunks(2)
+                .map(|c| c[c.len() - 1].clone())
+                .collect();
+            self.samples = merged;
+        }
+    }
+
+    /// The time series.
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// Commands applied (fault markers for charts): time and description.
+    pub fn markers(&self) -> &[(SimTime, String)] {
+        &self.markers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ids::TopicPartition;
+    use crate::engine::protocol::{RecordBatch, RecordIds};
+    use crate::engine::time::MILLIS;
+
+    fn batch(n: u32, t0: SimTime, t1: SimTime) -> RecordBatch {
+        RecordBatch {
+            base_offset: 0,
+            record_count: n,
+            bytes: n * 100,
+            producer_id: -1,
+            producer_epoch: 0,
+            base_sequence: -1,
+            partition_leader_epoch: 0,
+            ids: RecordIds {
+                producer: 0,
+                first_record: 0,
+            },
+            first_create_time: t0,
+            last_create_time: t1,
+        }
+    }
+
+    #[test]
+    fn ack_latency_spreads_over_the_batch_and_windows_rate() {
+        let mut m = Metrics::new();
+        m.observe(&TimedEvent {
+            at: 20 * MILLIS,
+            event: SimEvent::ProduceAcked {
+                producer: 0,
+                tp: TopicPartition::new(0, 0),
+                batch: batch(100, 0, 10 * MILLIS),
+                acks_zero: false,
+            },
+        });
+        assert_eq!(m.acked, 100);
+        let p50 = to_ms_f64(m.ack_latency.percentile(0.5));
+        assert!((p50 - 15.0).abs() < 0.5, "{p50}");
+        assert!((to_ms_f64(m.ack_latency.max()) - 20.0).abs() < 0.3);
+        m.sample(SECONDS / 2, SampleInputs::default());
+        assert_eq!(m.samples()[0].ack_rps, 200.0);
+    }
+}

@@ -1,0 +1,342 @@
+//! The Sender: metadata, draining ready batches into one ProduceRequest per leader
+//! (`max.in.flight.requests.per.connection`, `max.request.size`), responses, retries with
+//! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotent sequence numbers.
+
+use super::*;
+use crate::engine::config::Acks;
+use crate::engine::events::SimEvent;
+use crate::engine::ids::TopicPartition;
+use crate::engine::protocol::{
+    ErrorCode, PartitionState, ProducePartition, ProducePartitionResponse, RecordBatch, RecordIds,
+};
+use crate::engine::time::{ms, MILLIS};
+use crate::engine::timer::Timer;
+
+/// Idempotent producer ids start here (`InitProducerId` is not modelled).
+pub const PRODUCER_ID_BASE: i64 = 1000;
+
+impl Producer {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
+        if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
+            return;
+        }
+        self.next_correlation += 1;
+        let id = self.next_correlation;
+        let broker = self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize];
+        self.metadata_in_flight = Some(id);
+        self.metadata_wanted = false;
+        ctx.send(
+            NodeId(broker),
+            Message::MetadataRequest { correlation_id: id },
+        );
+        ctx.timer_in(
+            ms(self.config.request_timeout_ms.min(5_000)),
+            Timer::Producer(ProducerTimer::MetadataTimeout { correlation_id: id }),
+        );
+    }
+
+    pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, id: u64, partitions: Vec<PartitionState>) {
+        if self.metadata_in_flight != Some(id) {
+            return;
+        }
+        self.metadata_in_flight = None;
+        let mut missing = false;
+        for st in partitions.iter().filter(|s| s.tp.topic == self.topic) {
+            if let Some(l) = self.leaders.get_mut(st.tp.partition as usize) {
+                *l = st.leader;
+                missing |= st.leader.is_none();
+                self.leader_epochs[st.tp.partition as usize] = st.leader_epoch;
+            }
+        }
+        if missing {
+            // Partitions without a leader: ask again after retry.backoff.ms.
+            self.metadata_wanted = true;
+            self.schedule_wakeup(ctx, ctx.now + ms(self.config.retry_backoff_ms));
+        }
+        self.drain(ctx);
+    }
+
+    pub(super) fn schedule_wakeup(&mut self, ctx: &mut Ctx, at: SimTime) {
+        if at >= self.wakeup_at {
+            return;
+        }
+        self.wakeup_at = at;
+        self.wakeup_gen += 1;
+        ctx.timer_at(
+            at,
+            Timer::Producer(ProducerTimer::Wakeup {
+                gen: self.wakeup_gen,
+            }),
+        );
+    }
+
+    /// Sends every ready batch whose leader has room for another request in flight.
+    pub(super) fn drain(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let linger = ms(self.config.linger_ms);
+        let delivery_timeout = ms(self.config.delivery_timeout_ms);
+        self.expire_batches(ctx, delivery_timeout);
+        self.update_partition_load();
+        let max_in_flight = self.config.max_in_flight_requests_per_connection.max(1);
+        let idempotent = self.config.idempotence_effective();
+        let mut next_wakeup = SimTime::MAX;
+        let mut per_broker: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
+        let mut request_bytes: BTreeMap<BrokerId, u64> = BTreeMap::new();
+        for p in 0..self.partitions {
+            let Some(leader) = self.leaders[p as usize] else {
+                continue;
+            };
+            let busy = self.in_flight_per_broker.get(&leader).copied().unwrap_or(0)
+                + u32::from(per_broker.contains_key(&leader));
+            if busy >= max_in_flight && !per_broker.contains_key(&leader) {
+                continue;
+            }
+            let q = &mut self.accumulator.queues[p as usize];
+            let Some(first) = q.front() else {
+                continue;
+            };
+            let ready_at = if first.attempts > 0 {
+                first.retry_at
+            } else if first.closed || q.len() > 1 {
+                now
+            } else {
+                first.created + linger
+            };
+            if ready_at > now {
+                next_wakeup = next_wakeup.min(ready_at);
+                continue;
+            }
+            let size = request_bytes.entry(leader).or_insert(0);
+            if *size > 0 && *size + first.bytes > self.config.max_request_size {
+                next_wakeup = next_wakeup.min(now + MILLIS);
+                continue;
+            }
+            let mut b = q.pop_front().expect("front exists");
+            b.closed = true;
+            if idempotent && b.base_sequence.is_none() {
+                b.base_sequence = Some(self.next_sequence[p as usize]);
+                self.next_sequence[p as usize] =
+                    self.next_sequence[p as usize].wrapping_add(b.records as i32);
+            }
+            *size += b.bytes;
+            per_broker.entry(leader).or_default().push(b);
+        }
+        for (broker, batches) in per_broker {
+            self.send_request(ctx, broker, batches);
+        }
+        if next_wakeup < SimTime::MAX {
+            self.schedule_wakeup(ctx, next_wakeup);
+        }
+    }
+
+    fn send_request(&mut self, ctx: &mut Ctx, broker: BrokerId, batches: Vec<ProducerBatch>) {
+        self.next_correlation += 1;
+        let id = self.next_correlation;
+        let idempotent = self.config.idempotence_effective();
+        let partitions = batches
+            .iter()
+            .map(|b| ProducePartition {
+                tp: TopicPartition::new(self.topic, b.partition),
+                batch: RecordBatch {
+                    base_offset: 0,
+                    record_count: b.records,
+                    bytes: b.bytes.min(u32::MAX as u64) as u32,
+                    producer_id: if idempotent {
+                        PRODUCER_ID_BASE + self.index as i64
+                    } else {
+                        -1
+                    },
+                    producer_epoch: 0,
+                    base_sequence: b.base_sequence.unwrap_or(-1),
+                    partition_leader_epoch: 0,
+                    ids: RecordIds {
+                        producer: self.index,
+                        first_record: b.first_record,
+                    },
+                    first_create_time: b.first_create,
+                    last_create_time: b.last_create,
+                },
+            })
+            .collect();
+        ctx.send(
+            NodeId(broker),
+            Message::ProduceRequest {
+                correlation_id: id,
+                acks: self.config.acks,
+                timeout_ms: self.config.request_timeout_ms,
+                partitions,
+            },
+        );
+        let mut batches = batches;
+        for b in &mut batches {
+            b.attempts += 1;
+        }
+        if self.config.acks == Acks::Zero {
+            // acks=0: done as soon as it is on the wire; no response will come.
+            for b in batches {
+                self.ack_batch(ctx, &b, u64::MAX, true);
+            }
+            return;
+        }
+        *self.in_flight_per_broker.entry(broker).or_insert(0) += 1;
+        self.in_flight.insert(id, InFlight { broker, batches });
+        ctx.timer_in(
+            ms(self.config.request_timeout_ms),
+            Timer::Producer(ProducerTimer::RequestTimeout { correlation_id: id }),
+        );
+    }
+
+    fn ack_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, base_offset: u64, acks_zero: bool) {
+        self.acked += b.records as u64;
+        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        ctx.event(SimEvent::ProduceAcked {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, b.partition),
+            batch: RecordBatch {
+                base_offset,
+                record_count: b.records,
+                bytes: b.bytes.min(u32::MAX as u64) as u32,
+                producer_id: -1,
+                producer_epoch: 0,
+                base_sequence: b.base_sequence.unwrap_or(-1),
+                partition_leader_epoch: 0,
+                ids: RecordIds {
+                    producer: self.index,
+                    first_record: b.first_record,
+                },
+                first_create_time: b.first_create,
+                last_create_time: b.last_create,
+            },
+            acks_zero,
+        });
+    }
+
+    fn fail_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, error: ErrorCode) {
+        self.failed += b.records as u64;
+        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        ctx.event(SimEvent::ProduceFailed {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, b.partition),
+            records: b.records,
+            error,
+        });
+    }
+
+    fn retry_or_fail(&mut self, ctx: &mut Ctx, mut b: ProducerBatch, error: ErrorCode) {
+        let expired = ctx.now.saturating_sub(b.created) >= ms(self.config.delivery_timeout_ms);
+        let retriable = error.is_retriable() || error == ErrorCode::OutOfOrderSequenceNumber;
+        if !retriable || expired || b.attempts > self.config.retries {
+            self.fail_batch(
+                ctx,
+                &b,
+                if expired {
+                    ErrorCode::RequestTimedOut
+                } else {
+                    error
+                },
+            );
+            return;
+        }
+        self.retries += 1;
+        ctx.event(SimEvent::ProduceRetried {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, b.partition),
+            error,
+        });
+        let exp = 1u64 << (b.attempts.saturating_sub(1)).min(20);
+        let backoff = (self.config.retry_backoff_ms.saturating_mul(exp)).min(
+            self.config
+                .retry_backoff_max_ms
+                .max(self.config.retry_backoff_ms),
+        );
+        b.retry_at = ctx.now + ms(backoff);
+        let q = &mut self.accumulator.queues[b.partition as usize];
+        // Keep the queue in sequence order so idempotent retries go out in order.
+        let pos = q
+            .iter()
+            .position(|x| {
+                x.attempts == 0
+                    || x.base_sequence.unwrap_or(i32::MAX) > b.base_sequence.unwrap_or(i32::MAX)
+            })
+            .unwrap_or(q.len());
+        let at = b.retry_at;
+        q.insert(pos, b);
+        if matches!(
+            error,
+            ErrorCode::NotLeaderOrFollower
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::NetworkException
+                | ErrorCode::RequestTimedOut
+                | ErrorCode::FencedLeaderEpoch
+        ) {
+            self.metadata_wanted = true;
+        }
+        self.schedule_wakeup(ctx, at);
+    }
+
+    pub(super) fn on_produce_response(
+        &mut self,
+        ctx: &mut Ctx,
+        _from: NodeId,
+        id: u64,
+        results: Vec<ProducePartitionResponse>,
+    ) {
+        let Some(req) = self.in_flight.remove(&id) else {
+            return; // already timed out
+        };
+        if let Some(n) = self.in_flight_per_broker.get_mut(&req.broker) {
+            *n = n.saturating_sub(1);
+        }
+        for b in req.batches {
+            let r = results.iter().find(|r| r.tp.partition == b.partition);
+            match r.map(|r| (r.error, r.base_offset)) {
+                Some((ErrorCode::None, off)) | Some((ErrorCode::DuplicateSequenceNumber, off)) => {
+                    self.ack_batch(ctx, &b, off, false)
+                }
+                Some((e, _)) => self.retry_or_fail(ctx, b, e),
+                None => self.retry_or_fail(ctx, b, ErrorCode::NetworkException),
+            }
+        }
+        if self.metadata_wanted {
+            self.request_metadata(ctx);
+        }
+        if self.app.blocked_since.is_some() && !self.buffer_full() {
+            self.app_tick(ctx);
+        }
+        self.drain(ctx);
+    }
+
+    pub(super) fn fail_request(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode) {
+        let Some(req) = self.in_flight.remove(&id) else {
+            return;
+        };
+        if let Some(n) = self.in_flight_per_broker.get_mut(&req.broker) {
+            *n = n.saturating_sub(1);
+        }
+        for b in req.batches {
+            self.retry_or_fail(ctx, b, error);
+        }
+        self.metadata_wanted = true;
+        self.request_metadata(ctx);
+        self.drain(ctx);
+    }
+
+    /// `delivery.timeout.ms`: batches waiting too long in the accumulator fail.
+    fn expire_batches(&mut self, ctx: &mut Ctx, timeout: SimTime) {
+        let now = ctx.now;
+        let mut expired = Vec::new();
+        for q in &mut self.accumulator.queues {
+            while let Some(b) = q.front() {
+                if now.saturating_sub(b.created) >= timeout {
+                    expired.push(q.pop_front().expect("front exists"));
+                } else {
+                    break;
+                }
+            }
+        }
+        for b in expired {
+            self.fail_batch(ctx, &b, ErrorCode::RequestTimedOut);
+        }
+    }
+}
