@@ -126,6 +126,7 @@ impl Broker {
         }
         let me = self.id;
         let mut error = false;
+        let mut appended_bytes = 0u64;
         for data in partitions {
             let still_following = self
                 .fetchers
@@ -155,12 +156,42 @@ impl Broker {
                 }
                 continue;
             }
+            let before = r.log.log_end_offset();
             r.log.append_as_follower(&data.batches);
+            appended_bytes += data
+                .batches
+                .iter()
+                .filter(|b| b.base_offset >= before)
+                .map(|b| b.bytes as u64)
+                .sum::<u64>();
             let hw = data.high_watermark.min(r.log.log_end_offset());
             r.log.set_high_watermark(hw);
         }
         if error {
             self.fetcher_failed_now(ctx, leader);
+        } else if appended_bytes > 0 {
+            // The fetcher thread writes what it fetched before fetching again: the disk paces
+            // replication (a slow disk makes followers lag).
+            let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
+                / self.hardware.disk_write_bytes_per_s.max(1) as f64) as SimTime;
+            let start = ctx.now.max(self.disk_free_at);
+            self.disk_free_at = start + disk_ns;
+            let done = self.disk_free_at;
+            if let Some(f) = self.fetchers.get_mut(&leader) {
+                f.backoff_until = done;
+            }
+            if done <= ctx.now {
+                self.send_follower_fetch(ctx, leader);
+            } else {
+                ctx.timer_at(
+                    done,
+                    Timer::Broker(BrokerTimer::FollowerFetch {
+                        leader,
+                        seq: u64::MAX,
+                        incarnation: self.incarnation,
+                    }),
+                );
+            }
         } else {
             self.send_follower_fetch(ctx, leader);
         }
