@@ -33,10 +33,12 @@ impl Outbox {
 
 /// Committed consumer-group offsets, as stored durably in `__consumer_offsets` (replicated,
 /// so they survive coordinator failover). Keyed by `(group.id, partition)`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OffsetStore {
     /// Committed offset (the next record to consume) per group and partition.
     pub committed: BTreeMap<(String, TopicPartition), u64>,
+    /// Group metadata records (members, generation, assignment) by `group.id`.
+    pub groups: BTreeMap<String, crate::engine::group::GroupRecord>,
 }
 
 /// The input context of one `handle_*` call.

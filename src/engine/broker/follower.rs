@@ -173,7 +173,8 @@ impl Broker {
             // The fetcher thread writes what it fetched before fetching again: the disk paces
             // replication (a slow disk makes followers lag).
             let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
-                / self.hardware.disk_write_bytes_per_s.max(1) as f64) as SimTime;
+                / self.hardware.disk_write_bytes_per_s.max(1) as f64)
+                as SimTime;
             let start = ctx.now.max(self.disk_free_at);
             self.disk_free_at = start + disk_ns;
             let done = self.disk_free_at;

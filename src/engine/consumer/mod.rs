@@ -1,68 +1,394 @@
-//! The consumer client (KafkaConsumer, classic group protocol): fetcher, poll loop, commits.
+//! The consumer client (KafkaConsumer, classic group protocol): finds its coordinator, joins
+//! the group (KIP-394 member ids, KIP-345 static membership), the leader runs the assignor,
+//! eager or cooperative (KIP-429) revocation, heartbeats from a background thread, fetches
+//! (`fetch.min.bytes`, `fetch.max.wait.ms`, `max.partition.fetch.bytes`), polls at most
+//! `max.poll.records`, processes for `processing_us_per_record` each, commits (auto every
+//! `auto.commit.interval.ms`, or after each poll), and leaves when `max.poll.interval.ms` is
+//! exceeded.
+
+mod fetching;
+mod membership;
+
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
+
+use super::config::{AssignmentStrategy, ConsumerConfig};
+use super::ctx::Ctx;
+use super::events::SimEvent;
+use super::ids::{BrokerId, NodeId, TopicIdx, TopicPartition};
+use super::protocol::{Message, RecordBatch};
+use super::scenario::GroupSpec;
+use super::time::SimTime;
 
 /// Consumer timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsumerTimer {
-    /// Send the next heartbeat.
-    Heartbeat,
+    /// The heartbeat thread's next heartbeat.
+    Heartbeat {
+        /// Generation of the timer chain.
+        gen: u64,
+    },
+    /// The application's next `poll()`.
+    Poll {
+        /// Generation of the timer chain.
+        gen: u64,
+    },
+    /// Auto commit (`auto.commit.interval.ms`).
+    AutoCommit,
+    /// Retry finding the coordinator / joining after a backoff.
+    Retry,
+    /// A request got no answer.
+    RequestTimeout {
+        /// Correlation id.
+        correlation_id: u64,
+    },
+    /// `max.poll.interval.ms` passed while processing: leave the group.
+    PollIntervalExceeded {
+        /// Poll generation it belongs to.
+        gen: u64,
+    },
 }
 
-use super::config::ConsumerConfig;
-use super::ctx::Ctx;
-use super::ids::{BrokerId, NodeId, TopicIdx};
-use super::protocol::Message;
-use super::scenario::GroupSpec;
+/// Where the consumer is in the group protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberState {
+    /// Looking for the group coordinator.
+    FindingCoordinator,
+    /// JoinGroup sent.
+    Joining,
+    /// SyncGroup sent.
+    Syncing,
+    /// Has an assignment; consuming.
+    Stable,
+    /// Left after exceeding `max.poll.interval.ms`; rejoins after processing.
+    Left,
+    /// Process crashed.
+    Dead,
+}
 
-/// Consumer client (PLACEHOLDER until the clients branch lands).
+/// A partition assigned to this consumer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assigned {
+    /// Next offset to fetch (`None` until OffsetFetch / ListOffsets answer).
+    pub fetch_position: Option<u64>,
+    /// Offset after the last record returned by `poll()` (what a commit stores).
+    pub consumed_position: Option<u64>,
+    /// Last committed offset.
+    pub committed: Option<u64>,
+    /// Leader's high watermark from the last fetch.
+    pub high_watermark: u64,
+}
+
+/// What the page shows of a consumer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerSnapshot {
+    /// Consumer index.
+    pub index: u32,
+    /// Group index.
+    pub group: u32,
+    /// `group.id`.
+    pub group_id: String,
+    /// Its network node.
+    pub node: NodeId,
+    /// Running.
+    pub alive: bool,
+    /// Protocol state.
+    pub state: MemberState,
+    /// Member id.
+    pub member_id: String,
+    /// Generation.
+    pub generation: i32,
+    /// Assigned partitions: partition, position, committed, lag (HW − position).
+    pub partitions: Vec<(TopicPartition, u64, Option<u64>, u64)>,
+    /// Records returned by `poll()`.
+    pub consumed: u64,
+}
+
+#[derive(Clone, Debug)]
+enum Pending {
+    FindCoordinator,
+    Join,
+    Sync,
+    Heartbeat,
+    Commit,
+    OffsetFetch,
+    ListOffsets,
+    Metadata,
+    Fetch(BrokerId),
+    Leave,
+}
+
+/// A consumer process in a group.
 #[derive(Clone, Debug)]
 pub struct Consumer {
-    /// Index.
-    pub index: u32,
-}
-
-/// Consumer snapshot (placeholder).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ConsumerSnapshot {
-    /// Index.
-    pub index: u32,
+    index: u32,
+    group: u32,
+    node: NodeId,
+    spec: GroupSpec,
+    config: ConsumerConfig,
+    topics: Vec<TopicIdx>,
+    bootstrap: Vec<BrokerId>,
+    alive: bool,
+    state: MemberState,
+    coordinator: Option<BrokerId>,
+    member_id: String,
+    instance_id: Option<String>,
+    generation: i32,
+    protocol: Option<AssignmentStrategy>,
+    assigned: BTreeMap<TopicPartition, Assigned>,
+    leaders: BTreeMap<TopicPartition, (Option<BrokerId>, u32)>,
+    buffer: VecDeque<(TopicPartition, RecordBatch, u64, u64, u64)>,
+    pending: BTreeMap<u64, Pending>,
+    next_corr: u64,
+    hb_gen: u64,
+    poll_gen: u64,
+    poll_waiting: bool,
+    processing_until: SimTime,
+    consumed: u64,
+    commit_timer_set: bool,
 }
 
 impl Consumer {
-    /// New consumer.
+    /// Member `member_number` of group `group` (index `index` among all consumers).
     pub fn new(
         index: u32,
-        _group: u32,
-        _node: NodeId,
-        _spec: &GroupSpec,
-        _member_number: u32,
-        _topics: Vec<TopicIdx>,
-        _bootstrap: Vec<BrokerId>,
+        group: u32,
+        node: NodeId,
+        spec: &GroupSpec,
+        member_number: u32,
+        topics: Vec<TopicIdx>,
+        bootstrap: Vec<BrokerId>,
     ) -> Self {
-        Consumer { index }
+        Consumer {
+            index,
+            group,
+            node,
+            spec: spec.clone(),
+            config: spec.config.clone(),
+            topics,
+            bootstrap,
+            alive: true,
+            state: MemberState::FindingCoordinator,
+            coordinator: None,
+            member_id: String::new(),
+            instance_id: if spec.static_membership {
+                Some(format!("{}-{}", spec.group_id, member_number))
+            } else {
+                spec.config.group_instance_id.clone()
+            },
+            generation: -1,
+            protocol: None,
+            assigned: BTreeMap::new(),
+            leaders: BTreeMap::new(),
+            buffer: VecDeque::new(),
+            pending: BTreeMap::new(),
+            next_corr: 0,
+            hb_gen: 0,
+            poll_gen: 0,
+            poll_waiting: false,
+            processing_until: 0,
+            consumed: 0,
+            commit_timer_set: false,
+        }
     }
-    /// Start.
-    pub fn start(&mut self, _ctx: &mut Ctx) {}
-    /// Message.
-    pub fn handle_message(&mut self, _ctx: &mut Ctx, _from: NodeId, _msg: Message) {}
-    /// Unreachable.
-    pub fn handle_unreachable(&mut self, _ctx: &mut Ctx, _to: NodeId, _msg: Message) {}
-    /// Timer.
-    pub fn handle_timer(&mut self, _ctx: &mut Ctx, _t: ConsumerTimer) {}
-    /// Reconfigure.
-    pub fn reconfigure(&mut self, _ctx: &mut Ctx, _new: ConsumerConfig) {}
-    /// Crash.
-    pub fn crash(&mut self) {}
-    /// Snapshot.
+
+    /// Whether the process is running.
+    pub fn is_alive(&self) -> bool {
+        self.alive
+    }
+
+    /// Starts: metadata, then the coordinator.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        ctx.event(SimEvent::ConsumerStarted {
+            group: self.group,
+            consumer: self.index,
+        });
+        self.request_metadata(ctx);
+        self.find_coordinator(ctx);
+    }
+
+    /// The process dies: no LeaveGroup; the coordinator notices after `session.timeout.ms`.
+    pub fn crash(&mut self) {
+        self.alive = false;
+        self.state = MemberState::Dead;
+        self.pending.clear();
+        self.buffer.clear();
+    }
+
+    fn request(
+        &mut self,
+        ctx: &mut Ctx,
+        to: BrokerId,
+        kind: Pending,
+        build: impl FnOnce(u64) -> Message,
+        timeout_ms: u64,
+    ) -> u64 {
+        self.next_corr += 1;
+        let id = self.next_corr;
+        self.pending.insert(id, kind);
+        ctx.send(NodeId(to), build(id));
+        ctx.timer_in(
+            crate::engine::time::ms(timeout_ms),
+            crate::engine::timer::Timer::Consumer(ConsumerTimer::RequestTimeout {
+                correlation_id: id,
+            }),
+        );
+        id
+    }
+
+    /// Handles a message from a broker.
+    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if !self.alive {
+            return;
+        }
+        let corr = correlation_of(&msg);
+        let Some(kind) = corr.and_then(|c| self.pending.remove(&c)) else {
+            return; // stale or unsolicited
+        };
+        match (kind, msg) {
+            (Pending::Metadata, Message::MetadataResponse { partitions, .. }) => {
+                self.on_metadata(ctx, partitions)
+            }
+            (
+                Pending::FindCoordinator,
+                Message::FindCoordinatorResponse {
+                    error, coordinator, ..
+                },
+            ) => self.on_find_coordinator(ctx, error, coordinator),
+            (Pending::Join, m @ Message::JoinGroupResponse { .. }) => self.on_join(ctx, m),
+            (
+                Pending::Sync,
+                Message::SyncGroupResponse {
+                    error, assignment, ..
+                },
+            ) => self.on_sync(ctx, error, assignment),
+            (Pending::Heartbeat, Message::HeartbeatResponse { error, .. }) => {
+                self.on_heartbeat(ctx, error)
+            }
+            (Pending::Commit, Message::OffsetCommitResponse { error, offsets, .. }) => {
+                self.on_commit(ctx, error, offsets)
+            }
+            (Pending::OffsetFetch, Message::OffsetFetchResponse { offsets, .. }) => {
+                self.on_offset_fetch(ctx, offsets)
+            }
+            (
+                Pending::ListOffsets,
+                Message::ListOffsetsResponse {
+                    tp, error, offset, ..
+                },
+            ) => self.on_list_offsets(ctx, tp, error, offset),
+            (Pending::Fetch(_), Message::FetchResponse { partitions, .. }) => {
+                self.on_fetch(ctx, from, partitions)
+            }
+            _ => {}
+        }
+    }
+
+    /// A message could not be delivered: the broker is down.
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, _to: NodeId, msg: Message) {
+        if let Some(c) = correlation_of(&msg) {
+            if let Some(kind) = self.pending.remove(&c) {
+                self.on_request_failed(ctx, kind);
+            }
+        }
+    }
+
+    /// Handles a timer.
+    pub fn handle_timer(&mut self, ctx: &mut Ctx, t: ConsumerTimer) {
+        if !self.alive {
+            return;
+        }
+        match t {
+            ConsumerTimer::Heartbeat { gen } if gen == self.hb_gen => self.send_heartbeat(ctx),
+            ConsumerTimer::Poll { gen } if gen == self.poll_gen => self.poll(ctx),
+            ConsumerTimer::AutoCommit => {
+                self.commit_timer_set = false;
+                if self.config.enable_auto_commit {
+                    self.commit(ctx);
+                    self.schedule_auto_commit(ctx);
+                }
+            }
+            ConsumerTimer::Retry => {
+                if self.state == MemberState::FindingCoordinator || self.coordinator.is_none() {
+                    self.find_coordinator(ctx);
+                } else if self.state == MemberState::Joining
+                    && !self.pending.values().any(|p| matches!(p, Pending::Join))
+                {
+                    self.join(ctx);
+                }
+                if self.leaders.is_empty() || self.leaders.values().any(|(l, _)| l.is_none()) {
+                    self.request_metadata(ctx);
+                }
+            }
+            ConsumerTimer::RequestTimeout { correlation_id } => {
+                if let Some(kind) = self.pending.remove(&correlation_id) {
+                    self.on_request_failed(ctx, kind);
+                }
+            }
+            ConsumerTimer::PollIntervalExceeded { gen } if gen == self.poll_gen => {
+                self.leave_for_slow_poll(ctx)
+            }
+            _ => {}
+        }
+    }
+
+    /// Live config change: Kafka needs a new consumer; the member keeps its place and rejoins.
+    pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ConsumerConfig) {
+        self.config = new;
+        self.spec.config = self.config.clone();
+        if self.alive && self.coordinator.is_some() {
+            self.join(ctx);
+        }
+    }
+
+    /// What the page shows.
     pub fn snapshot(&self) -> ConsumerSnapshot {
-        ConsumerSnapshot { index: self.index }
+        ConsumerSnapshot {
+            index: self.index,
+            group: self.group,
+            group_id: self.spec.group_id.clone(),
+            node: self.node,
+            alive: self.alive,
+            state: self.state,
+            member_id: self.member_id.clone(),
+            generation: self.generation,
+            partitions: self
+                .assigned
+                .iter()
+                .map(|(tp, a)| {
+                    let pos = a.consumed_position.unwrap_or(0);
+                    (*tp, pos, a.committed, a.high_watermark.saturating_sub(pos))
+                })
+                .collect(),
+            consumed: self.consumed,
+        }
     }
 }
 
-impl Consumer {
-    /// Whether the process is running.
-    pub fn is_alive(&self) -> bool {
-        true
-    }
+fn correlation_of(msg: &Message) -> Option<u64> {
+    use Message::*;
+    Some(match msg {
+        MetadataResponse { correlation_id, .. }
+        | FindCoordinatorResponse { correlation_id, .. }
+        | JoinGroupResponse { correlation_id, .. }
+        | SyncGroupResponse { correlation_id, .. }
+        | HeartbeatResponse { correlation_id, .. }
+        | OffsetCommitResponse { correlation_id, .. }
+        | OffsetFetchResponse { correlation_id, .. }
+        | ListOffsetsResponse { correlation_id, .. }
+        | FetchResponse { correlation_id, .. }
+        | LeaveGroupResponse { correlation_id, .. }
+        | MetadataRequest { correlation_id }
+        | FindCoordinatorRequest { correlation_id, .. }
+        | JoinGroupRequest { correlation_id, .. }
+        | SyncGroupRequest { correlation_id, .. }
+        | HeartbeatRequest { correlation_id, .. }
+        | OffsetCommitRequest { correlation_id, .. }
+        | OffsetFetchRequest { correlation_id, .. }
+        | ListOffsetsRequest { correlation_id, .. }
+        | FetchRequest { correlation_id, .. }
+        | LeaveGroupRequest { correlation_id, .. } => *correlation_id,
+        _ => return None,
+    })
 }

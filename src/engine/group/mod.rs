@@ -1,50 +1,70 @@
-//! The broker-side group coordinator (classic protocol). PLACEHOLDER until the clients branch
-//! lands: same signatures, no behaviour.
+//! The broker-side group coordinator for the classic consumer group protocol (Kafka's
+//! `ClassicGroup` / `GroupMetadataManager`): JoinGroup / SyncGroup / Heartbeat / LeaveGroup,
+//! member sessions (`session.timeout.ms`), rebalance timeouts (`max.poll.interval.ms`),
+//! `group.initial.rebalance.delay.ms`, KIP-394 member ids, KIP-345 static membership, and
+//! offset commits.
+//!
+//! A group lives on the broker leading its `__consumer_offsets` partition. Group metadata and
+//! offsets are kept in the durable [`OffsetStore`](crate::engine::ctx::OffsetStore), as Kafka
+//! keeps them in that replicated topic, so a new coordinator after a failover loads the group
+//! and its members keep their assignment.
 
-use std::collections::BTreeSet;
+mod coordinator;
+
+pub use coordinator::{GroupCoordinator, GroupRecord, GroupSnapshot, GroupState, MemberRecord};
 
 use serde::{Deserialize, Serialize};
-
-use super::config::BrokerConfig;
-use super::ctx::Ctx;
-use super::ids::{BrokerId, NodeId};
-use super::protocol::Message;
 
 /// Coordinator timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CoordinatorTimer {
-    /// A member's session expired check.
-    SessionCheck,
+    /// Check member sessions and rebalance deadlines of every group (periodic).
+    Tick,
 }
 
-/// Partition of `__consumer_offsets` holding a group (placeholder).
-pub fn offsets_partition_for(_group_id: &str, _num_partitions: u32) -> u32 {
-    0
+/// Java's `String.hashCode` over UTF-16 code units (wrapping 32-bit arithmetic).
+pub fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
 }
 
-/// Group coordinator (placeholder).
-#[derive(Clone, Debug)]
-pub struct GroupCoordinator;
+/// Kafka's `Utils.abs`: `Integer.MIN_VALUE` maps to 0, other values to their absolute value.
+pub fn kafka_abs(n: i32) -> i32 {
+    if n == i32::MIN {
+        0
+    } else {
+        n.abs()
+    }
+}
 
-impl GroupCoordinator {
-    /// New coordinator.
-    pub fn new(_broker: BrokerId) -> Self {
-        GroupCoordinator
+/// The `__consumer_offsets` partition holding a group: `abs(groupId.hashCode) % partitions`
+/// (`GroupCoordinator.partitionFor`).
+pub fn offsets_partition_for(group_id: &str, num_partitions: u32) -> u32 {
+    if num_partitions == 0 {
+        return 0;
     }
-    /// Handles a group request.
-    pub fn handle_request(
-        &mut self,
-        _ctx: &mut Ctx,
-        _from: NodeId,
-        _msg: Message,
-        _cfg: &BrokerConfig,
-        _led: &BTreeSet<u32>,
-    ) {
+    (kafka_abs(java_string_hash(group_id)) as u32) % num_partitions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_hash_code_matches_the_jdk() {
+        // Values of "".hashCode(), "a".hashCode(), "hello".hashCode() in Java.
+        assert_eq!(java_string_hash(""), 0);
+        assert_eq!(java_string_hash("a"), 97);
+        assert_eq!(java_string_hash("hello"), 99_162_322);
+        // "polygenelubricants".hashCode() is Integer.MIN_VALUE: Utils.abs maps it to 0.
+        assert_eq!(java_string_hash("polygenelubricants"), i32::MIN);
+        assert_eq!(offsets_partition_for("polygenelubricants", 50), 0);
     }
-    /// Handles a timer.
-    pub fn handle_timer(&mut self, _ctx: &mut Ctx, _t: CoordinatorTimer, _cfg: &BrokerConfig) {}
-    /// Leadership of offsets partitions changed.
-    pub fn on_leadership_change(&mut self, _ctx: &mut Ctx, _led: &BTreeSet<u32>) {}
-    /// Process died.
-    pub fn crash(&mut self) {}
+
+    #[test]
+    fn partition_for_is_in_range() {
+        for g in ["g1", "billing", "analytics", "消费组"] {
+            assert!(offsets_partition_for(g, 50) < 50);
+        }
+    }
 }

@@ -1,0 +1,318 @@
+//! Positions (OffsetFetch, ListOffsets for `auto.offset.reset`), fetching from partition
+//! leaders, and the application's poll loop with its processing time.
+
+use super::*;
+use crate::engine::config::OffsetReset;
+use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, PartitionState};
+use crate::engine::time::{ms, MICROS};
+use crate::engine::timer::Timer;
+
+impl Consumer {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
+        if self.bootstrap.is_empty()
+            || self
+                .pending
+                .values()
+                .any(|p| matches!(p, Pending::Metadata))
+        {
+            return;
+        }
+        let b = self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize];
+        let t = self.config.request_timeout_ms.min(5_000);
+        self.request(
+            ctx,
+            b,
+            Pending::Metadata,
+            |c| Message::MetadataRequest { correlation_id: c },
+            t,
+        );
+    }
+
+    pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, partitions: Vec<PartitionState>) {
+        for st in partitions {
+            if self.topics.contains(&st.tp.topic) {
+                self.leaders.insert(st.tp, (st.leader, st.leader_epoch));
+            }
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// Asks the coordinator for committed offsets of newly assigned partitions.
+    pub(super) fn fetch_committed(&mut self, ctx: &mut Ctx, parts: Vec<TopicPartition>) {
+        let Some(coord) = self.coordinator else {
+            return;
+        };
+        let group_id = self.spec.group_id.clone();
+        let t = self.config.request_timeout_ms;
+        self.request(
+            ctx,
+            coord,
+            Pending::OffsetFetch,
+            |c| Message::OffsetFetchRequest {
+                correlation_id: c,
+                group_id,
+                partitions: parts,
+            },
+            t,
+        );
+    }
+
+    pub(super) fn on_offset_fetch(
+        &mut self,
+        ctx: &mut Ctx,
+        offsets: Vec<(TopicPartition, Option<u64>)>,
+    ) {
+        for (tp, off) in offsets {
+            let Some(a) = self.assigned.get_mut(&tp) else {
+                continue;
+            };
+            match off {
+                Some(o) => {
+                    a.fetch_position = Some(o);
+                    a.consumed_position = Some(o);
+                    a.committed = Some(o);
+                }
+                None => self.reset_offset(ctx, tp),
+            }
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// `auto.offset.reset`: ListOffsets at the leader (earliest = log start, latest = HW).
+    fn reset_offset(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+        let earliest = match self.config.auto_offset_reset {
+            OffsetReset::Earliest => true,
+            OffsetReset::Latest => false,
+            OffsetReset::None => return, // NoOffsetForPartitionException: the partition stays idle
+        };
+        let Some((Some(leader), _)) = self.leaders.get(&tp).copied() else {
+            self.request_metadata(ctx);
+            ctx.timer_in(
+                ms(self.config.retry_backoff_ms.max(1)),
+                Timer::Consumer(ConsumerTimer::Retry),
+            );
+            return;
+        };
+        let t = self.config.request_timeout_ms;
+        self.request(
+            ctx,
+            leader,
+            Pending::ListOffsets,
+            |c| Message::ListOffsetsRequest {
+                correlation_id: c,
+                tp,
+                earliest,
+            },
+            t,
+        );
+    }
+
+    pub(super) fn on_list_offsets(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: TopicPartition,
+        error: ErrorCode,
+        offset: u64,
+    ) {
+        if error != ErrorCode::None {
+            self.leaders.remove(&tp);
+            self.request_metadata(ctx);
+            return;
+        }
+        if let Some(a) = self.assigned.get_mut(&tp) {
+            if a.fetch_position.is_none() {
+                a.fetch_position = Some(offset);
+                a.consumed_position = Some(offset);
+            }
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// One fetch per leader for assigned partitions with a position and nothing buffered.
+    pub(super) fn send_fetches(&mut self, ctx: &mut Ctx) {
+        if !matches!(
+            self.state,
+            MemberState::Stable | MemberState::Joining | MemberState::Syncing
+        ) {
+            return;
+        }
+        let busy: Vec<BrokerId> = self
+            .pending
+            .values()
+            .filter_map(|p| {
+                if let Pending::Fetch(b) = p {
+                    Some(*b)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut missing_leader = false;
+        for (tp, a) in &self.assigned {
+            let Some(pos) = a.fetch_position else {
+                continue;
+            };
+            if self.buffer.iter().any(|(t, ..)| t == tp) {
+                continue;
+            }
+            match self.leaders.get(tp) {
+                Some((Some(l), epoch)) if !busy.contains(l) => {
+                    per_leader.entry(*l).or_default().push(FetchPartition {
+                        tp: *tp,
+                        fetch_offset: pos,
+                        current_leader_epoch: *epoch,
+                        last_fetched_epoch: None,
+                        partition_max_bytes: self.config.max_partition_fetch_bytes,
+                    })
+                }
+                Some((Some(_), _)) => {}
+                _ => missing_leader = true,
+            }
+        }
+        if missing_leader {
+            self.request_metadata(ctx);
+        }
+        for (leader, partitions) in per_leader {
+            let (max_wait, min_bytes, max_bytes) = (
+                self.config.fetch_max_wait_ms,
+                self.config.fetch_min_bytes,
+                self.config.fetch_max_bytes,
+            );
+            let t = self.config.request_timeout_ms + max_wait;
+            self.request(
+                ctx,
+                leader,
+                Pending::Fetch(leader),
+                |c| Message::FetchRequest {
+                    correlation_id: c,
+                    replica_id: None,
+                    max_wait_ms: max_wait,
+                    min_bytes,
+                    max_bytes,
+                    partitions,
+                },
+                t,
+            );
+        }
+    }
+
+    pub(super) fn on_fetch(
+        &mut self,
+        ctx: &mut Ctx,
+        _from: NodeId,
+        partitions: Vec<FetchPartitionData>,
+    ) {
+        let mut refresh = false;
+        for data in partitions {
+            let Some(a) = self.assigned.get_mut(&data.tp) else {
+                continue;
+            };
+            match data.error {
+                ErrorCode::None => {}
+                ErrorCode::OffsetOutOfRange => {
+                    a.fetch_position = None;
+                    self.reset_offset(ctx, data.tp);
+                    continue;
+                }
+                _ => {
+                    self.leaders.remove(&data.tp);
+                    refresh = true;
+                    continue;
+                }
+            }
+            a.high_watermark = data.high_watermark;
+            let Some(mut pos) = a.fetch_position else {
+                continue;
+            };
+            for b in data.batches {
+                if b.next_offset() <= pos {
+                    continue;
+                }
+                let from = pos.max(b.base_offset);
+                self.buffer
+                    .push_back((data.tp, b, from, b.next_offset(), data.high_watermark));
+                pos = b.next_offset();
+            }
+            a.fetch_position = Some(pos);
+        }
+        if refresh {
+            self.request_metadata(ctx);
+        }
+        self.kick_poll(ctx);
+        self.send_fetches(ctx);
+    }
+
+    /// Wakes an idle poll loop.
+    pub(super) fn kick_poll(&mut self, ctx: &mut Ctx) {
+        if self.processing_until > ctx.now || !self.poll_waiting && self.poll_gen > 0 {
+            return;
+        }
+        self.poll_waiting = false;
+        self.poll_gen += 1;
+        ctx.timer_at(
+            ctx.now,
+            Timer::Consumer(ConsumerTimer::Poll { gen: self.poll_gen }),
+        );
+    }
+
+    /// The application's `poll()`: up to `max.poll.records`, then processing.
+    pub(super) fn poll(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        if self.state == MemberState::Left {
+            self.state = MemberState::Joining;
+            self.join(ctx);
+        }
+        if !self.config.enable_auto_commit {
+            self.commit(ctx);
+        }
+        let mut left = self.config.max_poll_records.max(1) as u64;
+        let mut taken = 0u64;
+        while left > 0 {
+            let Some((tp, batch, from, to, hw)) = self.buffer.pop_front() else {
+                break;
+            };
+            let Some(a) = self.assigned.get_mut(&tp) else {
+                continue;
+            };
+            let n = (to - from).min(left);
+            ctx.event(SimEvent::Consumed {
+                group: self.group,
+                consumer: self.index,
+                tp,
+                batch,
+                from_offset: from,
+                to_offset: from + n,
+                high_watermark: hw,
+            });
+            a.consumed_position = Some(from + n);
+            if from + n < to {
+                self.buffer.push_front((tp, batch, from + n, to, hw));
+            }
+            left -= n;
+            taken += n;
+        }
+        self.consumed += taken;
+        self.send_fetches(ctx);
+        if taken == 0 {
+            self.poll_waiting = true;
+            return;
+        }
+        let processing = taken
+            .saturating_mul(self.spec.processing_us_per_record)
+            .saturating_mul(MICROS);
+        self.processing_until = now + processing;
+        self.poll_gen += 1;
+        ctx.timer_at(
+            self.processing_until,
+            Timer::Consumer(ConsumerTimer::Poll { gen: self.poll_gen }),
+        );
+        let limit = ms(self.config.max_poll_interval_ms);
+        if processing > limit {
+            ctx.timer_at(
+                now + limit,
+                Timer::Consumer(ConsumerTimer::PollIntervalExceeded { gen: self.poll_gen }),
+            );
+        }
+    }
+}
