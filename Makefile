@@ -50,10 +50,11 @@ test-e2e: build
 	node tests/e2e/run.mjs
 
 ## Criterion benchmarks (native) and the same workload as wasm in Node
-bench:
+bench: bench-wasm
 	cargo bench --bench engine
 
 bench-wasm: setup
+	cargo build --release --example profile_workload
 	cargo build --release --target wasm32-unknown-unknown --example wasm_bench
 	wasm-bindgen --target nodejs --out-dir target/wasm-bench target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm
 	node tests/bench/wasm_bench.mjs

@@ -82,24 +82,32 @@ impl LatencyHistogram {
         self.record_n(v, 1);
     }
 
-    /// Records `n` values spread evenly over `[lo, hi]` (a batch's records). Up to 64 strata are
-    /// recorded, each weighted by its share of `n`.
+    /// Records `n` values spread evenly over `[lo, hi]` (a batch's records). The extremes are recorded
+    /// exactly and the rest in up to 16 strata, each weighted by its share of `n`.
     pub fn record_spread(&mut self, lo: u64, hi: u64, n: u64) {
         if n == 0 {
             return;
         }
         let (lo, hi) = (lo.min(hi), lo.max(hi));
-        let strata = n.min(64);
+        if n <= 2 {
+            self.record(lo);
+            if n == 2 {
+                self.record(hi);
+            }
+            return;
+        }
+        // The extremes exactly (min and max stay exact), the rest in up to 16 strata, each
+        // recorded at its middle record's value.
+        self.record(lo);
+        self.record(hi);
+        let inner = n - 2;
+        let strata = inner.min(16);
         for s in 0..strata {
-            // Stratum s holds records [a, b); it is recorded at its middle record's value.
-            let a = s * n / strata;
-            let b = (s + 1) * n / strata;
-            let mid2 = a + b - 1; // twice the middle index
-            let v = if n == 1 {
-                lo + (hi - lo) / 2
-            } else {
-                lo + ((hi - lo) as u128 * mid2 as u128 / (2 * (n - 1)) as u128) as u64
-            };
+            let a = s * inner / strata;
+            let b = (s + 1) * inner / strata;
+            // Inner record i (0-based) is record i + 1 of n; twice its middle index:
+            let mid2 = a + b - 1 + 2;
+            let v = lo + ((hi - lo) as u128 * mid2 as u128 / (2 * (n - 1)) as u128) as u64;
             self.record_n(v, b - a);
         }
     }

@@ -12,6 +12,10 @@ pub use app::App;
 /// Entry point: installs the panic hook (console + visible banner) and mounts the page.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Loaded outside a page (e.g. the wasm benchmark in Node): nothing to mount.
+    if web_sys::window().and_then(|w| w.document()).is_none() {
+        return;
+    }
     panic_banner::install();
     if let Some(root) = gloo::utils::document().get_element_by_id("app") {
         root.set_inner_html("");

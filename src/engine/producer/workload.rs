@@ -9,7 +9,7 @@ use crate::engine::scenario::{KeyDistribution, Workload};
 use crate::engine::time::{ms, MICROS, MILLIS, SECONDS};
 
 /// CPU time of one `send()` call in the application (serialization, partitioning, append).
-pub const SEND_COST_NS: u64 = 250;
+pub const SEND_COST_NS: u64 = 700;
 /// Most records one application tick creates.
 const MAX_PER_TICK: u64 = 200_000;
 
