@@ -14,3 +14,6 @@ pub mod ui;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+
+pub mod i18n;
+pub mod lessons;

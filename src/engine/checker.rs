@@ -55,6 +55,7 @@ pub struct InvariantChecker {
     first: BTreeMap<&'static str, String>,
     report: InvariantReport,
     topics: TopicTable,
+    dups_by_producer: BTreeMap<u32, u64>,
 }
 
 impl InvariantChecker {
@@ -211,6 +212,7 @@ impl InvariantChecker {
             self.lose(now, tp, base, a, why);
         }
         let (mut dups, mut ooo) = (0u64, 0u64);
+        self.dups_by_producer.clear();
         let mut examples = Vec::new();
         for (&tp, log) in &logs {
             let mut seen: BTreeMap<u32, Vec<(u64, u64)>> = BTreeMap::new();
@@ -226,6 +228,7 @@ impl InvariantChecker {
                     .sum();
                 if overlap > 0 {
                     dups += overlap;
+                    *self.dups_by_producer.entry(b.ids.producer).or_insert(0) += overlap;
                     examples.push((
                         "duplicates",
                         format!(
@@ -256,6 +259,14 @@ impl InvariantChecker {
         }
         self.report.duplicates = dups;
         self.report.out_of_order = ooo;
+    }
+
+    /// Duplicate records per producer index, as of the last sweep.
+    pub fn duplicates_by_producer(&self) -> Vec<(u32, u64)> {
+        self.dups_by_producer
+            .iter()
+            .map(|(&p, &d)| (p, d))
+            .collect()
     }
 
     /// The counts so far (call [`sweep`](Self::sweep) first for the log audits).

@@ -677,6 +677,11 @@ impl Engine {
         self.checker.report()
     }
 
+    /// Duplicate records in leader logs per producer index (as of the last audit).
+    pub fn invariants_by_producer(&self) -> Vec<(u32, u64)> {
+        self.checker.duplicates_by_producer()
+    }
+
     /// Acknowledged and failed records so far (all producers).
     pub fn produce_totals(&self) -> (u64, u64) {
         (self.metrics.acked, self.metrics.failed)
