@@ -35,11 +35,12 @@ if [ ! -x .tools/node_modules/.bin/wasm-opt ] || { [ "$want" = test ] && [ ! -d 
 fi
 
 if [ "$want" = test ]; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "installing Debian's chromium and chromium-driver"
+  # Chromium and its driver for the browser tests; CJK fonts so Chinese screenshots are legible.
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    say "installing Debian's chromium, chromium-driver and fonts-noto-cjk"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
 fi
 say "ready"

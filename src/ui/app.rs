@@ -6,13 +6,17 @@ use std::rc::Rc;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use yew::prelude::*;
 
-use super::charts::{ChartSeries, ThroughputChart};
+use super::charts::{Chart, ChartData, ChartKind};
 use super::cluster_view::ClusterView;
+use super::lesson_panel::{step_view, LessonPanel};
+use super::storage;
 use crate::engine::events::{SimEvent, TimedEvent};
 use crate::engine::scenario::{Command, Scenario};
 use crate::engine::snapshot::ClusterSnapshot;
 use crate::engine::time::{to_ms_f64, MILLIS};
 use crate::engine::Engine;
+use crate::i18n::{t, Lang};
+use crate::lessons::{lessons, Lesson};
 
 /// Wall-clock budget per frame for the engine, ms (the rest is left for rendering).
 const FRAME_BUDGET_MS: f64 = 8.0;
@@ -40,6 +44,22 @@ pub enum Msg {
     Preset(String),
     /// Apply a command to the running simulation.
     Apply(Command),
+    /// Switch the language.
+    Lang(Lang),
+    /// Start a lesson (index) or leave lessons (`None`).
+    Lesson(Option<usize>),
+    /// Next lesson step.
+    LessonNext,
+    /// Previous lesson step.
+    LessonBack,
+    /// Restart the lesson.
+    LessonRestart,
+    /// Show the answer of the step's question.
+    Reveal,
+    /// Put the scenario in the URL.
+    Share,
+    /// Toggle presentation mode (larger type).
+    Presentation,
 }
 
 /// The page.
@@ -52,9 +72,23 @@ pub struct App {
     real_speed: f64,
     frame: Option<AnimationFrame>,
     log: Vec<(f64, String, bool)>,
-    series: ChartSeries,
+    charts: ChartData,
+    last_chart_ts: f64,
     snapshot: Rc<ClusterSnapshot>,
     error: Option<String>,
+    lang: Lang,
+    lessons: Vec<Lesson>,
+    lesson: Option<(usize, usize)>,
+    revealed: bool,
+    notice: Option<String>,
+    presentation: bool,
+}
+
+fn empty_charts() -> ChartData {
+    ChartData {
+        samples: Rc::new(Vec::new()),
+        markers: Rc::new(Vec::new()),
+    }
 }
 
 fn default_scenario() -> Scenario {
@@ -66,10 +100,50 @@ impl App {
     fn restart(&mut self, scenario: Scenario) {
         self.engine = Engine::new(&scenario);
         self.engine.set_record_flows(false);
+        if self.lesson.is_none() {
+            storage::save_scenario(&scenario);
+        }
         self.scenario = scenario;
         self.log.clear();
-        self.series = ChartSeries::default();
+        self.charts = empty_charts();
         self.last_ts = None;
+        self.snapshot = Rc::new(self.engine.snapshot());
+    }
+
+    fn refresh_charts(&mut self) {
+        let m = self.engine.metrics();
+        self.charts = ChartData {
+            samples: Rc::new(m.samples().to_vec()),
+            markers: Rc::new(
+                m.markers()
+                    .iter()
+                    .map(|(at, _)| to_ms_f64(*at) / 1000.0)
+                    .collect(),
+            ),
+        };
+    }
+
+    /// Plays lesson `i` from its start up to step `step`, applying the actions of the steps
+    /// before it (the run is deterministic, so going back replays the same run).
+    fn goto_lesson_step(&mut self, i: usize, step: usize) {
+        let Some(lesson) = self.lessons.get(i).cloned() else {
+            return;
+        };
+        self.lesson = Some((i, step));
+        self.restart(lesson.scenario.clone());
+        self.playing = false;
+        for (k, s) in lesson.steps.iter().enumerate().take(step + 1) {
+            self.engine
+                .run_until(crate::engine::time::ms(s.at_ms), u64::MAX);
+            if k < step {
+                if let Some(a) = &s.action {
+                    self.engine.apply(a.clone());
+                }
+            }
+        }
+        self.revealed = false;
+        self.absorb_events();
+        self.refresh_charts();
         self.snapshot = Rc::new(self.engine.snapshot());
     }
 
@@ -83,7 +157,7 @@ impl App {
     fn absorb_events(&mut self) {
         let topics = self.engine.topics().clone();
         for TimedEvent { at, event } in self.engine.drain_events() {
-            if let Some((line, alert)) = describe(&topics, &event) {
+            if let Some((line, alert)) = describe(&topics, &event, self.lang) {
                 self.log.push((to_ms_f64(at) / 1000.0, line, alert));
             }
         }
@@ -126,7 +200,16 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let scenario = default_scenario();
+        // A share link wins over the saved scenario; a broken link keeps the saved work.
+        let mut error = None;
+        let scenario = match storage::scenario_from_hash() {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                error = Some(e);
+                storage::load_scenario().unwrap_or_else(default_scenario)
+            }
+            None => storage::load_scenario().unwrap_or_else(default_scenario),
+        };
         let engine = Engine::new(&scenario);
         let snapshot = Rc::new(engine.snapshot());
         let mut app = App {
@@ -138,9 +221,16 @@ impl Component for App {
             real_speed: 0.0,
             frame: None,
             log: Vec::new(),
-            series: ChartSeries::default(),
+            charts: empty_charts(),
+            last_chart_ts: 0.0,
             snapshot,
-            error: None,
+            error,
+            lang: storage::load_lang(),
+            lessons: lessons(),
+            lesson: None,
+            revealed: false,
+            notice: None,
+            presentation: false,
         };
         app.schedule_frame(ctx);
         app
@@ -155,7 +245,10 @@ impl Component for App {
                     self.advance(dt);
                 }
                 self.absorb_events();
-                self.series.sample(&self.engine);
+                if ts - self.last_chart_ts >= 200.0 {
+                    self.last_chart_ts = ts;
+                    self.refresh_charts();
+                }
                 self.snapshot = Rc::new(self.engine.snapshot());
                 self.schedule_frame(ctx);
                 true
@@ -178,17 +271,85 @@ impl Component for App {
                 true
             }
             Msg::Reset => {
-                let s = self.scenario.clone();
-                self.restart(s);
+                if let Some((i, _)) = self.lesson {
+                    self.goto_lesson_step(i, 0);
+                } else {
+                    let s = self.scenario.clone();
+                    self.restart(s);
+                }
                 true
             }
             Msg::Preset(name) => {
+                self.lesson = None;
                 match crate::scenario::presets::preset(&name) {
                     Some(s) => {
                         self.error = None;
                         self.restart(s);
                     }
                     None => self.error = Some(format!("no preset named {name}")),
+                }
+                true
+            }
+            Msg::Lang(l) => {
+                self.lang = l;
+                storage::save_lang(l);
+                true
+            }
+            Msg::Lesson(None) => {
+                self.lesson = None;
+                let s = storage::load_scenario().unwrap_or_else(default_scenario);
+                self.restart(s);
+                true
+            }
+            Msg::Lesson(Some(i)) => {
+                self.goto_lesson_step(i, 0);
+                true
+            }
+            Msg::LessonNext => {
+                if let Some((i, step)) = self.lesson {
+                    let n = self.lessons.get(i).map(|l| l.steps.len()).unwrap_or(0);
+                    if step + 1 < n {
+                        if let Some(a) = self.lessons[i].steps[step].action.clone() {
+                            self.engine.apply(a);
+                        }
+                        let at = self.lessons[i].steps[step + 1].at_ms;
+                        self.engine.run_until(crate::engine::time::ms(at), u64::MAX);
+                        self.lesson = Some((i, step + 1));
+                        self.revealed = false;
+                        self.absorb_events();
+                        self.refresh_charts();
+                        self.snapshot = Rc::new(self.engine.snapshot());
+                    }
+                }
+                true
+            }
+            Msg::LessonBack => {
+                if let Some((i, step)) = self.lesson {
+                    self.goto_lesson_step(i, step.saturating_sub(1));
+                }
+                true
+            }
+            Msg::LessonRestart => {
+                if let Some((i, _)) = self.lesson {
+                    self.goto_lesson_step(i, 0);
+                }
+                true
+            }
+            Msg::Reveal => {
+                self.revealed = true;
+                true
+            }
+            Msg::Share => {
+                self.notice =
+                    storage::share_link(&self.scenario).map(|l| format!("Share link: {l}"));
+                true
+            }
+            Msg::Presentation => {
+                self.presentation = !self.presentation;
+                if let Some(body) = gloo::utils::document().body() {
+                    let _ = body
+                        .class_list()
+                        .toggle_with_force("presentation", self.presentation);
                 }
                 true
             }
@@ -203,6 +364,7 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let l = self.lang;
         let on_speed = link.callback(|e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
@@ -217,29 +379,72 @@ impl Component for App {
                     .value(),
             )
         });
+        let on_lesson = link.callback(|e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            Msg::Lesson(v.parse().ok())
+        });
+        let on_lang = link.callback(|e: Event| {
+            Msg::Lang(Lang::from_tag(
+                &e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            ))
+        });
         let on_command = link.callback(Msg::Apply);
-        let onkeydown = link.batch_callback(|e: KeyboardEvent| match e.key().as_str() {
-            " " => {
-                e.prevent_default();
-                Some(Msg::TogglePlay)
+        let onkeydown = link.batch_callback(|e: KeyboardEvent| {
+            let tag = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .map(|el| el.tag_name())
+                .unwrap_or_default();
+            if tag == "SELECT" || tag == "INPUT" || tag == "TEXTAREA" {
+                return None;
             }
-            "ArrowRight" => Some(Msg::Step),
-            _ => None,
+            match e.key().as_str() {
+                " " => {
+                    e.prevent_default();
+                    Some(Msg::TogglePlay)
+                }
+                "ArrowRight" => Some(Msg::Step),
+                _ => None,
+            }
         });
         let presets = crate::scenario::presets::presets();
+        let inv = self.engine.invariants();
+        let lesson_view = self.lesson.and_then(|(i, step)| {
+            let lesson = self.lessons.get(i)?;
+            let (text, question, has_action) = step_view(lesson, step);
+            Some(html! {
+                <LessonPanel lang={l} title={lesson.title} {text} {question} {step} steps={lesson.steps.len()}
+                    revealed={self.revealed} {has_action}
+                    on_next={link.callback(|_| Msg::LessonNext)} on_back={link.callback(|_| Msg::LessonBack)}
+                    on_restart={link.callback(|_| Msg::LessonRestart)} on_reveal={link.callback(|_| Msg::Reveal)} />
+            })
+        });
+        let chart = |kind, key: &str| html! { <Chart {kind} data={self.charts.clone()} caption={AttrValue::from(t(l, key))} /> };
         html! {
             <div class="page" tabindex="0" {onkeydown}>
                 <header class="top">
-                    <h1>{ "KafkaSim" }</h1>
-                    <p class="intro">{ "Apache Kafka, simulated. A deterministic model of brokers, replicas, the KRaft controller, producers and consumer groups runs in this page: crash a broker, cut the network, change a config, and watch what Kafka does." }</p>
+                    <div class="title-row">
+                        <h1>{ t(l, "ui.title") }</h1>
+                        <label class="lang">{ t(l, "ui.language") }{ " " }
+                            <select onchange={on_lang} aria-label="Language / 语言">
+                                <option value="en" selected={l == Lang::En}>{ "English" }</option>
+                                <option value="zh" selected={l == Lang::Zh}>{ "简体中文" }</option>
+                            </select>
+                        </label>
+                        <button onclick={link.callback(|_| Msg::Presentation)} aria-pressed={self.presentation.to_string()}>{ t(l, "ui.presentation") }</button>
+                    </div>
+                    <p class="intro">{ t(l, "ui.intro") }</p>
                 </header>
-                <section class="controls" aria-label="Simulation controls">
-                    <button onclick={link.callback(|_| Msg::TogglePlay)} title="Space">
-                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                <section class="controls" aria-label={t(l, "ui.controls")}>
+                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title="Space">
+                        { if self.playing { t(l, "ui.pause") } else { t(l, "ui.play") } }
                     </button>
-                    <button onclick={link.callback(|_| Msg::Step)} title="Right arrow">{ "Step 100 ms ▸" }</button>
-                    <button onclick={link.callback(|_| Msg::Reset)}>{ "↺ Reset" }</button>
-                    <label>{ "Speed " }
+                    <button onclick={link.callback(|_| Msg::Step)} title="→">{ t(l, "ui.step") }</button>
+                    <button onclick={link.callback(|_| Msg::Reset)}>{ t(l, "ui.reset") }</button>
+                    <label>{ t(l, "ui.speed") }{ " " }
                         <select onchange={on_speed} aria-label="Speed">
                             { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                                 <option value={i.to_string()} selected={i == self.speed}>
@@ -248,44 +453,113 @@ impl Component for App {
                             }) }
                         </select>
                     </label>
-                    <label>{ "Scenario " }
+                    <label>{ t(l, "ui.scenario") }{ " " }
                         <select onchange={on_preset} aria-label="Preset scenario">
+                            if !presets.iter().any(|(n, _)| *n == self.scenario.name) {
+                                <option selected=true value="">{ &self.scenario.name }</option>
+                            }
                             { for presets.iter().map(|(n, _)| html! {
                                 <option value={n.to_string()} selected={*n == self.scenario.name}>{ *n }</option>
                             }) }
                         </select>
                     </label>
+                    <label>{ t(l, "ui.lesson") }{ " " }
+                        <select onchange={on_lesson} aria-label="Lesson">
+                            <option value="" selected={self.lesson.is_none()}>{ t(l, "ui.lesson.none") }</option>
+                            { for self.lessons.iter().enumerate().map(|(i, ls)| html! {
+                                <option value={i.to_string()} selected={self.lesson.map(|(x, _)| x) == Some(i)}>{ t(l, ls.title) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button onclick={link.callback(|_| Msg::Share)}>{ t(l, "ui.share") }</button>
                     <span class="clock">{ format!("t = {:.3} s", to_ms_f64(self.engine.now()) / 1000.0) }</span>
-                    <span class="speed">{ format!("real speed {:.1}×", self.real_speed) }</span>
-                    <span class="keys">{ "Space: play/pause · →: step" }</span>
+                    <span class="speed">{ format!("{} {:.1}×", t(l, "ui.real_speed"), self.real_speed) }</span>
+                    <span class="keys">{ t(l, "ui.keys") }</span>
                 </section>
                 if let Some(e) = &self.error { <div class="error" role="alert">{ e }</div> }
-                <p class="scenario-desc">{ &self.scenario.description }</p>
+                if let Some(n) = &self.notice { <div class="notice">{ n }</div> }
+                if let Some(panel) = lesson_view { { panel } } else {
+                    <p class="scenario-desc">{ &self.scenario.description }</p>
+                }
+                <div class="audit" aria-label={t(l, "ui.audit")}>
+                    <strong>{ t(l, "ui.audit") }{ ": " }</strong>
+                    <span class={classes!("badge", (inv.acked_lost > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.acked_lost"), inv.acked_lost) }</span>
+                    <span class={classes!("badge", (inv.duplicates > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.duplicates"), inv.duplicates) }</span>
+                    <span class={classes!("badge", (inv.out_of_order > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.out_of_order"), inv.out_of_order) }</span>
+                    <span class="badge">{ format!("{} {}", t(l, "ui.redelivered"), inv.redelivered) }</span>
+                </div>
                 <main class="grid">
                     <section class="cluster" aria-label="Cluster">
-                        <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} />
-                    </section>
-                    <section class="side">
-                        <ThroughputChart series={Rc::new(self.series.clone())} />
-                        <div class="log" aria-label="Event log">
-                            <h2>{ "Event log" }</h2>
+                        <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} lang={l} />
+                        <div class="log" aria-label={t(l, "ui.event_log")}>
+                            <h2>{ t(l, "ui.event_log") }</h2>
                             <ol>
-                                { for self.log.iter().rev().take(60).map(|(t, line, alert)| html! {
+                                { for self.log.iter().rev().take(80).map(|(ts, line, alert)| html! {
                                     <li class={classes!(alert.then_some("alert"))}>
-                                        <span class="t">{ format!("{t:.3} s") }</span>{ " " }{ line }
+                                        <span class="t">{ format!("{ts:.3} s") }</span>{ " " }{ line }
                                     </li>
                                 }) }
                             </ol>
+                        </div>
+                    </section>
+                    <section class="side">
+                        <div class="charts">
+                            { chart(ChartKind::Throughput, "chart.throughput") }
+                            { chart(ChartKind::Latency, "chart.latency") }
+                            { chart(ChartKind::Lag, "chart.lag") }
+                            { chart(ChartKind::Isr, "chart.isr") }
                         </div>
                     </section>
                 </main>
             </div>
         }
     }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        // Lesson highlight: outline what the current step points at.
+        let doc = gloo::utils::document();
+        if let Ok(old) = doc.query_selector_all(".lesson-highlight") {
+            for i in 0..old.length() {
+                if let Some(el) = old
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
+                    let _ = el.class_list().remove_1("lesson-highlight");
+                }
+            }
+        }
+        let sel = self
+            .lesson
+            .and_then(|(i, s)| self.lessons.get(i)?.steps.get(s)?.highlight);
+        if let Some(sel) = sel {
+            if let Ok(list) = doc.query_selector_all(sel) {
+                for i in 0..list.length() {
+                    if let Some(el) = list
+                        .item(i)
+                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                    {
+                        let _ = el.class_list().add_1("lesson-highlight");
+                    }
+                }
+            }
+        }
+    }
 }
 
-/// One event-log line for an event, and whether to highlight it.
-pub fn describe(topics: &crate::engine::ids::TopicTable, e: &SimEvent) -> Option<(String, bool)> {
+fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// One event-log line for an event in `lang`, and whether to highlight it.
+pub fn describe(
+    topics: &crate::engine::ids::TopicTable,
+    e: &SimEvent,
+    lang: Lang,
+) -> Option<(String, bool)> {
     // The internal offsets topic's 50 partitions would drown the log; its leadership still shows
     // through the group coordinator events.
     let internal = |tp: &crate::engine::ids::TopicPartition| {
@@ -297,54 +571,56 @@ pub fn describe(topics: &crate::engine::ids::TopicTable, e: &SimEvent) -> Option
         }
         _ => {}
     }
+    let tr = |k: &str, args: &[(&str, String)]| fill(t(lang, k), args);
     Some(match e {
-        SimEvent::BrokerCrashed { broker } => (format!("broker {broker} crashed"), true),
-        SimEvent::BrokerRestarted { broker } => (format!("broker {broker} restarted"), false),
-        SimEvent::BrokerFenced { broker } => (
-            format!("controller fenced broker {broker} (session expired)"),
-            true,
-        ),
-        SimEvent::BrokerUnfenced { broker } => {
-            (format!("broker {broker} is back (unfenced)"), false)
+        SimEvent::BrokerCrashed { broker } => {
+            (tr("log.broker_crashed", &[("b", broker.to_string())]), true)
         }
+        SimEvent::BrokerRestarted { broker } => (
+            tr("log.broker_restarted", &[("b", broker.to_string())]),
+            false,
+        ),
+        SimEvent::BrokerFenced { broker } => {
+            (tr("log.broker_fenced", &[("b", broker.to_string())]), true)
+        }
+        SimEvent::BrokerUnfenced { broker } => (
+            tr("log.broker_unfenced", &[("b", broker.to_string())]),
+            false,
+        ),
         SimEvent::LeaderChanged {
             tp,
-            leader: Some(l),
+            leader: Some(b),
             leader_epoch,
             unclean,
             preferred,
-        } => (
-            format!(
-                "broker {l} is leader of {} (epoch {leader_epoch}){}{}",
-                topics.display(*tp),
-                if *unclean {
-                    " — UNCLEAN election"
-                } else {
-                    ""
-                },
-                if *preferred {
-                    " — preferred leader"
-                } else {
-                    ""
-                }
-            ),
-            *unclean,
-        ),
+        } => {
+            let mut line = tr(
+                "log.leader",
+                &[
+                    ("b", b.to_string()),
+                    ("tp", topics.display(*tp)),
+                    ("e", leader_epoch.to_string()),
+                ],
+            );
+            if *unclean {
+                line.push_str(t(lang, "log.unclean"));
+            }
+            if *preferred {
+                line.push_str(t(lang, "log.preferred"));
+            }
+            (line, *unclean)
+        }
         SimEvent::LeaderChanged {
             tp, leader: None, ..
-        } => (
-            format!(
-                "{} is OFFLINE: no in-sync replica left",
-                topics.display(*tp)
-            ),
-            true,
-        ),
+        } => (tr("log.offline", &[("tp", topics.display(*tp))]), true),
         SimEvent::IsrChanged { tp, isr, shrink } => (
-            format!(
-                "ISR of {} {} to {:?}",
-                topics.display(*tp),
-                if *shrink { "shrank" } else { "grew" },
-                isr
+            tr(
+                if *shrink {
+                    "log.isr_shrank"
+                } else {
+                    "log.isr_grew"
+                },
+                &[("tp", topics.display(*tp)), ("isr", format!("{isr:?}"))],
             ),
             false,
         ),
@@ -354,22 +630,36 @@ pub fn describe(topics: &crate::engine::ids::TopicTable, e: &SimEvent) -> Option
             to_offset,
             removed,
         } if !removed.is_empty() => (
-            format!(
-                "broker {broker} truncated {} to offset {to_offset} ({} batches removed)",
-                topics.display(*tp),
-                removed.len()
+            tr(
+                "log.truncated",
+                &[
+                    ("b", broker.to_string()),
+                    ("tp", topics.display(*tp)),
+                    ("o", to_offset.to_string()),
+                    ("n", removed.len().to_string()),
+                ],
             ),
             true,
         ),
         SimEvent::ProduceRejected {
             tp, error, records, ..
         } => (
-            format!(
-                "{} refused {records} records: {}",
-                topics.display(*tp),
-                error.name()
+            tr(
+                "log.rejected",
+                &[
+                    ("tp", topics.display(*tp)),
+                    ("n", records.to_string()),
+                    ("err", error.name().to_string()),
+                ],
             ),
             true,
+        ),
+        SimEvent::RebalanceStarted { group_id, reason } => (
+            tr(
+                "log.rebalance_started",
+                &[("g", group_id.clone()), ("why", reason.clone())],
+            ),
+            false,
         ),
         SimEvent::RebalanceCompleted {
             group_id,
@@ -377,14 +667,47 @@ pub fn describe(topics: &crate::engine::ids::TopicTable, e: &SimEvent) -> Option
             protocol,
             ..
         } => (
-            format!("group {group_id} rebalanced ({protocol}), generation {generation}"),
+            tr(
+                "log.rebalanced",
+                &[
+                    ("g", group_id.clone()),
+                    ("p", protocol.clone()),
+                    ("gen", generation.to_string()),
+                ],
+            ),
             false,
         ),
-        SimEvent::ConsumerCrashed { consumer, .. } => {
-            (format!("consumer {consumer} crashed"), true)
-        }
+        SimEvent::PartitionsRevoked {
+            consumer,
+            partitions,
+            ..
+        } => (
+            tr(
+                "log.revoked",
+                &[
+                    ("c", consumer.to_string()),
+                    ("n", partitions.len().to_string()),
+                ],
+            ),
+            false,
+        ),
+        SimEvent::ConsumerCrashed { consumer, .. } => (
+            tr("log.consumer_crashed", &[("c", consumer.to_string())]),
+            true,
+        ),
+        SimEvent::ConsumerLeft {
+            consumer, reason, ..
+        } => (
+            tr(
+                "log.consumer_left",
+                &[("c", consumer.to_string()), ("why", reason.clone())],
+            ),
+            true,
+        ),
         SimEvent::NetworkChanged { description } => (description.clone(), true),
-        SimEvent::CommandRejected { reason, .. } => (format!("refused: {reason}"), true),
+        SimEvent::CommandRejected { reason, .. } => {
+            (tr("log.refused", &[("why", reason.clone())]), true)
+        }
         _ => return None,
     })
 }

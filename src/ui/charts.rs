@@ -1,5 +1,6 @@
-//! Charts drawn with plotters on a canvas, redrawn at most every 200 ms of wall time and
-//! down-sampled to the canvas width.
+//! Charts drawn with plotters on canvas from the engine's metrics samples: throughput, latency
+//! percentiles, consumer lag per group, and ISR health. Fault markers are vertical lines. The
+//! page hands new data at most every 200 ms; series are down-sampled to the canvas width.
 
 use std::rc::Rc;
 
@@ -7,110 +8,183 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
-use crate::engine::time::{to_ms_f64, MILLIS};
-use crate::engine::Engine;
+use crate::engine::metrics::Sample;
 
-/// Time series the charts show, sampled from the engine every 100 ms of simulated time.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChartSeries {
-    /// `(seconds, records/s)` committed (high-watermark growth, all partitions).
-    pub committed_rps: Vec<(f64, f64)>,
-    /// `(seconds, count)` under-replicated partitions.
-    pub urp: Vec<(f64, f64)>,
-    last_t: u64,
-    last_hw: u64,
+/// Which chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Produced / acknowledged / consumed records per second.
+    Throughput,
+    /// Produce-ack p50/p99/p99.9 and end-to-end p99, ms.
+    Latency,
+    /// Lag per consumer group.
+    Lag,
+    /// Under-replicated and offline partitions.
+    Isr,
 }
 
-impl ChartSeries {
-    /// Samples the engine if 100 ms of simulated time passed since the last sample.
-    pub fn sample(&mut self, engine: &Engine) {
-        let now = engine.now();
-        if now < self.last_t + 100 * MILLIS {
-            return;
-        }
-        let snap = engine.partition_snapshots();
-        let hw: u64 = snap.iter().map(|p| p.high_watermark).sum();
-        let dt = (now - self.last_t) as f64 / 1e9;
-        let t = to_ms_f64(now) / 1000.0;
-        if self.last_t > 0 && dt > 0.0 {
-            self.committed_rps
-                .push((t, hw.saturating_sub(self.last_hw) as f64 / dt));
-        }
-        self.urp.push((
-            t,
-            snap.iter()
-                .filter(|p| p.isr.len() < p.replicas.len())
-                .count() as f64,
-        ));
-        self.last_t = now;
-        self.last_hw = hw;
-        for s in [&mut self.committed_rps, &mut self.urp] {
-            if s.len() > 4000 {
-                let halved: Vec<_> = s.chunks(2).map(|c| c[0]).collect();
-                *s = halved;
-            }
-        }
-    }
+/// What a chart draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartData {
+    /// Samples (already a snapshot of the engine's series).
+    pub samples: Rc<Vec<Sample>>,
+    /// Fault and command markers: simulated seconds.
+    pub markers: Rc<Vec<f64>>,
 }
 
 /// Properties of a chart.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ChartProps {
-    /// Data.
-    pub series: Rc<ChartSeries>,
+    /// Which one.
+    pub kind: ChartKind,
+    /// The data.
+    pub data: ChartData,
+    /// Caption (already translated).
+    pub caption: AttrValue,
+}
+
+const COLORS: [RGBColor; 6] = [
+    RGBColor(37, 99, 235),
+    RGBColor(5, 150, 105),
+    RGBColor(217, 119, 6),
+    RGBColor(185, 28, 28),
+    RGBColor(124, 58, 237),
+    RGBColor(75, 85, 99),
+];
+
+type Series = (String, Vec<(f64, f64)>);
+
+fn series(kind: ChartKind, samples: &[Sample], width: usize) -> Vec<Series> {
+    let step = (samples.len() / width.max(1)).max(1);
+    let pick = |f: &dyn Fn(&Sample) -> f64| -> Vec<(f64, f64)> {
+        samples.iter().step_by(step).map(|s| (s.t, f(s))).collect()
+    };
+    match kind {
+        ChartKind::Throughput => vec![
+            ("produced/s".into(), pick(&|s| s.produce_rps)),
+            ("acked/s".into(), pick(&|s| s.ack_rps)),
+            ("consumed/s".into(), pick(&|s| s.consume_rps)),
+        ],
+        ChartKind::Latency => vec![
+            ("ack p50".into(), pick(&|s| s.ack_p50)),
+            ("ack p99".into(), pick(&|s| s.ack_p99)),
+            ("ack p99.9".into(), pick(&|s| s.ack_p999)),
+            ("e2e p99".into(), pick(&|s| s.e2e_p99)),
+        ],
+        ChartKind::Lag => {
+            let groups: Vec<String> = samples
+                .last()
+                .map(|s| s.lag.iter().map(|(g, _)| g.clone()).collect())
+                .unwrap_or_default();
+            groups
+                .into_iter()
+                .map(|g| {
+                    let pts = samples
+                        .iter()
+                        .step_by(step)
+                        .map(|s| {
+                            (
+                                s.t,
+                                s.lag
+                                    .iter()
+                                    .find(|(x, _)| *x == g)
+                                    .map(|(_, l)| *l as f64)
+                                    .unwrap_or(0.0),
+                            )
+                        })
+                        .collect();
+                    (format!("lag {g}"), pts)
+                })
+                .collect()
+        }
+        ChartKind::Isr => vec![
+            ("under-replicated".into(), pick(&|s| s.urp as f64)),
+            ("offline".into(), pick(&|s| s.offline as f64)),
+            ("min ISR".into(), pick(&|s| s.isr_min as f64)),
+        ],
+    }
 }
 
 fn draw(
     canvas: &web_sys::HtmlCanvasElement,
-    s: &ChartSeries,
+    p: &ChartProps,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
-    let width = canvas.width().max(100) as usize;
-    let step = (s.committed_rps.len() / width).max(1);
-    let pts: Vec<(f64, f64)> = s.committed_rps.iter().step_by(step).copied().collect();
-    let x_max = pts.last().map(|p| p.0).unwrap_or(1.0).max(1.0);
-    let x_min = pts.first().map(|p| p.0).unwrap_or(0.0).min(x_max - 0.1);
-    let y_max = pts.iter().map(|p| p.1).fold(10.0, f64::max) * 1.15;
+    let data = series(p.kind, &p.data.samples, canvas.width() as usize);
+    let x_max = p.data.samples.last().map(|s| s.t).unwrap_or(1.0).max(1.0);
+    let x_min = p
+        .data
+        .samples
+        .first()
+        .map(|s| s.t)
+        .unwrap_or(0.0)
+        .min(x_max - 0.5)
+        .max(0.0);
+    let y_max = data
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.15;
     let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "committed records/s (high watermark growth)",
-            ("sans-serif", 14),
-        )
-        .margin(8)
-        .x_label_area_size(24)
-        .y_label_area_size(56)
+        .caption(p.caption.as_str(), ("sans-serif", 15))
+        .margin(6)
+        .x_label_area_size(22)
+        .y_label_area_size(58)
         .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
     chart
         .configure_mesh()
-        .x_desc("simulated s")
-        .max_light_lines(2)
+        .max_light_lines(1)
+        .x_labels(6)
+        .y_labels(5)
+        .label_style(("sans-serif", 12))
+        .x_label_formatter(&|x| format!("{x:.0}s"))
+        .y_label_formatter(&|y| {
+            if *y >= 10_000.0 {
+                format!("{:.0}k", y / 1000.0)
+            } else if *y >= 10.0 {
+                format!("{y:.0}")
+            } else {
+                format!("{y:.1}")
+            }
+        })
         .draw()?;
-    chart.draw_series(LineSeries::new(pts, &BLUE))?;
+    for &m in p.data.markers.iter().filter(|&&m| m >= x_min && m <= x_max) {
+        chart.draw_series(LineSeries::new(
+            vec![(m, 0.0), (m, y_max)],
+            RGBColor(220, 38, 38).mix(0.5).stroke_width(1),
+        ))?;
+    }
+    for (i, (name, pts)) in data.into_iter().enumerate() {
+        let c = COLORS[i % COLORS.len()];
+        chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(2)))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK.mix(0.2))
+        .label_font(("sans-serif", 12))
+        .draw()?;
     root.present()?;
     Ok(())
 }
 
-/// Throughput chart.
-#[function_component(ThroughputChart)]
-pub fn throughput_chart(p: &ChartProps) -> Html {
+/// One chart; redraws when its data changes (the page changes it at most 5 times a second).
+#[function_component(Chart)]
+pub fn chart(p: &ChartProps) -> Html {
     let canvas = use_node_ref();
-    let last_draw = use_mut_ref(|| 0.0f64);
     {
         let canvas = canvas.clone();
-        let series = p.series.clone();
-        use_effect(move || {
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map(|p| p.now())
-                .unwrap_or(0.0);
-            if now - *last_draw.borrow() >= 200.0 {
-                *last_draw.borrow_mut() = now;
-                if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                    if let Err(e) = draw(&c, &series) {
-                        web_sys::console::warn_1(&format!("chart: {e}").into());
-                    }
+        let p2 = p.clone();
+        use_effect_with(p.clone(), move |_| {
+            if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                if let Err(e) = draw(&c, &p2) {
+                    web_sys::console::warn_1(&format!("chart: {e}").into());
                 }
             }
             || ()
@@ -118,7 +192,7 @@ pub fn throughput_chart(p: &ChartProps) -> Html {
     }
     html! {
         <div class="chart">
-            <canvas ref={canvas} width="560" height="240" aria-label="Throughput chart" class="chart-canvas"></canvas>
+            <canvas ref={canvas} width="520" height="200" aria-label={p.caption.clone()} class="chart-canvas"></canvas>
         </div>
     }
 }

@@ -8,6 +8,15 @@ use yew::prelude::*;
 
 use crate::engine::scenario::Command;
 use crate::engine::snapshot::ClusterSnapshot;
+use crate::i18n::{t, Lang};
+
+fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
 
 /// Properties: the snapshot to draw and where commands go.
 #[derive(Properties, Clone)]
@@ -16,22 +25,27 @@ pub struct ClusterViewProps {
     pub snapshot: Rc<ClusterSnapshot>,
     /// Crash/restart/isolate clicks.
     pub on_command: Callback<Command>,
+    /// Language.
+    pub lang: Lang,
 }
 
 impl PartialEq for ClusterViewProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &other.snapshot) && self.on_command == other.on_command
+        Rc::ptr_eq(&self.snapshot, &other.snapshot)
+            && self.on_command == other.on_command
+            && self.lang == other.lang
     }
 }
 
 const BROKER_W: f64 = 210.0;
 const ROW_H: f64 = 22.0;
-const LEFT: f64 = 150.0;
+const LEFT: f64 = 190.0;
 
 /// The cluster view.
 #[function_component(ClusterView)]
 pub fn cluster_view(p: &ClusterViewProps) -> Html {
     let snap = &p.snapshot;
+    let l = p.lang;
     let n = snap.brokers.len().max(1) as f64;
     let max_rows = snap
         .brokers
@@ -44,7 +58,8 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
         })
         .max()
         .unwrap_or(0) as f64;
-    let height = 70.0 + max_rows * ROW_H + 20.0;
+    let side_rows = (snap.producers.len() * 3).max(snap.consumers.len() * 2) as f64;
+    let height = (70.0 + max_rows * ROW_H + 20.0).max(70.0 + side_rows * 16.0);
     let width = LEFT * 2.0 + n * BROKER_W;
     let broker_x = |id: u32| LEFT + (id as f64 - 1.0) * BROKER_W + 8.0;
     let mut brokers = Vec::new();
@@ -106,55 +121,102 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
                data-broker={b.id.to_string()} {onclick} role="button"
                aria-label={format!("broker {} ({}) — click to {}", b.id, if down { "down" } else { "up" }, if down { "restart" } else { "crash" })}>
                 <rect x={x.to_string()} y="8" width={(BROKER_W - 16.0).to_string()} height={(height - 16.0).to_string()} rx="8" class="box" />
-                <text x={(x + 10.0).to_string()} y="32" class="bname">{ format!("broker {}", b.id) }</text>
+                <text x={(x + 10.0).to_string()} y="32" class="bname">{ fill(t(l, "view.broker"), &[("b", b.id.to_string())]) }</text>
                 <text x={(x + 10.0).to_string()} y="50" class="bstate">{
-                    if down { "✖ crashed".to_string() } else if b.fenced { "fenced by the controller".to_string() } else {
-                        format!("leads {}", snap.partitions.iter().filter(|pt| pt.leader == Some(b.id)).count())
+                    if down { t(l, "view.crashed").to_string() } else if b.fenced { t(l, "view.fenced").to_string() } else {
+                        fill(t(l, "view.leads"), &[("n", snap.partitions.iter().filter(|pt| pt.leader == Some(b.id)).count().to_string())])
                     }
                 }</text>
                 { for rows }
             </g>
         });
     }
-    let producers = snap.producers.len();
-    let consumers = snap.consumers.len();
+    let right = width - LEFT + 16.0;
+    let producer_lines: Vec<Html> = snap
+        .producers
+        .iter()
+        .enumerate()
+        .map(|(i, pr)| {
+            let y = 70.0 + i as f64 * 46.0;
+            html! {
+                <g class="producer">
+                    <text x="18" y={(y + 28.0).to_string()} class="cstat">{ format!("acked {}", pr.acked) }</text>
+                    <text x="18" y={y.to_string()} class="cname">{ format!("{} → {}", pr.id, pr.topic) }</text>
+                    <text x="18" y={(y + 14.0).to_string()} class="cstat">{ format!("acks={} linger={}ms", pr.acks, pr.linger_ms) }</text>
+                </g>
+            }
+        })
+        .collect();
+    let consumer_lines: Vec<Html> = snap
+        .consumers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let y = 70.0 + i as f64 * 32.0;
+            let lag: u64 = c.partitions.iter().map(|p| p.3).sum();
+            let parts: Vec<String> = c.partitions.iter().map(|p| p.0.partition.to_string()).collect();
+            html! {
+                <g class={classes!("consumer", (!c.alive).then_some("down"))} data-consumer={c.index.to_string()}>
+                    <text x={(right + 10.0).to_string()} y={y.to_string()} class="cname">{ format!("{} #{}{}", c.group_id, c.index, if c.alive { "" } else { " ✖" }) }</text>
+                    <text x={(right + 10.0).to_string()} y={(y + 14.0).to_string()} class="cstat">{ format!("p[{}] lag {}", parts.join(","), lag) }</text>
+                </g>
+            }
+        })
+        .collect();
+    let mut groups: Vec<String> = snap.consumers.iter().map(|c| c.group_id.clone()).collect();
+    groups.dedup();
     html! {
         <div class="cluster-view">
             <svg viewBox={format!("0 0 {width} {height}")} width="100%" role="img" aria-label="Cluster view" class="cluster-svg">
                 <g class="clients">
                     <rect x="8" y="8" width={(LEFT - 24.0).to_string()} height={(height - 16.0).to_string()} rx="8" class="box producers" />
-                    <text x="18" y="32" class="bname">{ "producers" }</text>
-                    <text x="18" y="52" class="bstate">{ format!("{producers} running") }</text>
-                    <rect x={(width - LEFT + 16.0).to_string()} y="8" width={(LEFT - 24.0).to_string()} height={(height - 16.0).to_string()} rx="8" class="box consumers" />
-                    <text x={(width - LEFT + 26.0).to_string()} y="32" class="bname">{ "consumers" }</text>
-                    <text x={(width - LEFT + 26.0).to_string()} y="52" class="bstate">{ format!("{consumers} members") }</text>
+                    <text x="18" y="32" class="bname">{ t(l, "view.producers") }</text>
+                    { for producer_lines }
+                    <rect x={right.to_string()} y="8" width={(LEFT - 24.0).to_string()} height={(height - 16.0).to_string()} rx="8" class="box consumers" />
+                    <text x={(right + 10.0).to_string()} y="32" class="bname">{ t(l, "view.consumers") }</text>
+                    { for consumer_lines }
                 </g>
                 { for brokers }
             </svg>
             <div class="legend">
-                <span class="lg leader">{ "★ leader" }</span>
-                <span class="lg isr">{ "in ISR" }</span>
-                <span class="lg out">{ "out of ISR (hatched)" }</span>
-                <span class="lg bar">{ "bar: log end offset, dark part: high watermark" }</span>
-                <span>{ format!("under-replicated: {} · offline: {}", snap.under_replicated, snap.offline) }</span>
+                <span class="lg leader">{ t(l, "view.legend.leader") }</span>
+                <span class="lg isr">{ t(l, "view.legend.isr") }</span>
+                <span class="lg out">{ t(l, "view.legend.out") }</span>
+                <span class="lg bar">{ t(l, "view.legend.bar") }</span>
+                <span>{ fill(t(l, "view.health"), &[("u", snap.under_replicated.to_string()), ("o", snap.offline.to_string())]) }</span>
             </div>
             <div class="broker-actions">
                 { for snap.brokers.iter().map(|b| {
                     let id = b.id;
                     html! {
                         <span class="broker-action">
-                            <strong>{ format!("broker {id}: ") }</strong>
+                            <strong>{ fill(t(l, "view.broker"), &[("b", id.to_string())]) }{ ": " }</strong>
                             if b.alive {
-                                <button onclick={p.on_command.reform(move |_| Command::CrashBroker { broker: id })}>{ "crash" }</button>
-                                <button onclick={p.on_command.reform(move |_| Command::IsolateBroker { broker: id })}>{ "isolate" }</button>
-                                <button onclick={p.on_command.reform(move |_| Command::SlowBroker { broker: id, disk_factor: 20.0, nic_factor: 1.0 })}>{ "slow disk" }</button>
+                                <button onclick={p.on_command.reform(move |_| Command::CrashBroker { broker: id })}>{ t(l, "view.crash") }</button>
+                                <button onclick={p.on_command.reform(move |_| Command::IsolateBroker { broker: id })}>{ t(l, "view.isolate") }</button>
+                                <button onclick={p.on_command.reform(move |_| Command::SlowBroker { broker: id, disk_factor: 20.0, nic_factor: 1.0 })}>{ t(l, "view.slow") }</button>
                             } else {
-                                <button onclick={p.on_command.reform(move |_| Command::RestartBroker { broker: id })}>{ "restart" }</button>
+                                <button onclick={p.on_command.reform(move |_| Command::RestartBroker { broker: id })}>{ t(l, "view.restart") }</button>
                             }
                         </span>
                     }
                 }) }
-                <button onclick={p.on_command.reform(|_| Command::HealNetwork)}>{ "heal network" }</button>
+                <button onclick={p.on_command.reform(|_| Command::HealNetwork)}>{ t(l, "view.heal") }</button>
+            </div>
+            <div class="broker-actions">
+                { for groups.into_iter().map(|g| {
+                    let g1 = g.clone();
+                    let g2 = g.clone();
+                    // The first live member, by its position in the group (start order).
+                    let member = snap.consumers.iter().filter(|c| c.group_id == g).position(|c| c.alive).unwrap_or(0) as u32;
+                    html! {
+                        <span class="broker-action">
+                            <strong>{ fill(t(l, "view.group"), &[("g", g.clone())]) }{ ": " }</strong>
+                            <button onclick={p.on_command.reform(move |_| Command::CrashConsumer { group: g1.clone(), member })}>{ t(l, "view.crash_consumer") }</button>
+                            <button onclick={p.on_command.reform(move |_| Command::AddConsumer { group: g2.clone() })}>{ t(l, "view.add_consumer") }</button>
+                        </span>
+                    }
+                }) }
             </div>
         </div>
     }

@@ -3,7 +3,9 @@
 mod app;
 mod charts;
 mod cluster_view;
+mod lesson_panel;
 mod panic_banner;
+mod storage;
 
 use wasm_bindgen::prelude::*;
 
