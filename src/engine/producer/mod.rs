@@ -37,11 +37,9 @@ pub enum ProducerTimer {
         /// Generation.
         gen: u64,
     },
-    /// A produce request got no answer within `request.timeout.ms`.
-    RequestTimeout {
-        /// Correlation id.
-        correlation_id: u64,
-    },
+    /// Check in-flight produce requests against `request.timeout.ms` (one timer at the earliest
+    /// deadline, not one per request).
+    RequestTimeouts,
     /// A metadata request got no answer.
     MetadataTimeout {
         /// Correlation id.
@@ -54,6 +52,7 @@ pub enum ProducerTimer {
 struct InFlight {
     broker: BrokerId,
     batches: Vec<ProducerBatch>,
+    deadline: SimTime,
 }
 
 /// What the page and reports show of a producer.
@@ -108,12 +107,15 @@ pub struct Producer {
     metadata_wanted: bool,
     accumulator: RecordAccumulator,
     sticky: Option<BuiltInPartitioner>,
+    view: crate::engine::partitioner::TopicView,
+    load_scratch: Vec<crate::engine::partitioner::PartitionQueue>,
     key_partitions: Vec<u32>,
     key_cdf: Vec<f64>,
     next_record: Vec<u64>,
     next_sequence: Vec<i32>,
     in_flight: BTreeMap<u64, InFlight>,
     in_flight_per_broker: BTreeMap<BrokerId, u32>,
+    timeout_timer: bool,
     next_correlation: u64,
     app: workload::AppState,
     tick_gen: u64,
@@ -149,12 +151,15 @@ impl Producer {
             metadata_wanted: true,
             accumulator: RecordAccumulator::new(0),
             sticky: None,
+            view: Default::default(),
+            load_scratch: Vec::new(),
             key_partitions: Vec::new(),
             key_cdf: Vec::new(),
             next_record: Vec::new(),
             next_sequence: Vec::new(),
             in_flight: BTreeMap::new(),
             in_flight_per_broker: BTreeMap::new(),
+            timeout_timer: false,
             next_correlation: 0,
             app: workload::AppState::default(),
             tick_gen: 0,
@@ -185,6 +190,7 @@ impl Producer {
         self.sticky =
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
         self.prepare_keys();
+        self.refresh_view();
         self.app.start = ctx.now;
         self.request_metadata(ctx);
         self.schedule_tick(ctx, ctx.now);
@@ -239,11 +245,20 @@ impl Producer {
                 }
                 self.drain(ctx);
             }
-            ProducerTimer::RequestTimeout { correlation_id } => self.fail_request(
-                ctx,
-                correlation_id,
-                super::protocol::ErrorCode::RequestTimedOut,
-            ),
+            ProducerTimer::RequestTimeouts => {
+                self.timeout_timer = false;
+                let now = ctx.now;
+                let expired: Vec<u64> = self
+                    .in_flight
+                    .iter()
+                    .filter(|(_, r)| r.deadline <= now)
+                    .map(|(&id, _)| id)
+                    .collect();
+                for id in expired {
+                    self.fail_request(ctx, id, super::protocol::ErrorCode::RequestTimedOut);
+                }
+                self.arm_request_timeouts(ctx);
+            }
             ProducerTimer::MetadataTimeout { correlation_id }
                 if self.metadata_in_flight == Some(correlation_id) =>
             {

@@ -48,6 +48,7 @@ impl Producer {
                 self.leader_epochs[st.tp.partition as usize] = st.leader_epoch;
             }
         }
+        self.refresh_view();
         if missing {
             // Partitions without a leader: ask again after retry.backoff.ms.
             self.metadata_wanted = true;
@@ -179,11 +180,27 @@ impl Producer {
             return;
         }
         *self.in_flight_per_broker.entry(broker).or_insert(0) += 1;
-        self.in_flight.insert(id, InFlight { broker, batches });
-        ctx.timer_in(
-            ms(self.config.request_timeout_ms),
-            Timer::Producer(ProducerTimer::RequestTimeout { correlation_id: id }),
+        let deadline = ctx.now + ms(self.config.request_timeout_ms);
+        self.in_flight.insert(
+            id,
+            InFlight {
+                broker,
+                batches,
+                deadline,
+            },
         );
+        self.arm_request_timeouts(ctx);
+    }
+
+    /// Keeps one timer at the earliest in-flight deadline.
+    pub(super) fn arm_request_timeouts(&mut self, ctx: &mut Ctx) {
+        if self.timeout_timer {
+            return;
+        }
+        if let Some(at) = self.in_flight.values().map(|r| r.deadline).min() {
+            self.timeout_timer = true;
+            ctx.timer_at(at, Timer::Producer(ProducerTimer::RequestTimeouts));
+        }
     }
 
     fn ack_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, base_offset: u64, acks_zero: bool) {

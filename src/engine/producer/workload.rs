@@ -164,13 +164,14 @@ impl Producer {
             .max(now + (interval as u64).max(1))
     }
 
-    fn view(&self) -> TopicView {
-        TopicView {
+    /// The partitioner's view of the topic (recomputed when metadata changes).
+    pub(super) fn refresh_view(&mut self) {
+        self.view = TopicView {
             num_partitions: self.partitions,
             available: (0..self.partitions)
                 .filter(|&p| self.leaders.get(p as usize).copied().flatten().is_some())
                 .collect(),
-        }
+        };
     }
 
     /// Appends `n` records created evenly over `[t0, t1]`.
@@ -207,8 +208,9 @@ impl Producer {
                 done += got.max(1) as u64;
             }
         } else {
-            let view = self.view();
+            let view = std::mem::take(&mut self.view);
             let Some(mut sticky) = self.sticky.take() else {
+                self.view = view;
                 return;
             };
             while done < n {
@@ -245,6 +247,7 @@ impl Producer {
                 }
             }
             self.sticky = Some(sticky);
+            self.view = view;
         }
         self.app.created += n;
         self.sent += n;
@@ -263,16 +266,17 @@ impl Producer {
             availability_timeout_ms: self.config.partitioner_availability_timeout_ms,
             ignore_keys: self.config.partitioner_ignore_keys,
         };
-        let queues: Vec<PartitionQueue> = (0..self.partitions)
-            .map(|p| PartitionQueue {
-                partition: p,
-                queued_batches: self.accumulator.queued_batches(p),
-                leader_known: self.leaders.get(p as usize).copied().flatten().is_some(),
-                leader_stall_ms: 0,
-            })
-            .collect();
+        let mut queues = std::mem::take(&mut self.load_scratch);
+        queues.clear();
+        queues.extend((0..self.partitions).map(|p| PartitionQueue {
+            partition: p,
+            queued_batches: self.accumulator.queued_batches(p),
+            leader_known: self.leaders.get(p as usize).copied().flatten().is_some(),
+            leader_stall_ms: 0,
+        }));
         if let Some(s) = &mut self.sticky {
             s.update_load(&config, self.partitions, &queues);
         }
+        self.load_scratch = queues;
     }
 }
