@@ -223,10 +223,25 @@ impl Producer {
                 {
                     p = sticky.current_partition().unwrap_or(p);
                 }
-                let to_switch = batch
-                    .saturating_sub(sticky.produced_bytes())
-                    .div_ceil(rec.max(1))
-                    .max(1);
+                // Records until the partitioner's next decision point: reaching batch.size
+                // bytes; past that, the open batch filling up (the switch then happens) or the
+                // forced switch at 2 × batch.size. Appending up to there in one go is the same
+                // as Kafka's record-by-record loop.
+                let produced = sticky.produced_bytes();
+                let rec1 = rec.max(1);
+                let to_switch = if produced < batch {
+                    (batch - produced).div_ceil(rec1)
+                } else {
+                    let open_room = self.accumulator.queues[p as usize]
+                        .back()
+                        .filter(|b| !b.closed && b.base_sequence.is_none() && b.records > 0)
+                        .map(|b| batch.saturating_sub(b.bytes) / rec1)
+                        .unwrap_or(
+                            batch.saturating_sub(super::accumulator::BATCH_HEADER_BYTES) / rec1,
+                        );
+                    open_room.min((2 * batch).saturating_sub(produced).div_ceil(rec1))
+                }
+                .max(1);
                 let want = (n - done).min(to_switch).min(u32::MAX as u64) as u32;
                 let id = self.next_record[p as usize];
                 let last = done + want as u64 - 1;
