@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::charts::{Chart, ChartData, ChartKind};
 use super::cluster_view::ClusterView;
+use super::config_panel::ConfigPanel;
 use super::lesson_panel::{step_view, LessonPanel};
 use super::storage;
 use crate::engine::events::{SimEvent, TimedEvent};
@@ -21,7 +22,7 @@ use crate::lessons::{lessons, Lesson};
 /// Wall-clock budget per frame for the engine, ms (the rest is left for rendering).
 const FRAME_BUDGET_MS: f64 = 8.0;
 /// Events processed between clock checks.
-const EVENT_CHUNK: u64 = 5_000;
+const EVENT_CHUNK: u64 = 1_000;
 /// Event log lines kept on screen.
 const LOG_LINES: usize = 200;
 
@@ -60,6 +61,8 @@ pub enum Msg {
     Share,
     /// Toggle presentation mode (larger type).
     Presentation,
+    /// Apply several commands (the config panel).
+    ApplyAll(Vec<Command>),
 }
 
 /// The page.
@@ -82,6 +85,34 @@ pub struct App {
     revealed: bool,
     notice: Option<String>,
     presentation: bool,
+    flows: std::collections::VecDeque<Flow>,
+    frame_ms: f64,
+}
+
+/// A message in flight, for the animation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flow {
+    /// Where it comes from.
+    pub from: Slot,
+    /// Where it goes.
+    pub to: Slot,
+    /// Sent at.
+    pub sent: u64,
+    /// Arrives at.
+    pub arrives: u64,
+    /// Kind (colour).
+    pub kind: crate::engine::protocol::MessageKind,
+}
+
+/// A place in the cluster drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Slot {
+    /// Producer by index.
+    Producer(usize),
+    /// Broker by id.
+    Broker(u32),
+    /// Consumer by index.
+    Consumer(usize),
 }
 
 fn empty_charts() -> ChartData {
@@ -108,6 +139,30 @@ impl App {
         self.charts = empty_charts();
         self.last_ts = None;
         self.snapshot = Rc::new(self.engine.snapshot());
+    }
+
+    /// Messages in flight now, as (from, to, fraction travelled, kind), at most 150 (a sample).
+    /// A message stays visible for at least 0.3 s of wall time at the chosen speed, so that
+    /// sub-millisecond hops can be followed by eye; its position is still in simulated time.
+    fn flow_view(&self) -> Rc<Vec<(Slot, Slot, f64, crate::engine::protocol::MessageKind)>> {
+        let now = self.engine.now();
+        let min_visible = (0.3 * SPEEDS[self.speed].max(0.1) * 1e9) as u64;
+        let live: Vec<(&Flow, u64)> = self
+            .flows
+            .iter()
+            .map(|f| (f, (f.arrives - f.sent).max(min_visible)))
+            .filter(|(f, vis)| f.sent <= now && now < f.sent + vis)
+            .collect();
+        let step = (live.len() / 150).max(1);
+        Rc::new(
+            live.into_iter()
+                .step_by(step)
+                .map(|(f, vis)| {
+                    let frac = (now - f.sent) as f64 / vis.max(1) as f64;
+                    (f.from, f.to, frac.clamp(0.0, 1.0), f.kind)
+                })
+                .collect(),
+        )
     }
 
     fn refresh_charts(&mut self) {
@@ -156,7 +211,39 @@ impl App {
 
     fn absorb_events(&mut self) {
         let topics = self.engine.topics().clone();
+        let slot =
+            |roles: &[crate::engine::sim::NodeRole], n: crate::engine::ids::NodeId| match roles
+                .get(n.0 as usize)
+            {
+                Some(crate::engine::sim::NodeRole::Producer(i)) => Some(Slot::Producer(*i)),
+                Some(crate::engine::sim::NodeRole::Broker(i)) => Some(Slot::Broker(*i as u32 + 1)),
+                Some(crate::engine::sim::NodeRole::Consumer(i)) => Some(Slot::Consumer(*i)),
+                _ => None,
+            };
+        let roles = self.engine.roles().to_vec();
         for TimedEvent { at, event } in self.engine.drain_events() {
+            if let SimEvent::Flow {
+                from,
+                to,
+                kind,
+                arrives,
+                ..
+            } = &event
+            {
+                if let (Some(f), Some(t)) = (slot(&roles, *from), slot(&roles, *to)) {
+                    if self.flows.len() >= 3000 {
+                        self.flows.pop_front();
+                    }
+                    self.flows.push_back(Flow {
+                        from: f,
+                        to: t,
+                        sent: at,
+                        arrives: *arrives,
+                        kind: *kind,
+                    });
+                }
+                continue;
+            }
             if let Some((line, alert)) = describe(&topics, &event, self.lang) {
                 self.log.push((to_ms_f64(at) / 1000.0, line, alert));
             }
@@ -231,6 +318,8 @@ impl Component for App {
             revealed: false,
             notice: None,
             presentation: false,
+            flows: Default::default(),
+            frame_ms: 0.0,
         };
         app.schedule_frame(ctx);
         app
@@ -241,8 +330,19 @@ impl Component for App {
             Msg::Frame(ts) => {
                 let dt = self.last_ts.map(|l| ts - l).unwrap_or(0.0);
                 self.last_ts = Some(ts);
+                // Animate message flow only at speeds where dots can be followed.
+                self.engine
+                    .set_record_flows(SPEEDS[self.speed] > 0.0 && SPEEDS[self.speed] <= 10.0);
                 if self.playing {
+                    let perf = web_sys::window().and_then(|w| w.performance());
+                    let t0 = perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
                     self.advance(dt);
+                    let spent = perf.as_ref().map(|p| p.now()).unwrap_or(0.0) - t0;
+                    self.frame_ms = if self.frame_ms == 0.0 {
+                        spent
+                    } else {
+                        0.9 * self.frame_ms + 0.1 * spent
+                    };
                 }
                 self.absorb_events();
                 if ts - self.last_chart_ts >= 200.0 {
@@ -342,6 +442,14 @@ impl Component for App {
             Msg::Share => {
                 self.notice =
                     storage::share_link(&self.scenario).map(|l| format!("Share link: {l}"));
+                true
+            }
+            Msg::ApplyAll(cmds) => {
+                for c in cmds {
+                    self.engine.apply(c);
+                }
+                self.absorb_events();
+                self.snapshot = Rc::new(self.engine.snapshot());
                 true
             }
             Msg::Presentation => {
@@ -475,6 +583,7 @@ impl Component for App {
                     <span class="clock">{ format!("t = {:.3} s", to_ms_f64(self.engine.now()) / 1000.0) }</span>
                     <span class="speed">{ format!("{} {:.1}×", t(l, "ui.real_speed"), self.real_speed) }</span>
                     <span class="keys">{ t(l, "ui.keys") }</span>
+                    <span class="perf" data-frame-ms={format!("{:.2}", self.frame_ms)}>{ format!("{:.1} ms/frame", self.frame_ms) }</span>
                 </section>
                 if let Some(e) = &self.error { <div class="error" role="alert">{ e }</div> }
                 if let Some(n) = &self.notice { <div class="notice">{ n }</div> }
@@ -490,7 +599,8 @@ impl Component for App {
                 </div>
                 <main class="grid">
                     <section class="cluster" aria-label="Cluster">
-                        <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} lang={l} />
+                        <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} lang={l} flows={self.flow_view()} />
+                        <ConfigPanel scenario={self.scenario.clone()} on_apply={link.callback(Msg::ApplyAll)} lang={l} />
                         <div class="log" aria-label={t(l, "ui.event_log")}>
                             <h2>{ t(l, "ui.event_log") }</h2>
                             <ol>

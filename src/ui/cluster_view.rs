@@ -27,6 +27,15 @@ pub struct ClusterViewProps {
     pub on_command: Callback<Command>,
     /// Language.
     pub lang: Lang,
+    /// Messages in flight: from, to, fraction travelled, kind.
+    pub flows: Rc<
+        Vec<(
+            super::app::Slot,
+            super::app::Slot,
+            f64,
+            crate::engine::protocol::MessageKind,
+        )>,
+    >,
 }
 
 impl PartialEq for ClusterViewProps {
@@ -34,6 +43,7 @@ impl PartialEq for ClusterViewProps {
         Rc::ptr_eq(&self.snapshot, &other.snapshot)
             && self.on_command == other.on_command
             && self.lang == other.lang
+            && Rc::ptr_eq(&self.flows, &other.flows)
     }
 }
 
@@ -163,6 +173,26 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
             }
         })
         .collect();
+    let pos = |s: super::app::Slot| -> (f64, f64) {
+        match s {
+            super::app::Slot::Producer(i) => (LEFT - 16.0, 66.0 + i as f64 * 46.0),
+            super::app::Slot::Broker(b) => (broker_x(b) + (BROKER_W - 16.0) / 2.0, 40.0),
+            super::app::Slot::Consumer(i) => (right, 66.0 + i as f64 * 32.0),
+        }
+    };
+    let dots: Vec<Html> = p
+        .flows
+        .iter()
+        .map(|&(from, to, frac, kind)| {
+            let (a, b) = (pos(from), pos(to));
+            let (x, y) = (a.0 + (b.0 - a.0) * frac, a.1 + (b.1 - a.1) * frac);
+            let class = format!(
+                "dot {}",
+                crate::engine::events::flow_label(kind).replace(' ', "-")
+            );
+            html! { <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" {class} /> }
+        })
+        .collect();
     let mut groups: Vec<String> = snap.consumers.iter().map(|c| c.group_id.clone()).collect();
     groups.dedup();
     html! {
@@ -177,6 +207,7 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
                     { for consumer_lines }
                 </g>
                 { for brokers }
+                <g class="flows">{ for dots }</g>
             </svg>
             <div class="legend">
                 <span class="lg leader">{ t(l, "view.legend.leader") }</span>

@@ -3,6 +3,7 @@
 mod app;
 mod charts;
 mod cluster_view;
+mod config_panel;
 mod lesson_panel;
 mod panic_banner;
 mod storage;
