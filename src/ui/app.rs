@@ -63,6 +63,10 @@ pub enum Msg {
     Presentation,
     /// Apply several commands (the config panel).
     ApplyAll(Vec<Command>),
+    /// A scenario file's text was read (import).
+    Import(String),
+    /// Download the scenario / report / chart CSV.
+    Export(&'static str),
 }
 
 /// The page.
@@ -452,6 +456,46 @@ impl Component for App {
                 self.snapshot = Rc::new(self.engine.snapshot());
                 true
             }
+            Msg::Import(text) => {
+                match crate::scenario::parse_scenario(&text) {
+                    Ok(sc) => {
+                        self.error = None;
+                        self.lesson = None;
+                        self.restart(sc);
+                    }
+                    // A broken file leaves the current run and the saved scenario untouched.
+                    Err(e) => {
+                        self.error = Some(format!("{}: {e}", t(self.lang, "ui.import_failed")))
+                    }
+                }
+                true
+            }
+            Msg::Export(what) => {
+                let res = match what {
+                    "scenario" => super::files::download(
+                        &format!("{}.json", self.scenario.name),
+                        "application/json",
+                        &crate::scenario::to_json(&self.scenario),
+                    ),
+                    "report" => {
+                        let r = self.engine.report(0.0);
+                        super::files::download(
+                            "kafka-sim-report.json",
+                            "application/json",
+                            &serde_json::to_string_pretty(&r).unwrap_or_default(),
+                        )
+                    }
+                    _ => super::files::download(
+                        "kafka-sim-charts.csv",
+                        "text/csv",
+                        &super::files::samples_csv(self.engine.metrics().samples()),
+                    ),
+                };
+                if let Err(e) = res {
+                    self.error = Some(e);
+                }
+                false
+            }
             Msg::Presentation => {
                 self.presentation = !self.presentation;
                 if let Some(body) = gloo::utils::document().body() {
@@ -580,6 +624,24 @@ impl Component for App {
                         </select>
                     </label>
                     <button onclick={link.callback(|_| Msg::Share)}>{ t(l, "ui.share") }</button>
+                    <label class="file-button">{ t(l, "ui.import") }
+                        <input type="file" accept=".json,application/json" aria-label={t(l, "ui.import")} onchange={{
+                            let link = link.clone();
+                            Callback::from(move |e: Event| {
+                                let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+                                if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                    let link = link.clone();
+                                    let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |res| {
+                                        link.send_message(Msg::Import(res.unwrap_or_default()));
+                                    });
+                                    std::mem::forget(reader);
+                                }
+                            })
+                        }} />
+                    </label>
+                    <button onclick={link.callback(|_| Msg::Export("scenario"))}>{ t(l, "ui.export_scenario") }</button>
+                    <button onclick={link.callback(|_| Msg::Export("report"))}>{ t(l, "ui.export_report") }</button>
+                    <button onclick={link.callback(|_| Msg::Export("csv"))}>{ t(l, "ui.export_csv") }</button>
                     <span class="clock">{ format!("t = {:.3} s", to_ms_f64(self.engine.now()) / 1000.0) }</span>
                     <span class="speed">{ format!("{} {:.1}×", t(l, "ui.real_speed"), self.real_speed) }</span>
                     <span class="keys">{ t(l, "ui.keys") }</span>

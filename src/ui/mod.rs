@@ -4,6 +4,7 @@ mod app;
 mod charts;
 mod cluster_view;
 mod config_panel;
+mod files;
 mod lesson_panel;
 mod panic_banner;
 mod storage;

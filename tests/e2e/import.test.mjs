@@ -1,0 +1,22 @@
+// Importing a broken scenario file shows the reason and keeps the current run; a valid file
+// replaces the run.
+import assert from 'node:assert/strict';
+
+export const name = 'import: a broken file is refused with the reason, a valid one is loaded';
+
+export async function run({ openPage }) {
+  const { page, problems } = await openPage('/');
+  await page.waitForSelector('svg.cluster-svg g.broker');
+  const before = await page.locator('select[aria-label="Preset scenario"]').inputValue();
+  const input = page.locator('input[type=file]');
+  await input.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"cluster": {"brokers": 0}}') });
+  await page.waitForSelector('.error');
+  assert.match(await page.locator('.error').textContent(), /cluster\.brokers = 0/);
+  assert.equal(await page.locator('select[aria-label="Preset scenario"]').inputValue(), before, 'current run unchanged');
+  const good = { name: 'imported', cluster: { brokers: 4 }, topics: [{ name: 't', partitions: 4, replication_factor: 2 }] };
+  await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+  await page.waitForSelector('svg.cluster-svg g.broker[data-broker="4"]');
+  assert.equal(await page.locator('.error').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
