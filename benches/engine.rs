@@ -6,26 +6,10 @@
 //!   seconds per wall second.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use kafka_sim::engine::config::ProducerConfig;
+use kafka_sim::engine::golden::benchmark_scenario;
 use kafka_sim::engine::queue::EventQueue;
-use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::SECONDS;
 use kafka_sim::engine::Engine;
-
-/// The reference workload.
-pub fn million_rps_scenario() -> Scenario {
-    let mut s = Scenario::cluster(3, 42, 10_000).with_topic("bench", 6, 3);
-    for i in 0..10 {
-        s = s.with_producer(
-            &format!("p{i}"),
-            "bench",
-            100_000.0,
-            100,
-            ProducerConfig::default(),
-        );
-    }
-    s
-}
 
 fn queue(c: &mut Criterion) {
     let mut g = c.benchmark_group("queue");
@@ -53,7 +37,7 @@ fn queue(c: &mut Criterion) {
 }
 
 fn workload(c: &mut Criterion) {
-    let scenario = million_rps_scenario();
+    let scenario = benchmark_scenario();
     // Measure how many events one simulated second takes, for the throughput figure.
     let mut probe = Engine::new(&scenario);
     probe.run_until(SECONDS, u64::MAX);

@@ -1,7 +1,6 @@
 //! Runs the 1M records/s benchmark workload for N simulated seconds (profiling, and the native
 //! side of `make bench-wasm`).
-use kafka_sim::engine::config::ProducerConfig;
-use kafka_sim::engine::scenario::Scenario;
+use kafka_sim::engine::golden::benchmark_scenario;
 use kafka_sim::engine::time::SECONDS;
 use kafka_sim::engine::Engine;
 
@@ -10,17 +9,7 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
-    let mut s = Scenario::cluster(3, 42, 10_000).with_topic("bench", 6, 3);
-    for i in 0..10 {
-        s = s.with_producer(
-            &format!("p{i}"),
-            "bench",
-            100_000.0,
-            100,
-            ProducerConfig::default(),
-        );
-    }
-    let mut e = Engine::new(&s);
+    let mut e = Engine::new(&benchmark_scenario());
     let t = std::time::Instant::now();
     e.run_until(secs * SECONDS, u64::MAX);
     let wall = t.elapsed().as_secs_f64();

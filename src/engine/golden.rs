@@ -1,6 +1,7 @@
 //! A fixed scenario whose trace hash is checked natively and in the browser (wasm32), so a
 //! difference between the two builds fails a test.
 
+use super::config::ProducerConfig;
 use super::scenario::{Command, Scenario};
 use super::time::ms;
 use super::Engine;
@@ -18,6 +19,22 @@ pub fn golden_run() -> (u64, u64) {
     let mut e = Engine::new(&golden_scenario());
     e.run_until(ms(25_000), u64::MAX);
     (e.trace_hash(), e.events_processed())
+}
+
+/// The benchmark workload of the engine issue: 3 brokers, RF 3, one 6-partition topic, 1 M
+/// records/s of 100 bytes from 10 producers (used by `benches/`, `examples/` and the wasm run).
+pub fn benchmark_scenario() -> Scenario {
+    let mut s = Scenario::cluster(3, 42, 10_000).with_topic("bench", 6, 3);
+    for i in 0..10 {
+        s = s.with_producer(
+            &format!("p{i}"),
+            "bench",
+            100_000.0,
+            100,
+            ProducerConfig::default(),
+        );
+    }
+    s
 }
 
 /// The expected result on every platform.

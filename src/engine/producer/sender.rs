@@ -138,25 +138,15 @@ impl Producer {
             .iter()
             .map(|b| ProducePartition {
                 tp: TopicPartition::new(self.topic, b.partition),
-                batch: RecordBatch {
-                    base_offset: 0,
-                    record_count: b.records,
-                    bytes: b.bytes.min(u32::MAX as u64) as u32,
-                    producer_id: if idempotent {
+                batch: self.wire_batch(
+                    b,
+                    0,
+                    if idempotent {
                         PRODUCER_ID_BASE + self.index as i64
                     } else {
                         -1
                     },
-                    producer_epoch: 0,
-                    base_sequence: b.base_sequence.unwrap_or(-1),
-                    partition_leader_epoch: 0,
-                    ids: RecordIds {
-                        producer: self.index,
-                        first_record: b.first_record,
-                    },
-                    first_create_time: b.first_create,
-                    last_create_time: b.last_create,
-                },
+                ),
             })
             .collect();
         ctx.send(
@@ -203,27 +193,32 @@ impl Producer {
         }
     }
 
+    /// The record batch header for a producer batch (base offset as known, producer id).
+    fn wire_batch(&self, b: &ProducerBatch, base_offset: u64, producer_id: i64) -> RecordBatch {
+        RecordBatch {
+            base_offset,
+            record_count: b.records,
+            bytes: b.bytes.min(u32::MAX as u64) as u32,
+            producer_id,
+            producer_epoch: 0,
+            base_sequence: b.base_sequence.unwrap_or(-1),
+            partition_leader_epoch: 0,
+            ids: RecordIds {
+                producer: self.index,
+                first_record: b.first_record,
+            },
+            first_create_time: b.first_create,
+            last_create_time: b.last_create,
+        }
+    }
+
     fn ack_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, base_offset: u64, acks_zero: bool) {
         self.acked += b.records as u64;
         self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
         ctx.event(SimEvent::ProduceAcked {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
-            batch: RecordBatch {
-                base_offset,
-                record_count: b.records,
-                bytes: b.bytes.min(u32::MAX as u64) as u32,
-                producer_id: -1,
-                producer_epoch: 0,
-                base_sequence: b.base_sequence.unwrap_or(-1),
-                partition_leader_epoch: 0,
-                ids: RecordIds {
-                    producer: self.index,
-                    first_record: b.first_record,
-                },
-                first_create_time: b.first_create,
-                last_create_time: b.last_create,
-            },
+            batch: self.wire_batch(b, base_offset, -1),
             acks_zero,
         });
     }
