@@ -121,8 +121,8 @@ pub fn summary(r: &Report) -> String {
     ));
     for g in &r.groups {
         s.push_str(&format!(
-            "group {}: lag {}, {} rebalances\n",
-            g.group_id, g.lag, g.rebalances
+            "group {}: lag {}, {} rebalances ({:.0} ms rebalancing)\n",
+            g.group_id, g.lag, g.rebalances, g.rebalance_ms
         ));
     }
     s.push_str(&format!("trace hash {}\n", r.trace_hash));

@@ -98,6 +98,9 @@ pub struct GroupReport {
     pub lag: u64,
     /// Completed rebalances.
     pub rebalances: u64,
+    /// Total time the group spent rebalancing (from the first JoinGroup of a rebalance to the
+    /// assignment), ms: the pause eager rebalances impose on the whole group.
+    pub rebalance_ms: f64,
 }
 
 /// Everything a run produced, for humans and machines.

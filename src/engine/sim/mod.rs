@@ -745,6 +745,7 @@ impl Engine {
             .into_iter()
             .map(|(g, lag)| crate::engine::report::GroupReport {
                 rebalances: m.rebalances.get(&g).copied().unwrap_or(0),
+                rebalance_ms: m.rebalance_time.get(&g).copied().unwrap_or(0) as f64 / 1e6,
                 group_id: g,
                 lag,
             })
