@@ -80,6 +80,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("ui.export_scenario", "Export scenario"),
     ("ui.export_report", "Export report"),
     ("ui.export_csv", "Export chart CSV"),
+    ("view.cut", "cut a link between brokers"),
     ("lesson.keys.title", "1. Topics, partitions and keys"),
     ("lesson.keys.1", "A topic is split into partitions, spread over the brokers; each partition has one leader (★) and followers. Two producers write to the topic orders: one gives every record a key, the other sends records without a key."),
     ("lesson.keys.2", "Records with the same key always go to the same partition: the producer hashes the key with murmur2 and takes it modulo the partition count. Within a partition, records keep their order, so all events of one key stay in order."),

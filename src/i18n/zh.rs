@@ -80,6 +80,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("ui.export_scenario", "导出场景"),
     ("ui.export_report", "导出报告"),
     ("ui.export_csv", "导出图表 CSV"),
+    ("view.cut", "切断两个 broker 之间的链路"),
     ("lesson.keys.title", "1. 主题、分区与消息键"),
     ("lesson.keys.1", "一个主题被拆成多个分区，分布在各个 broker 上；每个分区有一个 leader（★）和若干 follower。两个生产者向主题 orders 写入：一个给每条消息设置键，另一个不设置键。"),
     ("lesson.keys.2", "键相同的消息总是进入同一个分区：生产者用 murmur2 对键做哈希，再对分区数取模。同一分区内消息保持顺序，所以同一个键的所有事件都是有序的。"),

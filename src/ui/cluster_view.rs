@@ -234,6 +234,14 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
                 }) }
                 <button onclick={p.on_command.reform(|_| Command::HealNetwork)}>{ t(l, "view.heal") }</button>
             </div>
+            if snap.brokers.len() <= 8 {
+            <div class="broker-actions">
+                <strong>{ t(l, "view.cut") }{ ": " }</strong>
+                { for snap.brokers.iter().flat_map(|a| snap.brokers.iter().filter(move |b| b.id > a.id).map(move |b| (a.id, b.id))).map(|(a, b)| html! {
+                    <button class="cut" onclick={p.on_command.reform(move |_| Command::CutLink { from: a, to: b, one_way: false })}>{ format!("{a} ✂ {b}") }</button>
+                }) }
+            </div>
+            }
             <div class="broker-actions">
                 { for groups.into_iter().map(|g| {
                     let g1 = g.clone();
