@@ -39,3 +39,22 @@ fn every_key_a_lesson_uses_has_text() {
         }
     }
 }
+
+#[test]
+fn every_preset_has_a_description_in_both_languages() {
+    for (name, _) in kafka_sim::scenario::presets::presets() {
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(
+                !t(lang, &format!("preset.{name}")).is_empty(),
+                "preset {name} has no {lang:?} description"
+            );
+        }
+        // The English text is the preset file's own description (no drift between the two).
+        let s = kafka_sim::scenario::presets::preset(name).unwrap();
+        assert_eq!(
+            t(Lang::En, &format!("preset.{name}")),
+            s.description,
+            "preset {name}"
+        );
+    }
+}

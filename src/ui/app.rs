@@ -574,7 +574,7 @@ impl Component for App {
                     on_restart={link.callback(|_| Msg::LessonRestart)} on_reveal={link.callback(|_| Msg::Reveal)} />
             })
         });
-        let chart = |kind, key: &str| html! { <Chart {kind} data={self.charts.clone()} caption={AttrValue::from(t(l, key))} /> };
+        let chart = |kind, key: &str| html! { <Chart {kind} data={self.charts.clone()} caption={AttrValue::from(t(l, key))} lang={l} /> };
         html! {
             <div class="page" tabindex="0" {onkeydown}>
                 <header class="top">
@@ -650,7 +650,12 @@ impl Component for App {
                 if let Some(e) = &self.error { <div class="error" role="alert">{ e }</div> }
                 if let Some(n) = &self.notice { <div class="notice">{ n }</div> }
                 if let Some(panel) = lesson_view { { panel } } else {
-                    <p class="scenario-desc">{ &self.scenario.description }</p>
+                    <p class="scenario-desc">{{
+                        // Built-in presets have their description in every language.
+                        let key = format!("preset.{}", self.scenario.name);
+                        let tr = t(l, &key);
+                        if tr.is_empty() { self.scenario.description.clone() } else { tr.to_string() }
+                    }}</p>
                 }
                 <div class="audit" aria-label={t(l, "ui.audit")}>
                     <strong>{ t(l, "ui.audit") }{ ": " }</strong>

@@ -41,6 +41,8 @@ pub struct ChartProps {
     pub data: ChartData,
     /// Caption (already translated).
     pub caption: AttrValue,
+    /// Language of the legends.
+    pub lang: crate::i18n::Lang,
 }
 
 const COLORS: [RGBColor; 6] = [
@@ -54,16 +56,22 @@ const COLORS: [RGBColor; 6] = [
 
 type Series = (String, Vec<(f64, f64)>);
 
-fn series(kind: ChartKind, samples: &[Sample], width: usize) -> Vec<Series> {
+fn series(
+    kind: ChartKind,
+    samples: &[Sample],
+    width: usize,
+    lang: crate::i18n::Lang,
+) -> Vec<Series> {
+    let tr = |k: &str| crate::i18n::t(lang, k).to_string();
     let step = (samples.len() / width.max(1)).max(1);
     let pick = |f: &dyn Fn(&Sample) -> f64| -> Vec<(f64, f64)> {
         samples.iter().step_by(step).map(|s| (s.t, f(s))).collect()
     };
     match kind {
         ChartKind::Throughput => vec![
-            ("produced/s".into(), pick(&|s| s.produce_rps)),
-            ("acked/s".into(), pick(&|s| s.ack_rps)),
-            ("consumed/s".into(), pick(&|s| s.consume_rps)),
+            (tr("legend.produced"), pick(&|s| s.produce_rps)),
+            (tr("legend.acked"), pick(&|s| s.ack_rps)),
+            (tr("legend.consumed"), pick(&|s| s.consume_rps)),
         ],
         ChartKind::Latency => vec![
             ("ack p50".into(), pick(&|s| s.ack_p50)),
@@ -93,14 +101,14 @@ fn series(kind: ChartKind, samples: &[Sample], width: usize) -> Vec<Series> {
                             )
                         })
                         .collect();
-                    (format!("lag {g}"), pts)
+                    (format!("{} {g}", tr("legend.lag")), pts)
                 })
                 .collect()
         }
         ChartKind::Isr => vec![
-            ("under-replicated".into(), pick(&|s| s.urp as f64)),
-            ("offline".into(), pick(&|s| s.offline as f64)),
-            ("min ISR".into(), pick(&|s| s.isr_min as f64)),
+            (tr("legend.urp"), pick(&|s| s.urp as f64)),
+            (tr("legend.offline"), pick(&|s| s.offline as f64)),
+            (tr("legend.isr_min"), pick(&|s| s.isr_min as f64)),
         ],
     }
 }
@@ -112,7 +120,7 @@ fn draw(
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
-    let data = series(p.kind, &p.data.samples, canvas.width() as usize);
+    let data = series(p.kind, &p.data.samples, canvas.width() as usize, p.lang);
     let x_max = p.data.samples.last().map(|s| s.t).unwrap_or(1.0).max(1.0);
     let x_min = p
         .data
