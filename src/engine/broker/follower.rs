@@ -93,22 +93,18 @@ impl Broker {
         self.send_follower_fetch(ctx, leader);
     }
 
+    /// The fetch `seq` to `leader` failed (peer down): back off `replica.fetch.backoff.ms`.
     pub(super) fn fetcher_failed(&mut self, ctx: &mut Ctx, leader: BrokerId, seq: u64) {
-        let backoff = ms(self.config.replica_fetch_backoff_ms);
-        let inc = self.incarnation;
-        if let Some(f) = self.fetchers.get_mut(&leader) {
-            if f.in_flight == Some(seq) {
+        let in_flight = self
+            .fetchers
+            .get(&leader)
+            .map(|f| f.in_flight == Some(seq))
+            .unwrap_or(false);
+        if in_flight {
+            if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.in_flight = None;
-                f.backoff_until = ctx.now + backoff;
-                ctx.timer_at(
-                    f.backoff_until,
-                    Timer::Broker(BrokerTimer::FollowerFetch {
-                        leader,
-                        seq: u64::MAX,
-                        incarnation: inc,
-                    }),
-                );
             }
+            self.fetcher_back_off(ctx, leader);
         }
     }
 
@@ -168,7 +164,7 @@ impl Broker {
             r.log.set_high_watermark(hw);
         }
         if error {
-            self.fetcher_failed_now(ctx, leader);
+            self.fetcher_back_off(ctx, leader);
         } else if appended_bytes > 0 {
             // The fetcher thread writes what it fetched before fetching again: the disk paces
             // replication (a slow disk makes followers lag).
@@ -203,7 +199,8 @@ impl Broker {
         }
     }
 
-    fn fetcher_failed_now(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+    /// No fetch to `leader` before `replica.fetch.backoff.ms` from now.
+    fn fetcher_back_off(&mut self, ctx: &mut Ctx, leader: BrokerId) {
         let backoff = ms(self.config.replica_fetch_backoff_ms);
         let inc = self.incarnation;
         if let Some(f) = self.fetchers.get_mut(&leader) {

@@ -197,8 +197,8 @@ impl Broker {
         Timer::Broker(t)
     }
 
-    /// Starts heartbeats and the ISR check (time zero, or after a restart).
-    pub fn start(&mut self, ctx: &mut Ctx) {
+    /// Sends a heartbeat to the controller and sets the next one.
+    fn heartbeat(&self, ctx: &mut Ctx) {
         let inc = self.incarnation;
         ctx.send(
             CONTROLLER,
@@ -211,6 +211,12 @@ impl Broker {
             ms(self.config.broker_heartbeat_interval_ms.max(1)),
             self.timer(BrokerTimer::Heartbeat { incarnation: inc }),
         );
+    }
+
+    /// Starts heartbeats and the ISR check (time zero, or after a restart).
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        let inc = self.incarnation;
+        self.heartbeat(ctx);
         ctx.timer_in(
             self.isr_check_interval(),
             self.timer(BrokerTimer::IsrCheck { incarnation: inc }),
@@ -432,19 +438,7 @@ impl Broker {
     pub fn handle_timer(&mut self, ctx: &mut Ctx, timer: BrokerTimer) {
         let inc = self.incarnation;
         match timer {
-            BrokerTimer::Heartbeat { incarnation } if incarnation == inc => {
-                ctx.send(
-                    CONTROLLER,
-                    Message::BrokerHeartbeat {
-                        broker: self.id,
-                        broker_epoch: inc,
-                    },
-                );
-                ctx.timer_in(
-                    ms(self.config.broker_heartbeat_interval_ms.max(1)),
-                    self.timer(BrokerTimer::Heartbeat { incarnation: inc }),
-                );
-            }
+            BrokerTimer::Heartbeat { incarnation } if incarnation == inc => self.heartbeat(ctx),
             BrokerTimer::IsrCheck { incarnation } if incarnation == inc => {
                 self.check_isr_shrink(ctx);
                 ctx.timer_in(
