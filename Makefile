@@ -29,7 +29,7 @@ setup-test:
 	@scripts/setup.sh test
 
 ## Release wasm (size-tuned profile) + wasm-bindgen + wasm-opt, with index.html and www/ in dist/
-build:
+build: setup
 	cargo build --lib --target wasm32-unknown-unknown --profile wasm-release
 	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
 	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg $(WASM)
@@ -43,10 +43,10 @@ test-native:
 	cargo test --all-targets
 	cargo test --doc
 
-test-wasm:
+test-wasm: setup-test
 	wasm-pack test --headless --chrome -- --test web
 
-test-e2e: build
+test-e2e: setup-test build
 	node tests/e2e/run.mjs
 
 ## Criterion benchmarks (native) and the same workload as wasm in Node
