@@ -122,6 +122,10 @@ proptest! {
             prop_assert!(r.produced.acked > 70_000, "no faults: {}", r.produced.acked);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
     #[test]
     fn same_seed_same_trace(
