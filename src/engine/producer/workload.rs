@@ -133,7 +133,13 @@ impl Producer {
         }
         self.drain(ctx);
         if self.remaining() > 0 {
-            let at = next.unwrap_or(now + MILLIS).max(now + MICROS);
+            let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
+            if self.app.blocked_since.is_some() && self.buffer_full() {
+                // Blocked in send(): an ack wakes the application (Sender); otherwise look again
+                // every millisecond (for max.block.ms) rather than at the record rate, which no
+                // longer advances while blocked (it spun at 1 µs: ~10^6 events per second).
+                at = at.max(now + MILLIS);
+            }
             self.schedule_tick(ctx, at);
         }
     }
