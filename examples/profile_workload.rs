@@ -11,7 +11,12 @@ fn main() {
         .unwrap_or(3);
     let mut e = Engine::new(&benchmark_scenario());
     let t = std::time::Instant::now();
-    e.run_until(secs * SECONDS, u64::MAX);
+    let mut max_pending = 0;
+    for step in 1..=secs * 100 {
+        e.run_until(step * SECONDS / 100, u64::MAX);
+        max_pending = max_pending.max(e.pending_events());
+    }
+    eprintln!("max pending events: {max_pending}");
     let wall = t.elapsed().as_secs_f64();
     println!(
         "{} events in {:.3} s wall: {:.2} M events/s, {:.1}x real time",

@@ -23,7 +23,6 @@ fn rng_streams_and_jitter_match_the_native_vectors() {
 }
 
 #[wasm_bindgen_test]
-#[ignore = "ln/powf bits differ between glibc (native) and Rust's libm (wasm32) in the last bit"]
 fn ln_and_powf_bits_match_the_native_vectors() {
     rng_vectors::check_float_bits();
 }

@@ -33,6 +33,39 @@ fn index(v: u64) -> usize {
     (LINEAR + (exp - 7) * SUB + sub) as usize
 }
 
+/// The `(value, count)` pairs standing for `n` values spread evenly over `[lo, hi]`: the
+/// extremes exactly, the rest in up to 16 strata at their middle record's value.
+fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
+    if n == 0 {
+        return;
+    }
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    if n <= 2 {
+        out(lo, 1);
+        if n == 2 {
+            out(hi, 1);
+        }
+        return;
+    }
+    out(lo, 1);
+    out(hi, 1);
+    let inner = n - 2;
+    let strata = inner.min(16);
+    let width = hi - lo;
+    let denom = 2 * (n - 1);
+    for s in 0..strata {
+        let a = s * inner / strata;
+        let b = (s + 1) * inner / strata;
+        // Inner record i (0-based) is record i + 1 of n; twice its middle index:
+        let mid2 = a + b + 1;
+        let offset = match width.checked_mul(mid2) {
+            Some(p) => p / denom,
+            None => (width as u128 * mid2 as u128 / denom as u128) as u64,
+        };
+        out(lo + offset, b - a);
+    }
+}
+
 fn lower_bound(i: usize) -> u64 {
     let i = i as u64;
     if i < LINEAR {
@@ -85,31 +118,7 @@ impl LatencyHistogram {
     /// Records `n` values spread evenly over `[lo, hi]` (a batch's records). The extremes are recorded
     /// exactly and the rest in up to 16 strata, each weighted by its share of `n`.
     pub fn record_spread(&mut self, lo: u64, hi: u64, n: u64) {
-        if n == 0 {
-            return;
-        }
-        let (lo, hi) = (lo.min(hi), lo.max(hi));
-        if n <= 2 {
-            self.record(lo);
-            if n == 2 {
-                self.record(hi);
-            }
-            return;
-        }
-        // The extremes exactly (min and max stay exact), the rest in up to 16 strata, each
-        // recorded at its middle record's value.
-        self.record(lo);
-        self.record(hi);
-        let inner = n - 2;
-        let strata = inner.min(16);
-        for s in 0..strata {
-            let a = s * inner / strata;
-            let b = (s + 1) * inner / strata;
-            // Inner record i (0-based) is record i + 1 of n; twice its middle index:
-            let mid2 = a + b - 1 + 2;
-            let v = lo + ((hi - lo) as u128 * mid2 as u128 / (2 * (n - 1)) as u128) as u64;
-            self.record_n(v, b - a);
-        }
+        spread(lo, hi, n, |v, k| self.record_n(v, k));
     }
 
     /// Adds another histogram's counts.

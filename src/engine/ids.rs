@@ -17,13 +17,35 @@ pub type BrokerId = u32;
 /// Index of a topic in the engine's topic table.
 pub type TopicIdx = u32;
 
-/// A partition of a topic, by topic index: small and `Copy` for the hot paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A partition of a topic, by topic index: small and `Copy` for the hot paths. Ordered by
+/// topic, then partition (compared as one 64-bit key: it is the key of the brokers' maps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TopicPartition {
     /// Topic index in the engine's [`TopicTable`].
     pub topic: TopicIdx,
     /// Partition number.
     pub partition: u32,
+}
+
+impl TopicPartition {
+    #[inline]
+    fn key(&self) -> u64 {
+        (u64::from(self.topic) << 32) | u64::from(self.partition)
+    }
+}
+
+impl Ord for TopicPartition {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for TopicPartition {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl TopicPartition {

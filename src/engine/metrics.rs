@@ -81,10 +81,11 @@ pub struct Metrics {
     pub consumed: u64,
     /// Time of the last acknowledgement.
     pub last_ack: SimTime,
-    /// Produce-ack latency, ns.
-    pub ack_latency: LatencyHistogram,
-    /// End-to-end latency, ns.
-    pub e2e_latency: LatencyHistogram,
+    /// Produce-ack latency, ns, of the windows already closed (the open window is added on
+    /// reading: each value is recorded once, into the window, not twice).
+    ack_closed: LatencyHistogram,
+    /// End-to-end latency, ns, of the closed windows.
+    e2e_closed: LatencyHistogram,
     /// Completed rebalances per group.
     pub rebalances: BTreeMap<String, u64>,
     /// Total time spent rebalancing per group, ns.
@@ -107,6 +108,20 @@ impl Metrics {
         Self::default()
     }
 
+    /// Produce-ack latency over the whole run so far, ns.
+    pub fn ack_latency(&self) -> LatencyHistogram {
+        let mut h = self.ack_closed.clone();
+        h.merge(&self.window_ack);
+        h
+    }
+
+    /// End-to-end latency over the whole run so far, ns.
+    pub fn e2e_latency(&self) -> LatencyHistogram {
+        let mut h = self.e2e_closed.clone();
+        h.merge(&self.window_e2e);
+        h
+    }
+
     /// Observes one event.
     pub fn observe(&mut self, e: &TimedEvent) {
         let now = e.at;
@@ -124,7 +139,6 @@ impl Metrics {
                 self.last_ack = now;
                 let lo = now.saturating_sub(batch.last_create_time);
                 let hi = now.saturating_sub(batch.first_create_time);
-                self.ack_latency.record_spread(lo, hi, n);
                 self.window_ack.record_spread(lo, hi, n);
             }
             SimEvent::ProduceFailed { records, .. } => self.failed += *records as u64,
@@ -152,7 +166,6 @@ impl Metrics {
                 let first = at(*from_offset);
                 let last = at(to_offset - 1);
                 let (lo, hi) = (now.saturating_sub(last), now.saturating_sub(first));
-                self.e2e_latency.record_spread(lo, hi, n);
                 self.window_e2e.record_spread(lo, hi, n);
             }
             SimEvent::RebalanceStarted { group_id, .. } => {
@@ -197,6 +210,8 @@ impl Metrics {
             isr_avg: inputs.isr_avg,
         };
         self.samples.push(s);
+        self.ack_closed.merge(&self.window_ack);
+        self.e2e_closed.merge(&self.window_e2e);
         self.window_ack.clear();
         self.window_e2e.clear();
         self.window_start = now;
@@ -263,9 +278,9 @@ mod tests {
             },
         });
         assert_eq!(m.acked, 100);
-        let p50 = to_ms_f64(m.ack_latency.percentile(0.5));
+        let p50 = to_ms_f64(m.ack_latency().percentile(0.5));
         assert!((p50 - 15.0).abs() < 0.5, "{p50}");
-        assert!((to_ms_f64(m.ack_latency.max()) - 20.0).abs() < 0.3);
+        assert!((to_ms_f64(m.ack_latency().max()) - 20.0).abs() < 0.3);
         m.sample(SECONDS / 2, SampleInputs::default());
         assert_eq!(m.samples()[0].ack_rps, 200.0);
     }

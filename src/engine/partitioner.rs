@@ -310,6 +310,18 @@ pub struct BuiltInPartitioner {
     sticky_batch_size: u64,
     current: Option<Sticky>,
     load_stats: Option<PartitionLoadStats>,
+    /// The queue snapshot of the last [`update_load`](Self::update_load) not yet turned into
+    /// `load_stats`: the stats are only needed when a new partition is drawn, which is far
+    /// rarer than the sender's `ready` passes, so they are computed then, from the snapshot the
+    /// last pass took (the same numbers Kafka's eager computation would hold at that moment).
+    pending_load: Option<PendingLoad>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PendingLoad {
+    availability_timeout_ms: u64,
+    num_partitions: u32,
+    queues: Vec<PartitionQueue>,
 }
 
 impl BuiltInPartitioner {
@@ -322,6 +334,7 @@ impl BuiltInPartitioner {
             sticky_batch_size: u64::from(batch_size),
             current: None,
             load_stats: None,
+            pending_load: None,
         })
     }
 
@@ -329,6 +342,7 @@ impl BuiltInPartitioner {
     /// `RecordAccumulator.ready` pass does on every run.
     pub fn set_load_stats(&mut self, stats: Option<PartitionLoadStats>) {
         self.load_stats = stats;
+        self.pending_load = None;
     }
 
     /// Recomputes the load statistics from the accumulator's queues
@@ -339,16 +353,37 @@ impl BuiltInPartitioner {
         num_partitions: u32,
         queues: &[PartitionQueue],
     ) {
-        self.load_stats = PartitionLoadStats::from_accumulator(
-            config.adaptive_partitioning,
-            config.availability_timeout_ms,
-            num_partitions,
-            queues,
-        );
+        if !config.adaptive_partitioning {
+            self.load_stats = None;
+            self.pending_load = None;
+            return;
+        }
+        let pending = self.pending_load.get_or_insert_with(|| PendingLoad {
+            availability_timeout_ms: 0,
+            num_partitions: 0,
+            queues: Vec::new(),
+        });
+        pending.availability_timeout_ms = config.availability_timeout_ms;
+        pending.num_partitions = num_partitions;
+        pending.queues.clear();
+        pending.queues.extend_from_slice(queues);
+    }
+
+    /// Turns a pending queue snapshot into `load_stats`.
+    fn refresh_load(&mut self) {
+        if let Some(p) = self.pending_load.take() {
+            self.load_stats = PartitionLoadStats::from_accumulator(
+                true,
+                p.availability_timeout_ms,
+                p.num_partitions,
+                &p.queues,
+            );
+        }
     }
 
     /// The load statistics currently in use, if adaptive partitioning is active.
-    pub fn load_stats(&self) -> Option<&PartitionLoadStats> {
+    pub fn load_stats(&mut self) -> Option<&PartitionLoadStats> {
+        self.refresh_load();
         self.load_stats.as_ref()
     }
 
@@ -394,7 +429,8 @@ impl BuiltInPartitioner {
         let produced = s.produced_bytes;
         let batch = self.sticky_batch_size;
         if (produced >= batch && enable_switch) || produced >= batch.saturating_mul(2) {
-            self.current = Some(Sticky::at(self.next_partition(rng, topic)?));
+            let next = self.next_partition(rng, topic)?;
+            self.current = Some(Sticky::at(next));
             return Ok(true);
         }
         Ok(false)
@@ -417,7 +453,12 @@ impl BuiltInPartitioner {
 
     /// `nextPartition`: weighted by the load stats when present, else uniform among the
     /// partitions with a leader, else uniform among all partitions.
-    fn next_partition(&self, rng: &mut SimRng, topic: &TopicView) -> Result<u32, PartitionerError> {
+    fn next_partition(
+        &mut self,
+        rng: &mut SimRng,
+        topic: &TopicView,
+    ) -> Result<u32, PartitionerError> {
+        self.refresh_load();
         let random = random_partition(rng);
         if let Some(stats) = &self.load_stats {
             return Ok(stats.pick(random));
@@ -565,6 +606,7 @@ impl ProducerPartitioner {
                 sticky_batch_size: batch,
                 current: None,
                 load_stats: None,
+                pending_load: None,
             })
     }
 }

@@ -61,13 +61,19 @@ impl SimRng {
         if mean <= 0.0 {
             return 0.0;
         }
-        -mean * (1.0 - self.unit_f64()).ln()
+        -mean * libm::log(1.0 - self.unit_f64())
     }
 
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit_f64() < p
     }
+}
+
+/// `base^exp`, computed by the `libm` crate so it has the same bits natively and in wasm32
+/// (the platform's `powf` does not: glibc and wasm's libm differ in the last bit).
+pub fn powf(base: f64, exp: f64) -> f64 {
+    libm::pow(base, exp)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::TopicPartition;
+use super::time::SimTime;
 
 /// A timer of some component.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,17 +34,14 @@ pub enum BrokerTimer {
         /// Incarnation that set it.
         incarnation: u64,
     },
-    /// A delayed fetch (long poll) reached its `max_wait_ms`.
+    /// The earliest parked fetch (long poll) reached its `max_wait_ms`; one timer stands for
+    /// all parked fetches (see [`DeadlineTimer`]).
     FetchWait {
-        /// Id of the parked fetch.
-        id: u64,
         /// Incarnation that set it.
         incarnation: u64,
     },
-    /// A produce request waiting for acks=all reached its timeout.
+    /// The earliest parked acks=all produce reached its timeout; one timer stands for all.
     ProduceTimeout {
-        /// Id of the parked produce.
-        id: u64,
         /// Incarnation that set it.
         incarnation: u64,
     },
@@ -54,13 +52,18 @@ pub enum BrokerTimer {
         /// Incarnation that set it.
         incarnation: u64,
     },
-    /// The follower fetcher for a leader may send its next fetch (after a backoff), or its
-    /// in-flight fetch timed out (`seq` identifies the fetch it was set for).
+    /// The follower fetcher for a leader may send its next fetch (its backoff ended).
     FollowerFetch {
         /// Leader broker id.
         leader: u32,
-        /// Fetch sequence number this timer belongs to.
-        seq: u64,
+        /// Incarnation that set it.
+        incarnation: u64,
+    },
+    /// Check whether the fetcher's in-flight fetch to `leader` went unanswered past
+    /// `replica.socket.timeout.ms` + `replica.fetch.wait.max.ms`.
+    FollowerFetchTimeout {
+        /// Leader broker id.
+        leader: u32,
         /// Incarnation that set it.
         incarnation: u64,
     },
@@ -80,4 +83,68 @@ pub enum ControllerTimer {
     SessionCheck,
     /// Preferred leader election check (`leader.imbalance.check.interval.seconds`).
     LeaderImbalanceCheck,
+}
+
+/// One engine timer standing in for many deadlines of the same kind, as Kafka's purgatory
+/// (`DelayedOperationPurgatory`) keeps one timing wheel rather than a thread per request.
+///
+/// Most requests finish long before their timeout (a produce waits milliseconds for acks, its
+/// `request.timeout.ms` is 30 s), so a timer per request would fill the event queue with timers
+/// that fire for nothing. Instead the owner keeps its deadlines and arms a single timer at the
+/// earliest one; when it fires the owner expires what is overdue and re-arms for the next.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeadlineTimer {
+    armed: Option<SimTime>,
+}
+
+impl DeadlineTimer {
+    /// Asks for a wake-up at `deadline`. Returns `true` when the caller must schedule a timer at
+    /// `deadline` (none is armed at or before it).
+    pub fn arm(&mut self, deadline: SimTime) -> bool {
+        match self.armed {
+            Some(t) if t <= deadline => false,
+            _ => {
+                self.armed = Some(deadline);
+                true
+            }
+        }
+    }
+
+    /// A timer of this kind fired at `now`. Returns `true` when it is the armed one (the owner
+    /// must now expire what is due and re-arm); a superseded timer returns `false`.
+    pub fn fire(&mut self, now: SimTime) -> bool {
+        if self.armed == Some(now) {
+            self.armed = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Forgets the armed timer (the owner restarted; its old timers are ignored).
+    pub fn reset(&mut self) {
+        self.armed = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeadlineTimer;
+
+    #[test]
+    fn arms_only_for_an_earlier_deadline_and_ignores_superseded_timers() {
+        let mut t = DeadlineTimer::default();
+        assert!(t.arm(100));
+        assert!(
+            !t.arm(150),
+            "a later deadline is covered by the armed timer"
+        );
+        assert!(t.arm(50), "an earlier deadline needs its own timer");
+        assert!(!t.fire(100), "the timer at 100 was superseded");
+        assert!(t.fire(50));
+        assert!(!t.fire(50), "fires once");
+        assert!(t.arm(150));
+        t.reset();
+        assert!(!t.fire(150));
+    }
 }

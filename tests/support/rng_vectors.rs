@@ -62,9 +62,9 @@ pub const JITTER_NS_DIGEST_SEED_9: u64 = 0xae4260d93b42fa5f;
 /// Jitter means of the two hardware profiles, in nanoseconds.
 pub const JITTER_MEANS: [f64; 2] = [40_000.0, 100_000.0];
 /// Digest of the bits of 100,000 `exponential(250.0)` draws for seed 9.
-pub const EXPONENTIAL_BITS_DIGEST_SEED_9: u64 = 0xf7899afc6a44484f;
-/// Digest of `(r as f64).powf(e)` bits for r in 1..=5000 and the exponents in [`POWF_EXPONENTS`].
-pub const POWF_DIGEST: u64 = 0xa770e604d7d42dc3;
+pub const EXPONENTIAL_BITS_DIGEST_SEED_9: u64 = 0xf373705d60573186;
+/// Digest of `engine::rng::powf(r as f64, e)` bits for r in 1..=5000 and the exponents in [`POWF_EXPONENTS`].
+pub const POWF_DIGEST: u64 = 0x8eec1a19184213e0;
 /// Zipf exponents covered by [`POWF_DIGEST`].
 pub const POWF_EXPONENTS: [f64; 5] = [0.5, 0.99, 1.0, 1.1, 2.0];
 
@@ -119,7 +119,7 @@ pub fn powf_digest(ranks: u32) -> u64 {
     let mut h = Fnv::new();
     for e in POWF_EXPONENTS {
         for r in 1..=ranks {
-            h.write((r as f64).powf(e).to_bits());
+            h.write(kafka_sim::engine::rng::powf(r as f64, e).to_bits());
         }
     }
     h.0

@@ -20,20 +20,46 @@ impl Broker {
                 }
             }
         }
-        let (bytes, has_error) = self.fetchable(&req);
-        if has_error || bytes >= req.min_bytes.max(1) || req.max_wait_ms == 0 {
+        if req.max_wait_ms == 0 || self.fetch_ready(&req) {
             self.answer_fetch(ctx, from, &req);
         } else {
             let id = self.next_id();
             let deadline = ctx.now + ms(req.max_wait_ms);
             self.parked_fetches.insert(id, (from, req, deadline));
+            self.arm_fetch_wait(ctx, deadline);
+        }
+    }
+
+    fn arm_fetch_wait(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+        if self.fetch_wait_timer.arm(deadline) {
             ctx.timer_at(
                 deadline,
                 Timer::Broker(BrokerTimer::FetchWait {
-                    id,
                     incarnation: self.incarnation,
                 }),
             );
+        }
+    }
+
+    /// The fetch-wait timer fired: answers every parked fetch whose `max_wait_ms` is over (in
+    /// the order they were parked) and re-arms for the next.
+    pub(super) fn on_fetch_wait_timer(&mut self, ctx: &mut Ctx) {
+        if !self.fetch_wait_timer.fire(ctx.now) {
+            return;
+        }
+        let due: Vec<u64> = self
+            .parked_fetches
+            .iter()
+            .filter(|(_, (_, _, deadline))| *deadline <= ctx.now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
+                self.answer_fetch(ctx, from, &req);
+            }
+        }
+        if let Some(next) = self.parked_fetches.values().map(|(_, _, d)| *d).min() {
+            self.arm_fetch_wait(ctx, next);
         }
     }
 
@@ -78,16 +104,19 @@ impl Broker {
         ErrorCode::None
     }
 
-    /// Bytes ready for the fetch and whether any partition has an error (answer at once).
-    fn fetchable(&self, req: &FetchRequest) -> (u64, bool) {
+    /// Whether the fetch should be answered now: some partition has an error, or at least
+    /// `min_bytes` (at least 1) are ready (Kafka's `DelayedFetch.tryComplete`). Stops looking
+    /// as soon as the answer is known.
+    fn fetch_ready(&self, req: &FetchRequest) -> bool {
         let follower = req.replica_id.is_some();
+        let need = req.min_bytes.max(1);
         let mut bytes = 0;
         for p in &req.partitions {
             if self.check_partition(p, follower) != ErrorCode::None {
-                return (bytes, true);
+                return true;
             }
             if follower && self.diverges(p) {
-                return (bytes, true);
+                return true;
             }
             if let Some(r) = self.replicas.get(&p.tp) {
                 let upper = if follower {
@@ -98,9 +127,12 @@ impl Broker {
                 bytes += r
                     .log
                     .bytes_available(p.fetch_offset, upper, p.partition_max_bytes);
+                if bytes >= need {
+                    return true;
+                }
             }
         }
-        (bytes, false)
+        false
     }
 
     /// Builds and sends the fetch response from the current logs.
@@ -149,8 +181,10 @@ impl Broker {
         );
     }
 
-    /// Answers parked fetches that now have enough data (after an append or a HW move).
-    pub(super) fn complete_parked_fetches(&mut self, ctx: &mut Ctx) {
+    /// Answers parked fetches that now have enough data after an append or a HW move on
+    /// `changed`; like Kafka's fetch purgatory, keyed by partition, only the fetches watching one
+    /// of those partitions are looked at.
+    pub(super) fn complete_parked_fetches(&mut self, ctx: &mut Ctx, changed: &[TopicPartition]) {
         if self.parked_fetches.is_empty() {
             return;
         }
@@ -158,8 +192,7 @@ impl Broker {
             .parked_fetches
             .iter()
             .filter(|(_, (_, req, _))| {
-                let (bytes, err) = self.fetchable(req);
-                err || bytes >= req.min_bytes.max(1)
+                req.partitions.iter().any(|p| changed.contains(&p.tp)) && self.fetch_ready(req)
             })
             .map(|(&id, _)| id)
             .collect();

@@ -18,6 +18,10 @@ pub struct FetcherState {
     pub partitions: BTreeSet<TopicPartition>,
     /// Sequence number of the fetch in flight.
     pub in_flight: Option<u64>,
+    /// When the fetch in flight counts as lost (`replica.socket.timeout.ms` after sending).
+    in_flight_deadline: SimTime,
+    /// One timer watching `in_flight_deadline` across fetches.
+    timeout_timer: DeadlineTimer,
     /// No fetch before this time (after an error: `replica.fetch.backoff.ms`).
     pub backoff_until: SimTime,
     seq: u64,
@@ -32,7 +36,7 @@ impl Broker {
         }
     }
 
-    fn send_follower_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+    pub(super) fn send_follower_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId) {
         let inc = self.incarnation;
         let me = self.id;
         let max_part = self.config.replica_fetch_max_bytes;
@@ -62,6 +66,10 @@ impl Broker {
         f.seq += 1;
         let seq = f.seq;
         f.in_flight = Some(seq);
+        let deadline =
+            ctx.now + ms(REPLICA_SOCKET_TIMEOUT_MS + self.config.replica_fetch_wait_max_ms);
+        f.in_flight_deadline = deadline;
+        let arm = f.timeout_timer.arm(deadline);
         ctx.send(
             NodeId(leader),
             Message::FetchRequest {
@@ -73,24 +81,38 @@ impl Broker {
                 partitions,
             },
         );
-        ctx.timer_in(
-            ms(REPLICA_SOCKET_TIMEOUT_MS + self.config.replica_fetch_wait_max_ms),
-            Timer::Broker(BrokerTimer::FollowerFetch {
-                leader,
-                seq,
-                incarnation: inc,
-            }),
-        );
+        if arm {
+            ctx.timer_at(
+                deadline,
+                Timer::Broker(BrokerTimer::FollowerFetchTimeout {
+                    leader,
+                    incarnation: inc,
+                }),
+            );
+        }
     }
 
-    /// A fetcher timer: either the backoff ended or the in-flight fetch timed out.
-    pub(super) fn on_fetcher_timer(&mut self, ctx: &mut Ctx, leader: BrokerId, seq: u64) {
-        if let Some(f) = self.fetchers.get_mut(&leader) {
-            if f.in_flight == Some(seq) {
-                f.in_flight = None; // timed out
-            }
+    /// The fetcher's timeout timer fired: a fetch unanswered past its deadline is given up and
+    /// sent again; otherwise the timer is re-armed for the fetch now in flight.
+    pub(super) fn on_fetcher_timeout_timer(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+        let Some(f) = self.fetchers.get_mut(&leader) else {
+            return;
+        };
+        if !f.timeout_timer.fire(ctx.now) || f.in_flight.is_none() {
+            return;
         }
-        self.send_follower_fetch(ctx, leader);
+        if f.in_flight_deadline <= ctx.now {
+            f.in_flight = None; // timed out
+            self.send_follower_fetch(ctx, leader);
+        } else if f.timeout_timer.arm(f.in_flight_deadline) {
+            ctx.timer_at(
+                f.in_flight_deadline,
+                Timer::Broker(BrokerTimer::FollowerFetchTimeout {
+                    leader,
+                    incarnation: self.incarnation,
+                }),
+            );
+        }
     }
 
     /// The fetch `seq` to `leader` failed (peer down): back off `replica.fetch.backoff.ms`.
@@ -189,7 +211,6 @@ impl Broker {
                     done,
                     Timer::Broker(BrokerTimer::FollowerFetch {
                         leader,
-                        seq: u64::MAX,
                         incarnation: self.incarnation,
                     }),
                 );
@@ -209,7 +230,6 @@ impl Broker {
                 f.backoff_until,
                 Timer::Broker(BrokerTimer::FollowerFetch {
                     leader,
-                    seq: u64::MAX,
                     incarnation: inc,
                 }),
             );

@@ -111,7 +111,7 @@ impl Broker {
                 high_watermark: r.log.high_watermark(),
             });
             self.complete_parked_produces(ctx, tp);
-            self.complete_parked_fetches(ctx);
+            self.complete_parked_fetches(ctx, &[tp]);
         }
     }
 

@@ -25,7 +25,7 @@ use super::ids::{BrokerId, NodeId, TopicPartition, CONTROLLER};
 use super::log::PartitionLog;
 use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, ProducePartition};
 use super::time::{ms, SimTime, SECONDS};
-use super::timer::{BrokerTimer, Timer};
+use super::timer::{BrokerTimer, DeadlineTimer, Timer};
 
 pub use follower::FetcherState;
 
@@ -141,6 +141,10 @@ pub struct Broker {
     next_id: u64,
     parked_fetches: BTreeMap<u64, (NodeId, FetchRequest, SimTime)>,
     parked_produces: BTreeMap<u64, produce::ParkedProduce>,
+    /// One timer for all parked fetches' `max_wait_ms`.
+    fetch_wait_timer: DeadlineTimer,
+    /// One timer for all parked produces' `timeout_ms`.
+    produce_timeout_timer: DeadlineTimer,
     fetchers: BTreeMap<BrokerId, FetcherState>,
     alter_inflight: BTreeSet<TopicPartition>,
     led_offsets_partitions: BTreeSet<u32>,
@@ -174,6 +178,8 @@ impl Broker {
             next_id: 0,
             parked_fetches: BTreeMap::new(),
             parked_produces: BTreeMap::new(),
+            fetch_wait_timer: DeadlineTimer::default(),
+            produce_timeout_timer: DeadlineTimer::default(),
             fetchers: BTreeMap::new(),
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
@@ -236,6 +242,8 @@ impl Broker {
         self.work.clear();
         self.parked_fetches.clear();
         self.parked_produces.clear();
+        self.fetch_wait_timer.reset();
+        self.produce_timeout_timer.reset();
         self.fetchers.clear();
         self.alter_inflight.clear();
         self.conn_free_at.clear();
@@ -461,19 +469,20 @@ impl Broker {
                     None => {}
                 }
             }
-            BrokerTimer::FetchWait { id, incarnation } if incarnation == inc => {
-                if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
-                    self.answer_fetch(ctx, from, &req);
-                }
+            BrokerTimer::FetchWait { incarnation } if incarnation == inc => {
+                self.on_fetch_wait_timer(ctx);
             }
-            BrokerTimer::ProduceTimeout { id, incarnation } if incarnation == inc => {
-                self.expire_produce(ctx, id);
+            BrokerTimer::ProduceTimeout { incarnation } if incarnation == inc => {
+                self.on_produce_timeout_timer(ctx);
             }
             BrokerTimer::FollowerFetch {
                 leader,
-                seq,
                 incarnation,
-            } if incarnation == inc => self.on_fetcher_timer(ctx, leader, seq),
+            } if incarnation == inc => self.send_follower_fetch(ctx, leader),
+            BrokerTimer::FollowerFetchTimeout {
+                leader,
+                incarnation,
+            } if incarnation == inc => self.on_fetcher_timeout_timer(ctx, leader),
             BrokerTimer::AlterPartitionRetry { tp, incarnation } if incarnation == inc => {
                 self.alter_inflight.remove(&tp);
             }

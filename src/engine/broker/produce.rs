@@ -12,6 +12,8 @@ use crate::engine::protocol::ProducePartitionResponse;
 pub(super) struct ParkedProduce {
     from: NodeId,
     correlation_id: u64,
+    /// When the request times out (`timeout_ms` after it was parked).
+    deadline: SimTime,
     /// Per partition: the response so far and the offset the HW must reach.
     partitions: Vec<(ProducePartitionResponse, u64, bool)>,
 }
@@ -93,28 +95,26 @@ impl Broker {
         for tp in &tps {
             self.maybe_advance_hw(ctx, *tp);
         }
-        self.complete_parked_fetches(ctx);
+        self.complete_parked_fetches(ctx, &tps);
         match acks {
             Acks::Zero => {}
             Acks::One => self.send_produce_response(ctx, from, correlation_id, results),
             Acks::All => {
                 let id = self.next_id();
+                let deadline = ctx.now + ms(timeout_ms);
                 self.parked_produces.insert(
                     id,
                     ParkedProduce {
                         from,
                         correlation_id,
+                        deadline,
                         partitions: results,
                     },
                 );
-                ctx.timer_in(
-                    ms(timeout_ms),
-                    Timer::Broker(BrokerTimer::ProduceTimeout {
-                        id,
-                        incarnation: self.incarnation,
-                    }),
-                );
                 self.try_complete_produce(ctx, id);
+                if self.parked_produces.contains_key(&id) {
+                    self.arm_produce_timeout(ctx, deadline);
+                }
             }
         }
     }
@@ -212,8 +212,39 @@ impl Broker {
         }
     }
 
+    fn arm_produce_timeout(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+        if self.produce_timeout_timer.arm(deadline) {
+            ctx.timer_at(
+                deadline,
+                Timer::Broker(BrokerTimer::ProduceTimeout {
+                    incarnation: self.incarnation,
+                }),
+            );
+        }
+    }
+
+    /// The produce-timeout timer fired: expires every parked produce whose timeout is over (in
+    /// the order they were parked) and re-arms for the next.
+    pub(super) fn on_produce_timeout_timer(&mut self, ctx: &mut Ctx) {
+        if !self.produce_timeout_timer.fire(ctx.now) {
+            return;
+        }
+        let due: Vec<u64> = self
+            .parked_produces
+            .iter()
+            .filter(|(_, p)| p.deadline <= ctx.now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            self.expire_produce(ctx, id);
+        }
+        if let Some(next) = self.parked_produces.values().map(|p| p.deadline).min() {
+            self.arm_produce_timeout(ctx, next);
+        }
+    }
+
     /// `request.timeout.ms` passed for a parked produce: REQUEST_TIMED_OUT where still waiting.
-    pub(super) fn expire_produce(&mut self, ctx: &mut Ctx, id: u64) {
+    fn expire_produce(&mut self, ctx: &mut Ctx, id: u64) {
         if let Some(mut p) = self.parked_produces.remove(&id) {
             for (resp, _, waiting) in p.partitions.iter_mut() {
                 if *waiting {

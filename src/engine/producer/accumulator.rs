@@ -52,6 +52,10 @@ pub struct RecordAccumulator {
     pub queues: Vec<VecDeque<ProducerBatch>>,
     /// Batches allocated (each holds `batch.size` of `buffer.memory`).
     pub allocated: u64,
+    /// Set when an append created a batch or filled one: Kafka's `KafkaProducer.doSend` wakes
+    /// the sender thread only then (`batchIsFull || newBatchCreated`); otherwise the sender
+    /// sleeps until its own deadline (linger, retry backoff, a response).
+    pub wake_sender: bool,
 }
 
 impl RecordAccumulator {
@@ -60,6 +64,7 @@ impl RecordAccumulator {
         RecordAccumulator {
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             allocated: 0,
+            wake_sender: false,
         }
     }
 
@@ -103,6 +108,7 @@ impl RecordAccumulator {
                 retry_at: 0,
             });
             self.allocated += 1;
+            self.wake_sender = true;
         }
         let b = q.back_mut().expect("just ensured");
         let room = if b.records == 0 {
@@ -124,6 +130,7 @@ impl RecordAccumulator {
         };
         if b.is_full(batch_size, record_bytes) {
             b.closed = true;
+            self.wake_sender = true;
         }
         k
     }

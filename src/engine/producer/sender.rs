@@ -81,15 +81,17 @@ impl Producer {
         let max_in_flight = self.config.max_in_flight_requests_per_connection.max(1);
         let idempotent = self.config.idempotence_effective();
         let mut next_wakeup = SimTime::MAX;
-        let mut per_broker: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
-        let mut request_bytes: BTreeMap<BrokerId, u64> = BTreeMap::new();
+        // Per leader: the batches drained for it and the request's bytes so far. A handful of
+        // brokers at most, so a vector searched linearly (kept sorted by broker id when sending,
+        // as the map it replaces was).
+        let mut per_broker: Vec<(BrokerId, Vec<ProducerBatch>, u64)> = Vec::new();
         for p in 0..self.partitions {
             let Some(leader) = self.leaders[p as usize] else {
                 continue;
             };
-            let busy = self.in_flight_per_broker.get(&leader).copied().unwrap_or(0)
-                + u32::from(per_broker.contains_key(&leader));
-            if busy >= max_in_flight && !per_broker.contains_key(&leader) {
+            let slot = per_broker.iter().position(|(b, _, _)| *b == leader);
+            let busy = self.in_flight_per_broker.get(&leader).copied().unwrap_or(0);
+            if slot.is_none() && busy >= max_in_flight {
                 continue;
             }
             let q = &mut self.accumulator.queues[p as usize];
@@ -107,8 +109,8 @@ impl Producer {
                 next_wakeup = next_wakeup.min(ready_at);
                 continue;
             }
-            let size = request_bytes.entry(leader).or_insert(0);
-            if *size > 0 && *size + first.bytes > self.config.max_request_size {
+            let size = slot.map(|i| per_broker[i].2).unwrap_or(0);
+            if size > 0 && size + first.bytes > self.config.max_request_size {
                 next_wakeup = next_wakeup.min(now + MILLIS);
                 continue;
             }
@@ -119,10 +121,19 @@ impl Producer {
                 self.next_sequence[p as usize] =
                     self.next_sequence[p as usize].wrapping_add(b.records as i32);
             }
-            *size += b.bytes;
-            per_broker.entry(leader).or_default().push(b);
+            match slot {
+                Some(i) => {
+                    per_broker[i].2 += b.bytes;
+                    per_broker[i].1.push(b);
+                }
+                None => {
+                    let bytes = b.bytes;
+                    per_broker.push((leader, vec![b], bytes));
+                }
+            }
         }
-        for (broker, batches) in per_broker {
+        per_broker.sort_by_key(|(b, _, _)| *b);
+        for (broker, batches, _) in per_broker {
             self.send_request(ctx, broker, batches);
         }
         if next_wakeup < SimTime::MAX {

@@ -40,7 +40,7 @@ impl Producer {
             let mut acc = 0.0;
             self.key_cdf = (1..=*keys)
                 .map(|r| {
-                    acc += 1.0 / (r as f64).powf(*exponent);
+                    acc += 1.0 / crate::engine::rng::powf(r as f64, *exponent);
                     acc
                 })
                 .collect();
@@ -131,7 +131,9 @@ impl Producer {
                 self.append_records(ctx, wanted, t0, now);
             }
         }
-        self.drain(ctx);
+        if std::mem::take(&mut self.accumulator.wake_sender) {
+            self.drain(ctx);
+        }
         if self.remaining() > 0 {
             let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
             if self.app.blocked_since.is_some() && self.buffer_full() {

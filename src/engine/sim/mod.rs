@@ -330,9 +330,12 @@ impl Engine {
         for (at, timer) in out.timers.drain(..) {
             self.queue.push(at, Pending::Timer { node, timer });
         }
-        let events: Vec<SimEvent> = out.events.drain(..).collect();
-        for e in events {
-            self.push_event(e);
+        if !out.events.is_empty() {
+            let mut events = std::mem::take(&mut out.events);
+            for e in events.drain(..) {
+                self.push_event(e);
+            }
+            out.events = events;
         }
     }
 
@@ -515,6 +518,11 @@ impl Engine {
         self.processed
     }
 
+    /// Events waiting in the queue (timers and messages in flight).
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Hash over the ordered event stream: equal runs have equal hashes.
     pub fn trace_hash(&self) -> u64 {
         self.trace.value()
@@ -693,7 +701,7 @@ impl Engine {
     pub fn perf_test_line(&self) -> String {
         let m = &self.metrics;
         let secs = (m.last_ack as f64 / 1e9).max(1e-9);
-        let h = &m.ack_latency;
+        let h = &m.ack_latency();
         let msf = |q: f64| (h.percentile(q) as f64 / 1e6) as u64;
         format!(
             "{} records sent, {:.1} records/sec ({:.2} MB/sec), {:.2} ms avg latency, {:.2} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.",
@@ -728,8 +736,8 @@ impl Engine {
             p999: h.percentile(0.999) as f64 / 1e6,
             max: h.max() as f64 / 1e6,
         };
-        r.latency_ms.produce_ack = pct(&m.ack_latency);
-        r.latency_ms.end_to_end = pct(&m.e2e_latency);
+        r.latency_ms.produce_ack = pct(&m.ack_latency());
+        r.latency_ms.end_to_end = pct(&m.e2e_latency());
         let inv = self.checker.report();
         r.invariants = Invariants {
             acked_lost: inv.acked_lost,

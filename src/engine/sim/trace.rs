@@ -1,16 +1,18 @@
-//! The trace hash: FNV-1a over the ordered stream of deliveries, timers and events, fed with
-//! explicitly sized integers so native and wasm32 runs hash identically.
+//! The trace hash: a word-at-a-time multiplicative hash (the FxHash mix) over the ordered stream
+//! of deliveries, timers and events, fed with explicitly sized integers so native and wasm32 runs
+//! hash identically. It runs on every event, so it mixes whole `u64`s rather than bytes.
 
 use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::Message;
 use crate::engine::time::SimTime;
 
-/// A running 64-bit FNV-1a hash of what happened, in order.
+/// A running 64-bit hash of what happened, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceHash(u64);
 
-const PRIME: u64 = 0x0000_0100_0000_01B3;
+/// The FxHash multiplier (2^64 / the golden ratio, odd).
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 impl Default for TraceHash {
     fn default() -> Self {
@@ -19,16 +21,13 @@ impl Default for TraceHash {
 }
 
 impl TraceHash {
-    /// The FNV offset basis.
+    /// The starting value.
     pub fn new() -> Self {
         TraceHash(0xcbf2_9ce4_8422_2325)
     }
 
     fn u64(&mut self, v: u64) {
-        for b in v.to_le_bytes() {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(PRIME);
-        }
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(SEED);
     }
 
     /// A message delivery.
