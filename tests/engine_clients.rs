@@ -363,12 +363,6 @@ fn stalled_leader_crash(duration_ms: u64) -> Scenario {
 /// A producer whose partitions stall (acks=all, followers 8× slower, the leader crashes)
 /// must never hold more than `buffer.memory` of batches.
 #[test]
-#[ignore = "engine bug: app_tick appends every due record (up to MAX_PER_TICK = 200000) when \
-            the buffer is not yet full, without checking how much of buffer.memory is left; \
-            scenario below (seed 7, acks=all, 40k rec/s × 500 B, modest, brokers 2 and 3 disk ×8 \
-            at 5 s, broker 1 crashed at 10 s): at 20 s one tick adds 200000 records and \
-            buffer_used reaches ~107 MB for buffer.memory = 32 MB. Kafka blocks send() once \
-            the pool is exhausted."]
 fn buffer_memory_is_never_exceeded() {
     let s = stalled_leader_crash(24_000);
     let cfg = s.producers[0].config.clone();
@@ -388,14 +382,6 @@ fn buffer_memory_is_never_exceeded() {
 /// A killed broker process closes its sockets: the producer's requests in flight to it fail at
 /// once (NetworkException), it refreshes metadata and follows the new leaders.
 #[test]
-#[ignore = "engine bug: in stalled_leader_crash (seed 7) broker 1 dies at 10 s holding acks=all \
-            requests in purgatory; the controller moves clicks-1 and clicks-4 at 18 s, but the \
-            producer never hears of the crash: 5 requests stay in flight to broker 1 \
-            (max.in.flight) until request.timeout.ms (~40 s), no error means no metadata \
-            refresh, and its snapshot still shows broker 1 as leader at 32 s, so those \
-            partitions take no acks after the election. Kafka's NetworkClient sees the \
-            connection close when the process dies, fails the in-flight requests with \
-            NETWORK_EXCEPTION and refreshes metadata, so they resume right after the election."]
 fn producer_notices_a_killed_broker_before_request_timeout() {
     let s = stalled_leader_crash(30_000);
     let mut e = Engine::new(&s);

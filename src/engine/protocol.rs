@@ -189,6 +189,10 @@ pub struct ProducePartitionResponse {
     /// Offset assigned to the batch's first record (valid when `error` is `None`, or the original
     /// offset for `DUPLICATE_SEQUENCE_NUMBER`).
     pub base_offset: u64,
+    /// Leader epoch stamped on the stored batch. Simulator bookkeeping, not in Kafka's
+    /// response: the invariant checker uses it to tell the acknowledged copy of a batch from an
+    /// older copy at the same offset that a restarted ex-leader truncates.
+    pub leader_epoch: u32,
 }
 
 /// A partition in a fetch request (KIP-227 sessions not modelled).

@@ -498,6 +498,15 @@ impl Broker {
         }
     }
 
+    /// The connection to broker `peer` closed (its process died): the fetcher's fetch in flight
+    /// to it fails and backs off (`replica.fetch.backoff.ms`) until metadata names a new leader.
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+        let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
+        if let Some(seq) = in_flight {
+            self.fetcher_failed(ctx, peer.0, seq);
+        }
+    }
+
     /// Applies a metadata update from the controller: role changes, ISR, leader epochs.
     fn apply_metadata(
         &mut self,

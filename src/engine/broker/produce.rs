@@ -43,6 +43,7 @@ impl Broker {
                 tp,
                 error: ErrorCode::None,
                 base_offset: 0,
+                leader_epoch: 0,
             };
             let mut wait_for = 0;
             let mut waiting = false;
@@ -57,13 +58,21 @@ impl Broker {
                         resp.error = ErrorCode::NotEnoughReplicas;
                     } else {
                         match r.log.check_sequence(&p.batch) {
-                            SequenceCheck::Duplicate(off) => resp.base_offset = off,
+                            SequenceCheck::Duplicate(off) => {
+                                resp.base_offset = off;
+                                resp.leader_epoch = r
+                                    .log
+                                    .batch_at(off)
+                                    .map(|b| b.partition_leader_epoch)
+                                    .unwrap_or(r.leader_epoch);
+                            }
                             SequenceCheck::OutOfOrder => {
                                 resp.error = ErrorCode::OutOfOrderSequenceNumber
                             }
                             SequenceCheck::Accept => {
                                 let stored = r.log.append_as_leader(p.batch, r.leader_epoch);
                                 resp.base_offset = stored.base_offset;
+                                resp.leader_epoch = stored.partition_leader_epoch;
                                 wait_for = stored.next_offset();
                                 waiting = acks == Acks::All;
                                 ctx.event(SimEvent::LeaderAppend {

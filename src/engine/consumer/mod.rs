@@ -140,6 +140,8 @@ pub struct Consumer {
     leaders: BTreeMap<TopicPartition, (Option<BrokerId>, u32)>,
     buffer: VecDeque<(TopicPartition, RecordBatch, u64, u64, u64)>,
     pending: BTreeMap<u64, Pending>,
+    /// The broker each pending request went to.
+    pending_to: BTreeMap<u64, BrokerId>,
     next_corr: u64,
     hb_gen: u64,
     poll_gen: u64,
@@ -183,6 +185,7 @@ impl Consumer {
             leaders: BTreeMap::new(),
             buffer: VecDeque::new(),
             pending: BTreeMap::new(),
+            pending_to: BTreeMap::new(),
             next_corr: 0,
             hb_gen: 0,
             poll_gen: 0,
@@ -213,6 +216,7 @@ impl Consumer {
         self.alive = false;
         self.state = MemberState::Dead;
         self.pending.clear();
+        self.pending_to.clear();
         self.buffer.clear();
     }
 
@@ -227,6 +231,7 @@ impl Consumer {
         self.next_corr += 1;
         let id = self.next_corr;
         self.pending.insert(id, kind);
+        self.pending_to.insert(id, to);
         ctx.send(NodeId(to), build(id));
         ctx.timer_in(
             crate::engine::time::ms(timeout_ms),
@@ -243,7 +248,7 @@ impl Consumer {
             return;
         }
         let corr = correlation_of(&msg);
-        let Some(kind) = corr.and_then(|c| self.pending.remove(&c)) else {
+        let Some(kind) = corr.and_then(|c| self.take_pending(c)) else {
             return; // stale or unsolicited
         };
         match (kind, msg) {
@@ -288,7 +293,33 @@ impl Consumer {
     /// A message could not be delivered: the broker is down.
     pub fn handle_unreachable(&mut self, ctx: &mut Ctx, _to: NodeId, msg: Message) {
         if let Some(c) = correlation_of(&msg) {
-            if let Some(kind) = self.pending.remove(&c) {
+            if let Some(kind) = self.take_pending(c) {
+                self.on_request_failed(ctx, kind);
+            }
+        }
+    }
+
+    /// Removes a pending request (answered, failed or timed out).
+    fn take_pending(&mut self, correlation_id: u64) -> Option<Pending> {
+        self.pending_to.remove(&correlation_id);
+        self.pending.remove(&correlation_id)
+    }
+
+    /// The connection to `peer` closed (its process died): every request pending there fails
+    /// at once, as Kafka's `NetworkClient` completes a dropped connection's requests as
+    /// disconnected (the consumer then looks for a new coordinator or leader).
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+        if !self.alive {
+            return;
+        }
+        let lost: Vec<u64> = self
+            .pending_to
+            .iter()
+            .filter(|(_, b)| NodeId(**b) == peer)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in lost {
+            if let Some(kind) = self.take_pending(id) {
                 self.on_request_failed(ctx, kind);
             }
         }
@@ -322,7 +353,7 @@ impl Consumer {
                 }
             }
             ConsumerTimer::RequestTimeout { correlation_id } => {
-                if let Some(kind) = self.pending.remove(&correlation_id) {
+                if let Some(kind) = self.take_pending(correlation_id) {
                     self.on_request_failed(ctx, kind);
                 }
             }

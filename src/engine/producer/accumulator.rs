@@ -56,6 +56,10 @@ pub struct RecordAccumulator {
     /// the sender thread only then (`batchIsFull || newBatchCreated`); otherwise the sender
     /// sleeps until its own deadline (linger, retry backoff, a response).
     pub wake_sender: bool,
+    /// Batches `buffer.memory` holds (`buffer.memory / batch.size`): an append that needs a new
+    /// batch when this many are allocated appends nothing (Kafka's `send()` blocks on the
+    /// `BufferPool` instead).
+    pub max_batches: u64,
 }
 
 impl RecordAccumulator {
@@ -65,6 +69,7 @@ impl RecordAccumulator {
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             allocated: 0,
             wake_sender: false,
+            max_batches: u64::MAX,
         }
     }
 
@@ -90,6 +95,9 @@ impl RecordAccumulator {
             .map(|b| b.is_full(batch_size, record_bytes) || b.base_sequence.is_some())
             .unwrap_or(true);
         if need_new {
+            if self.allocated >= self.max_batches {
+                return 0;
+            }
             if let Some(b) = q.back_mut() {
                 b.closed = true;
             }

@@ -234,6 +234,21 @@ impl Producer {
         }
     }
 
+    /// The connection to `peer` closed (its process died): every request in flight to it fails
+    /// with NETWORK_EXCEPTION (retried after a metadata refresh), as Kafka's `NetworkClient`
+    /// completes a dropped connection's requests as disconnected.
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+        let lost: Vec<u64> = self
+            .in_flight
+            .iter()
+            .filter(|(_, r)| NodeId(r.broker) == peer)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in lost {
+            self.fail_request(ctx, id, super::protocol::ErrorCode::NetworkException);
+        }
+    }
+
     /// Handles a timer.
     pub fn handle_timer(&mut self, ctx: &mut Ctx, t: ProducerTimer) {
         match t {

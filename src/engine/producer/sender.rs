@@ -176,7 +176,7 @@ impl Producer {
         if self.config.acks == Acks::Zero {
             // acks=0: done as soon as it is on the wire; no response will come.
             for b in batches {
-                self.ack_batch(ctx, &b, u64::MAX, true);
+                self.ack_batch(ctx, &b, u64::MAX, 0, true);
             }
             return;
         }
@@ -223,13 +223,23 @@ impl Producer {
         }
     }
 
-    fn ack_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, base_offset: u64, acks_zero: bool) {
+    /// A batch is acknowledged at `base_offset`, stored by the leader of `leader_epoch`.
+    fn ack_batch(
+        &mut self,
+        ctx: &mut Ctx,
+        b: &ProducerBatch,
+        base_offset: u64,
+        leader_epoch: u32,
+        acks_zero: bool,
+    ) {
         self.acked += b.records as u64;
         self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        let mut batch = self.wire_batch(b, base_offset, -1);
+        batch.partition_leader_epoch = leader_epoch;
         ctx.event(SimEvent::ProduceAcked {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
-            batch: self.wire_batch(b, base_offset, -1),
+            batch,
             acks_zero,
         });
     }
@@ -313,11 +323,12 @@ impl Producer {
         }
         for b in req.batches {
             let r = results.iter().find(|r| r.tp.partition == b.partition);
-            match r.map(|r| (r.error, r.base_offset)) {
-                Some((ErrorCode::None, off)) | Some((ErrorCode::DuplicateSequenceNumber, off)) => {
-                    self.ack_batch(ctx, &b, off, false)
+            match r.map(|r| (r.error, r.base_offset, r.leader_epoch)) {
+                Some((ErrorCode::None, off, epoch))
+                | Some((ErrorCode::DuplicateSequenceNumber, off, epoch)) => {
+                    self.ack_batch(ctx, &b, off, epoch, false)
                 }
-                Some((e, _)) => self.retry_or_fail(ctx, b, e),
+                Some((e, _, _)) => self.retry_or_fail(ctx, b, e),
                 None => self.retry_or_fail(ctx, b, ErrorCode::NetworkException),
             }
         }

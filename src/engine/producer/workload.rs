@@ -128,7 +128,11 @@ impl Producer {
                 // Otherwise blocked: retried when memory frees (an ack) or at the next tick.
             } else {
                 self.app.blocked_since = None;
-                self.append_records(ctx, wanted, t0, now);
+                let appended = self.append_records(ctx, wanted, t0, now);
+                if appended < wanted {
+                    // The pool ran out part-way: send() blocks from now on.
+                    self.app.blocked_since = Some(now);
+                }
             }
         }
         if std::mem::take(&mut self.accumulator.wake_sender) {
@@ -182,10 +186,12 @@ impl Producer {
         };
     }
 
-    /// Appends `n` records created evenly over `[t0, t1]`.
-    fn append_records(&mut self, ctx: &mut Ctx, n: u64, t0: SimTime, t1: SimTime) {
+    /// Appends up to `n` records created evenly over `[t0, t1]`, stopping when `buffer.memory`
+    /// has no room for another batch; returns how many were appended.
+    fn append_records(&mut self, ctx: &mut Ctx, n: u64, t0: SimTime, t1: SimTime) -> u64 {
         let rec = self.record_bytes();
         let batch = self.config.batch_size.max(1);
+        self.accumulator.max_batches = (self.config.buffer_memory / batch).max(1);
         let ct = |i: u64| {
             if n <= 1 {
                 t1
@@ -212,14 +218,17 @@ impl Producer {
                 let got =
                     self.accumulator
                         .append(p, 1, rec, ct(done), ct(done), id, batch, ctx.now);
+                if got == 0 {
+                    break; // buffer.memory exhausted
+                }
                 self.next_record[p as usize] += got as u64;
-                done += got.max(1) as u64;
+                done += got as u64;
             }
         } else {
             let view = std::mem::take(&mut self.view);
             let Some(mut sticky) = self.sticky.take() else {
                 self.view = view;
-                return;
+                return 0;
             };
             while done < n {
                 let Ok(mut p) = sticky.peek_partition(ctx.rng, &view) else {
@@ -272,13 +281,16 @@ impl Producer {
             self.sticky = Some(sticky);
             self.view = view;
         }
-        self.app.created += n;
-        self.sent += n;
-        ctx.event(SimEvent::RecordsSent {
-            producer: self.index,
-            records: n,
-            bytes: n * self.spec.record_size as u64,
-        });
+        self.app.created += done;
+        self.sent += done;
+        if done > 0 {
+            ctx.event(SimEvent::RecordsSent {
+                producer: self.index,
+                records: done,
+                bytes: done * self.spec.record_size as u64,
+            });
+        }
+        done
     }
 
     /// Refreshes the adaptive partitioning statistics from the queues (RecordAccumulator.ready).

@@ -38,7 +38,7 @@ impl Engine {
         match cmd {
             Command::CrashBroker { broker } => {
                 let i = self.broker_index(*broker)?;
-                self.with_node(NodeId(*broker), |e, ctx| e.brokers[i].crash(ctx));
+                self.crash_broker(i);
             }
             Command::RestartBroker { broker } => {
                 let i = self.broker_index(*broker)?;
@@ -58,7 +58,7 @@ impl Engine {
                     .leader
                     .ok_or_else(|| format!("{topic}-{partition} has no leader (offline)"))?;
                 let i = self.broker_index(leader)?;
-                self.with_node(NodeId(leader), |e, ctx| e.brokers[i].crash(ctx));
+                self.crash_broker(i);
             }
             Command::IsolateBroker { broker } => {
                 self.broker_index(*broker)?;

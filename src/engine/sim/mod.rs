@@ -55,6 +55,11 @@ enum Pending {
         to: NodeId,
         msg: Message,
     },
+    /// `peer`'s process died: `node` sees its connection to it close (TCP FIN/RST).
+    Disconnected {
+        node: NodeId,
+        peer: NodeId,
+    },
     Timer {
         node: NodeId,
         timer: Timer,
@@ -428,6 +433,18 @@ impl Engine {
                     });
                 }
             }
+            Pending::Disconnected { node, peer } => {
+                self.trace.timer(self.now, node);
+                if self.alive(node) {
+                    let role = self.roles.get(node.0 as usize).copied();
+                    self.with_node(node, |e, ctx| match role {
+                        Some(NodeRole::Broker(i)) => e.brokers[i].handle_disconnect(ctx, peer),
+                        Some(NodeRole::Producer(i)) => e.producers[i].handle_disconnect(ctx, peer),
+                        Some(NodeRole::Consumer(i)) => e.consumers[i].handle_disconnect(ctx, peer),
+                        _ => {}
+                    });
+                }
+            }
             Pending::Timer { node, timer } => {
                 self.trace.timer(self.now, node);
                 if self.alive(node) {
@@ -442,6 +459,36 @@ impl Engine {
             }
         }
         true
+    }
+
+    /// Kills broker `i`'s process. Its peers' connections to it close: each live client and
+    /// broker that can still reach it hears so after one network latency and fails what it had
+    /// in flight there (Kafka's `NetworkClient` completes those requests as disconnected).
+    /// The controller is not told: KRaft fences a broker only when its heartbeats stop.
+    pub(super) fn crash_broker(&mut self, i: usize) {
+        let node = NodeId(self.brokers[i].id);
+        if !self.brokers[i].alive {
+            return;
+        }
+        self.with_node(node, |e, ctx| e.brokers[i].crash(ctx));
+        let at = self.now + self.net.latency_min();
+        for peer in 0..self.roles.len() {
+            let peer = NodeId(peer as u32);
+            let client_or_broker = matches!(
+                self.roles[peer.0 as usize],
+                NodeRole::Broker(_) | NodeRole::Producer(_) | NodeRole::Consumer(_)
+            );
+            if peer != node && client_or_broker && self.alive(peer) && !self.net.is_cut(node, peer)
+            {
+                self.queue.push(
+                    at,
+                    Pending::Disconnected {
+                        node: peer,
+                        peer: node,
+                    },
+                );
+            }
+        }
     }
 
     fn dispatch_message(&mut self, from: NodeId, to: NodeId, msg: Message) {
