@@ -38,11 +38,9 @@ pub enum ConsumerTimer {
     AutoCommit,
     /// Retry finding the coordinator / joining after a backoff.
     Retry,
-    /// A request got no answer.
-    RequestTimeout {
-        /// Correlation id.
-        correlation_id: u64,
-    },
+    /// The earliest pending request's `request.timeout.ms` is over; one timer stands for all
+    /// pending requests (see [`DeadlineTimer`](crate::engine::timer::DeadlineTimer)).
+    RequestTimeouts,
     /// `max.poll.interval.ms` passed while processing: leave the group.
     PollIntervalExceeded {
         /// Poll generation it belongs to.
@@ -140,8 +138,10 @@ pub struct Consumer {
     leaders: BTreeMap<TopicPartition, (Option<BrokerId>, u32)>,
     buffer: VecDeque<(TopicPartition, RecordBatch, u64, u64, u64)>,
     pending: BTreeMap<u64, Pending>,
-    /// The broker each pending request went to.
-    pending_to: BTreeMap<u64, BrokerId>,
+    /// The broker each pending request went to, and when it times out.
+    pending_to: BTreeMap<u64, (BrokerId, SimTime)>,
+    /// One timer for all pending requests' timeouts.
+    request_timer: crate::engine::timer::DeadlineTimer,
     next_corr: u64,
     hb_gen: u64,
     poll_gen: u64,
@@ -186,6 +186,7 @@ impl Consumer {
             buffer: VecDeque::new(),
             pending: BTreeMap::new(),
             pending_to: BTreeMap::new(),
+            request_timer: Default::default(),
             next_corr: 0,
             hb_gen: 0,
             poll_gen: 0,
@@ -217,6 +218,7 @@ impl Consumer {
         self.state = MemberState::Dead;
         self.pending.clear();
         self.pending_to.clear();
+        self.request_timer.reset();
         self.buffer.clear();
     }
 
@@ -231,15 +233,42 @@ impl Consumer {
         self.next_corr += 1;
         let id = self.next_corr;
         self.pending.insert(id, kind);
-        self.pending_to.insert(id, to);
+        let deadline = ctx.now + crate::engine::time::ms(timeout_ms);
+        self.pending_to.insert(id, (to, deadline));
         ctx.send(NodeId(to), build(id));
-        ctx.timer_in(
-            crate::engine::time::ms(timeout_ms),
-            crate::engine::timer::Timer::Consumer(ConsumerTimer::RequestTimeout {
-                correlation_id: id,
-            }),
-        );
+        self.arm_request_timer(ctx, deadline);
         id
+    }
+
+    fn arm_request_timer(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+        if self.request_timer.arm(deadline) {
+            ctx.timer_at(
+                deadline,
+                crate::engine::timer::Timer::Consumer(ConsumerTimer::RequestTimeouts),
+            );
+        }
+    }
+
+    /// The request timer fired: every request pending past its `request.timeout.ms` fails (in
+    /// the order they were sent); the timer is re-armed for the next.
+    fn on_request_timer(&mut self, ctx: &mut Ctx) {
+        if !self.request_timer.fire(ctx.now) {
+            return;
+        }
+        let due: Vec<u64> = self
+            .pending_to
+            .iter()
+            .filter(|(_, (_, deadline))| *deadline <= ctx.now)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in due {
+            if let Some(kind) = self.take_pending(id) {
+                self.on_request_failed(ctx, kind);
+            }
+        }
+        if let Some(next) = self.pending_to.values().map(|(_, d)| *d).min() {
+            self.arm_request_timer(ctx, next);
+        }
     }
 
     /// Handles a message from a broker.
@@ -315,7 +344,7 @@ impl Consumer {
         let lost: Vec<u64> = self
             .pending_to
             .iter()
-            .filter(|(_, b)| NodeId(**b) == peer)
+            .filter(|(_, (b, _))| NodeId(*b) == peer)
             .map(|(&id, _)| id)
             .collect();
         for id in lost {
@@ -352,11 +381,7 @@ impl Consumer {
                     self.request_metadata(ctx);
                 }
             }
-            ConsumerTimer::RequestTimeout { correlation_id } => {
-                if let Some(kind) = self.take_pending(correlation_id) {
-                    self.on_request_failed(ctx, kind);
-                }
-            }
+            ConsumerTimer::RequestTimeouts => self.on_request_timer(ctx),
             ConsumerTimer::PollIntervalExceeded { gen } if gen == self.poll_gen => {
                 self.leave_for_slow_poll(ctx)
             }
