@@ -317,3 +317,33 @@ fn set_field_edits_paths_with_dotted_config_keys() {
     let e = set_field(&mut v3, "seed.x", "1").unwrap_err().to_string();
     assert!(e.contains("seed") && e.contains("a number"), "{e}");
 }
+
+/// The page's "restart with these values" form: edits go through the validator, an invalid one
+/// comes back as an error naming the field and the allowed range, a valid one gives the new
+/// shape.
+#[test]
+fn shape_edits_are_validated_as_a_whole() {
+    use kafka_sim::scenario::{presets::preset, with_edits};
+    let base = preset("quickstart").expect("quickstart preset");
+    let edit = |p: &str, v: &str| vec![(p.to_string(), v.to_string())];
+    let s = with_edits(&base, &edit("topics.0.partitions", "12")).expect("valid");
+    assert_eq!(s.topics[0].partitions, 12);
+    assert_eq!(s.producers, base.producers);
+    let s = with_edits(&base, &edit("cluster.brokers", "5")).expect("valid");
+    assert_eq!(s.cluster.brokers, 5);
+    let e = with_edits(&base, &edit("topics.0.replication_factor", "9"))
+        .expect_err("RF above the broker count")
+        .to_string();
+    assert!(
+        e.contains("topics[0].replication_factor") && e.contains("1..="),
+        "{e}"
+    );
+    let e = with_edits(&base, &edit("cluster.brokers", "0"))
+        .expect_err("no brokers")
+        .to_string();
+    assert!(e.contains("cluster.brokers") && e.contains("64"), "{e}");
+    let e = with_edits(&base, &edit("producers.0.rate", "fast"))
+        .expect_err("not a number")
+        .to_string();
+    assert!(e.contains("producers[0].rate"), "{e}");
+}

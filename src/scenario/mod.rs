@@ -25,7 +25,7 @@ use crate::engine::scenario::Scenario;
 
 pub use emit::{to_json, to_json_value};
 pub use faults::ACTIONS as FAULT_ACTIONS;
-pub use set_path::set_field;
+pub use set_path::{set_field, with_edits};
 
 /// Why a scenario was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,22 @@
 use serde_json::{Map, Value};
 
 use super::json::{err, type_name};
-use super::ScenarioError;
+use super::{parse_scenario_value, to_json_value, ScenarioError};
+use crate::engine::scenario::Scenario;
+
+/// `scenario` with each `(path, value)` of `edits` applied by [`set_field`], validated as a
+/// whole (the page's "restart with these" form): the first invalid edit or inconsistent result
+/// is the error, naming the field and the allowed range.
+pub fn with_edits(
+    scenario: &Scenario,
+    edits: &[(String, String)],
+) -> Result<Scenario, ScenarioError> {
+    let mut doc = to_json_value(scenario);
+    for (path, text) in edits {
+        set_field(&mut doc, path, text)?;
+    }
+    parse_scenario_value(&doc).map(|(s, _warnings)| s)
+}
 
 /// Parses a command-line value: JSON if it parses (`5`, `true`, `"x"`, `[1,2]`), else the string.
 pub fn parse_value(text: &str) -> Value {

@@ -10,6 +10,7 @@ use super::charts::{Chart, ChartData, ChartKind};
 use super::cluster_view::ClusterView;
 use super::config_panel::ConfigPanel;
 use super::lesson_panel::{step_view, LessonPanel};
+use super::shape_panel::ShapePanel;
 use super::storage;
 use crate::engine::events::{SimEvent, TimedEvent};
 use crate::engine::scenario::{Command, Scenario};
@@ -65,6 +66,8 @@ pub enum Msg {
     ApplyAll(Vec<Command>),
     /// A scenario file's text was read (import).
     Import(String),
+    /// The shape form produced a validated scenario: restart with it.
+    Restructure(Box<Scenario>),
     /// Download the scenario / report / chart CSV.
     Export(&'static str),
 }
@@ -470,6 +473,12 @@ impl Component for App {
                 }
                 true
             }
+            Msg::Restructure(sc) => {
+                self.error = None;
+                self.lesson = None;
+                self.restart(*sc);
+                true
+            }
             Msg::Export(what) => {
                 let res = match what {
                     "scenario" => super::files::download(
@@ -668,6 +677,7 @@ impl Component for App {
                     <section class="cluster" aria-label="Cluster">
                         <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} lang={l} flows={self.flow_view()} />
                         <ConfigPanel scenario={self.scenario.clone()} on_apply={link.callback(Msg::ApplyAll)} lang={l} />
+                        <ShapePanel scenario={self.scenario.clone()} on_restart={link.callback(|s| Msg::Restructure(Box::new(s)))} lang={l} />
                         <div class="log" aria-label={t(l, "ui.event_log")}>
                             <h2>{ t(l, "ui.event_log") }</h2>
                             <ol>

@@ -6,6 +6,8 @@ use yew::prelude::*;
 use crate::engine::scenario::{Command, Scenario};
 use crate::i18n::{t, Lang};
 
+use super::form::{read as value, use_form_fields};
+
 /// Properties of the config panel.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ConfigPanelProps {
@@ -17,28 +19,31 @@ pub struct ConfigPanelProps {
     pub lang: Lang,
 }
 
-fn value(r: &NodeRef) -> Option<String> {
-    if let Some(i) = r.cast::<web_sys::HtmlInputElement>() {
-        return Some(if i.type_() == "checkbox" {
-            i.checked().to_string()
-        } else {
-            i.value()
-        });
-    }
-    r.cast::<web_sys::HtmlSelectElement>().map(|s| s.value())
-}
-
 /// The form.
 #[function_component(ConfigPanel)]
 pub fn config_panel(p: &ConfigPanelProps) -> Html {
     let l = p.lang;
-    let refs: Vec<NodeRef> = (0..7).map(|_| NodeRef::default()).collect();
-    let Some(producer) = p.scenario.producers.first() else {
+    let producer = p.scenario.producers.first();
+    let group = p.scenario.consumer_groups.first();
+    let bc = &p.scenario.cluster.config;
+    let initial: Vec<String> = match producer {
+        Some(pr) => vec![
+            pr.config.acks.as_str().to_string(),
+            pr.config.linger_ms.to_string(),
+            pr.config.batch_size.to_string(),
+            pr.config.enable_idempotence.to_string(),
+            bc.min_insync_replicas.to_string(),
+            bc.unclean_leader_election_enable.to_string(),
+            group
+                .map(|g| g.config.max_poll_records.to_string())
+                .unwrap_or_default(),
+        ],
+        None => Vec::new(),
+    };
+    let refs = use_form_fields(7, p.scenario.clone(), initial);
+    let Some(producer) = producer else {
         return html! {};
     };
-    let pc = &producer.config;
-    let bc = &p.scenario.cluster.config;
-    let group = p.scenario.consumer_groups.first();
     let onclick = {
         let refs = refs.clone();
         let on_apply = p.on_apply.clone();
@@ -80,16 +85,16 @@ pub fn config_panel(p: &ConfigPanelProps) -> Html {
             <div class="cfg-grid">
                 <label>{ format!("{} acks", producer.id) }
                     <select ref={refs[0].clone()} aria-label="acks">
-                        { for ["0", "1", "all"].iter().map(|a| html! { <option value={*a} selected={pc.acks.as_str() == *a}>{ *a }</option> }) }
+                        { for ["0", "1", "all"].iter().map(|a| html! { <option value={*a}>{ *a }</option> }) }
                     </select>
                 </label>
-                <label>{ "linger.ms" }<input ref={refs[1].clone()} type="number" min="0" value={pc.linger_ms.to_string()} aria-label="linger.ms" /></label>
-                <label>{ "batch.size" }<input ref={refs[2].clone()} type="number" min="1" value={pc.batch_size.to_string()} aria-label="batch.size" /></label>
-                <label>{ "enable.idempotence" }<input ref={refs[3].clone()} type="checkbox" checked={pc.enable_idempotence} aria-label="enable.idempotence" /></label>
-                <label>{ "min.insync.replicas" }<input ref={refs[4].clone()} type="number" min="1" value={bc.min_insync_replicas.to_string()} aria-label="min.insync.replicas" /></label>
-                <label>{ "unclean.leader.election.enable" }<input ref={refs[5].clone()} type="checkbox" checked={bc.unclean_leader_election_enable} aria-label="unclean.leader.election.enable" /></label>
+                <label>{ "linger.ms" }<input ref={refs[1].clone()} type="number" min="0" aria-label="linger.ms" /></label>
+                <label>{ "batch.size" }<input ref={refs[2].clone()} type="number" min="1" aria-label="batch.size" /></label>
+                <label>{ "enable.idempotence" }<input ref={refs[3].clone()} type="checkbox" aria-label="enable.idempotence" /></label>
+                <label>{ "min.insync.replicas" }<input ref={refs[4].clone()} type="number" min="1" aria-label="min.insync.replicas" /></label>
+                <label>{ "unclean.leader.election.enable" }<input ref={refs[5].clone()} type="checkbox" aria-label="unclean.leader.election.enable" /></label>
                 if let Some(g) = group {
-                    <label>{ format!("{} max.poll.records", g.group_id) }<input ref={refs[6].clone()} type="number" min="1" value={g.config.max_poll_records.to_string()} aria-label="max.poll.records" /></label>
+                    <label>{ format!("{} max.poll.records", g.group_id) }<input ref={refs[6].clone()} type="number" min="1" aria-label="max.poll.records" /></label>
                 }
             </div>
             <button {onclick}>{ t(l, "cfg.apply") }</button>

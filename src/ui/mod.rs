@@ -5,8 +5,10 @@ mod charts;
 mod cluster_view;
 mod config_panel;
 mod files;
+mod form;
 mod lesson_panel;
 mod panic_banner;
+mod shape_panel;
 mod storage;
 
 use wasm_bindgen::prelude::*;

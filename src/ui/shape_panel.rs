@@ -1,0 +1,189 @@
+//! The cluster's shape and the applications' workload: broker count, partitions and
+//! replication factor per topic, producer rate and record size, group size, assignor and
+//! processing time, and broker settings Kafka only reads at start-up. None of these can change
+//! in a running cluster the way the simulator models it, so applying them restarts the run with
+//! the edited scenario (the form says so). Each value goes through the scenario validator
+//! ([`with_edits`]); an invalid one is refused in the form with the
+//! validator's reason (field, value, allowed range) and the run is left alone.
+
+use yew::prelude::*;
+
+use crate::engine::scenario::Scenario;
+use crate::i18n::{t, Lang};
+use crate::scenario::with_edits;
+
+use super::form::{read, use_form_fields};
+
+/// Properties of the shape panel.
+#[derive(Properties, PartialEq, Clone)]
+pub struct ShapePanelProps {
+    /// The scenario being run (current values).
+    pub scenario: Scenario,
+    /// Receives the edited, validated scenario; the page restarts with it.
+    pub on_restart: Callback<Scenario>,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// One editable field: its scenario path, its label, its current value, and the choices when
+/// it is a select.
+struct Field {
+    path: String,
+    label: String,
+    value: String,
+    choices: Option<&'static [&'static str]>,
+}
+
+/// `partition.assignment.strategy` choices: Kafka 4.x's default list first.
+const ASSIGNORS: &[&str] = &[
+    "range,cooperative-sticky",
+    "range",
+    "roundrobin",
+    "sticky",
+    "cooperative-sticky",
+];
+
+fn fields(s: &Scenario) -> Vec<Field> {
+    let num = |path: String, label: String, v: String| Field {
+        path,
+        label,
+        value: v,
+        choices: None,
+    };
+    let mut out = vec![
+        num(
+            "cluster.brokers".into(),
+            "brokers".into(),
+            s.cluster.brokers.to_string(),
+        ),
+        num(
+            "cluster.config.replica.lag.time.max.ms".into(),
+            "replica.lag.time.max.ms".into(),
+            s.cluster.config.replica_lag_time_max_ms.to_string(),
+        ),
+    ];
+    for (i, topic) in s.topics.iter().enumerate() {
+        out.push(num(
+            format!("topics.{i}.partitions"),
+            format!("{} partitions", topic.name),
+            topic.partitions.to_string(),
+        ));
+        out.push(num(
+            format!("topics.{i}.replication_factor"),
+            format!("{} replication factor", topic.name),
+            topic.replication_factor.to_string(),
+        ));
+    }
+    for (i, p) in s.producers.iter().enumerate() {
+        if let crate::engine::scenario::Workload::Rate {
+            records_per_s: rate,
+        } = p.workload
+        {
+            out.push(num(
+                format!("producers.{i}.rate"),
+                format!("{} records/s", p.id),
+                format!("{rate}"),
+            ));
+        }
+        out.push(num(
+            format!("producers.{i}.record_size"),
+            format!("{} record bytes", p.id),
+            p.record_size.to_string(),
+        ));
+    }
+    for (i, g) in s.consumer_groups.iter().enumerate() {
+        out.push(num(
+            format!("consumer_groups.{i}.members"),
+            format!("{} members", g.group_id),
+            g.members.to_string(),
+        ));
+        out.push(num(
+            format!("consumer_groups.{i}.processing_us_per_record"),
+            format!("{} µs/record", g.group_id),
+            g.processing_us_per_record.to_string(),
+        ));
+        out.push(Field {
+            path: format!("consumer_groups.{i}.config.partition.assignment.strategy"),
+            label: format!("{} partition.assignment.strategy", g.group_id),
+            value: g
+                .config
+                .partition_assignment_strategy
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(","),
+            choices: Some(ASSIGNORS),
+        });
+    }
+    out
+}
+
+/// The form.
+#[function_component(ShapePanel)]
+pub fn shape_panel(p: &ShapePanelProps) -> Html {
+    let l = p.lang;
+    let error = use_state(|| None::<String>);
+    let fields = fields(&p.scenario);
+    let refs = use_form_fields(
+        fields.len(),
+        p.scenario.clone(),
+        fields.iter().map(|f| f.value.clone()).collect(),
+    );
+    let onclick = {
+        let refs = refs.clone();
+        let current: Vec<(String, String)> = fields
+            .iter()
+            .map(|f| (f.path.clone(), f.value.clone()))
+            .collect();
+        let scenario = p.scenario.clone();
+        let on_restart = p.on_restart.clone();
+        let error = error.clone();
+        Callback::from(move |_| {
+            let edits: Vec<(String, String)> = refs
+                .iter()
+                .zip(&current)
+                .filter_map(|(r, (path, old))| {
+                    let v = read(r)?.trim().to_string();
+                    (v != *old).then(|| (path.clone(), v))
+                })
+                .collect();
+            if edits.is_empty() {
+                error.set(None);
+                return;
+            }
+            match with_edits(&scenario, &edits) {
+                Ok(s) => {
+                    error.set(None);
+                    on_restart.emit(s);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        })
+    };
+    html! {
+        <details class="config-panel shape-panel">
+            <summary>{ t(l, "shape.title") }</summary>
+            <p class="hint">{ t(l, "shape.hint") }</p>
+            <div class="cfg-grid">
+                { for fields.iter().zip(refs.iter()).map(|(f, r)| html! {
+                    <label>{ f.label.clone() }
+                        if let Some(choices) = f.choices {
+                            <select ref={r.clone()} aria-label={f.label.clone()}>
+                                { for choices.iter().map(|c| html! {
+                                    <option value={*c}>{ *c }</option>
+                                }) }
+                            </select>
+                        } else {
+                            <input ref={r.clone()} type="text" inputmode="decimal"
+                                aria-label={f.label.clone()} />
+                        }
+                    </label>
+                }) }
+            </div>
+            <button class="restart-run" {onclick}>{ t(l, "shape.apply") }</button>
+            if let Some(e) = &*error {
+                <p class="form-error" role="alert">{ format!("{}: {e}", t(l, "shape.refused")) }</p>
+            }
+        </details>
+    }
+}
