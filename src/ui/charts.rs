@@ -118,6 +118,7 @@ fn draw(
     p: &ChartProps,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas")?;
+    // Six ticks over a short span need decimals, or they repeat ("0s 0s 1s 1s").
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
     let data = series(p.kind, &p.data.samples, canvas.width() as usize, p.lang);
@@ -147,7 +148,7 @@ fn draw(
         .x_labels(6)
         .y_labels(5)
         .label_style(("sans-serif", 12))
-        .x_label_formatter(&|x| format!("{x:.0}s"))
+        .x_label_formatter(&|x| time_label(*x, x_max - x_min))
         .y_label_formatter(&|y| {
             if *y >= 10_000.0 {
                 format!("{:.0}k", y / 1000.0)
@@ -202,5 +203,17 @@ pub fn chart(p: &ChartProps) -> Html {
         <div class="chart">
             <canvas ref={canvas} width="520" height="200" aria-label={p.caption.clone()} class="chart-canvas"></canvas>
         </div>
+    }
+}
+
+/// A time-axis tick: whole seconds when the window spans more than 6 s, else with as many
+/// decimals as the tick spacing (about a sixth of the span) needs.
+fn time_label(x: f64, span: f64) -> String {
+    if span > 6.0 {
+        format!("{x:.0}s")
+    } else if span > 0.6 {
+        format!("{x:.1}s")
+    } else {
+        format!("{x:.2}s")
     }
 }
