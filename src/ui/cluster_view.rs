@@ -176,7 +176,8 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
     let pos = |s: super::app::Slot| -> (f64, f64) {
         match s {
             super::app::Slot::Producer(i) => (LEFT - 16.0, 66.0 + i as f64 * 46.0),
-            super::app::Slot::Broker(b) => (broker_x(b) + (BROKER_W - 16.0) / 2.0, 40.0),
+            // The top edge of the broker box, above its name, so dots never cover the header.
+            super::app::Slot::Broker(b) => (broker_x(b) + (BROKER_W - 16.0) / 2.0, 11.0),
             super::app::Slot::Consumer(i) => (right, 66.0 + i as f64 * 32.0),
         }
     };
