@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::json::{err, index, type_name, whole, Ctx, Obj};
+use super::json::{err, index, whole, wrong, Ctx, Obj};
 use super::parse::known_topic;
-use super::{caps, ScenarioError};
+use super::{caps, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError, ScenarioReason};
 use crate::engine::config::registry;
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
 
@@ -66,13 +66,7 @@ pub(super) fn parse(
                 ),
             ));
         }
-        Some(x) => {
-            return Err(err(
-                "faults",
-                Some(x),
-                format!("expected an array, got {}", type_name(x)),
-            ))
-        }
+        Some(x) => return Err(err("faults", Some(x), wrong(ExpectedJson::Array, x))),
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -88,7 +82,7 @@ fn broker_id(o: &Obj, key: &str, s: &Scenario) -> Result<u32, ScenarioError> {
         None => Err(err(
             &o.at(key),
             None,
-            format!("required: a broker id in 1..={n}"),
+            ScenarioReason::BrokerRequired { max: n },
         )),
         Some(v) => whole(v, &o.at(key), 0, u64::MAX).and_then(|b| {
             if (1..=n).contains(&b) {
@@ -97,7 +91,7 @@ fn broker_id(o: &Obj, key: &str, s: &Scenario) -> Result<u32, ScenarioError> {
                 Err(err(
                     &o.at(key),
                     Some(v),
-                    format!("no such broker: the cluster has brokers 1..={n}"),
+                    ScenarioReason::NoSuchBroker { max: n },
                 ))
             }
         }),
@@ -108,13 +102,9 @@ fn group_ref(o: &Obj, s: &Scenario) -> Result<String, ScenarioError> {
     let path = o.at("group");
     let v = o
         .get("group")
-        .ok_or_else(|| err(&path, None, "required: a consumer group id"))?;
+        .ok_or_else(|| err(&path, None, FixedReason::GroupIdRequired))?;
     let Value::String(g) = v else {
-        return Err(err(
-            &path,
-            Some(v),
-            format!("expected a group id, got {}", type_name(v)),
-        ));
+        return Err(err(&path, Some(v), wrong(ExpectedJson::GroupId, v)));
     };
     if s.consumer_groups.iter().any(|x| x.group_id == *g) {
         return Ok(g.clone());
@@ -124,9 +114,10 @@ fn group_ref(o: &Obj, s: &Scenario) -> Result<String, ScenarioError> {
         .iter()
         .map(|x| x.group_id.as_str())
         .collect();
-    let reason = match registry::nearest(g, ids.iter().copied()) {
-        Some(n) => format!("no such consumer group (did you mean `{n}`?)"),
-        None => format!("no such consumer group; groups: [{}]", ids.join(", ")),
+    let reason = NotFound {
+        what: Lookup::Group,
+        suggestion: registry::nearest(g, ids.iter().copied()).map(str::to_string),
+        known: ids.iter().map(|s| s.to_string()).collect(),
     };
     Err(err(&path, Some(v), reason))
 }
@@ -142,14 +133,7 @@ fn property_text(v: &Value, path: &str) -> Result<String, ScenarioError> {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(",")),
-        _ => Err(err(
-            path,
-            Some(v),
-            format!(
-                "expected a config value (string, number or boolean), got {}",
-                type_name(v)
-            ),
-        )),
+        _ => Err(err(path, Some(v), wrong(ExpectedJson::ConfigValue, v))),
     }
 }
 
@@ -162,7 +146,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             return Err(err(
                 &o.at("action"),
                 Some(a),
-                format!("expected an action name, got {}", type_name(a)),
+                wrong(ExpectedJson::ActionName, a),
             ))
         }
         None => {
@@ -174,10 +158,11 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         }
     };
     let Some((_, fields)) = ACTIONS.iter().find(|(a, _)| *a == action) else {
-        let mut reason = format!("unknown action; actions: {}", names.join(", "));
-        if let Some(n) = registry::nearest(action, names.iter().copied()) {
-            reason = format!("unknown action (did you mean `{n}`?)");
-        }
+        let reason = NotFound {
+            what: Lookup::Action,
+            suggestion: registry::nearest(action, names.iter().copied()).map(str::to_string),
+            known: names.iter().map(|s| s.to_string()).collect(),
+        };
         return Err(err(&o.at("action"), o.get("action"), reason));
     };
     for key in o.map.keys() {
@@ -234,7 +219,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "crash_leader" => {
             let tv = o
                 .get("topic")
-                .ok_or_else(|| err(&o.at("topic"), None, "required: a topic name"))?;
+                .ok_or_else(|| err(&o.at("topic"), None, FixedReason::TopicNameRequired))?;
             let topic = known_topic(tv, &o.at("topic"), &s.topics)?;
             let parts = s
                 .topics
@@ -263,11 +248,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "cut_link" => {
             let (from, to) = (broker_id(&o, "from", s)?, broker_id(&o, "to", s)?);
             if from == to {
-                return Err(err(
-                    &o.at("to"),
-                    o.get("to"),
-                    "a link joins two different brokers",
-                ));
+                return Err(err(&o.at("to"), o.get("to"), FixedReason::LinkSameBroker));
             }
             Command::CutLink {
                 from,
@@ -316,14 +297,10 @@ fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError>
             let p = format!("{path}[{i}][{j}]");
             let id = whole(idv, &p, 0, u64::MAX)?;
             if !(1..=n).contains(&id) {
-                return Err(err(
-                    &p,
-                    Some(idv),
-                    format!("no such broker: the cluster has brokers 1..={n}"),
-                ));
+                return Err(err(&p, Some(idv), ScenarioReason::NoSuchBroker { max: n }));
             }
             if !seen.insert(id) {
-                return Err(err(&p, Some(idv), "broker listed in two groups"));
+                return Err(err(&p, Some(idv), FixedReason::BrokerInTwoGroups));
             }
             group.push(id as u32);
         }
@@ -335,7 +312,7 @@ fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError>
         return Err(err(
             &path,
             o.get("groups"),
-            "a network partition needs at least two non-empty groups",
+            FixedReason::PartitionNeedsTwoGroups,
         ));
     }
     Ok(out)
@@ -364,10 +341,10 @@ fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
     }
     let key = o
         .ident("key", 300)?
-        .ok_or_else(|| err(&o.at("key"), None, "required: a Kafka config name"))?;
+        .ok_or_else(|| err(&o.at("key"), None, FixedReason::ConfigKeyRequired))?;
     let vv = o
         .get("value")
-        .ok_or_else(|| err(&o.at("value"), None, "required: the new value"))?;
+        .ok_or_else(|| err(&o.at("value"), None, FixedReason::ConfigValueRequired))?;
     let value = property_text(vv, &o.at("value"))?;
     Ok(Command::SetConfig {
         target: target.to_string(),

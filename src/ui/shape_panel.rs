@@ -122,7 +122,7 @@ fn fields(s: &Scenario) -> Vec<Field> {
 #[function_component(ShapePanel)]
 pub fn shape_panel(p: &ShapePanelProps) -> Html {
     let l = p.lang;
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<crate::scenario::ScenarioError>);
     let fields = fields(&p.scenario);
     let refs = use_form_fields(
         fields.len(),
@@ -156,7 +156,7 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
                     error.set(None);
                     on_restart.emit(s);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
         })
     };
@@ -182,7 +182,7 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             </div>
             <button class="restart-run" {onclick}>{ t(l, "shape.apply") }</button>
             if let Some(e) = &*error {
-                <p class="form-error" role="alert">{ format!("{}: {e}", t(l, "shape.refused")) }</p>
+                <p class="form-error" role="alert">{ format!("{}{}{}", t(l, "shape.refused"), t(l, "ui.colon"), e.localized(l)) }</p>
             }
         </details>
     }
