@@ -1,6 +1,5 @@
 //! Scenario errors in any language, from the templates in the tables. `localized(Lang::En)`
-//! equals the English `Display` (a test checks every kind); only
-//! [`ScenarioReason::Other`] texts stay English.
+//! equals the English `Display` (a test checks every kind).
 
 use super::{t, tf, Lang};
 use crate::scenario::{
@@ -57,6 +56,28 @@ pub fn keys() -> Vec<&'static str> {
         "err.sc.nf.action_list",
         "err.sc.nf.hardware",
     ];
+    v.push("err.d.rf_above_brokers");
+    v.push("err.d.default_rf");
+    v.push("err.d.total_partitions");
+    v.push("err.d.total_replicas");
+    v.push("err.d.rate_range");
+    v.push("err.d.burst_rate");
+    v.push("err.d.action_required");
+    v.push("err.d.takes_no_fields");
+    v.push("err.d.takes_no");
+    v.push("err.d.at_ms_required");
+    v.push("err.d.after_end");
+    v.push("err.d.partition_range");
+    v.push("err.d.target_required");
+    v.push("err.d.target_expected");
+    v.push("err.d.no_such_target");
+    v.push("err.d.profile_or_object");
+    v.push("err.d.config_object");
+    v.push("err.d.member_not_started_one");
+    v.push("err.d.member_not_started");
+    v.push("err.d.not_a_field_path");
+    v.push("err.d.index_range");
+    v.push("err.d.no_field_in");
     v.extend(crate::scenario::FixedReason::ALL.iter().map(|r| r.key()));
     v
 }
@@ -181,7 +202,7 @@ impl ScenarioReason {
                 "err.sc.too_many_consumers",
                 &[("total", total.to_string()), ("max", max.to_string())],
             ),
-            ScenarioReason::Other(s) => s.clone(),
+            ScenarioReason::Detail(d) => d.localized(lang),
         }
     }
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::json::{err, index, join, whole, Ctx, Obj};
 use super::parse::{apply_config, array, config_error, config_warnings, known_topic, topic_ref};
-use super::{caps, Duplicated, FixedReason, ScenarioError, ScenarioReason};
+use super::{caps, Detail, Duplicated, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, Scope};
 use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig};
 use crate::engine::scenario::{GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload};
@@ -122,10 +122,9 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
                 Err(err(
                     &p.at("rate"),
                     Some(v),
-                    format!(
-                        "out of range: records per second, more than 0 and at most {}",
-                        caps::MAX_RATE
-                    ),
+                    Detail::RateRange {
+                        max: caps::MAX_RATE.to_string(),
+                    },
                 ))
             }
         }
@@ -140,8 +139,15 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
             let burst_records = o.whole_req("records", 1, caps::MAX_BURST_RECORDS)?;
             let every_ms = o.whole_req("every_ms", 1, caps::MAX_DURATION_MS)?;
             if burst_records as f64 * 1000.0 / every_ms as f64 > caps::MAX_RATE {
-                return Err(err(&o.at("records"), None, format!(
-                    "{burst_records} records every {every_ms} ms is more than {} records per second", caps::MAX_RATE)));
+                return Err(err(
+                    &o.at("records"),
+                    None,
+                    Detail::BurstRate {
+                        records: burst_records,
+                        every_ms,
+                        max: caps::MAX_RATE.to_string(),
+                    },
+                ));
             }
             Ok(Workload::Bursts {
                 burst_records,
@@ -159,7 +165,7 @@ fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {
     let Some(v) = p.get("keys") else {
         return Ok(KeyDistribution::None);
     };
-    let shape = "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}";
+    let shape = FixedReason::KeysShape;
     match v {
         Value::String(s) if s == "none" => Ok(KeyDistribution::None),
         Value::Object(m) if m.contains_key("uniform") => {

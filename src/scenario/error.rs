@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::error_detail::Detail;
 use super::error_more::{Duplicated, FixedReason, NotFound};
 use crate::engine::config::registry::ConfigError;
 
@@ -165,8 +166,8 @@ pub enum ScenarioReason {
         /// The cap.
         max: u64,
     },
-    /// Any other explanation; English only.
-    Other(String),
+    /// A rule-specific reason (boxed: it is the largest).
+    Detail(Box<Detail>),
 }
 
 /// A wanted JSON type.
@@ -270,7 +271,7 @@ impl fmt::Display for ScenarioReason {
                 f,
                 "brings the total to {total} consumers; KafkaSim allows at most {max}"
             ),
-            ScenarioReason::Other(s) => f.write_str(s),
+            ScenarioReason::Detail(d) => write!(f, "{d}"),
         }
     }
 }
@@ -281,21 +282,15 @@ impl From<FixedReason> for ScenarioReason {
     }
 }
 
+impl From<Detail> for ScenarioReason {
+    fn from(d: Detail) -> Self {
+        ScenarioReason::Detail(Box::new(d))
+    }
+}
+
 impl From<NotFound> for ScenarioReason {
     fn from(n: NotFound) -> Self {
         ScenarioReason::NotFound(n)
-    }
-}
-
-impl From<String> for ScenarioReason {
-    fn from(s: String) -> Self {
-        ScenarioReason::Other(s)
-    }
-}
-
-impl From<&str> for ScenarioReason {
-    fn from(s: &str) -> Self {
-        ScenarioReason::Other(s.to_string())
     }
 }
 

@@ -45,11 +45,15 @@ pub enum FixedReason {
     ReservedTopicName,
     /// No topic given and the scenario has several.
     TopicRequiredSeveral,
+    /// A `keys` value of the wrong shape.
+    KeysShape,
+    /// Network partition `groups` of the wrong shape.
+    GroupsShape,
 }
 
 impl FixedReason {
     /// Every fixed reason (for tests).
-    pub const ALL: [FixedReason; 19] = [
+    pub const ALL: [FixedReason; 21] = [
         FixedReason::RateOrBursts,
         FixedReason::RateExpected,
         FixedReason::ExponentPositive,
@@ -69,6 +73,8 @@ impl FixedReason {
         FixedReason::IllegalTopicName,
         FixedReason::ReservedTopicName,
         FixedReason::TopicRequiredSeveral,
+        FixedReason::KeysShape,
+        FixedReason::GroupsShape,
     ];
 
     /// The i18n key.
@@ -93,6 +99,8 @@ impl FixedReason {
             FixedReason::IllegalTopicName => "err.fixed.illegal_topic_name",
             FixedReason::ReservedTopicName => "err.fixed.reserved_topic_name",
             FixedReason::TopicRequiredSeveral => "err.fixed.topic_required_several",
+            FixedReason::KeysShape => "err.fixed.keys_shape",
+            FixedReason::GroupsShape => "err.fixed.groups_shape",
         }
     }
 
@@ -118,6 +126,8 @@ impl FixedReason {
             FixedReason::IllegalTopicName => "not a legal Kafka topic name: use letters, digits, `.`, `_` and `-` (not just `.` or `..`)",
             FixedReason::ReservedTopicName => "names starting with `__` are reserved for Kafka's internal topics",
             FixedReason::TopicRequiredSeveral => "required when the scenario does not have exactly one topic",
+            FixedReason::KeysShape => "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}",
+            FixedReason::GroupsShape => "expected broker id groups such as [[1, 2], [3]]",
         }
     }
 }

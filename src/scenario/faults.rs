@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::json::{err, index, whole, wrong, Ctx, Obj};
 use super::parse::known_topic;
-use super::{caps, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError, ScenarioReason};
+use super::{
+    caps, Detail, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError, ScenarioReason,
+};
 use crate::engine::config::registry;
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
 
@@ -59,11 +61,10 @@ pub(super) fn parse(
             return Err(err(
                 "faults",
                 None,
-                format!(
-                    "{} entries, KafkaSim allows at most {}",
-                    a.len(),
-                    caps::MAX_FAULTS
-                ),
+                ScenarioReason::TooManyEntries {
+                    len: a.len(),
+                    max: caps::MAX_FAULTS,
+                },
             ));
         }
         Some(x) => return Err(err("faults", Some(x), wrong(ExpectedJson::Array, x))),
@@ -153,7 +154,9 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             return Err(err(
                 &o.at("action"),
                 None,
-                format!("required; actions: {}", names.join(", ")),
+                Detail::ActionRequired {
+                    actions: names.iter().map(|s| s.to_string()).collect(),
+                },
             ))
         }
     };
@@ -167,15 +170,14 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
     };
     for key in o.map.keys() {
         if key != "at_ms" && key != "action" && !fields.contains(&key.as_str()) {
-            let takes = if fields.is_empty() {
-                "no fields".to_string()
-            } else {
-                fields.join(", ")
-            };
             return Err(err(
                 &o.at(key),
                 None,
-                format!("`{action}` takes no `{key}` (it takes: {takes})"),
+                Detail::ActionTakesNo {
+                    action: action.to_string(),
+                    key: key.clone(),
+                    takes: fields.iter().map(|s| s.to_string()).collect(),
+                },
             ));
         }
     }
@@ -184,10 +186,9 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             return Err(err(
                 &o.at("at_ms"),
                 None,
-                format!(
-                    "required: milliseconds from the start, 0..={}",
-                    s.duration_ms
-                ),
+                Detail::AtMsRequired {
+                    duration: s.duration_ms,
+                },
             ))
         }
         Some(t) => whole(t, &o.at("at_ms"), 0, u64::MAX).and_then(|x| {
@@ -197,10 +198,9 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
                 Err(err(
                     &o.at("at_ms"),
                     Some(t),
-                    format!(
-                        "after the end of the run (duration_ms = {}; allowed 0..={})",
-                        s.duration_ms, s.duration_ms
-                    ),
+                    Detail::AfterEnd {
+                        duration: s.duration_ms,
+                    },
                 ))
             }
         })?,
@@ -234,7 +234,10 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
                         Err(err(
                             &o.at("partition"),
                             Some(pv),
-                            format!("topic `{topic}` has partitions 0..={}", parts - 1),
+                            Detail::PartitionRange {
+                                topic: topic.clone(),
+                                max: parts - 1,
+                            },
                         ))
                     }
                 })?,
@@ -281,7 +284,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
 
 fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError> {
     let path = o.at("groups");
-    let shape = "expected broker id groups such as [[1, 2], [3]]";
+    let shape = FixedReason::GroupsShape;
     let Some(Value::Array(gs)) = o.get("groups") else {
         return Err(err(&path, o.get("groups"), shape));
     };
@@ -319,10 +322,9 @@ fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError>
 }
 
 fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
-    let forms = "`broker`, `topic:NAME`, `producer:ID` or `group:ID`";
     let target = o
         .text("target", 600)?
-        .ok_or_else(|| err(&o.at("target"), None, format!("required: {forms}")))?;
+        .ok_or_else(|| err(&o.at("target"), None, Detail::TargetRequired))?;
     let tv = o.get("target");
     let (kind, name) = target.split_once(':').unwrap_or((target, ""));
     let exists = match kind {
@@ -330,13 +332,15 @@ fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
         "topic" => s.topics.iter().any(|t| t.name == name),
         "producer" => s.producers.iter().any(|p| p.id == name),
         "group" => s.consumer_groups.iter().any(|g| g.group_id == name),
-        _ => return Err(err(&o.at("target"), tv, format!("expected {forms}"))),
+        _ => return Err(err(&o.at("target"), tv, Detail::TargetExpected)),
     };
     if !exists {
         return Err(err(
             &o.at("target"),
             tv,
-            format!("no such {kind} in the scenario (targets are {forms})"),
+            Detail::NoSuchTarget {
+                kind: kind.to_string(),
+            },
         ));
     }
     let key = o

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{err, type_name, Obj};
-use super::{caps, FixedReason, Lookup, NotFound, ScenarioError};
+use super::json::{err, Obj};
+use super::{caps, Detail, FixedReason, JsonType, Lookup, NotFound, ScenarioError};
 use crate::engine::config::registry::nearest;
 use crate::engine::config::HardwareProfile;
 
@@ -115,11 +115,9 @@ pub(super) fn parse(v: Option<&Value>, path: &str) -> Result<HardwareProfile, Sc
         return Err(err(
             path,
             Some(v),
-            format!(
-                "expected a profile name (\"modest\" or \"cloud\") or an object like \
-             {{\"profile\": \"modest\", \"nic_gbps\": 10}}, got {}",
-                type_name(v)
-            ),
+            Detail::ProfileOrObject {
+                got: JsonType::of(v),
+            },
         ));
     }
     let o = Obj::new(v, path, "a hardware profile", KEYS)?;

@@ -47,18 +47,6 @@ pub(super) fn render(v: &Value) -> String {
     }
 }
 
-/// "a string", "an array", … for "expected X, got Y" messages.
-pub(super) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// An error at `path` about `value`.
 pub(super) fn err(
     path: &str,

@@ -10,6 +10,7 @@ pub mod caps;
 mod clients;
 mod emit;
 mod error;
+mod error_detail;
 mod error_more;
 mod faults;
 mod hardware;
@@ -27,6 +28,7 @@ use crate::engine::scenario::Scenario;
 
 pub use emit::{to_json, to_json_value};
 pub use error::{ExpectedJson, JsonType, ScenarioError, ScenarioReason};
+pub use error_detail::Detail;
 pub use error_more::{Duplicated, FixedReason, Lookup, NotFound};
 pub use faults::ACTIONS as FAULT_ACTIONS;
 pub use set_path::{set_field, with_edits};

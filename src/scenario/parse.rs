@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::clients::{groups, producers};
-use super::json::{err, index, join, type_name, whole, wrong, Ctx, Obj};
+use super::json::{err, index, join, whole, wrong, Ctx, Obj};
 use super::{
-    caps, faults, hardware, Duplicated, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError,
-    ScenarioReason,
+    caps, faults, hardware, Detail, Duplicated, ExpectedJson, FixedReason, JsonType, Lookup,
+    NotFound, ScenarioError, ScenarioReason,
 };
 use crate::engine::config::registry::{
     self, ConfigError, ConfigErrorKind, ConfigValue, ConfigWarning, Scope,
@@ -113,11 +113,11 @@ pub(super) fn apply_config<T>(
         return Err(err(
             path,
             Some(v),
-            format!(
-                "expected an object of Kafka {scope} configs such as {{\"{}\": …}}, got {}",
-                registry::keys(scope)[0].name,
-                type_name(v)
-            ),
+            Detail::ConfigObjectExpected {
+                scope,
+                example: registry::keys(scope)[0].name.to_string(),
+                got: JsonType::of(v),
+            },
         ));
     };
     for (key, val) in map {
@@ -217,7 +217,7 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
                     Err(err(
                         &rf_path,
                         Some(rv),
-                        format!("the cluster has {max_rf} brokers (allowed 1..={max_rf})"),
+                        Detail::RfAboveBrokers { brokers: max_rf },
                     ))
                 } else {
                     Ok(rf)
@@ -226,9 +226,14 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
             None => {
                 let rf = u64::from(cluster.config.default_replication_factor);
                 if rf > max_rf {
-                    return Err(err(&rf_path, None, format!(
-                        "not given, and the default (cluster.config.default.replication.factor = {rf}) \
-                         exceeds the {max_rf} brokers (allowed 1..={max_rf})")));
+                    return Err(err(
+                        &rf_path,
+                        None,
+                        Detail::DefaultRfAboveBrokers {
+                            rf,
+                            brokers: max_rf,
+                        },
+                    ));
                 }
                 rf
             }
@@ -236,17 +241,23 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
         total += partitions;
         replicas += partitions * rf;
         if total > caps::MAX_TOTAL_PARTITIONS {
-            return Err(err(&t.at("partitions"), None, format!(
-                "brings the total to {total} partitions; KafkaSim allows at most {} over all topics", caps::MAX_TOTAL_PARTITIONS)));
+            return Err(err(
+                &t.at("partitions"),
+                None,
+                Detail::TotalPartitions {
+                    total,
+                    max: caps::MAX_TOTAL_PARTITIONS,
+                },
+            ));
         }
         if replicas > caps::MAX_TOTAL_REPLICAS {
             return Err(err(
                 &rf_path,
                 None,
-                format!(
-                    "brings the total to {replicas} partition replicas; KafkaSim allows at most {}",
-                    caps::MAX_TOTAL_REPLICAS
-                ),
+                Detail::TotalReplicas {
+                    total: replicas,
+                    max: caps::MAX_TOTAL_REPLICAS,
+                },
             ));
         }
         let mut config = TopicConfig::default();

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::json::{err, index, Ctx};
 use super::parse::config_warnings;
-use super::{caps, FixedReason, ScenarioError, ScenarioReason};
+use super::{caps, Detail, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, ConfigValue, Scope};
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
 
@@ -84,10 +84,11 @@ pub(super) fn check_in_time_order(
                     return Err(err(
                         &at("member"),
                         Some(&Value::from(*member)),
-                        format!(
-                        "group `{group}` has started {started} member{} by {} ms (allowed 0..={})",
-                        if started == 1 { "" } else { "s" },
-                        faults[i].at_ms, i64::from(started) - 1),
+                        Detail::MemberNotStarted {
+                            group: group.clone(),
+                            started,
+                            at_ms: faults[i].at_ms,
+                        },
                     ));
                 }
             }

@@ -67,7 +67,7 @@ fn _all_variants_sampled(k: &ConfigErrorKind, r: &ScenarioReason, c: &CommandRef
         | ScenarioReason::NoSuchBroker { .. }
         | ScenarioReason::BrokerRequired { .. }
         | ScenarioReason::TooManyConsumers { .. }
-        | ScenarioReason::Other(_) => {}
+        | ScenarioReason::Detail(_) => {}
     }
     match c {
         CommandRefusal::NoSuchBroker { .. }

@@ -2,6 +2,7 @@
 
 use super::config_samples::cfg;
 use crate::engine::config::registry::{ConfigErrorKind, Scope};
+use crate::scenario::Detail;
 use crate::scenario::{
     Duplicated, ExpectedJson, FixedReason, JsonType, Lookup, NotFound, ScenarioError,
     ScenarioReason,
@@ -332,8 +333,43 @@ pub(super) fn scenario_errors() -> Vec<(ScenarioError, Vec<&'static str>)> {
         ps.extend(params);
         v.push((e("x.y", None, nf(what, sug, &known)), ps));
     }
+    for (d, params) in details() {
+        let mut ps = vec!["x.y"];
+        ps.extend(params);
+        v.push((e("x.y", None, ScenarioReason::Detail(Box::new(d))), ps));
+    }
     for r in FixedReason::ALL {
         v.push((e("x.y", None, ScenarioReason::Fixed(r)), vec!["x.y"]));
     }
     v
+}
+
+/// Every [`Detail`] with the parameters its Chinese text must show.
+#[rustfmt::skip]
+fn details() -> Vec<(Detail, Vec<&'static str>)> {
+    let d = |s: &str| s.to_string();
+    vec![
+        (Detail::RfAboveBrokers { brokers: 3 }, vec!["3", "1..=3"]),
+        (Detail::DefaultRfAboveBrokers { rf: 5, brokers: 3 }, vec!["default.replication.factor = 5", "1..=3"]),
+        (Detail::TotalPartitions { total: 5001, max: 5000 }, vec!["5001", "5000"]),
+        (Detail::TotalReplicas { total: 15003, max: 15000 }, vec!["15003", "15000"]),
+        (Detail::RateRange { max: d("100000000") }, vec!["100000000"]),
+        (Detail::BurstRate { records: 900, every_ms: 1, max: d("100") }, vec!["900", "1 ms", "100"]),
+        (Detail::ActionRequired { actions: vec![d("crash_broker"), d("heal_network")] }, vec!["crash_broker, heal_network"]),
+        (Detail::ActionTakesNo { action: d("heal_network"), key: d("broker"), takes: vec![] }, vec!["`heal_network`", "`broker`"]),
+        (Detail::ActionTakesNo { action: d("crash_broker"), key: d("topic"), takes: vec![d("broker")] }, vec!["`crash_broker`", "`topic`", "broker"]),
+        (Detail::AtMsRequired { duration: 60000 }, vec!["0..=60000"]),
+        (Detail::AfterEnd { duration: 60000 }, vec!["duration_ms = 60000", "0..=60000"]),
+        (Detail::PartitionRange { topic: d("orders"), max: 5 }, vec!["`orders`", "0..=5"]),
+        (Detail::TargetRequired, vec!["`topic:NAME`"]),
+        (Detail::TargetExpected, vec!["`group:ID`"]),
+        (Detail::NoSuchTarget { kind: d("producer") }, vec!["producer", "`producer:ID`"]),
+        (Detail::ProfileOrObject { got: JsonType::Number }, vec!["\"modest\"", "nic_gbps"]),
+        (Detail::ConfigObjectExpected { scope: Scope::Producer, example: d("linger.ms"), got: JsonType::Array }, vec!["{\"linger.ms\": …}"]),
+        (Detail::MemberNotStarted { group: d("workers"), started: 1, at_ms: 500 }, vec!["`workers`", "500", "0..=0"]),
+        (Detail::MemberNotStarted { group: d("workers"), started: 2, at_ms: 500 }, vec!["`workers`", "2", "0..=1"]),
+        (Detail::NotAFieldPath, vec!["producers.0.config.linger.ms"]),
+        (Detail::IndexRange { walked: d("topics"), len: 2 }, vec!["`topics`", "0..2"]),
+        (Detail::NoFieldIn { got: JsonType::Number, key: d("x") }, vec!["`x`"]),
+    ]
 }
