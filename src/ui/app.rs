@@ -599,7 +599,7 @@ impl Component for App {
                     <p class="intro">{ t(l, "ui.intro") }</p>
                 </header>
                 <section class="controls" aria-label={t(l, "ui.controls")}>
-                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title="Space">
+                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title={t(l, "ui.key_space")}>
                         { if self.playing { t(l, "ui.pause") } else { t(l, "ui.play") } }
                     </button>
                     <button onclick={link.callback(|_| Msg::Step)} title="→">{ t(l, "ui.step") }</button>
@@ -608,7 +608,7 @@ impl Component for App {
                         <select onchange={on_speed} aria-label="Speed">
                             { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                                 <option value={i.to_string()} selected={i == self.speed}>
-                                    { if *s == 0.0 { "max".to_string() } else { format!("{s}×") } }
+                                    { if *s == 0.0 { t(l, "ui.speed_max").to_string() } else { format!("{s}×") } }
                                 </option>
                             }) }
                         </select>
