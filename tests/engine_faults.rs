@@ -139,7 +139,7 @@ fn consumer_crash_is_noticed_after_session_timeout_and_survivors_take_over() {
     let after = e.drain_events();
     let started = after
         .iter()
-        .find(|t| matches!(&t.event, SimEvent::RebalanceStarted { reason, .. } if reason.contains("session.timeout.ms")))
+        .find(|t| matches!(&t.event, SimEvent::RebalanceStarted { reason, .. } if reason.to_string().contains("session.timeout.ms")))
         .expect("session expiry rebalance");
     // Last heartbeat ≤ 3 s (heartbeat.interval.ms) before the crash; expiry 10 s after it.
     assert!(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{BrokerId, NodeId, TopicPartition};
 use super::protocol::{ErrorCode, MessageKind, RecordBatch};
+use super::reasons::{CommandRefusal, LeaveReason, NetworkChange, RebalanceReason};
 use super::scenario::Command;
 use super::time::SimTime;
 
@@ -33,7 +34,7 @@ pub enum SimEvent {
         /// The command.
         command: Command,
         /// Why.
-        reason: String,
+        reason: CommandRefusal,
     },
     /// A broker process died.
     BrokerCrashed {
@@ -194,7 +195,7 @@ pub enum SimEvent {
         /// `group.id`.
         group_id: String,
         /// Why (member joined, left, session timeout...).
-        reason: String,
+        reason: RebalanceReason,
     },
     /// A group finished a rebalance (emitted by the coordinator when SyncGroup completes).
     RebalanceCompleted {
@@ -232,7 +233,7 @@ pub enum SimEvent {
         /// Consumer index.
         consumer: u32,
         /// Why.
-        reason: String,
+        reason: LeaveReason,
     },
     /// A consumer joined (started).
     ConsumerStarted {
@@ -267,8 +268,8 @@ pub enum SimEvent {
     },
     /// The network changed (cut, heal, isolation).
     NetworkChanged {
-        /// Human description.
-        description: String,
+        /// What changed.
+        description: NetworkChange,
     },
 }
 

@@ -22,6 +22,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod protocol;
 pub mod queue;
+pub mod reasons;
 pub mod report;
 pub mod rng;
 pub mod scenario;

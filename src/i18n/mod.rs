@@ -2,6 +2,11 @@
 //! language. Kafka's own terms (acks, ISR, linger.ms) stay as they are in both.
 
 mod en;
+mod errors;
+mod events;
+mod scenario_errors;
+#[cfg(test)]
+mod tests;
 mod zh;
 
 use serde::{Deserialize, Serialize};
@@ -72,4 +77,38 @@ pub fn missing_keys() -> (Vec<&'static str>, Vec<&'static str>) {
         .map(|(k, _)| *k)
         .collect();
     (in_zh, in_en)
+}
+
+/// Fills `{name}` placeholders in one pass (inserted text is never scanned again, so values
+/// containing braces are safe). Unknown placeholders stay as they are.
+pub fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (v, close))
+        });
+        match arg {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text for `key` in `lang` with its placeholders filled.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    fill(t(lang, key), args)
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::json::{err, index, join, whole, Ctx, Obj};
 use super::parse::{apply_config, array, config_error, config_warnings, known_topic, topic_ref};
-use super::{caps, ScenarioError};
+use super::{caps, Detail, Duplicated, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, Scope};
 use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig};
 use crate::engine::scenario::{GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload};
@@ -57,7 +57,10 @@ pub(super) fn producers(
             return Err(err(
                 &p.at("id"),
                 Some(&Value::String(id)),
-                format!("duplicate producer id (also producers[{j}])"),
+                ScenarioReason::Duplicate {
+                    what: Duplicated::ProducerId,
+                    also: format!("producers[{j}]"),
+                },
             ));
         }
         let topic = topic_ref(&p, "topic", topics)?;
@@ -109,11 +112,7 @@ pub(super) fn producers(
 
 fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
     match (p.get("rate"), p.get("bursts")) {
-        (Some(_), Some(b)) => Err(err(
-            &p.at("bursts"),
-            Some(b),
-            "give either `rate` or `bursts`, not both",
-        )),
+        (Some(_), Some(b)) => Err(err(&p.at("bursts"), Some(b), FixedReason::RateOrBursts)),
         (Some(Value::String(s)), None) if s == "max" => Ok(Workload::MaxRate),
         (Some(v @ Value::Number(_)), None) => {
             let r = v.as_f64().unwrap_or(0.0);
@@ -123,18 +122,13 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
                 Err(err(
                     &p.at("rate"),
                     Some(v),
-                    format!(
-                        "out of range: records per second, more than 0 and at most {}",
-                        caps::MAX_RATE
-                    ),
+                    Detail::RateRange {
+                        max: caps::MAX_RATE.to_string(),
+                    },
                 ))
             }
         }
-        (Some(v), None) => Err(err(
-            &p.at("rate"),
-            Some(v),
-            "expected records per second (a number) or \"max\"",
-        )),
+        (Some(v), None) => Err(err(&p.at("rate"), Some(v), FixedReason::RateExpected)),
         (None, Some(b)) => {
             let o = Obj::new(
                 b,
@@ -145,8 +139,15 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
             let burst_records = o.whole_req("records", 1, caps::MAX_BURST_RECORDS)?;
             let every_ms = o.whole_req("every_ms", 1, caps::MAX_DURATION_MS)?;
             if burst_records as f64 * 1000.0 / every_ms as f64 > caps::MAX_RATE {
-                return Err(err(&o.at("records"), None, format!(
-                    "{burst_records} records every {every_ms} ms is more than {} records per second", caps::MAX_RATE)));
+                return Err(err(
+                    &o.at("records"),
+                    None,
+                    Detail::BurstRate {
+                        records: burst_records,
+                        every_ms,
+                        max: caps::MAX_RATE.to_string(),
+                    },
+                ));
             }
             Ok(Workload::Bursts {
                 burst_records,
@@ -164,7 +165,7 @@ fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {
     let Some(v) = p.get("keys") else {
         return Ok(KeyDistribution::None);
     };
-    let shape = "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}";
+    let shape = FixedReason::KeysShape;
     match v {
         Value::String(s) if s == "none" => Ok(KeyDistribution::None),
         Value::Object(m) if m.contains_key("uniform") => {
@@ -180,7 +181,7 @@ fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {
                 return Err(err(
                     &o.at("exponent"),
                     o.get("exponent"),
-                    "must be more than 0",
+                    FixedReason::ExponentPositive,
                 ));
             }
             Ok(KeyDistribution::Zipf { keys, exponent })
@@ -215,7 +216,10 @@ pub(super) fn groups(
             return Err(err(
                 &g.at("group_id"),
                 Some(&Value::String(group_id)),
-                format!("duplicate group id (also consumer_groups[{j}])"),
+                ScenarioReason::Duplicate {
+                    what: Duplicated::GroupId,
+                    also: format!("consumer_groups[{j}]"),
+                },
             ));
         }
         let tpath = g.at("topics");
@@ -227,18 +231,16 @@ pub(super) fn groups(
                 for (j, tv) in a.iter().enumerate().take(caps::MAX_TOPICS) {
                     let name = known_topic(tv, &index(&tpath, j), topics)?;
                     if subscribed.contains(&name) {
-                        return Err(err(&index(&tpath, j), Some(tv), "topic listed twice"));
+                        return Err(err(
+                            &index(&tpath, j),
+                            Some(tv),
+                            FixedReason::TopicListedTwice,
+                        ));
                     }
                     subscribed.push(name);
                 }
             }
-            Some(v) => {
-                return Err(err(
-                    &tpath,
-                    Some(v),
-                    "expected a non-empty array of topic names",
-                ))
-            }
+            Some(v) => return Err(err(&tpath, Some(v), FixedReason::TopicNamesExpected)),
         }
         let members = g.whole_or("members", 1, 0, caps::MAX_MEMBERS_PER_GROUP)?;
         total += members;
@@ -246,10 +248,10 @@ pub(super) fn groups(
             return Err(err(
                 &g.at("members"),
                 None,
-                format!(
-                    "brings the total to {total} consumers; KafkaSim allows at most {}",
-                    caps::MAX_TOTAL_MEMBERS
-                ),
+                ScenarioReason::TooManyConsumers {
+                    total,
+                    max: caps::MAX_TOTAL_MEMBERS,
+                },
             ));
         }
         let processing_us_per_record =
@@ -266,9 +268,11 @@ pub(super) fn groups(
             ctx,
         )?;
         if config.group_instance_id.is_some() && (members > 1 || static_membership) {
-            return Err(err(&join(&path, "group.instance.id"), None,
-                "one group.instance.id cannot be shared by several members (Kafka fences duplicates); \
-                 use \"static_membership\": true, which gives each member its own id"));
+            return Err(err(
+                &join(&path, "group.instance.id"),
+                None,
+                FixedReason::SharedInstanceId,
+            ));
         }
         let w = registry::finish_consumer(&config, broker).map_err(|e| config_error(&path, e))?;
         config_warnings(&path, w, ctx);

@@ -6,9 +6,11 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::json::{err, index, type_name, whole, Ctx, Obj};
+use super::json::{err, index, whole, wrong, Ctx, Obj};
 use super::parse::known_topic;
-use super::{caps, ScenarioError};
+use super::{
+    caps, Detail, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError, ScenarioReason,
+};
 use crate::engine::config::registry;
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
 
@@ -59,20 +61,13 @@ pub(super) fn parse(
             return Err(err(
                 "faults",
                 None,
-                format!(
-                    "{} entries, KafkaSim allows at most {}",
-                    a.len(),
-                    caps::MAX_FAULTS
-                ),
+                ScenarioReason::TooManyEntries {
+                    len: a.len(),
+                    max: caps::MAX_FAULTS,
+                },
             ));
         }
-        Some(x) => {
-            return Err(err(
-                "faults",
-                Some(x),
-                format!("expected an array, got {}", type_name(x)),
-            ))
-        }
+        Some(x) => return Err(err("faults", Some(x), wrong(ExpectedJson::Array, x))),
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -88,7 +83,7 @@ fn broker_id(o: &Obj, key: &str, s: &Scenario) -> Result<u32, ScenarioError> {
         None => Err(err(
             &o.at(key),
             None,
-            format!("required: a broker id in 1..={n}"),
+            ScenarioReason::BrokerRequired { max: n },
         )),
         Some(v) => whole(v, &o.at(key), 0, u64::MAX).and_then(|b| {
             if (1..=n).contains(&b) {
@@ -97,7 +92,7 @@ fn broker_id(o: &Obj, key: &str, s: &Scenario) -> Result<u32, ScenarioError> {
                 Err(err(
                     &o.at(key),
                     Some(v),
-                    format!("no such broker: the cluster has brokers 1..={n}"),
+                    ScenarioReason::NoSuchBroker { max: n },
                 ))
             }
         }),
@@ -108,13 +103,9 @@ fn group_ref(o: &Obj, s: &Scenario) -> Result<String, ScenarioError> {
     let path = o.at("group");
     let v = o
         .get("group")
-        .ok_or_else(|| err(&path, None, "required: a consumer group id"))?;
+        .ok_or_else(|| err(&path, None, FixedReason::GroupIdRequired))?;
     let Value::String(g) = v else {
-        return Err(err(
-            &path,
-            Some(v),
-            format!("expected a group id, got {}", type_name(v)),
-        ));
+        return Err(err(&path, Some(v), wrong(ExpectedJson::GroupId, v)));
     };
     if s.consumer_groups.iter().any(|x| x.group_id == *g) {
         return Ok(g.clone());
@@ -124,9 +115,10 @@ fn group_ref(o: &Obj, s: &Scenario) -> Result<String, ScenarioError> {
         .iter()
         .map(|x| x.group_id.as_str())
         .collect();
-    let reason = match registry::nearest(g, ids.iter().copied()) {
-        Some(n) => format!("no such consumer group (did you mean `{n}`?)"),
-        None => format!("no such consumer group; groups: [{}]", ids.join(", ")),
+    let reason = NotFound {
+        what: Lookup::Group,
+        suggestion: registry::nearest(g, ids.iter().copied()).map(str::to_string),
+        known: ids.iter().map(|s| s.to_string()).collect(),
     };
     Err(err(&path, Some(v), reason))
 }
@@ -142,14 +134,7 @@ fn property_text(v: &Value, path: &str) -> Result<String, ScenarioError> {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(",")),
-        _ => Err(err(
-            path,
-            Some(v),
-            format!(
-                "expected a config value (string, number or boolean), got {}",
-                type_name(v)
-            ),
-        )),
+        _ => Err(err(path, Some(v), wrong(ExpectedJson::ConfigValue, v))),
     }
 }
 
@@ -162,35 +147,37 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             return Err(err(
                 &o.at("action"),
                 Some(a),
-                format!("expected an action name, got {}", type_name(a)),
+                wrong(ExpectedJson::ActionName, a),
             ))
         }
         None => {
             return Err(err(
                 &o.at("action"),
                 None,
-                format!("required; actions: {}", names.join(", ")),
+                Detail::ActionRequired {
+                    actions: names.iter().map(|s| s.to_string()).collect(),
+                },
             ))
         }
     };
     let Some((_, fields)) = ACTIONS.iter().find(|(a, _)| *a == action) else {
-        let mut reason = format!("unknown action; actions: {}", names.join(", "));
-        if let Some(n) = registry::nearest(action, names.iter().copied()) {
-            reason = format!("unknown action (did you mean `{n}`?)");
-        }
+        let reason = NotFound {
+            what: Lookup::Action,
+            suggestion: registry::nearest(action, names.iter().copied()).map(str::to_string),
+            known: names.iter().map(|s| s.to_string()).collect(),
+        };
         return Err(err(&o.at("action"), o.get("action"), reason));
     };
     for key in o.map.keys() {
         if key != "at_ms" && key != "action" && !fields.contains(&key.as_str()) {
-            let takes = if fields.is_empty() {
-                "no fields".to_string()
-            } else {
-                fields.join(", ")
-            };
             return Err(err(
                 &o.at(key),
                 None,
-                format!("`{action}` takes no `{key}` (it takes: {takes})"),
+                Detail::ActionTakesNo {
+                    action: action.to_string(),
+                    key: key.clone(),
+                    takes: fields.iter().map(|s| s.to_string()).collect(),
+                },
             ));
         }
     }
@@ -199,10 +186,9 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             return Err(err(
                 &o.at("at_ms"),
                 None,
-                format!(
-                    "required: milliseconds from the start, 0..={}",
-                    s.duration_ms
-                ),
+                Detail::AtMsRequired {
+                    duration: s.duration_ms,
+                },
             ))
         }
         Some(t) => whole(t, &o.at("at_ms"), 0, u64::MAX).and_then(|x| {
@@ -212,10 +198,9 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
                 Err(err(
                     &o.at("at_ms"),
                     Some(t),
-                    format!(
-                        "after the end of the run (duration_ms = {}; allowed 0..={})",
-                        s.duration_ms, s.duration_ms
-                    ),
+                    Detail::AfterEnd {
+                        duration: s.duration_ms,
+                    },
                 ))
             }
         })?,
@@ -234,7 +219,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "crash_leader" => {
             let tv = o
                 .get("topic")
-                .ok_or_else(|| err(&o.at("topic"), None, "required: a topic name"))?;
+                .ok_or_else(|| err(&o.at("topic"), None, FixedReason::TopicNameRequired))?;
             let topic = known_topic(tv, &o.at("topic"), &s.topics)?;
             let parts = s
                 .topics
@@ -249,7 +234,10 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
                         Err(err(
                             &o.at("partition"),
                             Some(pv),
-                            format!("topic `{topic}` has partitions 0..={}", parts - 1),
+                            Detail::PartitionRange {
+                                topic: topic.clone(),
+                                max: parts - 1,
+                            },
                         ))
                     }
                 })?,
@@ -263,11 +251,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "cut_link" => {
             let (from, to) = (broker_id(&o, "from", s)?, broker_id(&o, "to", s)?);
             if from == to {
-                return Err(err(
-                    &o.at("to"),
-                    o.get("to"),
-                    "a link joins two different brokers",
-                ));
+                return Err(err(&o.at("to"), o.get("to"), FixedReason::LinkSameBroker));
             }
             Command::CutLink {
                 from,
@@ -300,7 +284,7 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
 
 fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError> {
     let path = o.at("groups");
-    let shape = "expected broker id groups such as [[1, 2], [3]]";
+    let shape = FixedReason::GroupsShape;
     let Some(Value::Array(gs)) = o.get("groups") else {
         return Err(err(&path, o.get("groups"), shape));
     };
@@ -316,14 +300,10 @@ fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError>
             let p = format!("{path}[{i}][{j}]");
             let id = whole(idv, &p, 0, u64::MAX)?;
             if !(1..=n).contains(&id) {
-                return Err(err(
-                    &p,
-                    Some(idv),
-                    format!("no such broker: the cluster has brokers 1..={n}"),
-                ));
+                return Err(err(&p, Some(idv), ScenarioReason::NoSuchBroker { max: n }));
             }
             if !seen.insert(id) {
-                return Err(err(&p, Some(idv), "broker listed in two groups"));
+                return Err(err(&p, Some(idv), FixedReason::BrokerInTwoGroups));
             }
             group.push(id as u32);
         }
@@ -335,17 +315,16 @@ fn network_groups(o: &Obj, s: &Scenario) -> Result<Vec<Vec<u32>>, ScenarioError>
         return Err(err(
             &path,
             o.get("groups"),
-            "a network partition needs at least two non-empty groups",
+            FixedReason::PartitionNeedsTwoGroups,
         ));
     }
     Ok(out)
 }
 
 fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
-    let forms = "`broker`, `topic:NAME`, `producer:ID` or `group:ID`";
     let target = o
         .text("target", 600)?
-        .ok_or_else(|| err(&o.at("target"), None, format!("required: {forms}")))?;
+        .ok_or_else(|| err(&o.at("target"), None, Detail::TargetRequired))?;
     let tv = o.get("target");
     let (kind, name) = target.split_once(':').unwrap_or((target, ""));
     let exists = match kind {
@@ -353,21 +332,23 @@ fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
         "topic" => s.topics.iter().any(|t| t.name == name),
         "producer" => s.producers.iter().any(|p| p.id == name),
         "group" => s.consumer_groups.iter().any(|g| g.group_id == name),
-        _ => return Err(err(&o.at("target"), tv, format!("expected {forms}"))),
+        _ => return Err(err(&o.at("target"), tv, Detail::TargetExpected)),
     };
     if !exists {
         return Err(err(
             &o.at("target"),
             tv,
-            format!("no such {kind} in the scenario (targets are {forms})"),
+            Detail::NoSuchTarget {
+                kind: kind.to_string(),
+            },
         ));
     }
     let key = o
         .ident("key", 300)?
-        .ok_or_else(|| err(&o.at("key"), None, "required: a Kafka config name"))?;
+        .ok_or_else(|| err(&o.at("key"), None, FixedReason::ConfigKeyRequired))?;
     let vv = o
         .get("value")
-        .ok_or_else(|| err(&o.at("value"), None, "required: the new value"))?;
+        .ok_or_else(|| err(&o.at("value"), None, FixedReason::ConfigValueRequired))?;
     let value = property_text(vv, &o.at("value"))?;
     Ok(Command::SetConfig {
         target: target.to_string(),

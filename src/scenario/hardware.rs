@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{err, type_name, Obj};
-use super::{caps, ScenarioError};
+use super::json::{err, Obj};
+use super::{caps, Detail, FixedReason, JsonType, Lookup, NotFound, ScenarioError};
 use crate::engine::config::registry::nearest;
 use crate::engine::config::HardwareProfile;
 
@@ -91,13 +91,14 @@ const KEYS: &[&str] = &[
 
 fn builtin(v: &Value, path: &str, name: &str) -> Result<HardwareProfile, ScenarioError> {
     HardwareProfile::by_name(name).ok_or_else(|| {
-        let mut reason = format!(
-            "unknown hardware profile; built-in: {}",
-            HardwareProfile::BUILT_IN.join(", ")
-        );
-        if let Some(n) = nearest(name, HardwareProfile::BUILT_IN) {
-            reason.push_str(&format!(" (did you mean `{n}`?)"));
-        }
+        let reason = NotFound {
+            what: Lookup::Hardware,
+            suggestion: nearest(name, HardwareProfile::BUILT_IN).map(str::to_string),
+            known: HardwareProfile::BUILT_IN
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
         err(path, Some(v), reason)
     })
 }
@@ -114,23 +115,15 @@ pub(super) fn parse(v: Option<&Value>, path: &str) -> Result<HardwareProfile, Sc
         return Err(err(
             path,
             Some(v),
-            format!(
-                "expected a profile name (\"modest\" or \"cloud\") or an object like \
-             {{\"profile\": \"modest\", \"nic_gbps\": 10}}, got {}",
-                type_name(v)
-            ),
+            Detail::ProfileOrObject {
+                got: JsonType::of(v),
+            },
         ));
     }
     let o = Obj::new(v, path, "a hardware profile", KEYS)?;
     let mut h = match o.get("profile") {
         Some(p @ Value::String(s)) => builtin(p, &o.at("profile"), s)?,
-        Some(p) => {
-            return Err(err(
-                &o.at("profile"),
-                Some(p),
-                "expected \"modest\" or \"cloud\"",
-            ))
-        }
+        Some(p) => return Err(err(&o.at("profile"), Some(p), FixedReason::ProfileExpected)),
         None => HardwareProfile::cloud(),
     };
     if let Some(name) = o.ident("name", caps::MAX_ID)? {

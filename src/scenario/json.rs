@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{ScenarioError, ScenarioWarning};
+use super::{ExpectedJson, JsonType, ScenarioError, ScenarioReason, ScenarioWarning};
 use crate::engine::config::registry::nearest;
 
 /// Collects warnings while parsing.
@@ -47,20 +47,12 @@ pub(super) fn render(v: &Value) -> String {
     }
 }
 
-/// "a string", "an array", … for "expected X, got Y" messages.
-pub(super) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// An error at `path` about `value`.
-pub(super) fn err(path: &str, value: Option<&Value>, reason: impl Into<String>) -> ScenarioError {
+pub(super) fn err(
+    path: &str,
+    value: Option<&Value>,
+    reason: impl Into<ScenarioReason>,
+) -> ScenarioError {
     ScenarioError {
         path: path.to_string(),
         value: value.map(render),
@@ -68,20 +60,32 @@ pub(super) fn err(path: &str, value: Option<&Value>, reason: impl Into<String>) 
     }
 }
 
+/// "out of range, allowed min..=max".
+pub(super) fn range_reason(min: impl ToString, max: impl ToString) -> ScenarioReason {
+    ScenarioReason::OutOfRange {
+        min: min.to_string(),
+        max: max.to_string(),
+    }
+}
+
+/// "expected X, got Y".
+pub(super) fn wrong(expected: ExpectedJson, got: &Value) -> ScenarioReason {
+    ScenarioReason::WrongType {
+        expected,
+        got: JsonType::of(got),
+    }
+}
+
 /// Reads a whole number in `min..=max`. Integral floats (`6e4`) are accepted.
 pub(super) fn whole(v: &Value, path: &str, min: u64, max: u64) -> Result<u64, ScenarioError> {
-    let range = || {
-        err(
-            path,
-            Some(v),
-            format!("out of range, allowed {min}..={max}"),
-        )
-    };
+    let range = || err(path, Some(v), range_reason(min, max));
     let Value::Number(n) = v else {
         return Err(err(
             path,
             Some(v),
-            format!("expected a whole number, got {}", type_name(v)),
+            ScenarioReason::NotWholeNumber {
+                got: Some(JsonType::of(v)),
+            },
         ));
     };
     let x = if let Some(u) = n.as_u64() {
@@ -91,7 +95,11 @@ pub(super) fn whole(v: &Value, path: &str, min: u64, max: u64) -> Result<u64, Sc
     } else {
         let f = n.as_f64().unwrap_or(f64::NAN);
         if !f.is_finite() || f.fract() != 0.0 {
-            return Err(err(path, Some(v), "expected a whole number"));
+            return Err(err(
+                path,
+                Some(v),
+                ScenarioReason::NotWholeNumber { got: None },
+            ));
         }
         if !(0.0..18_446_744_073_709_551_616.0).contains(&f) {
             return Err(range());
@@ -108,16 +116,8 @@ pub(super) fn whole(v: &Value, path: &str, min: u64, max: u64) -> Result<u64, Sc
 pub(super) fn real(v: &Value, path: &str, min: f64, max: f64) -> Result<f64, ScenarioError> {
     match v.as_f64() {
         Some(f) if f.is_finite() && f >= min && f <= max => Ok(f),
-        Some(_) => Err(err(
-            path,
-            Some(v),
-            format!("out of range, allowed {min}..={max}"),
-        )),
-        None => Err(err(
-            path,
-            Some(v),
-            format!("expected a number, got {}", type_name(v)),
-        )),
+        Some(_) => Err(err(path, Some(v), range_reason(min, max))),
+        None => Err(err(path, Some(v), wrong(ExpectedJson::Number, v))),
     }
 }
 
@@ -139,17 +139,26 @@ impl<'a> Obj<'a> {
             return Err(err(
                 path,
                 Some(v),
-                format!("expected {what} (a JSON object), got {}", type_name(v)),
+                wrong(
+                    ExpectedJson::Object {
+                        what: what.to_string(),
+                    },
+                    v,
+                ),
             ));
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
-                let mut reason = format!("unknown field in {what}");
-                if let Some(n) = nearest(key, known.iter().copied()) {
-                    reason.push_str(&format!(" (did you mean `{n}`?)"));
-                } else {
-                    reason.push_str(&format!("; known fields: {}", known.join(", ")));
-                }
+                let suggestion = nearest(key, known.iter().copied()).map(str::to_string);
+                let reason = ScenarioReason::UnknownField {
+                    what: what.to_string(),
+                    known: if suggestion.is_some() {
+                        Vec::new()
+                    } else {
+                        known.iter().map(|k| k.to_string()).collect()
+                    },
+                    suggestion,
+                };
                 return Err(err(&join(path, key), None, reason));
             }
         }
@@ -190,7 +199,7 @@ impl<'a> Obj<'a> {
             None => Err(err(
                 &self.at(key),
                 None,
-                format!("required (a whole number in {min}..={max})"),
+                ScenarioReason::RequiredWholeNumber { min, max },
             )),
         }
     }
@@ -213,11 +222,7 @@ impl<'a> Obj<'a> {
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, ScenarioError> {
         match self.get(key) {
             Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => Err(err(
-                &self.at(key),
-                Some(v),
-                format!("expected true or false, got {}", type_name(v)),
-            )),
+            Some(v) => Err(err(&self.at(key), Some(v), wrong(ExpectedJson::Bool, v))),
             None => Ok(default),
         }
     }
@@ -229,13 +234,9 @@ impl<'a> Obj<'a> {
             Some(v @ Value::String(_)) => Err(err(
                 &self.at(key),
                 Some(v),
-                format!("too long, at most {max_len} characters"),
+                ScenarioReason::TooLong { max: max_len },
             )),
-            Some(v) => Err(err(
-                &self.at(key),
-                Some(v),
-                format!("expected a string, got {}", type_name(v)),
-            )),
+            Some(v) => Err(err(&self.at(key), Some(v), wrong(ExpectedJson::String, v))),
             None => Ok(None),
         }
     }
@@ -245,7 +246,11 @@ impl<'a> Obj<'a> {
         let s = self.text(key, max_len)?;
         if let Some(s) = s {
             if s.trim().is_empty() {
-                return Err(err(&self.at(key), self.get(key), "must not be empty"));
+                return Err(err(
+                    &self.at(key),
+                    self.get(key),
+                    ScenarioReason::MustNotBeEmpty,
+                ));
             }
         }
         Ok(s)

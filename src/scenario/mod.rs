@@ -9,6 +9,9 @@
 pub mod caps;
 mod clients;
 mod emit;
+mod error;
+mod error_detail;
+mod error_more;
 mod faults;
 mod hardware;
 mod json;
@@ -24,32 +27,11 @@ use serde_json::Value;
 use crate::engine::scenario::Scenario;
 
 pub use emit::{to_json, to_json_value};
+pub use error::{ExpectedJson, JsonType, ScenarioError, ScenarioReason};
+pub use error_detail::Detail;
+pub use error_more::{Duplicated, FixedReason, Lookup, NotFound};
 pub use faults::ACTIONS as FAULT_ACTIONS;
 pub use set_path::{set_field, with_edits};
-
-/// Why a scenario was rejected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// JSON path of the offending field (`producers[0].config.linger.ms`); empty for the whole
-    /// document.
-    pub path: String,
-    /// The offending value as compact JSON, shortened (`None` when missing or not relevant).
-    pub value: Option<String>,
-    /// What is wrong and what would be valid.
-    pub reason: String,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.path.is_empty(), &self.value) {
-            (true, _) => f.write_str(&self.reason),
-            (false, Some(v)) => write!(f, "{} = {v}: {}", self.path, self.reason),
-            (false, None) => write!(f, "{}: {}", self.path, self.reason),
-        }
-    }
-}
-
-impl std::error::Error for ScenarioError {}
 
 /// Something valid that probably does not do what the author meant, or that Kafka changes
 /// silently.
@@ -80,23 +62,24 @@ pub fn parse_scenario_with_warnings(
         return Err(json::err(
             "",
             None,
-            format!(
-                "the file is {} bytes; KafkaSim reads scenario files of at most {} bytes",
-                json.len(),
-                caps::MAX_FILE_BYTES
-            ),
+            ScenarioReason::FileTooLarge {
+                bytes: json.len(),
+                max: caps::MAX_FILE_BYTES,
+            },
         ));
     }
     if json.trim().is_empty() {
-        return Err(json::err(
+        return Err(json::err("", None, ScenarioReason::EmptyFile));
+    }
+    let value: Value = serde_json::from_str(json).map_err(|e| {
+        json::err(
             "",
             None,
-            "the file is empty; a scenario is a JSON object such as \
-             {\"cluster\": {\"brokers\": 3}, \"topics\": [{\"name\": \"orders\"}]}",
-        ));
-    }
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| json::err("", None, format!("not valid JSON: {e}")))?;
+            ScenarioReason::InvalidJson {
+                detail: e.to_string(),
+            },
+        )
+    })?;
     parse_scenario_value(&value)
 }
 

@@ -6,8 +6,11 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::clients::{groups, producers};
-use super::json::{err, index, join, type_name, whole, Ctx, Obj};
-use super::{caps, faults, hardware, ScenarioError};
+use super::json::{err, index, join, whole, wrong, Ctx, Obj};
+use super::{
+    caps, faults, hardware, Detail, Duplicated, ExpectedJson, FixedReason, JsonType, Lookup,
+    NotFound, ScenarioError, ScenarioReason,
+};
 use crate::engine::config::registry::{
     self, ConfigError, ConfigErrorKind, ConfigValue, ConfigWarning, Scope,
 };
@@ -73,13 +76,9 @@ pub(super) fn array<'a>(o: &Obj<'a>, key: &str, max: usize) -> Result<&'a [Value
         Some(Value::Array(a)) => Err(err(
             &o.at(key),
             None,
-            format!("{} entries, KafkaSim allows at most {max}", a.len()),
+            ScenarioReason::TooManyEntries { len: a.len(), max },
         )),
-        Some(v) => Err(err(
-            &o.at(key),
-            Some(v),
-            format!("expected an array, got {}", type_name(v)),
-        )),
+        Some(v) => Err(err(&o.at(key), Some(v), wrong(ExpectedJson::Array, v))),
     }
 }
 
@@ -89,13 +88,13 @@ pub(super) fn config_error(path: &str, e: ConfigError) -> ScenarioError {
     ScenarioError {
         path: join(path, &e.key),
         value: if unknown { None } else { e.value.clone() },
-        reason: e.reason(),
+        reason: ScenarioReason::Config(Box::new(e)),
     }
 }
 
 pub(super) fn config_warnings(path: &str, warnings: Vec<ConfigWarning>, ctx: &mut Ctx) {
     for w in warnings {
-        ctx.warn(join(path, w.key), w.message);
+        ctx.warn(join(path, w.key), w.message());
     }
 }
 
@@ -114,11 +113,11 @@ pub(super) fn apply_config<T>(
         return Err(err(
             path,
             Some(v),
-            format!(
-                "expected an object of Kafka {scope} configs such as {{\"{}\": …}}, got {}",
-                registry::keys(scope)[0].name,
-                type_name(v)
-            ),
+            Detail::ConfigObjectExpected {
+                scope,
+                example: registry::keys(scope)[0].name.to_string(),
+                got: JsonType::of(v),
+            },
         ));
     };
     for (key, val) in map {
@@ -126,11 +125,7 @@ pub(super) fn apply_config<T>(
         if !registry::is_modelled(scope, key) {
             let hint = match (scope, key.as_str()) {
                 (Scope::Consumer, "group.id") => {
-                    return Err(err(
-                        &join(path, key),
-                        Some(val),
-                        "set the group id with the group's `group_id` field",
-                    ));
+                    return Err(err(&join(path, key), Some(val), FixedReason::GroupIdField));
                 }
                 (Scope::Producer, "client.id") => " (KafkaSim names the producer by its `id`)",
                 _ => "",
@@ -180,14 +175,10 @@ fn check_topic_name(name: &str, path: &str, v: &Value) -> Result<(), ScenarioErr
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !legal || name == "." || name == ".." {
-        return Err(err(path, Some(v), "not a legal Kafka topic name: use letters, digits, `.`, `_` and `-` (not just `.` or `..`)"));
+        return Err(err(path, Some(v), FixedReason::IllegalTopicName));
     }
     if name.starts_with("__") {
-        return Err(err(
-            path,
-            Some(v),
-            "names starting with `__` are reserved for Kafka's internal topics",
-        ));
+        return Err(err(path, Some(v), FixedReason::ReservedTopicName));
     }
     Ok(())
 }
@@ -199,14 +190,17 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
         let t = Obj::new(v, &index(&o.at("topics"), i), "a topic", TOPIC)?;
         let name = t
             .ident("name", caps::MAX_TOPIC_NAME)?
-            .ok_or_else(|| err(&t.at("name"), None, "required"))?;
+            .ok_or_else(|| err(&t.at("name"), None, ScenarioReason::Required))?;
         let name_v = t.get("name").unwrap_or(&Value::Null);
         check_topic_name(name, &t.at("name"), name_v)?;
         if let Some(j) = out.iter().position(|x| x.name == name) {
             return Err(err(
                 &t.at("name"),
                 Some(name_v),
-                format!("duplicate topic name (also topics[{j}])"),
+                ScenarioReason::Duplicate {
+                    what: Duplicated::TopicName,
+                    also: format!("topics[{j}]"),
+                },
             ));
         }
         let partitions = t.whole_or(
@@ -223,7 +217,7 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
                     Err(err(
                         &rf_path,
                         Some(rv),
-                        format!("the cluster has {max_rf} brokers (allowed 1..={max_rf})"),
+                        Detail::RfAboveBrokers { brokers: max_rf },
                     ))
                 } else {
                     Ok(rf)
@@ -232,9 +226,14 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
             None => {
                 let rf = u64::from(cluster.config.default_replication_factor);
                 if rf > max_rf {
-                    return Err(err(&rf_path, None, format!(
-                        "not given, and the default (cluster.config.default.replication.factor = {rf}) \
-                         exceeds the {max_rf} brokers (allowed 1..={max_rf})")));
+                    return Err(err(
+                        &rf_path,
+                        None,
+                        Detail::DefaultRfAboveBrokers {
+                            rf,
+                            brokers: max_rf,
+                        },
+                    ));
                 }
                 rf
             }
@@ -242,17 +241,23 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
         total += partitions;
         replicas += partitions * rf;
         if total > caps::MAX_TOTAL_PARTITIONS {
-            return Err(err(&t.at("partitions"), None, format!(
-                "brings the total to {total} partitions; KafkaSim allows at most {} over all topics", caps::MAX_TOTAL_PARTITIONS)));
+            return Err(err(
+                &t.at("partitions"),
+                None,
+                Detail::TotalPartitions {
+                    total,
+                    max: caps::MAX_TOTAL_PARTITIONS,
+                },
+            ));
         }
         if replicas > caps::MAX_TOTAL_REPLICAS {
             return Err(err(
                 &rf_path,
                 None,
-                format!(
-                    "brings the total to {replicas} partition replicas; KafkaSim allows at most {}",
-                    caps::MAX_TOTAL_REPLICAS
-                ),
+                Detail::TotalReplicas {
+                    total: replicas,
+                    max: caps::MAX_TOTAL_REPLICAS,
+                },
             ));
         }
         let mut config = TopicConfig::default();
@@ -281,11 +286,7 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
 pub(super) fn topic_ref(o: &Obj, key: &str, topics: &[TopicSpec]) -> Result<String, ScenarioError> {
     match o.get(key) {
         None if topics.len() == 1 => Ok(topics[0].name.clone()),
-        None => Err(err(
-            &o.at(key),
-            None,
-            "required when the scenario does not have exactly one topic",
-        )),
+        None => Err(err(&o.at(key), None, FixedReason::TopicRequiredSeveral)),
         Some(v) => known_topic(v, &o.at(key), topics),
     }
 }
@@ -296,20 +297,16 @@ pub(super) fn known_topic(
     topics: &[TopicSpec],
 ) -> Result<String, ScenarioError> {
     let Value::String(s) = v else {
-        return Err(err(
-            path,
-            Some(v),
-            format!("expected a topic name, got {}", type_name(v)),
-        ));
+        return Err(err(path, Some(v), wrong(ExpectedJson::TopicName, v)));
     };
     if topics.iter().any(|t| t.name == *s) {
         return Ok(s.clone());
     }
     let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
-    let reason = match registry::nearest(s, names.iter().copied()) {
-        Some(n) => format!("no such topic (did you mean `{n}`?)"),
-        None if names.is_empty() => "no such topic: the scenario has no topics".to_string(),
-        None => format!("no such topic; topics: {}", names.join(", ")),
+    let reason = NotFound {
+        what: Lookup::Topic,
+        suggestion: registry::nearest(s, names.iter().copied()).map(str::to_string),
+        known: names.iter().map(|s| s.to_string()).collect(),
     };
     Err(err(path, Some(v), reason))
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::json::{err, index, Ctx};
 use super::parse::config_warnings;
-use super::{caps, ScenarioError};
+use super::{caps, Detail, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, ConfigValue, Scope};
 use crate::engine::scenario::{Command, Scenario, ScheduledFault};
 
@@ -62,11 +62,18 @@ pub(super) fn check_in_time_order(
             Command::AddConsumer { group } => {
                 total_members += 1;
                 if total_members > caps::MAX_TOTAL_MEMBERS {
-                    return Err(err(&at("group"), None, format!("brings the total to {total_members} consumers; KafkaSim allows at most {}", caps::MAX_TOTAL_MEMBERS)));
+                    return Err(err(
+                        &at("group"),
+                        None,
+                        ScenarioReason::TooManyConsumers {
+                            total: total_members,
+                            max: caps::MAX_TOTAL_MEMBERS,
+                        },
+                    ));
                 }
                 if let Some(g) = groups.get_mut(group.as_str()) {
                     if g.0.group_instance_id.is_some() {
-                        return Err(err(&at("group"), None, "the group's members share one group.instance.id; use \"static_membership\": true instead"));
+                        return Err(err(&at("group"), None, FixedReason::SharedInstanceIdAdd));
                     }
                     g.1 += 1;
                 }
@@ -77,10 +84,11 @@ pub(super) fn check_in_time_order(
                     return Err(err(
                         &at("member"),
                         Some(&Value::from(*member)),
-                        format!(
-                        "group `{group}` has started {started} member{} by {} ms (allowed 0..={})",
-                        if started == 1 { "" } else { "s" },
-                        faults[i].at_ms, i64::from(started) - 1),
+                        Detail::MemberNotStarted {
+                            group: group.clone(),
+                            started,
+                            at_ms: faults[i].at_ms,
+                        },
                     ));
                 }
             }
@@ -88,15 +96,16 @@ pub(super) fn check_in_time_order(
                 let v = ConfigValue::from_str_value(value);
                 let bad = |e: registry::ConfigError| match e.kind {
                     registry::ConfigErrorKind::UnknownKey { .. } => {
-                        err(&at("key"), None, e.reason())
+                        err(&at("key"), None, ScenarioReason::Config(Box::new(e)))
                     }
-                    _ => err(&at("value"), None, e.to_string()),
+                    _ => err(&at("value"), None, ScenarioReason::ConfigFull(Box::new(e))),
                 };
                 let (kind, name) = target.split_once(':').unwrap_or((target, ""));
                 match kind {
                     "broker" => {
-                        registry::check_live_change(Scope::Broker, key)
-                            .map_err(|e| err(&at("key"), None, e.reason()))?;
+                        registry::check_live_change(Scope::Broker, key).map_err(|e| {
+                            err(&at("key"), None, ScenarioReason::Config(Box::new(e)))
+                        })?;
                         registry::apply_broker(&mut broker, key, &v).map_err(bad)?;
                         registry::finish_broker(&broker).map_err(bad)?;
                     }

@@ -9,8 +9,8 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{err, type_name};
-use super::{parse_scenario_value, to_json_value, ScenarioError};
+use super::json::err;
+use super::{parse_scenario_value, to_json_value, Detail, JsonType, ScenarioError};
 use crate::engine::scenario::Scenario;
 
 /// `scenario` with each `(path, value)` of `edits` applied by [`set_field`], validated as a
@@ -57,11 +57,7 @@ fn segments(path: &str) -> Vec<String> {
 pub fn set_field(json: &mut Value, path: &str, value: &str) -> Result<(), ScenarioError> {
     let segs = segments(path);
     if segs.is_empty() || segs.iter().any(String::is_empty) {
-        return Err(err(
-            path,
-            None,
-            "not a field path (expected something like producers.0.config.linger.ms)",
-        ));
+        return Err(err(path, None, Detail::NotAFieldPath));
     }
     let new = parse_value(value);
     let mut cur = json;
@@ -107,7 +103,10 @@ pub fn set_field(json: &mut Value, path: &str, value: &str) -> Result<(), Scenar
                         err(
                             &here,
                             None,
-                            format!("`{walked}` has {len} entries; use an index 0..{len}"),
+                            Detail::IndexRange {
+                                walked: walked.clone(),
+                                len,
+                            },
                         )
                     })?;
                 if last {
@@ -120,7 +119,10 @@ pub fn set_field(json: &mut Value, path: &str, value: &str) -> Result<(), Scenar
                 return Err(err(
                     &walked,
                     Some(other),
-                    format!("is {}, so it has no field `{key}`", type_name(other)),
+                    Detail::NoFieldIn {
+                        got: JsonType::of(other),
+                        key,
+                    },
                 ));
             }
         }

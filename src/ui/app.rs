@@ -10,6 +10,7 @@ use super::charts::{Chart, ChartData, ChartKind};
 use super::cluster_view::ClusterView;
 use super::config_panel::ConfigPanel;
 use super::lesson_panel::{step_view, LessonPanel};
+use super::page_error::PageError;
 use super::shape_panel::ShapePanel;
 use super::storage;
 use crate::engine::events::{SimEvent, TimedEvent};
@@ -17,7 +18,7 @@ use crate::engine::scenario::{Command, Scenario};
 use crate::engine::snapshot::ClusterSnapshot;
 use crate::engine::time::{to_ms_f64, MILLIS};
 use crate::engine::Engine;
-use crate::i18n::{t, Lang};
+use crate::i18n::{fill, t, tf, Lang};
 use crate::lessons::{lessons, Lesson};
 
 /// Wall-clock budget per frame for the engine, ms (the rest is left for rendering).
@@ -85,11 +86,12 @@ pub struct App {
     charts: ChartData,
     last_chart_ts: f64,
     snapshot: Rc<ClusterSnapshot>,
-    error: Option<String>,
+    error: Option<PageError>,
     lang: Lang,
     lessons: Vec<Lesson>,
     lesson: Option<(usize, usize)>,
     revealed: bool,
+    /// The share link just made (shown with a localized label).
     notice: Option<String>,
     presentation: bool,
     flows: std::collections::VecDeque<Flow>,
@@ -393,7 +395,7 @@ impl Component for App {
                         self.error = None;
                         self.restart(s);
                     }
-                    None => self.error = Some(format!("no preset named {name}")),
+                    None => self.error = Some(PageError::NoPreset(name)),
                 }
                 true
             }
@@ -447,8 +449,7 @@ impl Component for App {
                 true
             }
             Msg::Share => {
-                self.notice =
-                    storage::share_link(&self.scenario).map(|l| format!("Share link: {l}"));
+                self.notice = storage::share_link(&self.scenario);
                 true
             }
             Msg::ApplyAll(cmds) => {
@@ -467,9 +468,7 @@ impl Component for App {
                         self.restart(sc);
                     }
                     // A broken file leaves the current run and the saved scenario untouched.
-                    Err(e) => {
-                        self.error = Some(format!("{}: {e}", t(self.lang, "ui.import_failed")))
-                    }
+                    Err(e) => self.error = Some(PageError::Import(e)),
                 }
                 true
             }
@@ -500,8 +499,8 @@ impl Component for App {
                         &super::files::samples_csv(self.engine.metrics().samples()),
                     ),
                 };
-                if let Err(e) = res {
-                    self.error = Some(e);
+                if let Err(key) = res {
+                    self.error = Some(PageError::Key(key));
                 }
                 false
             }
@@ -600,7 +599,7 @@ impl Component for App {
                     <p class="intro">{ t(l, "ui.intro") }</p>
                 </header>
                 <section class="controls" aria-label={t(l, "ui.controls")}>
-                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title="Space">
+                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title={t(l, "ui.key_space")}>
                         { if self.playing { t(l, "ui.pause") } else { t(l, "ui.play") } }
                     </button>
                     <button onclick={link.callback(|_| Msg::Step)} title="→">{ t(l, "ui.step") }</button>
@@ -609,7 +608,7 @@ impl Component for App {
                         <select onchange={on_speed} aria-label="Speed">
                             { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                                 <option value={i.to_string()} selected={i == self.speed}>
-                                    { if *s == 0.0 { "max".to_string() } else { format!("{s}×") } }
+                                    { if *s == 0.0 { t(l, "ui.speed_max").to_string() } else { format!("{s}×") } }
                                 </option>
                             }) }
                         </select>
@@ -656,8 +655,8 @@ impl Component for App {
                     <span class="keys">{ t(l, "ui.keys") }</span>
                     <span class="perf" data-frame-ms={format!("{:.2}", self.frame_ms)}>{ format!("{:.1} ms/frame", self.frame_ms) }</span>
                 </section>
-                if let Some(e) = &self.error { <div class="error" role="alert">{ e }</div> }
-                if let Some(n) = &self.notice { <div class="notice">{ n }</div> }
+                if let Some(e) = &self.error { <div class="error" role="alert">{ e.text(l) }</div> }
+                if let Some(n) = &self.notice { <div class="notice">{ tf(l, "ui.share_link", &[("l", n.clone())]) }</div> }
                 if let Some(panel) = lesson_view { { panel } } else {
                     <p class="scenario-desc">{{
                         // Built-in presets have their description in every language.
@@ -731,14 +730,6 @@ impl Component for App {
             }
         }
     }
-}
-
-fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let mut s = template.to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
 }
 
 /// One event-log line for an event in `lang`, and whether to highlight it.
@@ -844,7 +835,7 @@ pub fn describe(
         SimEvent::RebalanceStarted { group_id, reason } => (
             tr(
                 "log.rebalance_started",
-                &[("g", group_id.clone()), ("why", reason.clone())],
+                &[("g", group_id.clone()), ("why", reason.localized(lang))],
             ),
             false,
         ),
@@ -887,13 +878,13 @@ pub fn describe(
         } => (
             tr(
                 "log.consumer_left",
-                &[("c", consumer.to_string()), ("why", reason.clone())],
+                &[("c", consumer.to_string()), ("why", reason.localized(lang))],
             ),
             true,
         ),
-        SimEvent::NetworkChanged { description } => (description.clone(), true),
+        SimEvent::NetworkChanged { description } => (description.localized(lang), true),
         SimEvent::CommandRejected { reason, .. } => {
-            (tr("log.refused", &[("why", reason.clone())]), true)
+            (tr("log.refused", &[("why", reason.localized(lang))]), true)
         }
         _ => return None,
     })

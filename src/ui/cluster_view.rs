@@ -116,8 +116,14 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
             );
             rows.push(html! {
                 <g class={class} transform={format!("translate({x},{y})")}>
-                    <title>{ format!("{}-{} on broker {}: {}{}, LEO {leo}, HW {}", part.topic, part.partition, b.id,
-                        if leader { "leader" } else { "follower" }, if in_isr { ", in ISR" } else { ", OUT of ISR" }, part.high_watermark) }</title>
+                    <title>{ crate::i18n::tf(l, "view.replica_title", &[
+                        ("tp", format!("{}-{}", part.topic, part.partition)),
+                        ("b", b.id.to_string()),
+                        ("role", t(l, if leader { "view.role_leader" } else { "view.role_follower" }).to_string()),
+                        ("isr", t(l, if in_isr { "view.in_isr" } else { "view.out_of_isr" }).to_string()),
+                        ("leo", leo.to_string()),
+                        ("hw", part.high_watermark.to_string()),
+                    ]) }</title>
                     <text x="6" y="14" class="rname">{ format!("{}{}-{}", if leader { "★ " } else { "" }, part.topic, part.partition) }</text>
                     <rect x="118" y="5" width={bar_w.to_string()} height="10" class="logbar" />
                     <rect x="118" y="5" width={format!("{leo_w:.1}")} height="10" class="leo" />

@@ -7,6 +7,7 @@ mod config_panel;
 mod files;
 mod form;
 mod lesson_panel;
+mod page_error;
 mod panic_banner;
 mod shape_panel;
 mod storage;

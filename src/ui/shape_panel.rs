@@ -43,7 +43,8 @@ const ASSIGNORS: &[&str] = &[
     "cooperative-sticky",
 ];
 
-fn fields(s: &Scenario) -> Vec<Field> {
+fn fields(s: &Scenario, l: Lang) -> Vec<Field> {
+    let label = |key: &str, name: &str| crate::i18n::tf(l, key, &[("name", name.to_string())]);
     let num = |path: String, label: String, v: String| Field {
         path,
         label,
@@ -53,7 +54,7 @@ fn fields(s: &Scenario) -> Vec<Field> {
     let mut out = vec![
         num(
             "cluster.brokers".into(),
-            "brokers".into(),
+            t(l, "shape.brokers").to_string(),
             s.cluster.brokers.to_string(),
         ),
         num(
@@ -65,12 +66,12 @@ fn fields(s: &Scenario) -> Vec<Field> {
     for (i, topic) in s.topics.iter().enumerate() {
         out.push(num(
             format!("topics.{i}.partitions"),
-            format!("{} partitions", topic.name),
+            label("shape.partitions", &topic.name),
             topic.partitions.to_string(),
         ));
         out.push(num(
             format!("topics.{i}.replication_factor"),
-            format!("{} replication factor", topic.name),
+            label("shape.rf", &topic.name),
             topic.replication_factor.to_string(),
         ));
     }
@@ -81,25 +82,25 @@ fn fields(s: &Scenario) -> Vec<Field> {
         {
             out.push(num(
                 format!("producers.{i}.rate"),
-                format!("{} records/s", p.id),
+                label("shape.rate", &p.id),
                 format!("{rate}"),
             ));
         }
         out.push(num(
             format!("producers.{i}.record_size"),
-            format!("{} record bytes", p.id),
+            label("shape.record_bytes", &p.id),
             p.record_size.to_string(),
         ));
     }
     for (i, g) in s.consumer_groups.iter().enumerate() {
         out.push(num(
             format!("consumer_groups.{i}.members"),
-            format!("{} members", g.group_id),
+            label("shape.members", &g.group_id),
             g.members.to_string(),
         ));
         out.push(num(
             format!("consumer_groups.{i}.processing_us_per_record"),
-            format!("{} µs/record", g.group_id),
+            label("shape.processing", &g.group_id),
             g.processing_us_per_record.to_string(),
         ));
         out.push(Field {
@@ -122,8 +123,8 @@ fn fields(s: &Scenario) -> Vec<Field> {
 #[function_component(ShapePanel)]
 pub fn shape_panel(p: &ShapePanelProps) -> Html {
     let l = p.lang;
-    let error = use_state(|| None::<String>);
-    let fields = fields(&p.scenario);
+    let error = use_state(|| None::<crate::scenario::ScenarioError>);
+    let fields = fields(&p.scenario, l);
     let refs = use_form_fields(
         fields.len(),
         p.scenario.clone(),
@@ -156,7 +157,7 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
                     error.set(None);
                     on_restart.emit(s);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
         })
     };
@@ -182,7 +183,7 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             </div>
             <button class="restart-run" {onclick}>{ t(l, "shape.apply") }</button>
             if let Some(e) = &*error {
-                <p class="form-error" role="alert">{ format!("{}: {e}", t(l, "shape.refused")) }</p>
+                <p class="form-error" role="alert">{ format!("{}{}{}", t(l, "shape.refused"), t(l, "ui.colon"), e.localized(l)) }</p>
             }
         </details>
     }

@@ -1,6 +1,7 @@
 //! Keeping and sharing: the current scenario in localStorage, the language setting, and share
 //! links (`#s=` + the compressed scenario).
 
+use super::page_error::PageError;
 use crate::engine::scenario::Scenario;
 use crate::i18n::Lang;
 
@@ -44,15 +45,14 @@ pub fn save_lang(l: Lang) {
 
 /// A scenario from the URL fragment `#s=…`: `None` when there is none, `Err` with the reason when
 /// it is broken (the caller keeps the current work and shows the error).
-pub fn scenario_from_hash() -> Option<Result<Scenario, String>> {
+pub fn scenario_from_hash() -> Option<Result<Scenario, PageError>> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let code = hash.strip_prefix("#s=")?;
     Some(
         crate::share::decode_share(code)
-            .map_err(|e| format!("This share link is broken: {e}"))
+            .map_err(PageError::ShareBroken)
             .and_then(|json| {
-                crate::scenario::parse_scenario(&json)
-                    .map_err(|e| format!("This share link holds an invalid scenario: {e}"))
+                crate::scenario::parse_scenario(&json).map_err(PageError::ShareInvalid)
             }),
     )
 }

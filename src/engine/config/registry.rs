@@ -15,6 +15,7 @@
 //! Cross-field rules Kafka enforces when a client or broker starts are in [`finish_producer`],
 //! [`finish_consumer`], [`finish_broker`] and [`check_topic`].
 
+mod error;
 mod parse;
 mod setters;
 mod suggest;
@@ -27,11 +28,17 @@ use std::fmt;
 
 use super::types::{BrokerConfig, ConsumerConfig, ProducerConfig, TopicConfig};
 
+pub use error::{
+    AllowedNote, ConfigError, ConfigErrorKind, ConfigWarning, Conflict, Expected, SynonymHint,
+    WarningKind,
+};
 pub use suggest::{edit_distance, nearest};
-pub use validate::{check_topic, finish_broker, finish_consumer, finish_producer, ConfigWarning};
+pub use validate::{check_topic, finish_broker, finish_consumer, finish_producer};
 
 /// Where a config key lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Scope {
     /// `server.properties` / `kafka-configs --entity-type brokers`.
     Broker,
@@ -255,136 +262,6 @@ fn clip(s: &str) -> String {
         out
     }
 }
-
-/// Why a config key or value was rejected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigErrorKind {
-    /// The key does not exist in this scope.
-    UnknownKey {
-        /// Nearest known key, if one is close (same scope first).
-        suggestion: Option<&'static str>,
-        /// The scope of the suggested key when it is not this one.
-        suggestion_scope: Option<Scope>,
-        /// The scope the key really belongs to, if it exists elsewhere.
-        other_scope: Option<Scope>,
-        /// Extra advice (e.g. the topic-level synonym of a broker key).
-        hint: Option<String>,
-    },
-    /// The value has the wrong type (`expected` says what is wanted).
-    WrongType {
-        /// What a valid value looks like.
-        expected: String,
-    },
-    /// A number outside the valid range.
-    OutOfRange {
-        /// Smallest valid value.
-        min: i64,
-        /// Largest accepted value.
-        max: i64,
-        /// Kafka's own upper bound when KafkaSim's is lower.
-        kafka_max: Option<i64>,
-    },
-    /// A string that is not one of the allowed values.
-    NotAllowed {
-        /// The allowed values.
-        allowed: Vec<&'static str>,
-        /// Extra explanation.
-        note: Option<String>,
-    },
-    /// A live change of a broker config Kafka only reads at startup.
-    NotDynamic,
-    /// A combination of values Kafka rejects (`message` says which and why).
-    Conflict {
-        /// The explanation, naming the other keys involved.
-        message: String,
-    },
-}
-
-/// A rejected config key or value: names the key, the value and what would be valid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// Scope of the key.
-    pub scope: Scope,
-    /// The key as given.
-    pub key: String,
-    /// The value as given, rendered (`None` for unknown keys).
-    pub value: Option<String>,
-    /// What is wrong.
-    pub kind: ConfigErrorKind,
-}
-
-impl ConfigError {
-    /// The explanation without the `key = value` prefix.
-    pub fn reason(&self) -> String {
-        let scope = self.scope;
-        match &self.kind {
-            ConfigErrorKind::UnknownKey {
-                suggestion,
-                suggestion_scope,
-                other_scope,
-                hint,
-            } => {
-                let mut s = match other_scope {
-                    Some(o) => format!("`{}` is a {o} config, not a {scope} config", self.key),
-                    None => format!("unknown {scope} config `{}`", self.key),
-                };
-                match (suggestion, suggestion_scope) {
-                    (Some(sug), Some(o)) => {
-                        s.push_str(&format!(" (did you mean the {o} config `{sug}`?)"))
-                    }
-                    (Some(sug), None) => s.push_str(&format!(" (did you mean `{sug}`?)")),
-                    _ => {}
-                }
-                if let Some(h) = hint {
-                    s.push_str("; ");
-                    s.push_str(h);
-                }
-                s
-            }
-            ConfigErrorKind::WrongType { expected } => format!("expected {expected}"),
-            ConfigErrorKind::OutOfRange {
-                min,
-                max,
-                kafka_max,
-            } => {
-                let mut s = format!("out of range, allowed {min}..={max}");
-                if let Some(k) = kafka_max {
-                    s.push_str(&format!(
-                        " (Kafka allows up to {k}; KafkaSim caps it to keep the simulation small)"
-                    ));
-                }
-                s
-            }
-            ConfigErrorKind::NotAllowed { allowed, note } => {
-                let mut s = format!("allowed values are {}", allowed.join(", "));
-                if let Some(n) = note {
-                    s.push_str("; ");
-                    s.push_str(n);
-                }
-                s
-            }
-            ConfigErrorKind::NotDynamic => format!(
-                "`{}` is a read-only broker config in Kafka: it cannot change on a running \
-                 cluster (kafka-configs --alter rejects it; it needs a broker restart)",
-                self.key
-            ),
-            ConfigErrorKind::Conflict { message } => message.clone(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.kind, &self.value) {
-            (ConfigErrorKind::UnknownKey { .. } | ConfigErrorKind::NotDynamic, _) | (_, None) => {
-                f.write_str(&self.reason())
-            }
-            (_, Some(v)) => write!(f, "{} `{}` = {v}: {}", self.scope, self.key, self.reason()),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Sets one broker config.
 pub fn apply_broker(

@@ -514,10 +514,9 @@ impl Consumer {
         ctx.event(SimEvent::ConsumerLeft {
             group: self.group,
             consumer: self.index,
-            reason: format!(
-                "poll loop exceeded max.poll.interval.ms ({} ms)",
-                self.config.max_poll_interval_ms
-            ),
+            reason: crate::engine::reasons::LeaveReason::PollTimeout {
+                max_poll_interval_ms: self.config.max_poll_interval_ms,
+            },
         });
         let parts: Vec<TopicPartition> = self.assigned.keys().copied().collect();
         for tp in &parts {

@@ -11,6 +11,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::events::SimEvent;
 use crate::engine::ids::{BrokerId, NodeId, TopicPartition};
 use crate::engine::protocol::{ErrorCode, JoinGroupMember, Message};
+use crate::engine::reasons::{RebalanceReason, RemovalCause};
 use crate::engine::time::{ms, SimTime};
 use crate::engine::timer::Timer;
 
@@ -78,8 +79,8 @@ pub struct GroupRecord {
     pub initial_delay_until: SimTime,
     /// Completed rebalances.
     pub rebalances: u64,
-    /// Why the current rebalance started.
-    pub reason: String,
+    /// Why the current rebalance started (`None` before the first).
+    pub reason: Option<RebalanceReason>,
     next_member: u64,
 }
 
@@ -371,13 +372,7 @@ impl GroupCoordinator {
                     .map(|g| g.members.contains_key(&member_id))
                     .unwrap_or(false);
                 if known {
-                    self.remove_member(
-                        ctx,
-                        &group_id,
-                        &member_id,
-                        "member left the group (LeaveGroup)",
-                        cfg,
-                    );
+                    self.remove_member(ctx, &group_id, &member_id, RemovalCause::LeftGroup, cfg);
                 }
                 ctx.send(
                     from,
@@ -470,7 +465,7 @@ impl GroupCoordinator {
                 join_deadline: 0,
                 initial_delay_until: 0,
                 rebalances: 0,
-                reason: String::new(),
+                reason: None,
                 next_member: 0,
             });
         let correlation_id = member.join_pending.unwrap_or(0);
@@ -510,7 +505,7 @@ impl GroupCoordinator {
                         return;
                     }
                     g.members.insert(new_id.clone(), member);
-                    let reason = format!("static member {inst} rejoined with changed metadata");
+                    let reason = RebalanceReason::StaticMemberChanged { instance: inst };
                     Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
                     self.persist(ctx, group_id);
                     self.maybe_complete_join(ctx, group_id);
@@ -523,7 +518,7 @@ impl GroupCoordinator {
                     ctx,
                     group_id,
                     g,
-                    format!("static member {inst} joined"),
+                    RebalanceReason::StaticMemberJoined { instance: inst },
                     cfg,
                 );
                 self.persist(ctx, group_id);
@@ -551,9 +546,9 @@ impl GroupCoordinator {
         g.members.insert(member_id.clone(), member);
         if g.state != GroupState::PreparingRebalance {
             let reason = if new_member {
-                format!("member {member_id} joined")
+                RebalanceReason::MemberJoined { member: member_id }
             } else {
-                format!("member {member_id} rejoined")
+                RebalanceReason::MemberRejoined { member: member_id }
             };
             Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
         }
@@ -565,7 +560,7 @@ impl GroupCoordinator {
         ctx: &mut Ctx,
         group_id: &str,
         g: &mut GroupRecord,
-        reason: String,
+        reason: RebalanceReason,
         cfg: &BrokerConfig,
     ) {
         let now = ctx.now;
@@ -583,7 +578,7 @@ impl GroupCoordinator {
         }
         g.join_deadline = now + ms(rebalance_timeout);
         g.state = GroupState::PreparingRebalance;
-        g.reason = reason.clone();
+        g.reason = Some(reason.clone());
         for m in g.members.values_mut() {
             m.sync_pending = None;
         }
@@ -789,7 +784,7 @@ impl GroupCoordinator {
         ctx: &mut Ctx,
         group_id: &str,
         member_id: &str,
-        reason: &str,
+        cause: RemovalCause,
         cfg: &BrokerConfig,
     ) {
         let Some(g) = self.groups.get_mut(group_id) else {
@@ -803,10 +798,14 @@ impl GroupCoordinator {
             g.leader = None;
             ctx.event(SimEvent::RebalanceStarted {
                 group_id: group_id.to_string(),
-                reason: format!("{reason}; group is empty"),
+                reason: RebalanceReason::GroupEmptied { cause },
             });
         } else if g.state != GroupState::PreparingRebalance {
-            Self::prepare_rebalance(ctx, group_id, g, format!("{reason}: {member_id}"), cfg);
+            let reason = RebalanceReason::MemberRemoved {
+                cause,
+                member: member_id.to_string(),
+            };
+            Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
         }
         self.persist(ctx, group_id);
         self.maybe_complete_join(ctx, group_id);
@@ -830,7 +829,7 @@ impl GroupCoordinator {
             })
             .collect();
         for (g, m) in expired {
-            self.remove_member(ctx, &g, &m, "session.timeout.ms expired for member", cfg);
+            self.remove_member(ctx, &g, &m, RemovalCause::SessionExpired, cfg);
         }
         let groups: Vec<String> = self.groups.keys().cloned().collect();
         for g in groups {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::engine::config::registry;
+use crate::engine::reasons::{CommandRefusal, NetworkChange};
 
 impl Engine {
     /// Applies a command at the current simulated time. Invalid commands (unknown broker,
@@ -16,25 +17,27 @@ impl Engine {
         }
     }
 
-    fn broker_index(&self, broker: u32) -> Result<usize, String> {
+    fn broker_index(&self, broker: u32) -> Result<usize, CommandRefusal> {
         if broker >= 1 && (broker as usize) <= self.brokers.len() {
             Ok(broker as usize - 1)
         } else {
-            Err(format!(
-                "broker {broker} does not exist (brokers are 1..={})",
-                self.brokers.len()
-            ))
+            Err(CommandRefusal::NoSuchBroker {
+                broker,
+                max: self.brokers.len() as u32,
+            })
         }
     }
 
-    fn group_index(&self, group: &str) -> Result<usize, String> {
+    fn group_index(&self, group: &str) -> Result<usize, CommandRefusal> {
         self.groups
             .iter()
             .position(|g| g.spec.group_id == group)
-            .ok_or_else(|| format!("consumer group `{group}` does not exist"))
+            .ok_or_else(|| CommandRefusal::NoSuchGroup {
+                group: group.to_string(),
+            })
     }
 
-    fn try_apply(&mut self, cmd: &Command) -> Result<(), String> {
+    fn try_apply(&mut self, cmd: &Command) -> Result<(), CommandRefusal> {
         match cmd {
             Command::CrashBroker { broker } => {
                 let i = self.broker_index(*broker)?;
@@ -48,15 +51,20 @@ impl Engine {
                 let t = self
                     .topics
                     .index_of(topic)
-                    .ok_or_else(|| format!("topic `{topic}` does not exist"))?;
+                    .ok_or_else(|| CommandRefusal::NoSuchTopic {
+                        topic: topic.clone(),
+                    })?;
                 let tp = crate::engine::ids::TopicPartition::new(t, *partition);
-                let st = self
-                    .controller
-                    .partition(tp)
-                    .ok_or_else(|| format!("partition {topic}-{partition} does not exist"))?;
-                let leader = st
-                    .leader
-                    .ok_or_else(|| format!("{topic}-{partition} has no leader (offline)"))?;
+                let st = self.controller.partition(tp).ok_or_else(|| {
+                    CommandRefusal::NoSuchPartition {
+                        topic: topic.clone(),
+                        partition: *partition,
+                    }
+                })?;
+                let leader = st.leader.ok_or_else(|| CommandRefusal::NoLeader {
+                    topic: topic.clone(),
+                    partition: *partition,
+                })?;
                 let i = self.broker_index(leader)?;
                 self.crash_broker(i);
             }
@@ -70,7 +78,7 @@ impl Engine {
                     }
                 }
                 self.push_event(SimEvent::NetworkChanged {
-                    description: format!("broker {broker} isolated"),
+                    description: NetworkChange::Isolated { broker: *broker },
                 });
             }
             Command::PartitionNetwork { groups } => {
@@ -89,7 +97,9 @@ impl Engine {
                     }
                 }
                 self.push_event(SimEvent::NetworkChanged {
-                    description: format!("network partitioned into {groups:?}"),
+                    description: NetworkChange::Partitioned {
+                        groups: groups.clone(),
+                    },
                 });
             }
             Command::CutLink { from, to, one_way } => {
@@ -100,17 +110,17 @@ impl Engine {
                     self.net.set_cut(NodeId(*to), NodeId(*from), true);
                 }
                 self.push_event(SimEvent::NetworkChanged {
-                    description: if *one_way {
-                        format!("link {from} → {to} cut")
-                    } else {
-                        format!("link {from} ↔ {to} cut")
+                    description: NetworkChange::Cut {
+                        from: *from,
+                        to: *to,
+                        both_ways: !*one_way,
                     },
                 });
             }
             Command::HealNetwork => {
                 self.net.heal_all();
                 self.push_event(SimEvent::NetworkChanged {
-                    description: "network healed".into(),
+                    description: NetworkChange::Healed,
                 });
             }
             Command::SlowBroker {
@@ -121,7 +131,10 @@ impl Engine {
                 let i = self.broker_index(*broker)?;
                 for (name, f) in [("disk_factor", disk_factor), ("nic_factor", nic_factor)] {
                     if !f.is_finite() || *f < 1.0 || *f > 10_000.0 {
-                        return Err(format!("{name} = {f}: allowed 1..=10000"));
+                        return Err(CommandRefusal::FactorOutOfRange {
+                            name: name.to_string(),
+                            value: *f,
+                        });
                     }
                 }
                 self.brokers[i].set_disk_factor(*disk_factor);
@@ -132,14 +145,16 @@ impl Engine {
                 let c = *self.groups[g]
                     .members
                     .get(*member as usize)
-                    .ok_or_else(|| {
-                        format!(
-                            "group `{group}` has members 0..{}, not {member}",
-                            self.groups[g].members.len()
-                        )
+                    .ok_or_else(|| CommandRefusal::NoSuchMember {
+                        group: group.clone(),
+                        member: *member,
+                        members: self.groups[g].members.len(),
                     })?;
                 if !self.consumers[c].is_alive() {
-                    return Err(format!("member {member} of `{group}` is already down"));
+                    return Err(CommandRefusal::MemberAlreadyDown {
+                        group: group.clone(),
+                        member: *member,
+                    });
                 }
                 self.consumers[c].crash();
                 self.push_event(SimEvent::ConsumerCrashed {
@@ -150,7 +165,7 @@ impl Engine {
             Command::AddConsumer { group } => {
                 let g = self.group_index(group)?;
                 if self.consumers.len() >= 1000 {
-                    return Err("at most 1000 consumers".into());
+                    return Err(CommandRefusal::TooManyConsumers { max: 1000 });
                 }
                 let c = self.spawn_consumer(g);
                 let node = NodeId(self.net.len() as u32 - 1);
@@ -161,11 +176,11 @@ impl Engine {
         Ok(())
     }
 
-    fn set_config(&mut self, target: &str, key: &str, value: &str) -> Result<(), String> {
+    fn set_config(&mut self, target: &str, key: &str, value: &str) -> Result<(), CommandRefusal> {
         let v = registry::ConfigValue::from_str_value(value);
         if target == "broker" {
             let mut cfg = self.controller.config.clone();
-            registry::apply_broker(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            registry::apply_broker(&mut cfg, key, &v).map_err(refusal)?;
             self.controller.config = cfg.clone();
             for b in &mut self.brokers {
                 b.config = cfg.clone();
@@ -176,13 +191,15 @@ impl Engine {
             let t = self
                 .topics
                 .index_of(name)
-                .ok_or_else(|| format!("topic `{name}` does not exist"))?;
+                .ok_or_else(|| CommandRefusal::NoSuchTopic {
+                    topic: name.to_string(),
+                })?;
             let mut tc = self
                 .brokers
                 .first()
                 .and_then(|b| b.topic_configs.get(t as usize).cloned())
                 .unwrap_or_default();
-            registry::apply_topic(&mut tc, key, &v).map_err(|e| e.to_string())?;
+            registry::apply_topic(&mut tc, key, &v).map_err(refusal)?;
             if let Some(u) = tc.unclean_leader_election_enable {
                 self.controller.set_unclean(t, u);
             }
@@ -199,9 +216,9 @@ impl Engine {
                 .producers
                 .iter()
                 .position(|p| p.id == id)
-                .ok_or_else(|| format!("producer `{id}` does not exist"))?;
+                .ok_or_else(|| CommandRefusal::NoSuchProducer { id: id.to_string() })?;
             let mut cfg = self.scenario.producers[i].config.clone();
-            registry::apply_producer(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            registry::apply_producer(&mut cfg, key, &v).map_err(refusal)?;
             self.scenario.producers[i].config = cfg.clone();
             let node = self.node_of(NodeRole::Producer(i));
             self.with_node(node, |e, ctx| e.producers[i].reconfigure(ctx, cfg));
@@ -210,7 +227,7 @@ impl Engine {
         if let Some(id) = target.strip_prefix("group:") {
             let g = self.group_index(id)?;
             let mut cfg = self.groups[g].spec.config.clone();
-            registry::apply_consumer(&mut cfg, key, &v).map_err(|e| e.to_string())?;
+            registry::apply_consumer(&mut cfg, key, &v).map_err(refusal)?;
             self.groups[g].spec.config = cfg.clone();
             for c in self.groups[g].members.clone() {
                 let node = self.node_of(NodeRole::Consumer(c));
@@ -219,8 +236,13 @@ impl Engine {
             }
             return Ok(());
         }
-        Err(format!(
-            "config target `{target}`: expected `broker`, `topic:NAME`, `producer:ID` or `group:ID`"
-        ))
+        Err(CommandRefusal::BadConfigTarget {
+            target: target.to_string(),
+        })
     }
+}
+
+/// A config error as a refused command.
+fn refusal(e: registry::ConfigError) -> CommandRefusal {
+    CommandRefusal::Config(Box::new(e))
 }

@@ -1,7 +1,7 @@
 //! Key lookup with suggestions, and value parsing against the key's type.
 
 use super::{keys, lookup, nearest, ConfigError, ConfigErrorKind, ConfigKey, ConfigValue, Scope};
-use super::{Unit, ValueType, ValueType::*};
+use super::{AllowedNote, Expected, SynonymHint, Unit, ValueType, ValueType::*};
 
 /// A value checked against its key's type.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,11 +67,11 @@ pub(super) fn known(scope: Scope, key: &str) -> Result<&'static ConfigKey, Confi
         Scope::Topic => SYNONYMS
             .iter()
             .find(|(b, _)| *b == key)
-            .map(|(_, t)| format!("the topic-level name is `{t}`")),
+            .map(|(_, t)| SynonymHint::TopicName(t.to_string())),
         Scope::Broker => SYNONYMS
             .iter()
             .find(|(_, t)| *t == key)
-            .map(|(b, _)| format!("the broker-level default is `{b}`")),
+            .map(|(b, _)| SynonymHint::BrokerDefault(b.to_string())),
         _ => None,
     };
     let (mut suggestion, mut suggestion_scope) = (None, None);
@@ -91,7 +91,7 @@ pub(super) fn known(scope: Scope, key: &str) -> Result<&'static ConfigKey, Confi
         key: key.to_string(),
         value: None,
         kind: ConfigErrorKind::UnknownKey {
-            suggestion,
+            suggestion: suggestion.map(str::to_string),
             suggestion_scope,
             other_scope,
             hint,
@@ -124,11 +124,7 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
         value: Some(value.to_string()),
         kind,
     };
-    let wrong = |expected: &str| {
-        err(ConfigErrorKind::WrongType {
-            expected: expected.to_string(),
-        })
-    };
+    let wrong = |expected: Expected| err(ConfigErrorKind::WrongType { expected });
     let text = match value {
         ConfigValue::Str(s) | ConfigValue::Number(s) => Some(s.trim()),
         _ => None,
@@ -142,7 +138,7 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
             (ConfigValue::Str(_), Some(t)) if t.eq_ignore_ascii_case("false") => {
                 Ok(Parsed::Bool(false))
             }
-            _ => Err(wrong("true or false")),
+            _ => Err(wrong(Expected::Bool)),
         },
         Int {
             min,
@@ -151,7 +147,7 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
             ..
         } => {
             let Some(t) = text else {
-                return Err(wrong("a whole number"));
+                return Err(wrong(Expected::WholeNumber));
             };
             let range = || ConfigErrorKind::OutOfRange {
                 min,
@@ -166,19 +162,19 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
                     if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
                         Err(err(range()))
                     } else {
-                        Err(wrong("a whole number"))
+                        Err(wrong(Expected::WholeNumber))
                     }
                 }
             }
         }
         Enum(allowed) => {
             let Some(t) = text else {
-                return Err(wrong(&format!("one of {}", allowed.join(", "))));
+                return Err(wrong(Expected::OneOf(strings(allowed))));
             };
             match allowed.iter().find(|a| **a == t) {
                 Some(a) => Ok(Parsed::Str(a.to_string())),
                 None => Err(err(ConfigErrorKind::NotAllowed {
-                    allowed: allowed.to_vec(),
+                    allowed: strings(allowed),
                     note: not_allowed_note(k.name, t),
                 })),
             }
@@ -192,14 +188,14 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
                             ConfigValue::Str(s) | ConfigValue::Number(s) => {
                                 out.push(s.trim().to_string())
                             }
-                            _ => return Err(wrong("a list of strings")),
+                            _ => return Err(wrong(Expected::ListOfStrings)),
                         }
                     }
                     out
                 }
                 _ => match text {
                     Some(t) => t.split(',').map(|s| s.trim().to_string()).collect(),
-                    None => return Err(wrong("a comma-separated list")),
+                    None => return Err(wrong(Expected::CommaList)),
                 },
             };
             let items: Vec<String> = items.into_iter().filter(|s| !s.is_empty()).collect();
@@ -207,11 +203,11 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
                 let bad = items.iter().find(|i| !allowed.contains(&i.as_str()));
                 if bad.is_some() || items.is_empty() {
                     let note = match bad {
-                        Some(b) => format!("`{}` is not one of them", clip_item(b)),
-                        None => "the list must name at least one".to_string(),
+                        Some(b) => AllowedNote::NotOneOf(clip_item(b)),
+                        None => AllowedNote::EmptyList,
                     };
                     return Err(err(ConfigErrorKind::NotAllowed {
-                        allowed: allowed.to_vec(),
+                        allowed: strings(allowed),
                         note: Some(note),
                     }));
                 }
@@ -222,14 +218,18 @@ pub(super) fn parse(k: &ConfigKey, value: &ConfigValue) -> Result<Parsed, Config
             let s = match value {
                 ConfigValue::Str(s) | ConfigValue::Number(s) => s.clone(),
                 ConfigValue::Bool(b) => b.to_string(),
-                _ => return Err(wrong("a string")),
+                _ => return Err(wrong(Expected::String)),
             };
             if non_empty && s.trim().is_empty() {
-                return Err(wrong("a non-empty string"));
+                return Err(wrong(Expected::NonEmptyString));
             }
             Ok(Parsed::Str(s))
         }
     }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
 }
 
 fn clip_item(s: &str) -> String {
@@ -237,16 +237,11 @@ fn clip_item(s: &str) -> String {
 }
 
 /// Extra words for values Kafka has but KafkaSim does not model.
-fn not_allowed_note(key: &str, value: &str) -> Option<String> {
+fn not_allowed_note(key: &str, value: &str) -> Option<AllowedNote> {
     match key {
-        "auto.offset.reset" if value.starts_with("by_duration") => {
-            Some("`by_duration:…` (KIP-1106) is not modelled by KafkaSim".into())
-        }
-        "group.protocol" if value == "consumer" => Some(
-            "the KIP-848 `consumer` protocol is not modelled; KafkaSim models the classic protocol"
-                .into(),
-        ),
-        "acks" => Some("`all` and `-1` mean the same".into()),
+        "auto.offset.reset" if value.starts_with("by_duration") => Some(AllowedNote::ByDuration),
+        "group.protocol" if value == "consumer" => Some(AllowedNote::ConsumerProtocol),
+        "acks" => Some(AllowedNote::AcksAllSame),
         _ => None,
     }
 }

@@ -1,24 +1,14 @@
 //! Cross-field rules, as Kafka applies them when a client or broker starts.
 
 use super::super::types::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, TopicConfig};
-use super::{ConfigError, ConfigErrorKind, Scope};
+use super::{ConfigError, ConfigErrorKind, ConfigWarning, Conflict, Scope, WarningKind};
 
-/// Something Kafka accepts but a person should know about (it logs a warning, silently changes a
-/// value, or the combination cannot work at run time).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigWarning {
-    /// The key the warning is about.
-    pub key: &'static str,
-    /// What happens.
-    pub message: String,
-}
-
-fn conflict(scope: Scope, key: &str, value: String, message: String) -> ConfigError {
+fn conflict(scope: Scope, key: &str, value: String, rule: Conflict) -> ConfigError {
     ConfigError {
         scope,
         key: key.to_string(),
         value: Some(value),
-        kind: ConfigErrorKind::Conflict { message },
+        kind: ConfigErrorKind::Conflict { rule },
     }
 }
 
@@ -47,35 +37,42 @@ pub fn finish_producer(
         let mut disable = Vec::new();
         if cfg.retries == 0 {
             if user_set {
-                return Err(conflict(p, "enable.idempotence", "true".into(),
-                    "the idempotent producer needs retries > 0, but retries = 0 (Kafka throws ConfigException); \
-                     set retries > 0 or enable.idempotence=false".into()));
+                return Err(conflict(
+                    p,
+                    "enable.idempotence",
+                    "true".into(),
+                    Conflict::IdempotenceNeedsRetries,
+                ));
             }
             disable.push("retries = 0".to_string());
         }
         if cfg.acks != Acks::All {
             if user_set {
-                return Err(conflict(p, "enable.idempotence", "true".into(), format!(
-                    "the idempotent producer needs acks=all, but acks = {} (Kafka throws ConfigException); \
-                     set acks=all or enable.idempotence=false", cfg.acks.as_str())));
+                return Err(conflict(
+                    p,
+                    "enable.idempotence",
+                    "true".into(),
+                    Conflict::IdempotenceNeedsAcksAll {
+                        acks: cfg.acks.as_str().to_string(),
+                    },
+                ));
             }
             disable.push(format!("acks = {}", cfg.acks.as_str()));
         }
         let in_flight = cfg.max_in_flight_requests_per_connection;
         if in_flight > 5 {
-            return Err(conflict(p, "max.in.flight.requests.per.connection", in_flight.to_string(),
-                "at most 5 with idempotence enabled (it is on by default; Kafka 4.0+ throws ConfigException); \
-                 set enable.idempotence=false to allow more".into()));
+            return Err(conflict(
+                p,
+                "max.in.flight.requests.per.connection",
+                in_flight.to_string(),
+                Conflict::InFlightWithIdempotence,
+            ));
         }
         if !disable.is_empty() {
             cfg.enable_idempotence = false;
             warnings.push(ConfigWarning {
                 key: "enable.idempotence",
-                message: format!(
-                    "idempotence is off because {} (Kafka disables it silently when \
-                     enable.idempotence is not set): retries may write duplicates",
-                    disable.join(" and ")
-                ),
+                kind: WarningKind::IdempotenceOff { because: disable },
             });
         }
     }
@@ -83,26 +80,33 @@ pub fn finish_producer(
     let floor = (linger + cfg.request_timeout_ms).min(i32::MAX as u64);
     if cfg.delivery_timeout_ms < floor {
         if explicit("delivery.timeout.ms") {
-            return Err(conflict(p, "delivery.timeout.ms", cfg.delivery_timeout_ms.to_string(), format!(
-                "must be >= linger.ms + request.timeout.ms = {} + {} = {floor} (Kafka throws ConfigException)",
-                cfg.linger_ms, cfg.request_timeout_ms)));
+            return Err(conflict(
+                p,
+                "delivery.timeout.ms",
+                cfg.delivery_timeout_ms.to_string(),
+                Conflict::DeliveryTimeoutTooLow {
+                    linger_ms: cfg.linger_ms,
+                    request_timeout_ms: cfg.request_timeout_ms,
+                    floor,
+                },
+            ));
         }
         warnings.push(ConfigWarning {
             key: "delivery.timeout.ms",
-            message: format!(
-                "raised from the default {} to linger.ms + request.timeout.ms = {floor}, as Kafka does",
-                cfg.delivery_timeout_ms
-            ),
+            kind: WarningKind::DeliveryTimeoutRaised {
+                from: cfg.delivery_timeout_ms,
+                to: floor,
+            },
         });
         cfg.delivery_timeout_ms = floor;
     }
     if cfg.retry_backoff_max_ms < cfg.retry_backoff_ms {
         warnings.push(ConfigWarning {
             key: "retry.backoff.max.ms",
-            message: format!(
-                "{} < retry.backoff.ms = {}: exponential backoff is effectively off (Kafka warns)",
-                cfg.retry_backoff_max_ms, cfg.retry_backoff_ms
-            ),
+            kind: WarningKind::BackoffMaxBelowBackoff {
+                max: cfg.retry_backoff_max_ms,
+                backoff: cfg.retry_backoff_ms,
+            },
         });
     }
     Ok(warnings)
@@ -119,8 +123,14 @@ pub fn finish_consumer(
     let c = Scope::Consumer;
     let (hb, session) = (cfg.heartbeat_interval_ms, cfg.session_timeout_ms);
     if hb >= session {
-        return Err(conflict(c, "heartbeat.interval.ms", hb.to_string(), format!(
-            "must be lower than session.timeout.ms = {session} (the Kafka consumer refuses to start)")));
+        return Err(conflict(
+            c,
+            "heartbeat.interval.ms",
+            hb.to_string(),
+            Conflict::HeartbeatNotBelowSession {
+                session_ms: session,
+            },
+        ));
     }
     let (min, max) = (
         broker.group_min_session_timeout_ms,
@@ -131,19 +141,17 @@ pub fn finish_consumer(
             c,
             "session.timeout.ms",
             session.to_string(),
-            format!(
-            "outside the brokers' group.min.session.timeout.ms..=group.max.session.timeout.ms = \
-             {min}..={max}; every JoinGroup would fail with INVALID_SESSION_TIMEOUT"),
+            Conflict::SessionOutsideBrokerBounds { min, max },
         ));
     }
     let mut warnings = Vec::new();
     if hb.saturating_mul(3) > session {
         warnings.push(ConfigWarning {
             key: "heartbeat.interval.ms",
-            message: format!(
-                "{hb} is more than a third of session.timeout.ms = {session}; Kafka recommends at \
-                 most a third, so a few lost heartbeats do not expire the session"
-            ),
+            kind: WarningKind::HeartbeatOverThird {
+                heartbeat_ms: hb,
+                session_ms: session,
+            },
         });
     }
     Ok(warnings)
@@ -160,33 +168,38 @@ pub fn finish_broker(cfg: &BrokerConfig) -> Result<Vec<ConfigWarning>, ConfigErr
             b,
             "replica.fetch.wait.max.ms",
             wait.to_string(),
-            format!(
-            "must be <= replica.lag.time.max.ms = {} (Kafka refuses to start: followers would keep \
-             dropping out of the ISR)", cfg.replica_lag_time_max_ms),
+            Conflict::FetchWaitAboveLagTime {
+                lag_ms: cfg.replica_lag_time_max_ms,
+            },
         ));
     }
     if wait > REPLICA_SOCKET_TIMEOUT_MS {
-        return Err(conflict(b, "replica.fetch.wait.max.ms", wait.to_string(), format!(
-            "must be <= replica.socket.timeout.ms = {REPLICA_SOCKET_TIMEOUT_MS} (Kafka refuses to start)")));
+        return Err(conflict(
+            b,
+            "replica.fetch.wait.max.ms",
+            wait.to_string(),
+            Conflict::FetchWaitAboveSocketTimeout {
+                socket_ms: REPLICA_SOCKET_TIMEOUT_MS,
+            },
+        ));
     }
     let mut warnings = Vec::new();
     if cfg.broker_heartbeat_interval_ms.saturating_mul(2) > cfg.broker_session_timeout_ms {
         warnings.push(ConfigWarning {
             key: "broker.heartbeat.interval.ms",
-            message: format!(
-                "{} is more than half of broker.session.timeout.ms = {}: brokers may be fenced \
-                 between heartbeats (Kafka logs an error)",
-                cfg.broker_heartbeat_interval_ms, cfg.broker_session_timeout_ms
-            ),
+            kind: WarningKind::BrokerHeartbeatOverHalf {
+                heartbeat_ms: cfg.broker_heartbeat_interval_ms,
+                session_ms: cfg.broker_session_timeout_ms,
+            },
         });
     }
     if cfg.group_min_session_timeout_ms > cfg.group_max_session_timeout_ms {
         warnings.push(ConfigWarning {
             key: "group.min.session.timeout.ms",
-            message: format!(
-                "{} > group.max.session.timeout.ms = {}: no consumer can join a group",
-                cfg.group_min_session_timeout_ms, cfg.group_max_session_timeout_ms
-            ),
+            kind: WarningKind::GroupSessionBoundsInverted {
+                min: cfg.group_min_session_timeout_ms,
+                max: cfg.group_max_session_timeout_ms,
+            },
         });
     }
     Ok(warnings)
@@ -205,17 +218,13 @@ pub fn check_topic(
         .unwrap_or(broker.min_insync_replicas);
     let mut warnings = Vec::new();
     if min_isr > replication_factor {
-        let origin = if topic.min_insync_replicas.is_some() {
-            ""
-        } else {
-            " (the broker default)"
-        };
         warnings.push(ConfigWarning {
             key: "min.insync.replicas",
-            message: format!(
-                "{min_isr}{origin} is above the replication factor {replication_factor}: every \
-                 acks=all write to this topic fails with NOT_ENOUGH_REPLICAS"
-            ),
+            kind: WarningKind::MinIsrAboveReplication {
+                min_isr,
+                inherited: topic.min_insync_replicas.is_none(),
+                replication_factor,
+            },
         });
     }
     warnings

@@ -1,0 +1,39 @@
+//! Errors shown at the top of the page, kept as data and rendered in the current language at
+//! each render (switching language re-renders them).
+
+use crate::i18n::{t, tf, Lang};
+use crate::scenario::ScenarioError;
+use crate::share::ShareError;
+
+/// An error the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageError {
+    /// The share link in the URL could not be decoded.
+    ShareBroken(ShareError),
+    /// The share link decoded to an invalid scenario.
+    ShareInvalid(ScenarioError),
+    /// An imported file is not a valid scenario.
+    Import(ScenarioError),
+    /// No preset with this name.
+    NoPreset(String),
+    /// A fixed message, by i18n key (e.g. a failed download).
+    Key(&'static str),
+}
+
+impl PageError {
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            PageError::ShareBroken(e) => tf(lang, "ui.share_broken", &[("e", e.localized(lang))]),
+            PageError::ShareInvalid(e) => tf(lang, "ui.share_invalid", &[("e", e.localized(lang))]),
+            PageError::Import(e) => format!(
+                "{}{}{}",
+                t(lang, "ui.import_failed"),
+                t(lang, "ui.colon"),
+                e.localized(lang)
+            ),
+            PageError::NoPreset(name) => tf(lang, "ui.no_preset", &[("name", name.clone())]),
+            PageError::Key(k) => t(lang, k).to_string(),
+        }
+    }
+}
