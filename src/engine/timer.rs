@@ -1,6 +1,8 @@
 //! Timers, by owner. Each component defines its own timer enum; the engine routes a fired timer
 //! back to the node that set it.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::ids::TopicPartition;
@@ -125,6 +127,28 @@ impl DeadlineTimer {
     pub fn reset(&mut self) {
         self.armed = None;
     }
+}
+
+/// Ids of `entries` whose deadline is at or before `now`, in id (arrival) order: what a
+/// [`DeadlineTimer`] owner expires when its timer fires.
+pub fn due_ids<V>(
+    entries: &BTreeMap<u64, V>,
+    now: SimTime,
+    deadline: impl Fn(&V) -> SimTime,
+) -> Vec<u64> {
+    entries
+        .iter()
+        .filter(|(_, v)| deadline(v) <= now)
+        .map(|(&id, _)| id)
+        .collect()
+}
+
+/// The earliest deadline among `entries`: where a [`DeadlineTimer`] owner re-arms.
+pub fn earliest_deadline<V>(
+    entries: &BTreeMap<u64, V>,
+    deadline: impl Fn(&V) -> SimTime,
+) -> Option<SimTime> {
+    entries.values().map(deadline).min()
 }
 
 #[cfg(test)]

@@ -47,18 +47,12 @@ impl Broker {
         if !self.fetch_wait_timer.fire(ctx.now) {
             return;
         }
-        let due: Vec<u64> = self
-            .parked_fetches
-            .iter()
-            .filter(|(_, (_, _, deadline))| *deadline <= ctx.now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in due {
+        for id in due_ids(&self.parked_fetches, ctx.now, |(_, _, d)| *d) {
             if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
                 self.answer_fetch(ctx, from, &req);
             }
         }
-        if let Some(next) = self.parked_fetches.values().map(|(_, _, d)| *d).min() {
+        if let Some(next) = earliest_deadline(&self.parked_fetches, |(_, _, d)| *d) {
             self.arm_fetch_wait(ctx, next);
         }
     }

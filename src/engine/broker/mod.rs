@@ -25,7 +25,7 @@ use super::ids::{BrokerId, NodeId, TopicPartition, CONTROLLER};
 use super::log::PartitionLog;
 use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, ProducePartition};
 use super::time::{ms, SimTime, SECONDS};
-use super::timer::{BrokerTimer, DeadlineTimer, Timer};
+use super::timer::{due_ids, earliest_deadline, BrokerTimer, DeadlineTimer, Timer};
 
 pub use follower::FetcherState;
 

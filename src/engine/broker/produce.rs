@@ -238,16 +238,10 @@ impl Broker {
         if !self.produce_timeout_timer.fire(ctx.now) {
             return;
         }
-        let due: Vec<u64> = self
-            .parked_produces
-            .iter()
-            .filter(|(_, p)| p.deadline <= ctx.now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in due {
+        for id in due_ids(&self.parked_produces, ctx.now, |p| p.deadline) {
             self.expire_produce(ctx, id);
         }
-        if let Some(next) = self.parked_produces.values().map(|p| p.deadline).min() {
+        if let Some(next) = earliest_deadline(&self.parked_produces, |p| p.deadline) {
             self.arm_produce_timeout(ctx, next);
         }
     }

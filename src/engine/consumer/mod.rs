@@ -255,18 +255,12 @@ impl Consumer {
         if !self.request_timer.fire(ctx.now) {
             return;
         }
-        let due: Vec<u64> = self
-            .pending_to
-            .iter()
-            .filter(|(_, (_, deadline))| *deadline <= ctx.now)
-            .map(|(&id, _)| id)
-            .collect();
-        for id in due {
+        for id in crate::engine::timer::due_ids(&self.pending_to, ctx.now, |(_, d)| *d) {
             if let Some(kind) = self.take_pending(id) {
                 self.on_request_failed(ctx, kind);
             }
         }
-        if let Some(next) = self.pending_to.values().map(|(_, d)| *d).min() {
+        if let Some(next) = crate::engine::timer::earliest_deadline(&self.pending_to, |(_, d)| *d) {
             self.arm_request_timer(ctx, next);
         }
     }
