@@ -282,6 +282,12 @@ impl PartitionLog {
 }
 
 impl PartitionLog {
+    /// The retained batches from the one holding `offset` on.
+    pub fn batches_from(&self, offset: u64) -> impl Iterator<Item = &RecordBatch> {
+        let start = self.batches.partition_point(|b| b.next_offset() <= offset);
+        self.batches.range(start..)
+    }
+
     /// The batch whose base offset is exactly `offset`, if retained.
     pub fn batch_at(&self, offset: u64) -> Option<&RecordBatch> {
         let i = self.batches.partition_point(|b| b.base_offset < offset);

@@ -118,9 +118,9 @@ impl Broker {
                 } else {
                     r.log.high_watermark()
                 };
-                bytes += r
-                    .log
-                    .bytes_available(p.fetch_offset, upper, p.partition_max_bytes);
+                // Only whether `need` is reached matters: count no further than that.
+                let cap = p.partition_max_bytes.min(need - bytes);
+                bytes += r.log.bytes_available(p.fetch_offset, upper, cap);
                 if bytes >= need {
                     return true;
                 }

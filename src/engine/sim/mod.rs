@@ -11,7 +11,7 @@ mod trace;
 use std::collections::VecDeque;
 
 use super::broker::{Broker, Role};
-use super::checker::InvariantChecker;
+use super::checker::{InvariantChecker, LeaderLog};
 use super::consumer::Consumer;
 use super::controller::Controller;
 use super::ctx::{Ctx, OffsetStore, Outbox};
@@ -683,7 +683,12 @@ impl Engine {
         let leaders = self.controller.partitions().filter_map(|st| {
             let l = st.leader?;
             let r = brokers.get(l as usize - 1)?.replicas.get(&st.tp)?;
-            (r.role == Role::Leader).then_some((st.tp, &r.log))
+            (r.role == Role::Leader).then_some(LeaderLog {
+                tp: st.tp,
+                leader: l,
+                epoch: r.leader_epoch,
+                log: &r.log,
+            })
         });
         self.checker.sweep(self.now, leaders);
     }

@@ -1,0 +1,214 @@
+//! The invariant checker: observes events and leader logs, never influences the run. It counts
+//! acknowledged records lost, duplicates and order violations in logs, reads above the high
+//! watermark, two leaders in one epoch, and (separately) consumer redeliveries, keeping the
+//! first example of each.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{SimEvent, TimedEvent};
+use super::ids::{BrokerId, TopicPartition, TopicTable};
+use super::protocol::RecordIds;
+use super::time::{to_ms_f64, SimTime};
+
+mod audit;
+
+pub use audit::LeaderLog;
+use audit::PartitionAudit;
+
+/// Most acknowledged batches remembered for the audit (beyond that, new ones are not tracked
+/// and the report says so).
+pub const MAX_TRACKED_ACKS: usize = 4_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Acked {
+    ids: RecordIds,
+    count: u32,
+    at: SimTime,
+    /// Leader epoch of the copy that was acknowledged.
+    epoch: u32,
+}
+
+/// Counts and first examples.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvariantReport {
+    /// Acknowledged records (acks ≠ 0) not in the leader's log at their acknowledged offset.
+    pub acked_lost: u64,
+    /// Records present more than once in a leader's log.
+    pub duplicates: u64,
+    /// Records out of their producer's creation order in a leader's log.
+    pub out_of_order: u64,
+    /// Records returned to a consumer from at or above the high watermark.
+    pub read_above_hw: u64,
+    /// Leader elections that reused an epoch with a different leader.
+    pub two_leaders_same_epoch: u64,
+    /// Records consumed again (consumer side, after a crash or rebalance).
+    pub redelivered: u64,
+    /// First example of each kind of violation.
+    pub first_examples: Vec<String>,
+    /// Acknowledged batches not tracked because of the memory cap.
+    pub untracked_acks: u64,
+}
+
+/// The checker.
+#[derive(Clone, Debug, Default)]
+pub struct InvariantChecker {
+    acked: BTreeMap<(TopicPartition, u64), Acked>,
+    lost: BTreeSet<(TopicPartition, u64)>,
+    epochs: BTreeMap<(TopicPartition, u32), BrokerId>,
+    consumed_upto: BTreeMap<(u32, TopicPartition), u64>,
+    first: BTreeMap<&'static str, String>,
+    report: InvariantReport,
+    topics: TopicTable,
+    dups_by_producer: BTreeMap<u32, u64>,
+    /// Per partition, what the log audit has covered.
+    audits: BTreeMap<TopicPartition, PartitionAudit>,
+    /// Acknowledgements received since the last sweep.
+    unaudited: Vec<(TopicPartition, u64)>,
+}
+
+impl InvariantChecker {
+    /// A checker that names partitions with `topics`.
+    pub fn new(topics: TopicTable) -> Self {
+        InvariantChecker {
+            topics,
+            ..Self::default()
+        }
+    }
+
+    fn note(&mut self, kind: &'static str, at: SimTime, text: String) {
+        self.first
+            .entry(kind)
+            .or_insert_with(|| format!("{kind} at {:.3} s: {text}", to_ms_f64(at) / 1000.0));
+    }
+
+    fn lose(&mut self, at: SimTime, tp: TopicPartition, base: u64, a: Acked, why: &str) {
+        if self.lost.insert((tp, base)) {
+            self.report.acked_lost += a.count as u64;
+            let name = self.topics.display(tp);
+            self.note(
+                "acked_lost",
+                at,
+                format!(
+                    "{} records acknowledged at {:.3} s at {name} offset {base} {why}",
+                    a.count,
+                    to_ms_f64(a.at) / 1000.0
+                ),
+            );
+        }
+    }
+
+    /// Observes one event.
+    pub fn observe(&mut self, e: &TimedEvent) {
+        match &e.event {
+            SimEvent::ProduceAcked {
+                tp,
+                batch,
+                acks_zero: false,
+                ..
+            } if batch.base_offset != u64::MAX => {
+                if self.acked.len() < MAX_TRACKED_ACKS {
+                    self.acked.insert(
+                        (*tp, batch.base_offset),
+                        Acked {
+                            ids: batch.ids,
+                            count: batch.record_count,
+                            at: e.at,
+                            epoch: batch.partition_leader_epoch,
+                        },
+                    );
+                    self.unaudited.push((*tp, batch.base_offset));
+                } else {
+                    self.report.untracked_acks += 1;
+                }
+            }
+            SimEvent::LogTruncated {
+                tp,
+                removed,
+                broker,
+                ..
+            } => {
+                for b in removed {
+                    if let Some(a) = self.acked.get(&(*tp, b.base_offset)).copied() {
+                        // The acknowledged copy itself, not an older copy of the same records
+                        // that a new leader took again (a retry) at the same offset.
+                        if a.ids == b.ids && a.epoch == b.partition_leader_epoch {
+                            self.lose(
+                                e.at,
+                                *tp,
+                                b.base_offset,
+                                a,
+                                &format!("were truncated from broker {broker}"),
+                            );
+                        }
+                    }
+                }
+            }
+            SimEvent::Consumed {
+                group,
+                tp,
+                from_offset,
+                to_offset,
+                high_watermark,
+                ..
+            } => {
+                if to_offset > high_watermark {
+                    let n = to_offset - (*from_offset).max(*high_watermark);
+                    self.report.read_above_hw += n;
+                    let name = self.topics.display(*tp);
+                    self.note(
+                        "read_above_hw",
+                        e.at,
+                        format!("{n} records of {name} read above HW {high_watermark}"),
+                    );
+                }
+                let upto = self.consumed_upto.entry((*group, *tp)).or_insert(0);
+                if *from_offset < *upto {
+                    let n = (*to_offset).min(*upto) - from_offset;
+                    self.report.redelivered += n;
+                }
+                *upto = (*upto).max(*to_offset);
+            }
+            SimEvent::LeaderChanged {
+                tp,
+                leader: Some(l),
+                leader_epoch,
+                ..
+            } => {
+                if let Some(&prev) = self.epochs.get(&(*tp, *leader_epoch)) {
+                    if prev != *l {
+                        self.report.two_leaders_same_epoch += 1;
+                        let name = self.topics.display(*tp);
+                        self.note(
+                            "two_leaders_same_epoch",
+                            e.at,
+                            format!("{name} epoch {leader_epoch}: brokers {prev} and {l}"),
+                        );
+                    }
+                } else {
+                    self.epochs.insert((*tp, *leader_epoch), *l);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Duplicate records per producer index, as of the last sweep.
+    pub fn duplicates_by_producer(&self) -> Vec<(u32, u64)> {
+        self.dups_by_producer
+            .iter()
+            .map(|(&p, &d)| (p, d))
+            .collect()
+    }
+
+    /// The counts so far (call [`sweep`](Self::sweep) first for the log audits).
+    pub fn report(&self) -> InvariantReport {
+        let mut r = self.report.clone();
+        r.first_examples = self.first.values().cloned().collect();
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests;
