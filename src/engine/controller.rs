@@ -369,7 +369,7 @@ impl Controller {
                 Message::AlterPartitionResponse {
                     tp,
                     error,
-                    state: Some(st.clone()),
+                    state: Some(Box::new(st.clone())),
                 },
             );
             return;
@@ -391,7 +391,7 @@ impl Controller {
             Message::AlterPartitionResponse {
                 tp,
                 error: ErrorCode::None,
-                state: Some(state.clone()),
+                state: Some(Box::new(state.clone())),
             },
         );
         self.publish(ctx, vec![state], None);

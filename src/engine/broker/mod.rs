@@ -318,7 +318,7 @@ impl Broker {
                 partitions,
             } => self.apply_metadata(ctx, live_brokers, partitions),
             Message::AlterPartitionResponse { tp, error, state } => {
-                self.on_alter_partition_response(ctx, tp, error, state)
+                self.on_alter_partition_response(ctx, tp, error, state.map(|s| *s))
             }
             Message::BrokerHeartbeatResponse { .. } => {}
             Message::MetadataRequest { correlation_id } => {
@@ -382,11 +382,11 @@ impl Broker {
                     },
                 );
             }
-            m @ (Message::JoinGroupRequest { .. }
-            | Message::SyncGroupRequest { .. }
+            m @ (Message::JoinGroupRequest(_)
+            | Message::SyncGroupRequest(_)
             | Message::HeartbeatRequest { .. }
             | Message::LeaveGroupRequest { .. }
-            | Message::OffsetCommitRequest { .. }
+            | Message::OffsetCommitRequest(_)
             | Message::OffsetFetchRequest { .. }) => {
                 let led = self.led_offsets_partitions.clone();
                 let cfg = self.config.clone();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::engine::assignor::{self, AssignorKind, MemberSubscription};
-use crate::engine::protocol::ErrorCode;
+use crate::engine::protocol::{ErrorCode, JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
 use crate::engine::time::ms;
 use crate::engine::timer::Timer;
 
@@ -139,24 +139,29 @@ impl Consumer {
             ctx,
             coord,
             Pending::Join,
-            |c| Message::JoinGroupRequest {
-                correlation_id: c,
-                group_id,
-                member_id,
-                group_instance_id: instance,
-                session_timeout_ms: session,
-                rebalance_timeout_ms: rebalance,
-                protocols,
-                topics,
-                owned,
-                generation,
+            |c| {
+                Message::JoinGroupRequest(Box::new(JoinGroup {
+                    correlation_id: c,
+                    group_id,
+                    member_id,
+                    group_instance_id: instance,
+                    session_timeout_ms: session,
+                    rebalance_timeout_ms: rebalance,
+                    protocols,
+                    topics,
+                    owned,
+                    generation,
+                }))
             },
             rebalance.saturating_add(5_000),
         );
     }
 
     pub(super) fn on_join(&mut self, ctx: &mut Ctx, msg: Message) {
-        let Message::JoinGroupResponse {
+        let Message::JoinGroupResponse(resp) = msg else {
+            return;
+        };
+        let JoinGroupResult {
             error,
             generation,
             protocol,
@@ -164,10 +169,7 @@ impl Consumer {
             member_id,
             members,
             ..
-        } = msg
-        else {
-            return;
-        };
+        } = *resp;
         match error {
             ErrorCode::None => {}
             ErrorCode::MemberIdRequired => {
@@ -203,13 +205,15 @@ impl Consumer {
             ctx,
             coord,
             Pending::Sync,
-            |c| Message::SyncGroupRequest {
-                correlation_id: c,
-                group_id,
-                generation,
-                member_id,
-                group_instance_id: instance,
-                assignments,
+            |c| {
+                Message::SyncGroupRequest(Box::new(SyncGroup {
+                    correlation_id: c,
+                    group_id,
+                    generation,
+                    member_id,
+                    group_instance_id: instance,
+                    assignments,
+                }))
             },
             t,
         );
@@ -422,12 +426,14 @@ impl Consumer {
             ctx,
             coord,
             Pending::Commit,
-            |c| Message::OffsetCommitRequest {
-                correlation_id: c,
-                group_id,
-                generation,
-                member_id,
-                offsets,
+            |c| {
+                Message::OffsetCommitRequest(Box::new(OffsetCommit {
+                    correlation_id: c,
+                    group_id,
+                    generation,
+                    member_id,
+                    offsets,
+                }))
             },
             t,
         );

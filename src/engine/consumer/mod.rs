@@ -284,7 +284,7 @@ impl Consumer {
                     error, coordinator, ..
                 },
             ) => self.on_find_coordinator(ctx, error, coordinator),
-            (Pending::Join, m @ Message::JoinGroupResponse { .. }) => self.on_join(ctx, m),
+            (Pending::Join, m @ Message::JoinGroupResponse(_)) => self.on_join(ctx, m),
             (
                 Pending::Sync,
                 Message::SyncGroupResponse {
@@ -419,9 +419,12 @@ impl Consumer {
 fn correlation_of(msg: &Message) -> Option<u64> {
     use Message::*;
     Some(match msg {
+        JoinGroupResponse(resp) => resp.correlation_id,
+        JoinGroupRequest(req) => req.correlation_id,
+        SyncGroupRequest(req) => req.correlation_id,
+        OffsetCommitRequest(req) => req.correlation_id,
         MetadataResponse { correlation_id, .. }
         | FindCoordinatorResponse { correlation_id, .. }
-        | JoinGroupResponse { correlation_id, .. }
         | SyncGroupResponse { correlation_id, .. }
         | HeartbeatResponse { correlation_id, .. }
         | OffsetCommitResponse { correlation_id, .. }
@@ -431,10 +434,7 @@ fn correlation_of(msg: &Message) -> Option<u64> {
         | LeaveGroupResponse { correlation_id, .. }
         | MetadataRequest { correlation_id }
         | FindCoordinatorRequest { correlation_id, .. }
-        | JoinGroupRequest { correlation_id, .. }
-        | SyncGroupRequest { correlation_id, .. }
         | HeartbeatRequest { correlation_id, .. }
-        | OffsetCommitRequest { correlation_id, .. }
         | OffsetFetchRequest { correlation_id, .. }
         | ListOffsetsRequest { correlation_id, .. }
         | FetchRequest { correlation_id, .. }

@@ -10,7 +10,9 @@ use crate::engine::config::{AssignmentStrategy, BrokerConfig};
 use crate::engine::ctx::Ctx;
 use crate::engine::events::SimEvent;
 use crate::engine::ids::{BrokerId, NodeId, TopicPartition};
-use crate::engine::protocol::{ErrorCode, JoinGroupMember, Message};
+use crate::engine::protocol::{
+    ErrorCode, JoinGroup, JoinGroupMember, JoinGroupResult, Message, OffsetCommit, SyncGroup,
+};
 use crate::engine::reasons::{RebalanceReason, RemovalCause};
 use crate::engine::time::{ms, SimTime};
 use crate::engine::timer::Timer;
@@ -113,11 +115,11 @@ pub struct GroupCoordinator {
 
 fn group_id_of(msg: &Message) -> Option<&str> {
     match msg {
-        Message::JoinGroupRequest { group_id, .. }
-        | Message::SyncGroupRequest { group_id, .. }
-        | Message::HeartbeatRequest { group_id, .. }
+        Message::JoinGroupRequest(req) => Some(&req.group_id),
+        Message::SyncGroupRequest(req) => Some(&req.group_id),
+        Message::OffsetCommitRequest(req) => Some(&req.group_id),
+        Message::HeartbeatRequest { group_id, .. }
         | Message::LeaveGroupRequest { group_id, .. }
-        | Message::OffsetCommitRequest { group_id, .. }
         | Message::OffsetFetchRequest { group_id, .. } => Some(group_id),
         _ => None,
     }
@@ -125,21 +127,17 @@ fn group_id_of(msg: &Message) -> Option<&str> {
 
 fn error_response(msg: &Message, error: ErrorCode) -> Option<Message> {
     Some(match msg {
-        Message::JoinGroupRequest {
-            correlation_id,
-            member_id,
-            ..
-        } => Message::JoinGroupResponse {
-            correlation_id: *correlation_id,
+        Message::JoinGroupRequest(req) => Message::JoinGroupResponse(Box::new(JoinGroupResult {
+            correlation_id: req.correlation_id,
             error,
             generation: -1,
             protocol: None,
             leader: String::new(),
-            member_id: member_id.clone(),
+            member_id: req.member_id.clone(),
             members: Vec::new(),
-        },
-        Message::SyncGroupRequest { correlation_id, .. } => Message::SyncGroupResponse {
-            correlation_id: *correlation_id,
+        })),
+        Message::SyncGroupRequest(req) => Message::SyncGroupResponse {
+            correlation_id: req.correlation_id,
             error,
             assignment: Vec::new(),
         },
@@ -151,8 +149,8 @@ fn error_response(msg: &Message, error: ErrorCode) -> Option<Message> {
             correlation_id: *correlation_id,
             error,
         },
-        Message::OffsetCommitRequest { correlation_id, .. } => Message::OffsetCommitResponse {
-            correlation_id: *correlation_id,
+        Message::OffsetCommitRequest(req) => Message::OffsetCommitResponse {
+            correlation_id: req.correlation_id,
             error,
             offsets: Vec::new(),
         },
@@ -264,25 +262,26 @@ impl GroupCoordinator {
         }
         self.ensure_tick(ctx);
         match msg {
-            Message::JoinGroupRequest {
-                correlation_id,
-                member_id,
-                group_instance_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                topics,
-                owned,
-                generation,
-                ..
-            } => {
+            Message::JoinGroupRequest(req) => {
+                let JoinGroup {
+                    correlation_id,
+                    member_id,
+                    group_instance_id,
+                    session_timeout_ms,
+                    rebalance_timeout_ms,
+                    protocols,
+                    topics,
+                    owned,
+                    generation,
+                    ..
+                } = *req;
                 if session_timeout_ms < cfg.group_min_session_timeout_ms
                     || session_timeout_ms > cfg.group_max_session_timeout_ms
                 {
                     ctx.send(
                         from,
                         error_response(
-                            &Message::JoinGroupRequest {
+                            &Message::JoinGroupRequest(Box::new(JoinGroup {
                                 correlation_id,
                                 group_id,
                                 member_id,
@@ -293,7 +292,7 @@ impl GroupCoordinator {
                                 topics,
                                 owned,
                                 generation,
-                            },
+                            })),
                             ErrorCode::InvalidSessionTimeout,
                         )
                         .expect("join"),
@@ -316,21 +315,24 @@ impl GroupCoordinator {
                 };
                 self.join(ctx, &group_id, member_id, member, cfg);
             }
-            Message::SyncGroupRequest {
-                correlation_id,
-                generation,
-                member_id,
-                assignments,
-                ..
-            } => self.sync(
-                ctx,
-                &group_id,
-                from,
-                correlation_id,
-                generation,
-                member_id,
-                assignments,
-            ),
+            Message::SyncGroupRequest(req) => {
+                let SyncGroup {
+                    correlation_id,
+                    generation,
+                    member_id,
+                    assignments,
+                    ..
+                } = *req;
+                self.sync(
+                    ctx,
+                    &group_id,
+                    from,
+                    correlation_id,
+                    generation,
+                    member_id,
+                    assignments,
+                )
+            }
             Message::HeartbeatRequest {
                 correlation_id,
                 generation,
@@ -386,13 +388,14 @@ impl GroupCoordinator {
                     },
                 );
             }
-            Message::OffsetCommitRequest {
-                correlation_id,
-                generation,
-                member_id,
-                offsets,
-                ..
-            } => {
+            Message::OffsetCommitRequest(req) => {
+                let OffsetCommit {
+                    correlation_id,
+                    generation,
+                    member_id,
+                    offsets,
+                    ..
+                } = *req;
                 let error = match self.groups.get(&group_id) {
                     None if generation < 0 => ErrorCode::None,
                     None => ErrorCode::IllegalGeneration,
@@ -488,7 +491,7 @@ impl GroupCoordinator {
                         // Nothing changed: no rebalance, hand back the current generation.
                         member.assignment = prev.assignment.clone();
                         member.join_pending = None;
-                        let resp = Message::JoinGroupResponse {
+                        let resp = Message::JoinGroupResponse(Box::new(JoinGroupResult {
                             correlation_id,
                             error: ErrorCode::None,
                             generation: g.generation,
@@ -496,7 +499,7 @@ impl GroupCoordinator {
                             leader: g.leader.clone().unwrap_or_default(),
                             member_id: new_id.clone(),
                             members: Vec::new(),
-                        };
+                        }));
                         // The old member id is fenced: its heartbeats now get UNKNOWN_MEMBER_ID.
                         let node = member.node;
                         g.members.insert(new_id, member);
@@ -530,7 +533,7 @@ impl GroupCoordinator {
             let new_id = format!("consumer-{}-{}", member.node.0, g.next_member);
             ctx.send(
                 member.node,
-                Message::JoinGroupResponse {
+                Message::JoinGroupResponse(Box::new(JoinGroupResult {
                     correlation_id,
                     error: ErrorCode::MemberIdRequired,
                     generation: -1,
@@ -538,7 +541,7 @@ impl GroupCoordinator {
                     leader: String::new(),
                     member_id: new_id,
                     members: Vec::new(),
-                },
+                })),
             );
             return;
         }
@@ -667,7 +670,7 @@ impl GroupCoordinator {
             if let Some(c) = m.join_pending.take() {
                 sends.push((
                     m.node,
-                    Message::JoinGroupResponse {
+                    Message::JoinGroupResponse(Box::new(JoinGroupResult {
                         correlation_id: c,
                         error,
                         generation: g.generation,
@@ -679,7 +682,7 @@ impl GroupCoordinator {
                         } else {
                             Vec::new()
                         },
-                    },
+                    })),
                 ));
             }
             m.last_seen = now;

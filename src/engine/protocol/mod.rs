@@ -6,9 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{Acks, AssignmentStrategy};
+use super::config::Acks;
 use super::ids::{BrokerId, TopicPartition};
 use super::time::SimTime;
+
+mod group;
+
+pub use group::{JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
 
 /// Kafka's protocol error codes (`org.apache.kafka.common.protocol.Errors`), with their numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -369,60 +373,11 @@ pub enum Message {
         coordinator: BrokerId,
     },
     /// Member → coordinator.
-    JoinGroupRequest {
-        /// Correlation id.
-        correlation_id: u64,
-        /// `group.id`.
-        group_id: String,
-        /// Empty for a new dynamic member.
-        member_id: String,
-        /// `group.instance.id`.
-        group_instance_id: Option<String>,
-        /// `session.timeout.ms`.
-        session_timeout_ms: u64,
-        /// `max.poll.interval.ms` (the rebalance timeout).
-        rebalance_timeout_ms: u64,
-        /// Supported assignors, in preference order.
-        protocols: Vec<AssignmentStrategy>,
-        /// Subscription.
-        topics: Vec<String>,
-        /// Partitions currently owned (cooperative).
-        owned: Vec<TopicPartition>,
-        /// Generation those were owned in.
-        generation: Option<i32>,
-    },
+    JoinGroupRequest(Box<JoinGroup>),
     /// Coordinator → member.
-    JoinGroupResponse {
-        /// Correlation id.
-        correlation_id: u64,
-        /// Error, or `None`.
-        error: ErrorCode,
-        /// New generation.
-        generation: i32,
-        /// Chosen assignor.
-        protocol: Option<AssignmentStrategy>,
-        /// The group leader's member id.
-        leader: String,
-        /// This member's id.
-        member_id: String,
-        /// All members (only for the leader, empty otherwise).
-        members: Vec<JoinGroupMember>,
-    },
+    JoinGroupResponse(Box<JoinGroupResult>),
     /// Member → coordinator.
-    SyncGroupRequest {
-        /// Correlation id.
-        correlation_id: u64,
-        /// `group.id`.
-        group_id: String,
-        /// Generation.
-        generation: i32,
-        /// Member id.
-        member_id: String,
-        /// `group.instance.id`.
-        group_instance_id: Option<String>,
-        /// The leader's computed assignment (empty from followers).
-        assignments: Vec<(String, Vec<TopicPartition>)>,
-    },
+    SyncGroupRequest(Box<SyncGroup>),
     /// Coordinator → member.
     SyncGroupResponse {
         /// Correlation id.
@@ -467,18 +422,7 @@ pub enum Message {
         error: ErrorCode,
     },
     /// Member → coordinator.
-    OffsetCommitRequest {
-        /// Correlation id.
-        correlation_id: u64,
-        /// `group.id`.
-        group_id: String,
-        /// Generation (-1 for a simple, group-less commit).
-        generation: i32,
-        /// Member id.
-        member_id: String,
-        /// Offsets (the next offset to consume).
-        offsets: Vec<(TopicPartition, u64)>,
-    },
+    OffsetCommitRequest(Box<OffsetCommit>),
     /// Coordinator → member.
     OffsetCommitResponse {
         /// Correlation id.
@@ -537,8 +481,8 @@ pub enum Message {
         tp: TopicPartition,
         /// Error, or `None`.
         error: ErrorCode,
-        /// Committed state.
-        state: Option<PartitionState>,
+        /// Committed state (boxed: rare, and it would double every message's size).
+        state: Option<Box<PartitionState>>,
     },
     /// Controller → brokers: metadata log records as they are replicated to brokers.
     MetadataUpdate {
