@@ -1,5 +1,5 @@
 //! Cluster-level behaviour of the engine: elections, fencing, ISR, determinism.
-#![cfg(not(target_arch = "wasm32"))]
+//! They also run in headless Chromium as wasm (included by `tests/web.rs`).
 
 use kafka_sim::engine::events::SimEvent;
 use kafka_sim::engine::ids::TopicPartition;
@@ -11,7 +11,8 @@ fn three_brokers() -> Scenario {
     Scenario::cluster(3, 7, 60_000).with_topic("orders", 6, 3)
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn crashed_leader_is_fenced_after_session_timeout_and_leaders_move() {
     let s = three_brokers().with_fault(5_000, Command::CrashBroker { broker: 1 });
     let mut e = Engine::new(&s);
@@ -44,7 +45,8 @@ fn crashed_leader_is_fenced_after_session_timeout_and_leaders_move() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn restarted_broker_rejoins_isr() {
     let s = three_brokers()
         .with_fault(2_000, Command::CrashBroker { broker: 2 })
@@ -64,7 +66,8 @@ fn restarted_broker_rejoins_isr() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn whole_isr_gone_means_offline_without_unclean_election() {
     let s = three_brokers()
         .with_fault(1_000, Command::CrashBroker { broker: 1 })
@@ -77,7 +80,8 @@ fn whole_isr_gone_means_offline_without_unclean_election() {
     assert!(e.controller().partitions().all(|p| p.isr.len() == 1));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn same_seed_same_trace_different_seed_different_trace() {
     let run = |seed| {
         let mut s = three_brokers().with_fault(3_000, Command::CrashBroker { broker: 3 });
@@ -94,7 +98,8 @@ fn same_seed_same_trace_different_seed_different_trace() {
 /// fetchers and the clients each keep one timer at their earliest deadline rather than one per
 /// request. Before, the 1 M records/s benchmark held ~72 000 pending events (30 s timeouts of
 /// finished requests), which made every queue operation slower.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn finished_requests_leave_no_timers_in_the_queue() {
     use kafka_sim::engine::config::ConsumerConfig;
     let s = kafka_sim::engine::golden::benchmark_scenario().with_group(

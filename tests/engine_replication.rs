@@ -2,7 +2,7 @@
 //! acknowledged record to a single broker failure, acks=1 does, ISR shrink and expansion,
 //! NOT_ENOUGH_REPLICAS, offline partitions and unclean election, KIP-101 truncation, leader
 //! epochs, and the checker's read-above-HW and split-brain counters on every run.
-#![cfg(not(target_arch = "wasm32"))]
+//! They also run in headless Chromium as wasm (included by `tests/web.rs`).
 
 use std::collections::BTreeMap;
 
@@ -85,7 +85,8 @@ fn epochs_strictly_increase(events: &[TimedEvent], what: &str) -> usize {
     changes
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn acks_all_survives_any_single_broker_crash_over_many_seeds() {
     for seed in 0..12u64 {
         for broker in 1..=3u32 {
@@ -117,7 +118,8 @@ fn acks_all_survives_any_single_broker_crash_over_many_seeds() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn acks_all_survives_crashing_the_current_leader_under_load() {
     for seed in 0..12u64 {
         let partition = (seed % 6) as u32;
@@ -200,7 +202,8 @@ fn acks_one_loss(seed: u64) -> Scenario {
     s
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn acks_one_with_lagging_followers_loses_acked_records_on_leader_crash() {
     let s = acks_one_loss(7);
     let mut e = Engine::new(&s);
@@ -256,7 +259,8 @@ fn acks_one_with_lagging_followers_loses_acked_records_on_leader_crash() {
     common_invariants(&r, "acks=1");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn acks_all_in_the_same_schedule_loses_nothing() {
     let mut s = acks_one_loss(7);
     s.producers[0].config = acks(Acks::All);
@@ -279,7 +283,8 @@ fn acks_all_in_the_same_schedule_loses_nothing() {
 /// once it has caught up. The producer uses acks=1: with acks=all the leader's log only grows as
 /// fast as the slow follower copies it (at most 5 requests in flight), so the follower always
 /// reaches the log end it saw at its previous fetch and stays "caught up", as in Kafka.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn slow_follower_leaves_the_isr_after_lag_time_and_rejoins_when_restored() {
     let mut s = safe_cluster(13, 45_000, 5_000.0)
         .with_fault(
@@ -368,7 +373,8 @@ fn slow_follower_leaves_the_isr_after_lag_time_and_rejoins_when_restored() {
     common_invariants(&r, "isr");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn two_of_three_down_rejects_acks_all_with_not_enough_replicas() {
     let s = safe_cluster(21, 40_000, 5_000.0)
         .with_fault(5_000, Command::CrashBroker { broker: 2 })
@@ -455,7 +461,8 @@ fn whole_isr_gone(unclean: bool) -> Scenario {
     s
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn partition_stays_offline_without_unclean_election() {
     let mut e = Engine::new(&whole_isr_gone(false));
     let events = run_collect(&mut e, ms(42_000), false);
@@ -482,7 +489,8 @@ fn partition_stays_offline_without_unclean_election() {
     common_invariants(&r, "offline");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn unclean_election_picks_the_out_of_sync_replica_and_loses_acked_data() {
     let mut e = Engine::new(&whole_isr_gone(true));
     let events = run_collect(&mut e, ms(42_000), false);
@@ -516,7 +524,8 @@ fn unclean_election_picks_the_out_of_sync_replica_and_loses_acked_data() {
     common_invariants(&r, "unclean");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn leader_epochs_strictly_increase_through_repeated_failovers() {
     let s = safe_cluster(41, 40_000, 5_000.0)
         .with_fault(2_000, Command::CrashBroker { broker: 1 })

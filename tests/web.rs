@@ -1,5 +1,6 @@
 //! Tests that run in headless Chromium (`wasm-pack test --headless --chrome`): the engine gives
-//! the same results as natively, and the page's components render from engine snapshots.
+//! the same results as natively, the core engine tests pass as wasm too, and the page's
+//! components render from engine snapshots.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
@@ -8,6 +9,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "support/rng_vectors.rs"]
 mod rng_vectors;
+
+// The core engine tests (determinism, elections, ISR, acks=all/acks=1 under crashes,
+// NOT_ENOUGH_REPLICAS, offline partitions, KIP-101 truncation) run here too, as wasm.
+#[path = "engine_cluster.rs"]
+mod engine_cluster;
+#[path = "engine_replication.rs"]
+mod engine_replication;
 
 use kafka_sim::engine::golden::{golden_run, GOLDEN};
 

@@ -14,6 +14,7 @@ pub mod events;
 pub mod golden;
 pub mod group;
 pub mod histogram;
+pub mod id_window;
 pub mod ids;
 pub mod log;
 pub mod metrics;

@@ -10,12 +10,12 @@ impl Broker {
         // Followers' fetch offsets update their state at the leader right away.
         if let Some(follower) = req.replica_id {
             for p in &req.partitions {
-                let ok = self
-                    .replicas
-                    .get(&p.tp)
-                    .map(|r| r.role == Role::Leader && p.current_leader_epoch == r.leader_epoch)
-                    .unwrap_or(false);
-                if ok && !self.diverges(p) {
+                let ok = self.replicas.get(&p.tp).is_some_and(|r| {
+                    r.role == Role::Leader
+                        && p.current_leader_epoch == r.leader_epoch
+                        && Self::divergence_in(r, p).is_none()
+                });
+                if ok {
                     self.on_follower_fetch(ctx, p.tp, follower, p.fetch_offset);
                 }
             }
@@ -57,13 +57,13 @@ impl Broker {
         }
     }
 
-    fn diverges(&self, p: &FetchPartition) -> bool {
-        self.divergence(p).is_some()
-    }
-
-    fn divergence(&self, p: &FetchPartition) -> Option<crate::engine::protocol::DivergingEpoch> {
+    /// Where a follower's log diverges from this leader's replica `r` (KIP-101 via
+    /// `lastFetchedEpoch`), if it does.
+    fn divergence_in(
+        r: &Replica,
+        p: &FetchPartition,
+    ) -> Option<crate::engine::protocol::DivergingEpoch> {
         let epoch = p.last_fetched_epoch?;
-        let r = self.replicas.get(&p.tp)?;
         let end = r.log.end_offset_for_epoch(epoch);
         match end {
             Some(d) if d.epoch == epoch && d.end_offset >= p.fetch_offset => None,
@@ -76,8 +76,11 @@ impl Broker {
         }
     }
 
-    fn check_partition(&self, p: &FetchPartition, follower: bool) -> ErrorCode {
-        let Some(r) = self.replicas.get(&p.tp) else {
+    /// The error for one partition of a fetch, given the replica hosted here (if any) and
+    /// whether the fetching follower's log diverges (then its offset is not range-checked: the
+    /// answer tells it where to truncate).
+    fn partition_error(r: Option<&Replica>, p: &FetchPartition, diverging: bool) -> ErrorCode {
+        let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
         if r.role != Role::Leader {
@@ -89,7 +92,7 @@ impl Broker {
         if p.current_leader_epoch > r.leader_epoch {
             return ErrorCode::UnknownLeaderEpoch;
         }
-        if !follower || p.last_fetched_epoch.is_none() || !self.diverges(p) {
+        if !diverging {
             let upper = r.log.log_end_offset();
             if p.fetch_offset > upper || p.fetch_offset < r.log.log_start_offset() {
                 return ErrorCode::OffsetOutOfRange;
@@ -106,13 +109,12 @@ impl Broker {
         let need = req.min_bytes.max(1);
         let mut bytes = 0;
         for p in &req.partitions {
-            if self.check_partition(p, follower) != ErrorCode::None {
+            let r = self.replicas.get(&p.tp);
+            let diverging = follower && r.is_some_and(|r| Self::divergence_in(r, p).is_some());
+            if diverging || Self::partition_error(r, p, diverging) != ErrorCode::None {
                 return true;
             }
-            if follower && self.diverges(p) {
-                return true;
-            }
-            if let Some(r) = self.replicas.get(&p.tp) {
+            if let Some(r) = r {
                 let upper = if follower {
                     r.log.log_end_offset()
                 } else {
@@ -135,7 +137,13 @@ impl Broker {
         let mut budget = req.max_bytes.max(1);
         let mut out = Vec::with_capacity(req.partitions.len());
         for p in &req.partitions {
-            let error = self.check_partition(p, follower);
+            let r = self.replicas.get(&p.tp);
+            let diverging_epoch = if follower {
+                r.and_then(|r| Self::divergence_in(r, p))
+            } else {
+                None
+            };
+            let error = Self::partition_error(r, p, diverging_epoch.is_some());
             let mut data = FetchPartitionData {
                 tp: p.tp,
                 error,
@@ -144,13 +152,11 @@ impl Broker {
                 batches: Vec::new(),
                 diverging_epoch: None,
             };
-            if let Some(r) = self.replicas.get(&p.tp) {
+            if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
                 if error == ErrorCode::None {
-                    if follower {
-                        data.diverging_epoch = self.divergence(p);
-                    }
+                    data.diverging_epoch = diverging_epoch;
                     if data.diverging_epoch.is_none() && budget > 0 {
                         let upper = if follower {
                             r.log.log_end_offset()

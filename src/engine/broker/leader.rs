@@ -74,16 +74,12 @@ impl Broker {
     }
 
     /// The maximal ISR: committed ISR plus replicas in a pending expansion (KIP-841).
-    fn maximal_isr(r: &Replica) -> Vec<BrokerId> {
-        let mut isr = r.isr.clone();
-        if let Some(p) = &r.pending_isr {
-            for b in p {
-                if !isr.contains(b) {
-                    isr.push(*b);
-                }
-            }
-        }
-        isr
+    fn maximal_isr(r: &Replica) -> impl Iterator<Item = BrokerId> + '_ {
+        let pending = r.pending_isr.as_deref().unwrap_or(&[]);
+        r.isr
+            .iter()
+            .chain(pending.iter().filter(|b| !r.isr.contains(b)))
+            .copied()
     }
 
     /// Advances the leader's high watermark to the smallest log end offset in the ISR, then
@@ -141,7 +137,7 @@ impl Broker {
         f.last_fetch_time = now;
         f.last_fetch_leader_leo = leader_leo;
         // ISR expansion: an out-of-sync follower that reached the HW (and this epoch's start).
-        let in_isr = Self::maximal_isr(r).contains(&follower);
+        let in_isr = Self::maximal_isr(r).any(|b| b == follower);
         let epoch_start = r.epoch_start_offset;
         if !in_isr
             && fetch_offset >= r.log.high_watermark()

@@ -21,6 +21,7 @@ use super::config::{BrokerConfig, HardwareProfile, TopicConfig};
 use super::ctx::Ctx;
 use super::events::SimEvent;
 use super::group::{offsets_partition_for, GroupCoordinator};
+use super::id_window::IdWindow;
 use super::ids::{BrokerId, NodeId, TopicPartition, CONTROLLER};
 use super::log::PartitionLog;
 use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, ProducePartition};
@@ -136,8 +137,10 @@ pub struct Broker {
     pub coordinator: GroupCoordinator,
     io_threads: Vec<SimTime>,
     disk_free_at: SimTime,
-    conn_free_at: BTreeMap<NodeId, SimTime>,
-    work: BTreeMap<u64, Work>,
+    /// Per client node id: when its connection's previous request finishes (requests on one
+    /// connection are handled in order).
+    conn_free_at: Vec<SimTime>,
+    work: IdWindow<Work>,
     next_id: u64,
     parked_fetches: BTreeMap<u64, (NodeId, FetchRequest, SimTime)>,
     parked_produces: BTreeMap<u64, produce::ParkedProduce>,
@@ -173,8 +176,8 @@ impl Broker {
             coordinator: GroupCoordinator::new(id),
             io_threads: vec![0; threads],
             disk_free_at: 0,
-            conn_free_at: BTreeMap::new(),
-            work: BTreeMap::new(),
+            conn_free_at: Vec::new(),
+            work: IdWindow::new(),
             next_id: 0,
             parked_fetches: BTreeMap::new(),
             parked_produces: BTreeMap::new(),
@@ -410,7 +413,11 @@ impl Broker {
 
     /// Queues CPU (and, for produce, disk) work; the effect applies at `WorkDone`.
     fn schedule_work(&mut self, ctx: &mut Ctx, from: NodeId, records: u64, bytes: u64, work: Work) {
-        let conn_free = self.conn_free_at.get(&from).copied().unwrap_or(0);
+        let conn = from.0 as usize;
+        if conn >= self.conn_free_at.len() {
+            self.conn_free_at.resize(conn + 1, 0);
+        }
+        let conn_free = self.conn_free_at[conn];
         let (slot, &thread_free) = self
             .io_threads
             .iter()
@@ -430,7 +437,7 @@ impl Broker {
             self.disk_free_at = disk_start + disk_ns;
             done = self.disk_free_at;
         }
-        self.conn_free_at.insert(from, done);
+        self.conn_free_at[conn] = done;
         let id = self.next_id();
         self.work.insert(id, work);
         ctx.timer_at(
@@ -455,7 +462,7 @@ impl Broker {
                 );
             }
             BrokerTimer::WorkDone { id, incarnation } if incarnation == inc => {
-                match self.work.remove(&id) {
+                match self.work.remove(id) {
                     Some(Work::Produce {
                         from,
                         correlation_id,

@@ -64,7 +64,7 @@ enum Pending {
         node: NodeId,
         timer: Timer,
     },
-    Command(Command),
+    Command(Box<Command>),
     Sample,
 }
 
@@ -229,7 +229,7 @@ impl Engine {
         for f in &scenario.faults {
             engine
                 .queue
-                .push(ms(f.at_ms), Pending::Command(f.action.clone()));
+                .push(ms(f.at_ms), Pending::Command(Box::new(f.action.clone())));
         }
         engine
     }
@@ -451,7 +451,7 @@ impl Engine {
                     self.dispatch_timer(node, timer);
                 }
             }
-            Pending::Command(cmd) => self.apply(cmd),
+            Pending::Command(cmd) => self.apply(*cmd),
             Pending::Sample => {
                 self.sample();
                 self.queue
