@@ -249,7 +249,7 @@ impl PartitionLog {
         if from >= upper_bound || from >= self.log_end_offset {
             return out;
         }
-        let start = self.batches.partition_point(|b| b.next_offset() <= from);
+        let start = self.index_after(from);
         let mut size = 0u64;
         for b in self.batches.iter().skip(start) {
             if b.next_offset() > upper_bound {
@@ -269,7 +269,7 @@ impl PartitionLog {
         if from >= upper_bound {
             return 0;
         }
-        let start = self.batches.partition_point(|b| b.next_offset() <= from);
+        let start = self.index_after(from);
         let mut size = 0;
         for b in self.batches.iter().skip(start) {
             if b.next_offset() > upper_bound || size >= cap {
@@ -282,15 +282,47 @@ impl PartitionLog {
 }
 
 impl PartitionLog {
+    /// Index of the first batch that ends after `offset` (holds it, or comes after it).
+    ///
+    /// Readers are almost always near the log end (followers and consumers that keep up, the
+    /// checker's newest acknowledgements), so the search gallops from the back: it touches a
+    /// handful of batches at the end instead of binary-searching the whole retained log.
+    fn index_after(&self, offset: u64) -> usize {
+        let n = self.batches.len();
+        let ends_after = |i: usize| self.batches[i].next_offset() > offset;
+        let mut step = 1;
+        let mut lo = n;
+        // Invariant: every batch from `lo` on ends after `offset`.
+        while lo > 0 {
+            let probe = lo.saturating_sub(step);
+            if !ends_after(probe) {
+                // The answer is in (probe, lo]: binary search there.
+                let (mut a, mut b) = (probe + 1, lo);
+                while a < b {
+                    let mid = a + (b - a) / 2;
+                    if ends_after(mid) {
+                        b = mid;
+                    } else {
+                        a = mid + 1;
+                    }
+                }
+                return a;
+            }
+            lo = probe;
+            step *= 2;
+        }
+        0
+    }
+
     /// The retained batches from the one holding `offset` on.
     pub fn batches_from(&self, offset: u64) -> impl Iterator<Item = &RecordBatch> {
-        let start = self.batches.partition_point(|b| b.next_offset() <= offset);
+        let start = self.index_after(offset);
         self.batches.range(start..)
     }
 
     /// The batch whose base offset is exactly `offset`, if retained.
     pub fn batch_at(&self, offset: u64) -> Option<&RecordBatch> {
-        let i = self.batches.partition_point(|b| b.base_offset < offset);
+        let i = self.index_after(offset);
         self.batches.get(i).filter(|b| b.base_offset == offset)
     }
 }
@@ -363,6 +395,25 @@ mod tests {
             SequenceCheck::OutOfOrder
         );
         assert_eq!(log.check_sequence(&batch(10, 7, 10)), SequenceCheck::Accept);
+    }
+
+    #[test]
+    fn galloping_search_agrees_with_a_binary_search() {
+        let mut log = PartitionLog::new();
+        for i in 0..300u32 {
+            log.append_as_leader(batch(1 + i % 7, 1, -1), 0);
+        }
+        log.truncate_to(0); // an empty log
+        assert_eq!(log.index_after(0), 0);
+        for i in 0..300u32 {
+            log.append_as_leader(batch(1 + i % 7, 1, -1), 0);
+        }
+        for offset in 0..=log.log_end_offset() + 2 {
+            let expected = log.batches.partition_point(|b| b.next_offset() <= offset);
+            assert_eq!(log.index_after(offset), expected, "offset {offset}");
+            let at = log.batches.iter().find(|b| b.base_offset == offset);
+            assert_eq!(log.batch_at(offset), at, "offset {offset}");
+        }
     }
 
     #[test]
