@@ -109,6 +109,33 @@ mod tests {
     }
 
     #[test]
+    fn pops_in_the_same_order_as_a_sorted_list() {
+        // Many equal times (FIFO by seq) and random ones, with pops interleaved.
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(SimTime, u64)> = Vec::new();
+        let mut x = 12345u64;
+        for round in 0..2_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let time = round / 3 + x % 50;
+            let seq = q.push(time, round);
+            reference.push((time, seq));
+            if x % 3 == 0 {
+                reference.sort_unstable();
+                let expected = reference.remove(0);
+                assert_eq!(q.pop().map(|(t, s, _)| (t, s)), Some(expected));
+            }
+            assert_eq!(q.peek_time(), reference.iter().min().map(|r| r.0));
+        }
+        reference.sort_unstable();
+        for expected in reference {
+            assert_eq!(q.pop().map(|(t, s, _)| (t, s)), Some(expected));
+        }
+        assert!(q.pop().is_none());
+    }
+
+    #[test]
     fn slots_are_reused() {
         let mut q = EventQueue::new();
         for i in 0..100u64 {
