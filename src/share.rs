@@ -35,13 +35,13 @@ impl fmt::Display for ShareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ShareError::UnknownVersion => {
-                "not a KafkaSim share link (expected it to start with `v1.`)"
+                "it is not a KafkaSim share link (expected it to start with `v1.`)"
             }
-            ShareError::TooLong => "the share link is too long",
-            ShareError::Base64 => "the share link is damaged (not valid base64url)",
-            ShareError::Inflate => "the share link is damaged (its data does not decompress)",
+            ShareError::TooLong => "it is too long",
+            ShareError::Base64 => "it is damaged (not valid base64url)",
+            ShareError::Inflate => "it is damaged (its data does not decompress)",
             ShareError::TooLarge => "the shared scenario is larger than 1 MiB",
-            ShareError::NotUtf8 => "the share link is damaged (its data is not text)",
+            ShareError::NotUtf8 => "it is damaged (its data is not text)",
         })
     }
 }
