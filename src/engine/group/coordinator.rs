@@ -263,6 +263,14 @@ impl GroupCoordinator {
         self.ensure_tick(ctx);
         match msg {
             Message::JoinGroupRequest(req) => {
+                if req.session_timeout_ms < cfg.group_min_session_timeout_ms
+                    || req.session_timeout_ms > cfg.group_max_session_timeout_ms
+                {
+                    let request = Message::JoinGroupRequest(req);
+                    let resp = error_response(&request, ErrorCode::InvalidSessionTimeout);
+                    ctx.send(from, resp.expect("join"));
+                    return;
+                }
                 let JoinGroup {
                     correlation_id,
                     member_id,
@@ -275,30 +283,6 @@ impl GroupCoordinator {
                     generation,
                     ..
                 } = *req;
-                if session_timeout_ms < cfg.group_min_session_timeout_ms
-                    || session_timeout_ms > cfg.group_max_session_timeout_ms
-                {
-                    ctx.send(
-                        from,
-                        error_response(
-                            &Message::JoinGroupRequest(Box::new(JoinGroup {
-                                correlation_id,
-                                group_id,
-                                member_id,
-                                group_instance_id,
-                                session_timeout_ms,
-                                rebalance_timeout_ms,
-                                protocols,
-                                topics,
-                                owned,
-                                generation,
-                            })),
-                            ErrorCode::InvalidSessionTimeout,
-                        )
-                        .expect("join"),
-                    );
-                    return;
-                }
                 let member = MemberRecord {
                     node: from,
                     instance_id: group_instance_id,

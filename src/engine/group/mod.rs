@@ -68,3 +68,77 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod coordinator_tests {
+    use std::collections::BTreeSet;
+
+    use crate::engine::config::{AssignmentStrategy, BrokerConfig};
+    use crate::engine::ctx::{Ctx, OffsetStore, Outbox};
+    use crate::engine::ids::{NodeId, TopicInfo, TopicTable, OFFSETS_TOPIC};
+    use crate::engine::protocol::{ErrorCode, JoinGroup, Message};
+    use crate::engine::rng::SimRng;
+
+    use super::GroupCoordinator;
+
+    fn join(session_timeout_ms: u64) -> Vec<(NodeId, Message)> {
+        let topics = TopicTable {
+            topics: vec![TopicInfo {
+                name: OFFSETS_TOPIC.into(),
+                partitions: 1,
+                replication_factor: 1,
+                internal: true,
+            }],
+        };
+        let (mut rng, mut offsets, mut out) =
+            (SimRng::new(1), OffsetStore::default(), Outbox::default());
+        let mut ctx = Ctx {
+            now: 0,
+            me: NodeId(1),
+            rng: &mut rng,
+            topics: &topics,
+            offsets: &mut offsets,
+            out: &mut out,
+        };
+        let request = Message::JoinGroupRequest(Box::new(JoinGroup {
+            correlation_id: 7,
+            group_id: "g".into(),
+            member_id: String::new(),
+            group_instance_id: None,
+            session_timeout_ms,
+            rebalance_timeout_ms: 300_000,
+            protocols: vec![AssignmentStrategy::Range],
+            topics: vec!["t".into()],
+            owned: Vec::new(),
+            generation: None,
+        }));
+        let led: BTreeSet<u32> = [0].into();
+        GroupCoordinator::new(1).handle_request(
+            &mut ctx,
+            NodeId(9),
+            request,
+            &BrokerConfig::default(),
+            &led,
+        );
+        std::mem::take(&mut out.sends)
+    }
+
+    fn join_error(sends: &[(NodeId, Message)]) -> ErrorCode {
+        match sends {
+            [(NodeId(9), Message::JoinGroupResponse(r))] if r.correlation_id == 7 => r.error,
+            other => panic!("expected one JoinGroupResponse to the member, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn join_with_a_session_timeout_outside_the_broker_range_is_refused() {
+        // group.min.session.timeout.ms = 6 s and group.max.session.timeout.ms = 30 min.
+        assert_eq!(join_error(&join(5_999)), ErrorCode::InvalidSessionTimeout);
+        assert_eq!(
+            join_error(&join(1_800_001)),
+            ErrorCode::InvalidSessionTimeout
+        );
+        // In range, a new dynamic member first gets its id (KIP-394).
+        assert_eq!(join_error(&join(45_000)), ErrorCode::MemberIdRequired);
+    }
+}
