@@ -17,7 +17,7 @@ use crate::engine::protocol::RecordBatch;
 use crate::engine::time::SimTime;
 
 /// The copy of a partition the audit reads: the current leader's log.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LeaderLog<'a> {
     /// The partition.
     pub tp: TopicPartition,
@@ -27,6 +27,11 @@ pub struct LeaderLog<'a> {
     pub epoch: u32,
     /// The leader's log.
     pub log: &'a PartitionLog,
+    /// Every assigned replica's log (the leader's included). An acknowledged batch that all of
+    /// them hold, the same copy at the same offset, can never be lost: every possible leader has
+    /// it, and KIP-101 truncation never cuts below a batch the leader shares. The audit forgets
+    /// such batches so the checker's memory stays bounded. Empty: forget nothing.
+    pub copies: Vec<&'a PartitionLog>,
 }
 
 /// What the audit knows of one partition's leader log.
@@ -110,6 +115,9 @@ impl InvariantChecker {
         for (tp, base, a, why) in missing {
             self.lose(now, tp, base, a, why);
         }
+        for view in &views {
+            self.forget_settled(view);
+        }
         let mut examples = Vec::new();
         for view in &views {
             let state = self.audits.get_mut(&view.tp).expect("entered above");
@@ -136,6 +144,37 @@ impl InvariantChecker {
         }
         self.report.duplicates = dups;
         self.report.out_of_order = ooo;
+    }
+}
+
+impl InvariantChecker {
+    /// Drops the acknowledgements of `view.tp` that every replica holds, the acknowledged copy
+    /// itself (same records, same leader epoch) at the acknowledged offset. Only batches below
+    /// the smallest high watermark are looked at: above it some replica is still catching up.
+    fn forget_settled(&mut self, view: &LeaderLog) {
+        let Some(below) = view.copies.iter().map(|l| l.high_watermark()).min() else {
+            return;
+        };
+        let tp = view.tp;
+        let held_by_all = |base: u64, a: &Acked| {
+            view.copies.iter().all(|log| {
+                log.batch_at(base)
+                    .is_some_and(|b| b.ids == a.ids && b.partition_leader_epoch == a.epoch)
+            })
+        };
+        let settled: Vec<u64> = self
+            .acked
+            .range((tp, 0)..(tp, below))
+            .filter(|(&(_, base), a)| {
+                base + a.count as u64 <= below
+                    && !self.lost.contains(&(tp, base))
+                    && held_by_all(base, a)
+            })
+            .map(|(&(_, base), _)| base)
+            .collect();
+        for base in settled {
+            self.acked.remove(&(tp, base));
+        }
     }
 }
 

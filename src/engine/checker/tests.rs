@@ -33,6 +33,7 @@ fn leader(broker: BrokerId, epoch: u32, log: &PartitionLog) -> std::iter::Once<L
         leader: broker,
         epoch,
         log,
+        copies: Vec::new(),
     })
 }
 
@@ -251,4 +252,60 @@ fn incremental_audit_equals_a_full_rescan() {
     }
     // The schedules did exercise every kind of finding.
     assert!(lost > 0 && dups > 0 && ooo > 0, "{lost} {dups} {ooo}");
+}
+
+fn view<'a>(
+    broker: BrokerId,
+    epoch: u32,
+    log: &'a PartitionLog,
+    copies: Vec<&'a PartitionLog>,
+) -> std::iter::Once<LeaderLog<'a>> {
+    std::iter::once(LeaderLog {
+        tp: tp(),
+        leader: broker,
+        epoch,
+        log,
+        copies,
+    })
+}
+
+#[test]
+fn batches_every_replica_holds_are_forgotten_the_rest_kept() {
+    let mut c = checker();
+    let (mut leader, mut follower) = (PartitionLog::new(), PartitionLog::new());
+    for i in 0..10 {
+        let b = leader.append_as_leader(batch(i * 10, 10), 0);
+        ack(&mut c, b);
+    }
+    // The follower has the first 6 batches and knows the HW up to there.
+    let copied: Vec<RecordBatch> = leader.batches().take(6).copied().collect();
+    follower.append_as_follower(&copied);
+    follower.set_high_watermark(60);
+    leader.set_high_watermark(100);
+    c.sweep(1, view(1, 0, &leader, vec![&leader, &follower]));
+    assert_eq!(
+        c.acked.len(),
+        4,
+        "only the batches above offset 60 are still tracked"
+    );
+    assert_eq!(c.report().acked_lost, 0);
+}
+
+#[test]
+fn a_crashed_replica_holding_another_copy_keeps_the_ack_tracked_until_it_is_lost() {
+    // Unclean election: replica A (crashed) holds batch Y at offset 0 with its HW past it; the
+    // new leader C wrote and acknowledged X at offset 0. X must stay tracked: if A leads again
+    // before truncating, X is lost, and the checker must count it.
+    let mut c = checker();
+    let mut a = PartitionLog::new();
+    a.append_as_leader(batch(100, 10), 0); // Y
+    a.set_high_watermark(10);
+    let mut leader_c = PartitionLog::new();
+    let x = leader_c.append_as_leader(batch(0, 10), 1);
+    leader_c.set_high_watermark(10);
+    ack(&mut c, x);
+    c.sweep(1, view(3, 1, &leader_c, vec![&a, &leader_c]));
+    assert_eq!(c.acked.len(), 1, "A does not hold X: not settled");
+    c.sweep(2, view(1, 2, &a, vec![&a, &leader_c]));
+    assert_eq!(c.report().acked_lost, 10);
 }

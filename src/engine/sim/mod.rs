@@ -683,11 +683,24 @@ impl Engine {
         let leaders = self.controller.partitions().filter_map(|st| {
             let l = st.leader?;
             let r = brokers.get(l as usize - 1)?.replicas.get(&st.tp)?;
+            // Every assigned replica's log, crashed brokers' too (their logs survive).
+            let copies = st
+                .replicas
+                .iter()
+                .map(|&b| {
+                    brokers
+                        .get(b as usize - 1)
+                        .and_then(|br| br.replicas.get(&st.tp))
+                        .map(|rep| &rep.log)
+                })
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default();
             (r.role == Role::Leader).then_some(LeaderLog {
                 tp: st.tp,
                 leader: l,
                 epoch: r.leader_epoch,
                 log: &r.log,
+                copies,
             })
         });
         self.checker.sweep(self.now, leaders);
