@@ -6,6 +6,12 @@ use std::rc::Rc;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use yew::prelude::*;
 
+mod event_line;
+mod flows;
+mod view;
+
+pub use flows::{Flow, Slot};
+
 use super::charts::{Chart, ChartData, ChartKind};
 use super::cluster_view::ClusterView;
 use super::config_panel::ConfigPanel;
@@ -18,7 +24,7 @@ use crate::engine::scenario::{Command, Scenario};
 use crate::engine::snapshot::ClusterSnapshot;
 use crate::engine::time::{to_ms_f64, MILLIS};
 use crate::engine::Engine;
-use crate::i18n::{fill, t, tf, Lang};
+use crate::i18n::{t, tf, Lang};
 use crate::lessons::{lessons, Lesson};
 
 /// Wall-clock budget per frame for the engine, ms (the rest is left for rendering).
@@ -98,32 +104,6 @@ pub struct App {
     frame_ms: f64,
 }
 
-/// A message in flight, for the animation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Flow {
-    /// Where it comes from.
-    pub from: Slot,
-    /// Where it goes.
-    pub to: Slot,
-    /// Sent at.
-    pub sent: u64,
-    /// Arrives at.
-    pub arrives: u64,
-    /// Kind (colour).
-    pub kind: crate::engine::protocol::MessageKind,
-}
-
-/// A place in the cluster drawing.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Slot {
-    /// Producer by index.
-    Producer(usize),
-    /// Broker by id.
-    Broker(u32),
-    /// Consumer by index.
-    Consumer(usize),
-}
-
 fn empty_charts() -> ChartData {
     ChartData {
         samples: Rc::new(Vec::new()),
@@ -148,30 +128,6 @@ impl App {
         self.charts = empty_charts();
         self.last_ts = None;
         self.snapshot = Rc::new(self.engine.snapshot());
-    }
-
-    /// Messages in flight now, as (from, to, fraction travelled, kind), at most 150 (a sample).
-    /// A message stays visible for at least 0.3 s of wall time at the chosen speed, so that
-    /// sub-millisecond hops can be followed by eye; its position is still in simulated time.
-    fn flow_view(&self) -> Rc<Vec<(Slot, Slot, f64, crate::engine::protocol::MessageKind)>> {
-        let now = self.engine.now();
-        let min_visible = (0.3 * SPEEDS[self.speed].max(0.1) * 1e9) as u64;
-        let live: Vec<(&Flow, u64)> = self
-            .flows
-            .iter()
-            .map(|f| (f, (f.arrives - f.sent).max(min_visible)))
-            .filter(|(f, vis)| f.sent <= now && now < f.sent + vis)
-            .collect();
-        let step = (live.len() / 150).max(1);
-        Rc::new(
-            live.into_iter()
-                .step_by(step)
-                .map(|(f, vis)| {
-                    let frac = (now - f.sent) as f64 / vis.max(1) as f64;
-                    (f.from, f.to, frac.clamp(0.0, 1.0), f.kind)
-                })
-                .collect(),
-        )
     }
 
     fn refresh_charts(&mut self) {
@@ -253,7 +209,7 @@ impl App {
                 }
                 continue;
             }
-            if let Some((line, alert)) = describe(&topics, &event, self.lang) {
+            if let Some((line, alert)) = event_line::describe(&topics, &event, self.lang) {
                 self.log.push((to_ms_f64(at) / 1000.0, line, alert));
             }
         }
@@ -523,182 +479,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let l = self.lang;
-        let on_speed = link.callback(|e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(2);
-            Msg::Speed(v)
-        });
-        let on_preset = link.callback(|e: Event| {
-            Msg::Preset(
-                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            )
-        });
-        let on_lesson = link.callback(|e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            Msg::Lesson(v.parse().ok())
-        });
-        let on_lang = link.callback(|e: Event| {
-            Msg::Lang(Lang::from_tag(
-                &e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            ))
-        });
-        let on_command = link.callback(Msg::Apply);
-        let onkeydown = link.batch_callback(|e: KeyboardEvent| {
-            let tag = e
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .map(|el| el.tag_name())
-                .unwrap_or_default();
-            if tag == "SELECT" || tag == "INPUT" || tag == "TEXTAREA" {
-                return None;
-            }
-            match e.key().as_str() {
-                " " => {
-                    e.prevent_default();
-                    Some(Msg::TogglePlay)
-                }
-                "ArrowRight" => Some(Msg::Step),
-                _ => None,
-            }
-        });
-        let presets = crate::scenario::presets::presets();
-        let inv = self.engine.invariants();
-        let lesson_view = self.lesson.and_then(|(i, step)| {
-            let lesson = self.lessons.get(i)?;
-            let (text, question, has_action) = step_view(lesson, step);
-            Some(html! {
-                <LessonPanel lang={l} title={lesson.title} {text} {question} {step} steps={lesson.steps.len()}
-                    revealed={self.revealed} {has_action}
-                    on_next={link.callback(|_| Msg::LessonNext)} on_back={link.callback(|_| Msg::LessonBack)}
-                    on_restart={link.callback(|_| Msg::LessonRestart)} on_reveal={link.callback(|_| Msg::Reveal)} />
-            })
-        });
-        let chart = |kind, key: &str| html! { <Chart {kind} data={self.charts.clone()} caption={AttrValue::from(t(l, key))} lang={l} /> };
-        html! {
-            <div class="page" tabindex="0" {onkeydown}>
-                <header class="top">
-                    <div class="title-row">
-                        <h1>{ t(l, "ui.title") }</h1>
-                        <label class="lang">{ t(l, "ui.language") }{ " " }
-                            <select onchange={on_lang} aria-label="Language / 语言">
-                                <option value="en" selected={l == Lang::En}>{ "English" }</option>
-                                <option value="zh" selected={l == Lang::Zh}>{ "简体中文" }</option>
-                            </select>
-                        </label>
-                        <button onclick={link.callback(|_| Msg::Presentation)} aria-pressed={self.presentation.to_string()}>{ t(l, "ui.presentation") }</button>
-                    </div>
-                    <p class="intro">{ t(l, "ui.intro") }</p>
-                </header>
-                <section class="controls" aria-label={t(l, "ui.controls")}>
-                    <button class="play" onclick={link.callback(|_| Msg::TogglePlay)} title={t(l, "ui.key_space")}>
-                        { if self.playing { t(l, "ui.pause") } else { t(l, "ui.play") } }
-                    </button>
-                    <button onclick={link.callback(|_| Msg::Step)} title="→">{ t(l, "ui.step") }</button>
-                    <button onclick={link.callback(|_| Msg::Reset)}>{ t(l, "ui.reset") }</button>
-                    <label>{ t(l, "ui.speed") }{ " " }
-                        <select onchange={on_speed} aria-label="Speed">
-                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
-                                <option value={i.to_string()} selected={i == self.speed}>
-                                    { if *s == 0.0 { t(l, "ui.speed_max").to_string() } else { format!("{s}×") } }
-                                </option>
-                            }) }
-                        </select>
-                    </label>
-                    <label>{ t(l, "ui.scenario") }{ " " }
-                        <select onchange={on_preset} aria-label="Preset scenario">
-                            if !presets.iter().any(|(n, _)| *n == self.scenario.name) {
-                                <option selected=true value="">{ &self.scenario.name }</option>
-                            }
-                            { for presets.iter().map(|(n, _)| html! {
-                                <option value={n.to_string()} selected={*n == self.scenario.name}>{ *n }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label>{ t(l, "ui.lesson") }{ " " }
-                        <select onchange={on_lesson} aria-label="Lesson">
-                            <option value="" selected={self.lesson.is_none()}>{ t(l, "ui.lesson.none") }</option>
-                            { for self.lessons.iter().enumerate().map(|(i, ls)| html! {
-                                <option value={i.to_string()} selected={self.lesson.map(|(x, _)| x) == Some(i)}>{ t(l, ls.title) }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <button onclick={link.callback(|_| Msg::Share)}>{ t(l, "ui.share") }</button>
-                    <label class="file-button">{ t(l, "ui.import") }
-                        <input type="file" accept=".json,application/json" aria-label={t(l, "ui.import")} onchange={{
-                            let link = link.clone();
-                            Callback::from(move |e: Event| {
-                                let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-                                if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                    let link = link.clone();
-                                    let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |res| {
-                                        link.send_message(Msg::Import(res.unwrap_or_default()));
-                                    });
-                                    std::mem::forget(reader);
-                                }
-                            })
-                        }} />
-                    </label>
-                    <button onclick={link.callback(|_| Msg::Export("scenario"))}>{ t(l, "ui.export_scenario") }</button>
-                    <button onclick={link.callback(|_| Msg::Export("report"))}>{ t(l, "ui.export_report") }</button>
-                    <button onclick={link.callback(|_| Msg::Export("csv"))}>{ t(l, "ui.export_csv") }</button>
-                    <span class="clock">{ format!("t = {:.3} s", to_ms_f64(self.engine.now()) / 1000.0) }</span>
-                    <span class="speed">{ format!("{} {:.1}×", t(l, "ui.real_speed"), self.real_speed) }</span>
-                    <span class="keys">{ t(l, "ui.keys") }</span>
-                    <span class="perf" data-frame-ms={format!("{:.2}", self.frame_ms)}>{ format!("{:.1} ms/frame", self.frame_ms) }</span>
-                </section>
-                if let Some(e) = &self.error { <div class="error" role="alert">{ e.text(l) }</div> }
-                if let Some(n) = &self.notice { <div class="notice">{ tf(l, "ui.share_link", &[("l", n.clone())]) }</div> }
-                if let Some(panel) = lesson_view { { panel } } else {
-                    <p class="scenario-desc">{{
-                        // Built-in presets have their description in every language.
-                        let key = format!("preset.{}", self.scenario.name);
-                        let tr = t(l, &key);
-                        if tr.is_empty() { self.scenario.description.clone() } else { tr.to_string() }
-                    }}</p>
-                }
-                <div class="audit" aria-label={t(l, "ui.audit")}>
-                    <strong>{ t(l, "ui.audit") }{ ": " }</strong>
-                    <span class={classes!("badge", (inv.acked_lost > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.acked_lost"), inv.acked_lost) }</span>
-                    <span class={classes!("badge", (inv.duplicates > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.duplicates"), inv.duplicates) }</span>
-                    <span class={classes!("badge", (inv.out_of_order > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.out_of_order"), inv.out_of_order) }</span>
-                    <span class="badge">{ format!("{} {}", t(l, "ui.redelivered"), inv.redelivered) }</span>
-                </div>
-                <main class="grid">
-                    <section class="cluster" aria-label="Cluster">
-                        <ClusterView snapshot={self.snapshot.clone()} on_command={on_command} lang={l} flows={self.flow_view()} />
-                        <ConfigPanel scenario={self.scenario.clone()} on_apply={link.callback(Msg::ApplyAll)} lang={l} />
-                        <ShapePanel scenario={self.scenario.clone()} on_restart={link.callback(|s| Msg::Restructure(Box::new(s)))} lang={l} />
-                        <div class="log" aria-label={t(l, "ui.event_log")}>
-                            <h2>{ t(l, "ui.event_log") }</h2>
-                            <ol>
-                                { for self.log.iter().rev().take(80).map(|(ts, line, alert)| html! {
-                                    <li class={classes!(alert.then_some("alert"))}>
-                                        <span class="t">{ format!("{ts:.3} s") }</span>{ " " }{ line }
-                                    </li>
-                                }) }
-                            </ol>
-                        </div>
-                    </section>
-                    <section class="side">
-                        <div class="charts">
-                            { chart(ChartKind::Throughput, "chart.throughput") }
-                            { chart(ChartKind::Latency, "chart.latency") }
-                            { chart(ChartKind::Lag, "chart.lag") }
-                            { chart(ChartKind::Isr, "chart.isr") }
-                        </div>
-                    </section>
-                </main>
-            </div>
-        }
+        self.render(ctx)
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
@@ -730,162 +511,4 @@ impl Component for App {
             }
         }
     }
-}
-
-/// One event-log line for an event in `lang`, and whether to highlight it.
-pub fn describe(
-    topics: &crate::engine::ids::TopicTable,
-    e: &SimEvent,
-    lang: Lang,
-) -> Option<(String, bool)> {
-    // The internal offsets topic's 50 partitions would drown the log; its leadership still shows
-    // through the group coordinator events.
-    let internal = |tp: &crate::engine::ids::TopicPartition| {
-        topics.get(tp.topic).map(|t| t.internal).unwrap_or(false)
-    };
-    match e {
-        SimEvent::LeaderChanged { tp, .. } | SimEvent::IsrChanged { tp, .. } if internal(tp) => {
-            return None
-        }
-        _ => {}
-    }
-    let tr = |k: &str, args: &[(&str, String)]| fill(t(lang, k), args);
-    Some(match e {
-        SimEvent::BrokerCrashed { broker } => {
-            (tr("log.broker_crashed", &[("b", broker.to_string())]), true)
-        }
-        SimEvent::BrokerRestarted { broker } => (
-            tr("log.broker_restarted", &[("b", broker.to_string())]),
-            false,
-        ),
-        SimEvent::BrokerFenced { broker } => {
-            (tr("log.broker_fenced", &[("b", broker.to_string())]), true)
-        }
-        SimEvent::BrokerUnfenced { broker } => (
-            tr("log.broker_unfenced", &[("b", broker.to_string())]),
-            false,
-        ),
-        SimEvent::LeaderChanged {
-            tp,
-            leader: Some(b),
-            leader_epoch,
-            unclean,
-            preferred,
-        } => {
-            let mut line = tr(
-                "log.leader",
-                &[
-                    ("b", b.to_string()),
-                    ("tp", topics.display(*tp)),
-                    ("e", leader_epoch.to_string()),
-                ],
-            );
-            if *unclean {
-                line.push_str(t(lang, "log.unclean"));
-            }
-            if *preferred {
-                line.push_str(t(lang, "log.preferred"));
-            }
-            (line, *unclean)
-        }
-        SimEvent::LeaderChanged {
-            tp, leader: None, ..
-        } => (tr("log.offline", &[("tp", topics.display(*tp))]), true),
-        SimEvent::IsrChanged { tp, isr, shrink } => (
-            tr(
-                if *shrink {
-                    "log.isr_shrank"
-                } else {
-                    "log.isr_grew"
-                },
-                &[("tp", topics.display(*tp)), ("isr", format!("{isr:?}"))],
-            ),
-            false,
-        ),
-        SimEvent::LogTruncated {
-            broker,
-            tp,
-            to_offset,
-            removed,
-        } if !removed.is_empty() => (
-            tr(
-                "log.truncated",
-                &[
-                    ("b", broker.to_string()),
-                    ("tp", topics.display(*tp)),
-                    ("o", to_offset.to_string()),
-                    ("n", removed.len().to_string()),
-                ],
-            ),
-            true,
-        ),
-        SimEvent::ProduceRejected {
-            tp, error, records, ..
-        } => (
-            tr(
-                "log.rejected",
-                &[
-                    ("tp", topics.display(*tp)),
-                    ("n", records.to_string()),
-                    ("err", error.name().to_string()),
-                ],
-            ),
-            true,
-        ),
-        SimEvent::RebalanceStarted { group_id, reason } => (
-            tr(
-                "log.rebalance_started",
-                &[("g", group_id.clone()), ("why", reason.localized(lang))],
-            ),
-            false,
-        ),
-        SimEvent::RebalanceCompleted {
-            group_id,
-            generation,
-            protocol,
-            ..
-        } => (
-            tr(
-                "log.rebalanced",
-                &[
-                    ("g", group_id.clone()),
-                    ("p", protocol.clone()),
-                    ("gen", generation.to_string()),
-                ],
-            ),
-            false,
-        ),
-        SimEvent::PartitionsRevoked {
-            consumer,
-            partitions,
-            ..
-        } => (
-            tr(
-                "log.revoked",
-                &[
-                    ("c", consumer.to_string()),
-                    ("n", partitions.len().to_string()),
-                ],
-            ),
-            false,
-        ),
-        SimEvent::ConsumerCrashed { consumer, .. } => (
-            tr("log.consumer_crashed", &[("c", consumer.to_string())]),
-            true,
-        ),
-        SimEvent::ConsumerLeft {
-            consumer, reason, ..
-        } => (
-            tr(
-                "log.consumer_left",
-                &[("c", consumer.to_string()), ("why", reason.localized(lang))],
-            ),
-            true,
-        ),
-        SimEvent::NetworkChanged { description } => (description.localized(lang), true),
-        SimEvent::CommandRejected { reason, .. } => {
-            (tr("log.refused", &[("why", reason.localized(lang))]), true)
-        }
-        _ => return None,
-    })
 }
