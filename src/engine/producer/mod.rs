@@ -114,7 +114,8 @@ pub struct Producer {
     next_record: Vec<u64>,
     next_sequence: Vec<i32>,
     in_flight: BTreeMap<u64, InFlight>,
-    in_flight_per_broker: BTreeMap<BrokerId, u32>,
+    /// Requests in flight per broker id (`max.in.flight.requests.per.connection`).
+    in_flight_per_broker: Vec<u32>,
     timeout_timer: bool,
     next_correlation: u64,
     app: workload::AppState,
@@ -158,7 +159,7 @@ impl Producer {
             next_record: Vec::new(),
             next_sequence: Vec::new(),
             in_flight: BTreeMap::new(),
-            in_flight_per_broker: BTreeMap::new(),
+            in_flight_per_broker: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,
             app: workload::AppState::default(),

@@ -90,7 +90,11 @@ impl Producer {
                 continue;
             };
             let slot = per_broker.iter().position(|(b, _, _)| *b == leader);
-            let busy = self.in_flight_per_broker.get(&leader).copied().unwrap_or(0);
+            let busy = self
+                .in_flight_per_broker
+                .get(leader as usize)
+                .copied()
+                .unwrap_or(0);
             if slot.is_none() && busy >= max_in_flight {
                 continue;
             }
@@ -180,7 +184,11 @@ impl Producer {
             }
             return;
         }
-        *self.in_flight_per_broker.entry(broker).or_insert(0) += 1;
+        let slot = broker as usize;
+        if slot >= self.in_flight_per_broker.len() {
+            self.in_flight_per_broker.resize(slot + 1, 0);
+        }
+        self.in_flight_per_broker[slot] += 1;
         let deadline = ctx.now + ms(self.config.request_timeout_ms);
         self.in_flight.insert(
             id,
@@ -318,7 +326,7 @@ impl Producer {
         let Some(req) = self.in_flight.remove(&id) else {
             return; // already timed out
         };
-        if let Some(n) = self.in_flight_per_broker.get_mut(&req.broker) {
+        if let Some(n) = self.in_flight_per_broker.get_mut(req.broker as usize) {
             *n = n.saturating_sub(1);
         }
         for b in req.batches {
@@ -345,7 +353,7 @@ impl Producer {
         let Some(req) = self.in_flight.remove(&id) else {
             return;
         };
-        if let Some(n) = self.in_flight_per_broker.get_mut(&req.broker) {
+        if let Some(n) = self.in_flight_per_broker.get_mut(req.broker as usize) {
             *n = n.saturating_sub(1);
         }
         for b in req.batches {
