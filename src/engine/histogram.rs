@@ -53,8 +53,8 @@ fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
     let strata = inner.min(16);
     let width = hi - lo;
     let denom = 2 * (n - 1);
+    let mut a = 0; // s * inner / strata, carried over from the previous stratum's end
     for s in 0..strata {
-        let a = s * inner / strata;
         let b = (s + 1) * inner / strata;
         // Inner record i (0-based) is record i + 1 of n; twice its middle index:
         let mid2 = a + b + 1;
@@ -63,6 +63,7 @@ fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
             None => (width as u128 * mid2 as u128 / denom as u128) as u64,
         };
         out(lo + offset, b - a);
+        a = b;
     }
 }
 
@@ -239,6 +240,29 @@ mod tests {
             fast.record_spread(a, b, n);
             spread(a, b, n, |v, k| slow.record_n(v, k));
             prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn strata_follow_the_closed_form() {
+        // Stratum s covers inner records [s·inner/strata, (s+1)·inner/strata) and sits at its
+        // middle record's value.
+        for (lo, hi, n) in [
+            (0u64, 0u64, 3u64),
+            (5, 900, 17),
+            (1_000, 2_000_000, 1_000),
+            (7, 8, 40),
+        ] {
+            let mut got = Vec::new();
+            spread(lo, hi, n, |v, k| got.push((v, k)));
+            let (inner, width, denom) = (n - 2, hi - lo, 2 * (n - 1));
+            let strata = inner.min(16);
+            let mut want = vec![(lo, 1), (hi, 1)];
+            for s in 0..strata {
+                let (a, b) = (s * inner / strata, (s + 1) * inner / strata);
+                want.push((lo + width * (a + b + 1) / denom, b - a));
+            }
+            assert_eq!(got, want, "lo {lo} hi {hi} n {n}");
         }
     }
 

@@ -156,22 +156,32 @@ impl InvariantChecker {
             return;
         };
         let tp = view.tp;
-        let held_by_all = |base: u64, a: &Acked| {
-            view.copies.iter().all(|log| {
-                log.batch_at(base)
-                    .is_some_and(|b| b.ids == a.ids && b.partition_leader_epoch == a.epoch)
-            })
+        let mut candidates = self.acked.range((tp, 0)..(tp, below)).peekable();
+        let Some((&(_, first), _)) = candidates.peek() else {
+            return;
         };
-        let settled: Vec<u64> = self
-            .acked
-            .range((tp, 0)..(tp, below))
-            .filter(|(&(_, base), a)| {
-                base + a.count as u64 <= below
-                    && !self.lost.contains(&(tp, base))
-                    && held_by_all(base, a)
-            })
-            .map(|(&(_, base), _)| base)
+        // One cursor per copy, walked forward in step with the candidates (both ascend by
+        // offset): no search per acknowledgement.
+        let mut cursors: Vec<_> = view
+            .copies
+            .iter()
+            .map(|log| log.batches_from(first).peekable())
             .collect();
+        let mut settled = Vec::new();
+        for (&(_, base), a) in candidates {
+            if base + a.count as u64 > below || self.lost.contains(&(tp, base)) {
+                continue;
+            }
+            let held_by_all = cursors.iter_mut().all(|cursor| {
+                while cursor.next_if(|b| b.base_offset < base).is_some() {}
+                cursor.peek().is_some_and(|b| {
+                    b.base_offset == base && b.ids == a.ids && b.partition_leader_epoch == a.epoch
+                })
+            });
+            if held_by_all {
+                settled.push(base);
+            }
+        }
         for base in settled {
             self.acked.remove(&(tp, base));
         }
