@@ -27,14 +27,38 @@ fn batch(first: u64, n: u32) -> RecordBatch {
     }
 }
 
+/// The leader's log as a sweep sees it, without replica copies (nothing is forgotten).
 fn leader(broker: BrokerId, epoch: u32, log: &PartitionLog) -> std::iter::Once<LeaderLog<'_>> {
+    view(broker, epoch, log, Vec::new())
+}
+
+/// The leader's log and every replica's copy, as a sweep sees them.
+fn view<'a>(
+    broker: BrokerId,
+    epoch: u32,
+    log: &'a PartitionLog,
+    copies: Vec<&'a PartitionLog>,
+) -> std::iter::Once<LeaderLog<'a>> {
     std::iter::once(LeaderLog {
         tp: tp(),
         leader: broker,
         epoch,
         log,
-        copies: Vec::new(),
+        copies,
     })
+}
+
+/// Tells the checker that `broker` truncated its log to offset 0, removing `removed`.
+fn truncated(c: &mut InvariantChecker, at: u64, broker: BrokerId, removed: Vec<RecordBatch>) {
+    c.observe(&TimedEvent {
+        at,
+        event: SimEvent::LogTruncated {
+            broker,
+            tp: tp(),
+            to_offset: 0,
+            removed,
+        },
+    });
 }
 
 fn checker() -> InvariantChecker {
@@ -73,15 +97,7 @@ fn acks_one_loss_found_by_truncation_and_by_sweep() {
     assert_eq!(c.report().acked_lost, 10);
     // The old leader truncating later does not count the same records twice.
     let removed = old_leader.truncate_to(0);
-    c.observe(&TimedEvent {
-        at: 9,
-        event: SimEvent::LogTruncated {
-            broker: 1,
-            tp: tp(),
-            to_offset: 0,
-            removed,
-        },
-    });
+    truncated(&mut c, 9, 1, removed);
     assert_eq!(c.report().acked_lost, 10);
     assert!(c.report().first_examples[0].contains("acked_lost"));
 }
@@ -99,29 +115,13 @@ fn truncating_an_older_copy_of_a_batch_the_new_leader_took_again_loses_nothing()
     let acked = new_leader.append_as_leader(batch(0, 10), 1);
     ack(&mut c, acked);
     let removed = old_leader.truncate_to(0);
-    c.observe(&TimedEvent {
-        at: 9,
-        event: SimEvent::LogTruncated {
-            broker: 1,
-            tp: tp(),
-            to_offset: 0,
-            removed,
-        },
-    });
+    truncated(&mut c, 9, 1, removed);
     assert_eq!(c.report().acked_lost, 0);
     c.sweep(10, leader(2, 1, &new_leader));
     assert_eq!(c.report().acked_lost, 0);
     // Had the acknowledged copy (epoch 1) been the one truncated, it would count.
     let removed = new_leader.truncate_to(0);
-    c.observe(&TimedEvent {
-        at: 11,
-        event: SimEvent::LogTruncated {
-            broker: 2,
-            tp: tp(),
-            to_offset: 0,
-            removed,
-        },
-    });
+    truncated(&mut c, 11, 2, removed);
     assert_eq!(c.report().acked_lost, 10);
 }
 
@@ -252,21 +252,6 @@ fn incremental_audit_equals_a_full_rescan() {
     }
     // The schedules did exercise every kind of finding.
     assert!(lost > 0 && dups > 0 && ooo > 0, "{lost} {dups} {ooo}");
-}
-
-fn view<'a>(
-    broker: BrokerId,
-    epoch: u32,
-    log: &'a PartitionLog,
-    copies: Vec<&'a PartitionLog>,
-) -> std::iter::Once<LeaderLog<'a>> {
-    std::iter::once(LeaderLog {
-        tp: tp(),
-        leader: broker,
-        epoch,
-        log,
-        copies,
-    })
 }
 
 #[test]
