@@ -16,7 +16,10 @@ fn main() {
         e.run_until(step * SECONDS / 100, u64::MAX);
         max_pending = max_pending.max(e.pending_events());
     }
-    eprintln!("max pending events: {max_pending}");
+    eprintln!(
+        "max pending events: {max_pending}, trace hash {}",
+        e.trace_hash()
+    );
     let wall = t.elapsed().as_secs_f64();
     println!(
         "{} events in {:.3} s wall: {:.2} M events/s, {:.1}x real time",

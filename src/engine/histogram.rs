@@ -53,17 +53,56 @@ fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
     let strata = inner.min(16);
     let width = hi - lo;
     let denom = 2 * (n - 1);
+    let by_denom = Reciprocal::new(denom);
+    // Stratum s ends at b = (s + 1) * inner / strata, stepped without dividing: b grows by
+    // `step` plus one whenever the remainders (s + 1) * (inner % strata) pass a multiple of
+    // `strata`.
+    let (step, rem) = (inner / strata, inner % strata);
+    let mut carry = 0;
     let mut a = 0; // s * inner / strata, carried over from the previous stratum's end
-    for s in 0..strata {
-        let b = (s + 1) * inner / strata;
+    for _ in 0..strata {
+        carry += rem;
+        let mut b = a + step;
+        if carry >= strata {
+            carry -= strata;
+            b += 1;
+        }
         // Inner record i (0-based) is record i + 1 of n; twice its middle index:
         let mid2 = a + b + 1;
         let offset = match width.checked_mul(mid2) {
-            Some(p) => p / denom,
+            Some(p) => by_denom.divide(p),
             None => (width as u128 * mid2 as u128 / denom as u128) as u64,
         };
         out(lo + offset, b - a);
         a = b;
+    }
+}
+
+/// Exact division by a divisor fixed for a loop: one multiply (by `u64::MAX / d`) and at most
+/// two corrections, instead of a hardware division per quotient.
+#[derive(Clone, Copy, Debug)]
+struct Reciprocal {
+    d: u64,
+    m: u64,
+}
+
+impl Reciprocal {
+    /// For divisor `d` (at least 1).
+    fn new(d: u64) -> Self {
+        let d = d.max(1);
+        Reciprocal { d, m: u64::MAX / d }
+    }
+
+    /// `x / d`, rounded down. The estimate `x * m / 2^64` is at most `x / d` and less than
+    /// two below it, so `x - q * d` cannot underflow and two steps correct it.
+    fn divide(&self, x: u64) -> u64 {
+        let mut q = ((u128::from(x) * u128::from(self.m)) >> 64) as u64;
+        let mut r = x - q * self.d;
+        while r >= self.d {
+            q += 1;
+            r -= self.d;
+        }
+        q
     }
 }
 
@@ -222,6 +261,16 @@ mod tests {
     }
 
     proptest! {
+        /// The reciprocal gives the hardware quotient for any divisor and dividend.
+        #[test]
+        fn reciprocal_division_is_exact(
+            d in prop_oneof![1u64..64, any::<u64>().prop_map(|d| d.max(1))],
+            x in prop_oneof![0u64..1_000_000, any::<u64>(), Just(u64::MAX)],
+        ) {
+            prop_assert_eq!(Reciprocal::new(d).divide(x), x / d);
+            prop_assert_eq!(Reciprocal::new(d).divide(x / d * d), x / d);
+        }
+
         /// The fast path equals recording each stratum one by one.
         #[test]
         fn record_spread_equals_recording_each_stratum(

@@ -185,54 +185,103 @@ impl PartitionLoadStats {
         partition_ids: &[u32],
         length: usize,
     ) -> Option<Self> {
+        let mut stats = Self::empty();
+        stats
+            .fill_from_queue_sizes(queue_sizes, partition_ids, length)
+            .then_some(stats)
+    }
+
+    fn empty() -> Self {
+        PartitionLoadStats {
+            cumulative: Vec::new(),
+            partition_ids: Vec::new(),
+        }
+    }
+
+    /// [`from_queue_sizes`](Self::from_queue_sizes) into this table's buffers; `false` where
+    /// that returns `None`.
+    fn fill_from_queue_sizes(
+        &mut self,
+        queue_sizes: &[u32],
+        partition_ids: &[u32],
+        length: usize,
+    ) -> bool {
         let total = queue_sizes.len().min(partition_ids.len());
         let length = length.min(total);
         if length < 1 || total < 2 {
-            return None;
+            return false;
         }
         let eligible = &queue_sizes[..length];
         let first = eligible[0];
         let all_equal = eligible.iter().all(|&q| q == first);
         let max_plus_1 = u64::from(eligible.iter().copied().max().unwrap_or(0)) + 1;
         if all_equal && length == total {
-            return None;
+            return false;
         }
         let mut running = 0u64;
-        let cumulative = eligible
-            .iter()
-            .map(|&q| {
-                running += max_plus_1 - u64::from(q);
-                running
-            })
-            .collect();
-        Some(PartitionLoadStats {
-            cumulative,
-            partition_ids: partition_ids[..length].to_vec(),
-        })
+        self.cumulative.clear();
+        self.cumulative.extend(eligible.iter().map(|&q| {
+            running += max_plus_1 - u64::from(q);
+            running
+        }));
+        self.partition_ids.clear();
+        self.partition_ids
+            .extend_from_slice(&partition_ids[..length]);
+        true
     }
 
     /// What `RecordAccumulator.partitionReady` feeds `updatePartitionLoadStats` with. Adaptive
     /// stats exist only when `adaptive` is on and every partition of the topic has an entry in
     /// the batch map (`queues.len() >= num_partitions`). Entries are visited in partition order;
     /// those without a leader are left out; those whose leader stalled longer than
-    /// `availability_timeout_ms` (when it is non-zero) are excluded, reproducing Kafka's
-    /// in-place array bookkeeping exactly (including that empty queues skip the check).
+    /// `availability_timeout_ms` are excluded (Kafka's `queueSizesIndex` bookkeeping, including
+    /// its quirks).
     pub fn from_accumulator(
         adaptive: bool,
         availability_timeout_ms: u64,
         num_partitions: u32,
         queues: &[PartitionQueue],
     ) -> Option<Self> {
-        if !adaptive || queues.len() < num_partitions as usize {
+        if !adaptive {
             return None;
         }
-        let mut sorted: Vec<&PartitionQueue> = queues.iter().collect();
-        sorted.sort_by_key(|q| q.partition);
-        let mut sizes = vec![0u32; sorted.len()];
-        let mut ids = vec![0u32; sorted.len()];
+        let mut stats = Self::empty();
+        stats
+            .fill_from_accumulator(
+                &mut LoadScratch::default(),
+                availability_timeout_ms,
+                num_partitions,
+                queues,
+            )
+            .then_some(stats)
+    }
+
+    /// [`from_accumulator`](Self::from_accumulator) (adaptive on) into this table's buffers,
+    /// with `scratch` for the intermediate arrays: no allocation once the buffers have grown.
+    fn fill_from_accumulator(
+        &mut self,
+        scratch: &mut LoadScratch,
+        availability_timeout_ms: u64,
+        num_partitions: u32,
+        queues: &[PartitionQueue],
+    ) -> bool {
+        if queues.len() < num_partitions as usize {
+            return false;
+        }
+        let LoadScratch { order, sizes, ids } = scratch;
+        order.clear();
+        order.extend(0..queues.len());
+        if !queues.is_sorted_by_key(|q| q.partition) {
+            order.sort_by_key(|&i| queues[i].partition);
+        }
+        sizes.clear();
+        sizes.resize(queues.len(), 0);
+        ids.clear();
+        ids.resize(queues.len(), 0);
         // Index of the last filled slot, plus one (Kafka's `queueSizesIndex + 1`).
         let mut filled = 0usize;
-        for q in sorted {
+        for &i in order.iter() {
+            let q = &queues[i];
             if !q.leader_known {
                 continue;
             }
@@ -248,7 +297,7 @@ impl PartitionLoadStats {
                 filled -= 1;
             }
         }
-        Self::from_queue_sizes(&sizes, &ids, filled)
+        self.fill_from_queue_sizes(sizes, ids, filled)
     }
 
     /// The end of the random range (the last cumulative value, Kafka's `loadStatsRangeEnd`).
@@ -315,6 +364,19 @@ pub struct BuiltInPartitioner {
     /// rarer than the sender's `ready` passes, so they are computed then, from the snapshot the
     /// last pass took (the same numbers Kafka's eager computation would hold at that moment).
     pending_load: Option<PendingLoad>,
+    /// Buffers reused by the next refresh: a snapshot already turned into stats, the table
+    /// last dropped for a uniform choice, and the intermediate arrays.
+    spare_queues: Vec<PartitionQueue>,
+    spare_stats: Option<PartitionLoadStats>,
+    scratch: LoadScratch,
+}
+
+/// Reused buffers for computing [`PartitionLoadStats`] (not part of the partitioner's state).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LoadScratch {
+    order: Vec<usize>,
+    sizes: Vec<u32>,
+    ids: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -335,6 +397,9 @@ impl BuiltInPartitioner {
             current: None,
             load_stats: None,
             pending_load: None,
+            spare_queues: Vec::new(),
+            spare_stats: None,
+            scratch: LoadScratch::default(),
         })
     }
 
@@ -353,31 +418,53 @@ impl BuiltInPartitioner {
         num_partitions: u32,
         queues: &[PartitionQueue],
     ) {
+        self.update_load_from(config, num_partitions, queues.iter().cloned());
+    }
+
+    /// [`update_load`](Self::update_load) with the queues as an iterator, written straight
+    /// into the snapshot.
+    pub fn update_load_from(
+        &mut self,
+        config: &PartitionerConfig,
+        num_partitions: u32,
+        queues: impl Iterator<Item = PartitionQueue>,
+    ) {
         if !config.adaptive_partitioning {
             self.load_stats = None;
             self.pending_load = None;
             return;
         }
+        let spare = &mut self.spare_queues;
         let pending = self.pending_load.get_or_insert_with(|| PendingLoad {
             availability_timeout_ms: 0,
             num_partitions: 0,
-            queues: Vec::new(),
+            queues: std::mem::take(spare),
         });
         pending.availability_timeout_ms = config.availability_timeout_ms;
         pending.num_partitions = num_partitions;
         pending.queues.clear();
-        pending.queues.extend_from_slice(queues);
+        pending.queues.extend(queues);
     }
 
     /// Turns a pending queue snapshot into `load_stats`.
     fn refresh_load(&mut self) {
         if let Some(p) = self.pending_load.take() {
-            self.load_stats = PartitionLoadStats::from_accumulator(
-                true,
+            let mut stats = self
+                .load_stats
+                .take()
+                .or_else(|| self.spare_stats.take())
+                .unwrap_or_else(PartitionLoadStats::empty);
+            if stats.fill_from_accumulator(
+                &mut self.scratch,
                 p.availability_timeout_ms,
                 p.num_partitions,
                 &p.queues,
-            );
+            ) {
+                self.load_stats = Some(stats);
+            } else {
+                self.spare_stats = Some(stats);
+            }
+            self.spare_queues = p.queues;
         }
     }
 
@@ -607,6 +694,9 @@ impl ProducerPartitioner {
                 current: None,
                 load_stats: None,
                 pending_load: None,
+                spare_queues: Vec::new(),
+                spare_stats: None,
+                scratch: LoadScratch::default(),
             })
     }
 }

@@ -188,18 +188,21 @@ impl Broker {
         if self.parked_fetches.is_empty() {
             return;
         }
-        let ready: Vec<u64> = self
-            .parked_fetches
-            .iter()
-            .filter(|(_, (_, req, _))| {
-                req.partitions.iter().any(|p| changed.contains(&p.tp)) && self.fetch_ready(req)
-            })
-            .map(|(&id, _)| id)
-            .collect();
-        for id in ready {
+        let mut ready = std::mem::take(&mut self.id_scratch);
+        ready.clear();
+        ready.extend(
+            self.parked_fetches
+                .iter()
+                .filter(|(_, (_, req, _))| {
+                    req.partitions.iter().any(|p| changed.contains(&p.tp)) && self.fetch_ready(req)
+                })
+                .map(|(&id, _)| id),
+        );
+        for &id in &ready {
             if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
                 self.answer_fetch(ctx, from, &req);
             }
         }
+        self.id_scratch = ready;
     }
 }

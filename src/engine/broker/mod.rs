@@ -151,6 +151,9 @@ pub struct Broker {
     fetchers: BTreeMap<BrokerId, FetcherState>,
     alter_inflight: BTreeSet<TopicPartition>,
     led_offsets_partitions: BTreeSet<u32>,
+    /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
+    /// nested completion simply starts a fresh one).
+    id_scratch: Vec<u64>,
 }
 
 impl Broker {
@@ -186,6 +189,7 @@ impl Broker {
             fetchers: BTreeMap::new(),
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
+            id_scratch: Vec::new(),
         }
     }
 

@@ -185,15 +185,18 @@ impl Broker {
     }
 
     pub(super) fn complete_parked_produces(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
-        let ids: Vec<u64> = self
-            .parked_produces
-            .iter()
-            .filter(|(_, p)| p.partitions.iter().any(|(r, _, w)| *w && r.tp == tp))
-            .map(|(&id, _)| id)
-            .collect();
-        for id in ids {
+        let mut ids = std::mem::take(&mut self.id_scratch);
+        ids.clear();
+        ids.extend(
+            self.parked_produces
+                .iter()
+                .filter(|(_, p)| p.partitions.iter().any(|(r, _, w)| *w && r.tp == tp))
+                .map(|(&id, _)| id),
+        );
+        for &id in &ids {
             self.try_complete_produce(ctx, id);
         }
+        self.id_scratch = ids;
     }
 
     pub(super) fn fail_parked_produces_for(

@@ -225,17 +225,16 @@ impl Producer {
                 done += got as u64;
             }
         } else {
-            let view = std::mem::take(&mut self.view);
-            let Some(mut sticky) = self.sticky.take() else {
-                self.view = view;
+            let view = &self.view;
+            let Some(sticky) = self.sticky.as_mut() else {
                 return 0;
             };
             while done < n {
-                let Ok(mut p) = sticky.peek_partition(ctx.rng, &view) else {
+                let Ok(mut p) = sticky.peek_partition(ctx.rng, view) else {
                     break;
                 };
                 if sticky
-                    .maybe_complete_switch(self.accumulator.all_full(p, batch, rec), ctx.rng, &view)
+                    .maybe_complete_switch(self.accumulator.all_full(p, batch, rec), ctx.rng, view)
                     .unwrap_or(false)
                 {
                     p = sticky.current_partition().unwrap_or(p);
@@ -272,14 +271,12 @@ impl Producer {
                     (got as u64 * rec).min(u32::MAX as u64) as u32,
                     full,
                     ctx.rng,
-                    &view,
+                    view,
                 );
                 if got == 0 {
                     break;
                 }
             }
-            self.sticky = Some(sticky);
-            self.view = view;
         }
         self.app.created += done;
         self.sent += done;
@@ -301,17 +298,19 @@ impl Producer {
             availability_timeout_ms: self.config.partitioner_availability_timeout_ms,
             ignore_keys: self.config.partitioner_ignore_keys,
         };
-        let mut queues = std::mem::take(&mut self.load_scratch);
-        queues.clear();
-        queues.extend((0..self.partitions).map(|p| PartitionQueue {
-            partition: p,
-            queued_batches: self.accumulator.queued_batches(p),
-            leader_known: self.leaders.get(p as usize).copied().flatten().is_some(),
-            leader_stall_ms: 0,
-        }));
-        if let Some(s) = &mut self.sticky {
-            s.update_load(&config, self.partitions, &queues);
-        }
-        self.load_scratch = queues;
+        let Some(sticky) = &mut self.sticky else {
+            return;
+        };
+        let (accumulator, leaders) = (&self.accumulator, &self.leaders);
+        sticky.update_load_from(
+            &config,
+            self.partitions,
+            (0..self.partitions).map(|p| PartitionQueue {
+                partition: p,
+                queued_batches: accumulator.queued_batches(p),
+                leader_known: leaders.get(p as usize).copied().flatten().is_some(),
+                leader_stall_ms: 0,
+            }),
+        );
     }
 }

@@ -48,6 +48,8 @@ enum Pending {
     Deliver {
         from: NodeId,
         to: NodeId,
+        /// `msg.wire_bytes()`, computed once when it was sent.
+        bytes: u64,
         msg: Message,
     },
     Refused {
@@ -285,7 +287,6 @@ impl Engine {
 
     /// Runs `f` with a fresh context for `node`, then routes its outputs.
     fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut EngineParts, &mut Ctx)) {
-        let mut out = std::mem::take(&mut self.out);
         {
             let mut parts = EngineParts {
                 controller: &mut self.controller,
@@ -299,48 +300,54 @@ impl Engine {
                 rng: &mut self.rng,
                 topics: &self.topics,
                 offsets: &mut self.offsets,
-                out: &mut out,
+                out: &mut self.out,
             };
             f(&mut parts, &mut ctx);
         }
-        self.route(node, &mut out);
-        self.out = out;
+        self.route(node);
     }
 
-    fn route(&mut self, node: NodeId, out: &mut Outbox) {
-        for (to, msg) in out.sends.drain(..) {
-            let bytes = msg.wire_bytes();
-            if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
-                if self.record_flows {
-                    let records = flow_records(&msg);
-                    self.push_event(SimEvent::Flow {
-                        from: node,
-                        to,
-                        kind: msg.kind(),
-                        bytes,
-                        records,
+    /// Delivers what `node` asked for in `self.out`: messages onto the network, timers into
+    /// the queue, events to the observers. Leaves `self.out` empty (its buffers kept).
+    fn route(&mut self, node: NodeId) {
+        if !self.out.sends.is_empty() {
+            let mut sends = std::mem::take(&mut self.out.sends);
+            for (to, msg) in sends.drain(..) {
+                let bytes = msg.wire_bytes();
+                if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
+                    if self.record_flows {
+                        let records = flow_records(&msg);
+                        self.push_event(SimEvent::Flow {
+                            from: node,
+                            to,
+                            kind: msg.kind(),
+                            bytes,
+                            records,
+                            arrives,
+                        });
+                    }
+                    self.queue.push(
                         arrives,
-                    });
+                        Pending::Deliver {
+                            from: node,
+                            to,
+                            bytes,
+                            msg,
+                        },
+                    );
                 }
-                self.queue.push(
-                    arrives,
-                    Pending::Deliver {
-                        from: node,
-                        to,
-                        msg,
-                    },
-                );
             }
+            self.out.sends = sends;
         }
-        for (at, timer) in out.timers.drain(..) {
+        for (at, timer) in self.out.timers.drain(..) {
             self.queue.push(at, Pending::Timer { node, timer });
         }
-        if !out.events.is_empty() {
-            let mut events = std::mem::take(&mut out.events);
+        if !self.out.events.is_empty() {
+            let mut events = std::mem::take(&mut self.out.events);
             for e in events.drain(..) {
                 self.push_event(e);
             }
-            out.events = events;
+            self.out.events = events;
         }
     }
 
@@ -398,8 +405,13 @@ impl Engine {
         self.now = self.now.max(time);
         self.processed += 1;
         match pending {
-            Pending::Deliver { from, to, msg } => {
-                self.trace.delivery(self.now, from, to, &msg);
+            Pending::Deliver {
+                from,
+                to,
+                bytes,
+                msg,
+            } => {
+                self.trace.delivery(self.now, from, to, &msg, bytes);
                 if self.net.is_cut(from, to) {
                     // The link was cut while the message was in flight: lost.
                 } else if !self.alive(to) {

@@ -30,12 +30,12 @@ impl TraceHash {
         self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(SEED);
     }
 
-    /// A message delivery.
-    pub fn delivery(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Message) {
+    /// A message delivery (`bytes` is its `wire_bytes()`).
+    pub fn delivery(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Message, bytes: u64) {
         self.u64(at);
         self.u64(((from.0 as u64) << 32) | to.0 as u64);
         self.u64(msg.kind() as u64);
-        self.u64(msg.wire_bytes());
+        self.u64(bytes);
     }
 
     /// A timer firing.
