@@ -1,36 +1,44 @@
-//! The event queue: a binary heap of small `(time, seq, slot)` entries over a slab of payloads.
+//! The event queue: a binary heap of 16-byte `(time, seq · slot)` entries over a slab of
+//! payloads.
 //!
 //! Ordered by `(time, seq)`, so events at the same time come out first-in first-out and the run
-//! is deterministic (as FoundationDB's sim2 and nexosim order theirs). Entries stay 24 bytes;
-//! payloads live in a slab whose slots are reused.
+//! is deterministic (as FoundationDB's sim2 and nexosim order theirs). An entry packs the
+//! sequence number and the payload's slab slot into one word, sequence number on top, so one
+//! 128-bit comparison orders it; payloads live in a slab whose slots are reused.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::time::SimTime;
 
-#[derive(Clone, Copy, Debug)]
+/// Bits of an entry's second word that hold the slab slot (the rest hold the sequence number).
+const SLOT_BITS: u32 = 28;
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
+/// Sequence numbers stay below this; past it, the pending entries are renumbered.
+const SEQ_LIMIT: u64 = 1 << (64 - SLOT_BITS);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Entry {
     time: SimTime,
-    seq: u64,
-    slot: u32,
+    /// `seq << SLOT_BITS | slot`.
+    seq_slot: u64,
 }
 
 impl Entry {
-    /// `(time, seq)` as one number: sequence numbers are unique, so this orders entries
-    /// completely, with one wide comparison instead of two branches.
+    /// `(time, seq)` as one number (with the slot below, which never decides: sequence numbers
+    /// are unique).
     fn key(&self) -> u128 {
-        (u128::from(self.time) << 64) | u128::from(self.seq)
+        (u128::from(self.time) << 64) | u128::from(self.seq_slot)
+    }
+
+    fn slot(&self) -> usize {
+        (self.seq_slot & SLOT_MASK) as usize
+    }
+
+    fn seq(&self) -> u64 {
+        self.seq_slot >> SLOT_BITS
     }
 }
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Entry {}
 
 impl PartialOrd for Entry {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
@@ -50,7 +58,12 @@ pub struct EventQueue<T> {
     heap: BinaryHeap<Reverse<Entry>>,
     slab: Vec<Option<T>>,
     free: Vec<u32>,
+    /// The next entry's sequence number (renumbered with the pending entries near
+    /// `seq_limit`).
     next_seq: u64,
+    seq_limit: u64,
+    /// Events ever scheduled.
+    scheduled: u64,
 }
 
 impl<T> Default for EventQueue<T> {
@@ -62,15 +75,22 @@ impl<T> Default for EventQueue<T> {
 impl<T> EventQueue<T> {
     /// An empty queue.
     pub fn new() -> Self {
+        Self::with_seq_limit(SEQ_LIMIT)
+    }
+
+    fn with_seq_limit(seq_limit: u64) -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
             slab: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
+            seq_limit,
+            scheduled: 0,
         }
     }
 
-    /// Schedules `payload` at `time`. Returns its sequence number.
+    /// Schedules `payload` at `time`. Returns its sequence number, which orders it after every
+    /// event already pending at that time (numbers are unique among pending events).
     pub fn push(&mut self, time: SimTime, payload: T) -> u64 {
         let slot = match self.free.pop() {
             Some(s) => {
@@ -78,14 +98,38 @@ impl<T> EventQueue<T> {
                 s
             }
             None => {
+                // 2^28 pending events would be tens of gigabytes of payloads: never reached.
+                assert!(self.slab.len() < SLOT_MASK as usize, "event queue full");
                 self.slab.push(Some(payload));
                 (self.slab.len() - 1) as u32
             }
         };
+        if self.next_seq >= self.seq_limit {
+            self.renumber();
+        }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Reverse(Entry { time, seq, slot }));
+        self.scheduled += 1;
+        self.heap.push(Reverse(Entry {
+            time,
+            seq_slot: (seq << SLOT_BITS) | u64::from(slot),
+        }));
         seq
+    }
+
+    /// Gives the pending entries the sequence numbers 0, 1, … in their current order, so
+    /// numbering can go on (after 2^36 events: hours of simulation at millions per second).
+    fn renumber(&mut self) {
+        let mut entries: Vec<Entry> = std::mem::take(&mut self.heap)
+            .into_iter()
+            .map(|Reverse(e)| e)
+            .collect();
+        entries.sort_unstable();
+        for (seq, e) in entries.iter_mut().enumerate() {
+            e.seq_slot = ((seq as u64) << SLOT_BITS) | (e.seq_slot & SLOT_MASK);
+        }
+        self.next_seq = entries.len() as u64;
+        self.heap = entries.into_iter().map(Reverse).collect();
     }
 
     /// Time of the earliest pending event.
@@ -97,10 +141,10 @@ impl<T> EventQueue<T> {
     pub fn pop(&mut self) -> Option<(SimTime, u64, T)> {
         loop {
             let Reverse(e) = self.heap.pop()?;
-            let payload = self.slab[e.slot as usize].take();
-            self.free.push(e.slot);
+            let payload = self.slab[e.slot()].take();
+            self.free.push(e.slot() as u32);
             if let Some(p) = payload {
-                return Some((e.time, e.seq, p));
+                return Some((e.time, e.seq(), p));
             }
         }
     }
@@ -115,9 +159,9 @@ impl<T> EventQueue<T> {
         self.heap.is_empty()
     }
 
-    /// Sequence numbers handed out so far (events ever scheduled).
+    /// Events ever scheduled.
     pub fn scheduled_total(&self) -> u64 {
-        self.next_seq
+        self.scheduled
     }
 }
 
@@ -161,6 +205,33 @@ mod tests {
             assert_eq!(q.pop().map(|(t, s, _)| (t, s)), Some(expected));
         }
         assert!(q.pop().is_none());
+    }
+
+    #[test]
+    fn renumbering_keeps_the_order() {
+        // A tiny sequence limit forces many renumberings; the pops must match a queue that
+        // never renumbers.
+        let (mut small, mut big) = (EventQueue::with_seq_limit(8), EventQueue::new());
+        let mut x = 99u64;
+        for round in 0..3_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let time = round / 5 + x % 7;
+            small.push(time, round);
+            big.push(time, round);
+            if x % 2 == 0 {
+                assert_eq!(
+                    small.pop().map(|(t, _, p)| (t, p)),
+                    big.pop().map(|(t, _, p)| (t, p))
+                );
+            }
+        }
+        while let Some((t, _, p)) = big.pop() {
+            assert_eq!(small.pop().map(|(t, _, p)| (t, p)), Some((t, p)));
+        }
+        assert!(small.is_empty());
+        assert_eq!(small.scheduled_total(), 3_000);
     }
 
     #[test]
