@@ -1,7 +1,7 @@
 //! A replica's partition log: record batches, log end offset, high watermark, the leader-epoch
 //! cache (KIP-101) and the idempotent producer state (KIP-98).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::protocol::{DivergingEpoch, RecordBatch};
 
@@ -38,7 +38,9 @@ pub struct PartitionLog {
     high_watermark: u64,
     /// `(leader_epoch, start_offset)` in increasing order (leader-epoch-checkpoint).
     epochs: Vec<(u32, u64)>,
-    producers: BTreeMap<i64, ProducerState>,
+    /// Idempotent producers' recent batches, sorted by producer id (a handful of producers:
+    /// a binary search over one small vector).
+    producers: Vec<(i64, ProducerState)>,
     bytes: u64,
 }
 
@@ -110,9 +112,13 @@ impl PartitionLog {
         let last_seq = batch
             .base_sequence
             .wrapping_add(batch.record_count as i32 - 1);
-        let Some(state) = self.producers.get(&batch.producer_id) else {
+        let Ok(i) = self
+            .producers
+            .binary_search_by_key(&batch.producer_id, |(id, _)| *id)
+        else {
             return SequenceCheck::Accept;
         };
+        let state = &self.producers[i].1;
         if let Some(&(_, _, off)) = state
             .recent
             .iter()
@@ -135,7 +141,18 @@ impl PartitionLog {
         let last_seq = batch
             .base_sequence
             .wrapping_add(batch.record_count as i32 - 1);
-        let st = self.producers.entry(batch.producer_id).or_default();
+        let i = match self
+            .producers
+            .binary_search_by_key(&batch.producer_id, |(id, _)| *id)
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.producers
+                    .insert(i, (batch.producer_id, ProducerState::default()));
+                i
+            }
+        };
+        let st = &mut self.producers[i].1;
         st.recent
             .push_back((batch.base_sequence, last_seq, batch.base_offset));
         if st.recent.len() > PRODUCER_BATCH_CACHE {

@@ -32,5 +32,6 @@ pub mod sim;
 pub mod snapshot;
 pub mod time;
 pub mod timer;
+pub mod tp_map;
 
 pub use sim::{Engine, RunStatus};

@@ -158,7 +158,7 @@ impl Broker {
         let now = ctx.now;
         let me = self.id;
         let mut proposals = Vec::new();
-        for (&tp, r) in &self.replicas {
+        for (&tp, r) in self.replicas.iter() {
             if r.role != Role::Leader || r.pending_isr.is_some() {
                 continue;
             }

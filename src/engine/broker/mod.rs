@@ -27,6 +27,7 @@ use super::log::PartitionLog;
 use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, ProducePartition};
 use super::time::{ms, SimTime, SECONDS};
 use super::timer::{due_ids, earliest_deadline, BrokerTimer, DeadlineTimer, Timer};
+use super::tp_map::TpMap;
 
 pub use follower::FetcherState;
 
@@ -132,7 +133,7 @@ pub struct Broker {
     /// Unfenced brokers as last published.
     pub live_brokers: Vec<BrokerId>,
     /// Replicas hosted here.
-    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub replicas: TpMap<Replica>,
     /// The group coordinator for groups whose offsets partition this broker leads.
     pub coordinator: GroupCoordinator,
     io_threads: Vec<SimTime>,
@@ -175,7 +176,7 @@ impl Broker {
             disk_factor: 1.0,
             metadata: BTreeMap::new(),
             live_brokers: Vec::new(),
-            replicas: BTreeMap::new(),
+            replicas: TpMap::new(),
             coordinator: GroupCoordinator::new(id),
             io_threads: vec![0; threads],
             disk_free_at: 0,
@@ -547,7 +548,7 @@ impl Broker {
                 .get(tp.topic)
                 .map(|t| t.internal)
                 .unwrap_or(false);
-            let replica = self.replicas.entry(tp).or_insert_with(|| Replica {
+            let replica = self.replicas.get_or_insert_with(tp, || Replica {
                 log: PartitionLog::new(),
                 role: Role::Unknown,
                 leader_epoch: 0,
