@@ -33,5 +33,6 @@ pub mod snapshot;
 pub mod time;
 pub mod timer;
 pub mod tp_map;
+pub mod vec_map;
 
 pub use sim::{Engine, RunStatus};

@@ -1,8 +1,6 @@
 //! Timers, by owner. Each component defines its own timer enum; the engine routes a fired timer
 //! back to the node that set it.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::ids::TopicPartition;
@@ -131,24 +129,23 @@ impl DeadlineTimer {
 
 /// Ids of `entries` whose deadline is at or before `now`, in id (arrival) order: what a
 /// [`DeadlineTimer`] owner expires when its timer fires.
-pub fn due_ids<V>(
-    entries: &BTreeMap<u64, V>,
+pub fn due_ids<'a, V: 'a>(
+    entries: impl Iterator<Item = (&'a u64, &'a V)>,
     now: SimTime,
     deadline: impl Fn(&V) -> SimTime,
 ) -> Vec<u64> {
     entries
-        .iter()
         .filter(|(_, v)| deadline(v) <= now)
         .map(|(&id, _)| id)
         .collect()
 }
 
 /// The earliest deadline among `entries`: where a [`DeadlineTimer`] owner re-arms.
-pub fn earliest_deadline<V>(
-    entries: &BTreeMap<u64, V>,
+pub fn earliest_deadline<'a, V: 'a>(
+    entries: impl Iterator<Item = (&'a u64, &'a V)>,
     deadline: impl Fn(&V) -> SimTime,
 ) -> Option<SimTime> {
-    entries.values().map(deadline).min()
+    entries.map(|(_, v)| deadline(v)).min()
 }
 
 #[cfg(test)]

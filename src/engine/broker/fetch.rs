@@ -47,12 +47,12 @@ impl Broker {
         if !self.fetch_wait_timer.fire(ctx.now) {
             return;
         }
-        for id in due_ids(&self.parked_fetches, ctx.now, |(_, _, d)| *d) {
+        for id in due_ids(self.parked_fetches.iter(), ctx.now, |(_, _, d)| *d) {
             if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
                 self.answer_fetch(ctx, from, &req);
             }
         }
-        if let Some(next) = earliest_deadline(&self.parked_fetches, |(_, _, d)| *d) {
+        if let Some(next) = earliest_deadline(self.parked_fetches.iter(), |(_, _, d)| *d) {
             self.arm_fetch_wait(ctx, next);
         }
     }

@@ -66,8 +66,7 @@ impl Broker {
         }
         if let Some(leader) = st.leader {
             self.fetchers
-                .entry(leader)
-                .or_default()
+                .get_or_insert_with(leader, FetcherState::default)
                 .partitions
                 .insert(tp);
         }

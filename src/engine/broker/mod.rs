@@ -28,6 +28,7 @@ use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, Produc
 use super::time::{ms, SimTime, SECONDS};
 use super::timer::{due_ids, earliest_deadline, BrokerTimer, DeadlineTimer, Timer};
 use super::tp_map::TpMap;
+use super::vec_map::VecMap;
 
 pub use follower::FetcherState;
 
@@ -75,7 +76,7 @@ pub struct Replica {
     /// Log end offset when this replica became leader (`leaderEpochStartOffset`).
     pub epoch_start_offset: u64,
     /// Follower states (leader only).
-    pub followers: BTreeMap<BrokerId, FollowerState>,
+    pub followers: VecMap<BrokerId, FollowerState>,
 }
 
 /// Work a request handler thread is doing (finished at a `WorkDone` timer).
@@ -143,13 +144,13 @@ pub struct Broker {
     conn_free_at: Vec<SimTime>,
     work: IdWindow<Work>,
     next_id: u64,
-    parked_fetches: BTreeMap<u64, (NodeId, FetchRequest, SimTime)>,
-    parked_produces: BTreeMap<u64, produce::ParkedProduce>,
+    parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
+    parked_produces: VecMap<u64, produce::ParkedProduce>,
     /// One timer for all parked fetches' `max_wait_ms`.
     fetch_wait_timer: DeadlineTimer,
     /// One timer for all parked produces' `timeout_ms`.
     produce_timeout_timer: DeadlineTimer,
-    fetchers: BTreeMap<BrokerId, FetcherState>,
+    fetchers: VecMap<BrokerId, FetcherState>,
     alter_inflight: BTreeSet<TopicPartition>,
     led_offsets_partitions: BTreeSet<u32>,
     /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
@@ -183,11 +184,11 @@ impl Broker {
             conn_free_at: Vec::new(),
             work: IdWindow::new(),
             next_id: 0,
-            parked_fetches: BTreeMap::new(),
-            parked_produces: BTreeMap::new(),
+            parked_fetches: VecMap::new(),
+            parked_produces: VecMap::new(),
             fetch_wait_timer: DeadlineTimer::default(),
             produce_timeout_timer: DeadlineTimer::default(),
-            fetchers: BTreeMap::new(),
+            fetchers: VecMap::new(),
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
             id_scratch: Vec::new(),
@@ -557,7 +558,7 @@ impl Broker {
                 pending_isr: None,
                 replicas: Vec::new(),
                 epoch_start_offset: 0,
-                followers: BTreeMap::new(),
+                followers: VecMap::new(),
             });
             replica.replicas = st.replicas.clone();
             let new_epoch = st.leader_epoch != replica.leader_epoch;

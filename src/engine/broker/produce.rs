@@ -241,10 +241,10 @@ impl Broker {
         if !self.produce_timeout_timer.fire(ctx.now) {
             return;
         }
-        for id in due_ids(&self.parked_produces, ctx.now, |p| p.deadline) {
+        for id in due_ids(self.parked_produces.iter(), ctx.now, |p| p.deadline) {
             self.expire_produce(ctx, id);
         }
-        if let Some(next) = earliest_deadline(&self.parked_produces, |p| p.deadline) {
+        if let Some(next) = earliest_deadline(self.parked_produces.iter(), |p| p.deadline) {
             self.arm_produce_timeout(ctx, next);
         }
     }

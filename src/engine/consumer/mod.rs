@@ -255,12 +255,14 @@ impl Consumer {
         if !self.request_timer.fire(ctx.now) {
             return;
         }
-        for id in crate::engine::timer::due_ids(&self.pending_to, ctx.now, |(_, d)| *d) {
+        for id in crate::engine::timer::due_ids(self.pending_to.iter(), ctx.now, |(_, d)| *d) {
             if let Some(kind) = self.take_pending(id) {
                 self.on_request_failed(ctx, kind);
             }
         }
-        if let Some(next) = crate::engine::timer::earliest_deadline(&self.pending_to, |(_, d)| *d) {
+        if let Some(next) =
+            crate::engine::timer::earliest_deadline(self.pending_to.iter(), |(_, d)| *d)
+        {
             self.arm_request_timer(ctx, next);
         }
     }

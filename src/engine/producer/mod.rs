@@ -10,7 +10,7 @@ mod accumulator;
 mod sender;
 mod workload;
 
-use std::collections::BTreeMap;
+use crate::engine::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -112,7 +112,7 @@ pub struct Producer {
     key_cdf: Vec<f64>,
     next_record: Vec<u64>,
     next_sequence: Vec<i32>,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: VecMap<u64, InFlight>,
     /// Requests in flight per broker id (`max.in.flight.requests.per.connection`).
     in_flight_per_broker: Vec<u32>,
     timeout_timer: bool,
@@ -156,7 +156,7 @@ impl Producer {
             key_cdf: Vec::new(),
             next_record: Vec::new(),
             next_sequence: Vec::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
             in_flight_per_broker: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,
