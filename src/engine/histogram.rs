@@ -1,6 +1,8 @@
 //! A log-linear latency histogram (HDR-like): fixed memory, under 1% relative error, values in
 //! nanoseconds from 0 to hours.
 
+use super::reciprocal::Reciprocal;
+
 /// Sub-buckets per power of two (relative error ≤ 1/64).
 const SUB: u64 = 64;
 /// Values below this are exact.
@@ -75,34 +77,6 @@ fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
         };
         out(lo + offset, b - a);
         a = b;
-    }
-}
-
-/// Exact division by a divisor fixed for a loop: one multiply (by `u64::MAX / d`) and at most
-/// two corrections, instead of a hardware division per quotient.
-#[derive(Clone, Copy, Debug)]
-struct Reciprocal {
-    d: u64,
-    m: u64,
-}
-
-impl Reciprocal {
-    /// For divisor `d` (at least 1).
-    fn new(d: u64) -> Self {
-        let d = d.max(1);
-        Reciprocal { d, m: u64::MAX / d }
-    }
-
-    /// `x / d`, rounded down. The estimate `x * m / 2^64` is at most `x / d` and less than
-    /// two below it, so `x - q * d` cannot underflow and two steps correct it.
-    fn divide(&self, x: u64) -> u64 {
-        let mut q = ((u128::from(x) * u128::from(self.m)) >> 64) as u64;
-        let mut r = x - q * self.d;
-        while r >= self.d {
-            q += 1;
-            r -= self.d;
-        }
-        q
     }
 }
 
@@ -261,16 +235,6 @@ mod tests {
     }
 
     proptest! {
-        /// The reciprocal gives the hardware quotient for any divisor and dividend.
-        #[test]
-        fn reciprocal_division_is_exact(
-            d in prop_oneof![1u64..64, any::<u64>().prop_map(|d| d.max(1))],
-            x in prop_oneof![0u64..1_000_000, any::<u64>(), Just(u64::MAX)],
-        ) {
-            prop_assert_eq!(Reciprocal::new(d).divide(x), x / d);
-            prop_assert_eq!(Reciprocal::new(d).divide(x / d * d), x / d);
-        }
-
         /// The fast path equals recording each stratum one by one.
         #[test]
         fn record_spread_equals_recording_each_stratum(

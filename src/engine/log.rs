@@ -26,8 +26,51 @@ pub enum SequenceCheck {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ProducerState {
     /// `(first_seq, last_seq, base_offset)` of the latest batches.
-    recent: VecDeque<(i32, i32, u64)>,
+    recent: RecentBatches,
 }
+
+/// The last [`PRODUCER_BATCH_CACHE`] batches of a producer, oldest first, held inline (no
+/// allocation per producer and partition).
+#[derive(Clone, Copy, Debug, Default)]
+struct RecentBatches {
+    /// A ring: the oldest entry at `head`.
+    ring: [(i32, i32, u64); PRODUCER_BATCH_CACHE],
+    head: usize,
+    len: usize,
+}
+
+impl RecentBatches {
+    /// Appends the newest batch, dropping the oldest when full.
+    fn push(&mut self, entry: (i32, i32, u64)) {
+        if self.len < PRODUCER_BATCH_CACHE {
+            self.ring[(self.head + self.len) % PRODUCER_BATCH_CACHE] = entry;
+            self.len += 1;
+        } else {
+            self.ring[self.head] = entry;
+            self.head = (self.head + 1) % PRODUCER_BATCH_CACHE;
+        }
+    }
+
+    /// Oldest to newest.
+    fn iter(&self) -> impl Iterator<Item = &(i32, i32, u64)> {
+        (0..self.len).map(|i| &self.ring[(self.head + i) % PRODUCER_BATCH_CACHE])
+    }
+
+    /// The newest.
+    fn back(&self) -> Option<&(i32, i32, u64)> {
+        self.len
+            .checked_sub(1)
+            .map(|i| &self.ring[(self.head + i) % PRODUCER_BATCH_CACHE])
+    }
+}
+
+impl PartialEq for RecentBatches {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for RecentBatches {}
 
 /// One replica's copy of a partition.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -154,10 +197,7 @@ impl PartitionLog {
         };
         let st = &mut self.producers[i].1;
         st.recent
-            .push_back((batch.base_sequence, last_seq, batch.base_offset));
-        if st.recent.len() > PRODUCER_BATCH_CACHE {
-            st.recent.pop_front();
-        }
+            .push((batch.base_sequence, last_seq, batch.base_offset));
     }
 
     fn push(&mut self, batch: RecordBatch) {
@@ -443,5 +483,20 @@ mod tests {
         assert_eq!(log.read(15, u64::MAX, 30).len(), 2);
         assert_eq!(log.read(0, 1, 50).len(), 1, "at least one batch");
         assert!(log.read(30, u64::MAX, 30).is_empty());
+    }
+
+    #[test]
+    fn recent_batches_keep_the_last_five_in_order() {
+        let (mut ring, mut reference) = (RecentBatches::default(), VecDeque::new());
+        for n in 0..23 {
+            let entry = (n, n + 1, n as u64 * 10);
+            ring.push(entry);
+            reference.push_back(entry);
+            if reference.len() > PRODUCER_BATCH_CACHE {
+                reference.pop_front();
+            }
+            assert!(ring.iter().eq(reference.iter()));
+            assert_eq!(ring.back(), reference.back());
+        }
     }
 }

@@ -124,8 +124,12 @@ impl Metrics {
 
     /// Observes one event.
     pub fn observe(&mut self, e: &TimedEvent) {
-        let now = e.at;
-        match &e.event {
+        self.observe_at(e.at, &e.event);
+    }
+
+    /// [`observe`](Self::observe) for an event at `now` not wrapped in a [`TimedEvent`].
+    pub fn observe_at(&mut self, now: SimTime, event: &SimEvent) {
+        match event {
             SimEvent::RecordsSent { records, .. } => {
                 self.sent += records;
                 self.window_sent += records;

@@ -24,6 +24,7 @@ pub mod producer;
 pub mod protocol;
 pub mod queue;
 pub mod reasons;
+pub mod reciprocal;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -5,6 +5,7 @@
 //! then waits for the receiver's NIC (ingress). A saturated NIC therefore delays traffic.
 
 use super::ids::NodeId;
+use super::reciprocal::Reciprocal;
 use super::rng::SimRng;
 use super::time::{SimTime, SECONDS};
 
@@ -21,6 +22,8 @@ pub struct Nic {
     pub bytes_out: u64,
     /// Bytes received so far.
     pub bytes_in: u64,
+    /// Divides by `bits_per_s` (kept in step with it; checked before use).
+    per_bit: Reciprocal,
 }
 
 /// The network between all nodes.
@@ -79,6 +82,7 @@ impl Network {
         self.last_arrival = last;
         self.nics.push(Nic {
             bits_per_s: bits_per_s.max(1),
+            per_bit: Reciprocal::new(bits_per_s.max(1)),
             egress_free_at: 0,
             ingress_free_at: 0,
             bytes_out: 0,
@@ -121,6 +125,7 @@ impl Network {
                 1.0
             };
             nic.bits_per_s = ((base as f64 / f) as u64).max(1);
+            nic.per_bit = Reciprocal::new(nic.bits_per_s);
         }
     }
 
@@ -129,8 +134,14 @@ impl Network {
         self.nics.get(node.0 as usize)
     }
 
-    fn transmit_time(bytes: u64, bits_per_s: u64) -> SimTime {
-        ((bytes as u128 * 8 * SECONDS as u128) / bits_per_s.max(1) as u128) as SimTime
+    /// Time to serialize `bytes` at the NIC's bandwidth: `bytes · 8 · 10^9 / bits_per_s`
+    /// nanoseconds, rounded down (by the NIC's reciprocal when the product fits 64 bits).
+    fn transmit_time(bytes: u64, nic: &Nic) -> SimTime {
+        let bits_per_s = nic.bits_per_s.max(1);
+        match bytes.checked_mul(8 * SECONDS) {
+            Some(x) if nic.per_bit.divisor() == bits_per_s => nic.per_bit.divide(x),
+            _ => ((bytes as u128 * 8 * SECONDS as u128) / bits_per_s as u128) as SimTime,
+        }
     }
 
     /// Puts `bytes` on the wire from `from` to `to` at `now`; returns the arrival time, or `None`
@@ -149,12 +160,12 @@ impl Network {
         }
         let jitter = rng.exponential(self.latency_jitter_mean) as SimTime;
         let (f, t) = (from.0 as usize, to.0 as usize);
-        let tx = Self::transmit_time(bytes, self.nics[f].bits_per_s);
+        let tx = Self::transmit_time(bytes, &self.nics[f]);
         let start = now.max(self.nics[f].egress_free_at);
         self.nics[f].egress_free_at = start + tx;
         self.nics[f].bytes_out += bytes;
         let on_wire = start + tx + self.latency_min + jitter;
-        let rx = Self::transmit_time(bytes, self.nics[t].bits_per_s);
+        let rx = Self::transmit_time(bytes, &self.nics[t]);
         let rx_start = on_wire.max(self.nics[t].ingress_free_at);
         self.nics[t].ingress_free_at = rx_start + rx;
         self.nics[t].bytes_in += bytes;
@@ -211,6 +222,23 @@ mod tests {
                 .unwrap();
             assert!(t >= last);
             last = t;
+        }
+    }
+
+    #[test]
+    fn transmit_time_is_the_exact_quotient() {
+        let mut net = Network::new(1, 1_000_000_007, MICROS, 0);
+        for factor in [1.0, 3.7, 1000.0] {
+            net.set_slow_factor(NodeId(0), factor);
+            let nic = net.nic(NodeId(0)).unwrap().clone();
+            for bytes in [0u64, 1, 99, 16_384, 1 << 20, 123_456_789, u64::MAX / 8] {
+                let exact = (bytes as u128 * 8 * SECONDS as u128 / nic.bits_per_s as u128) as u64;
+                assert_eq!(
+                    Network::transmit_time(bytes, &nic),
+                    exact,
+                    "{bytes} B, x{factor}"
+                );
+            }
         }
     }
 }

@@ -101,7 +101,12 @@ impl InvariantChecker {
 
     /// Observes one event.
     pub fn observe(&mut self, e: &TimedEvent) {
-        match &e.event {
+        self.observe_at(e.at, &e.event);
+    }
+
+    /// [`observe`](Self::observe) for an event at `at` not wrapped in a [`TimedEvent`].
+    pub fn observe_at(&mut self, at: SimTime, event: &SimEvent) {
+        match event {
             SimEvent::ProduceAcked {
                 tp,
                 batch,
@@ -114,7 +119,7 @@ impl InvariantChecker {
                         Acked {
                             ids: batch.ids,
                             count: batch.record_count,
-                            at: e.at,
+                            at,
                             epoch: batch.partition_leader_epoch,
                         },
                     );
@@ -135,7 +140,7 @@ impl InvariantChecker {
                         // that a new leader took again (a retry) at the same offset.
                         if a.ids == b.ids && a.epoch == b.partition_leader_epoch {
                             self.lose(
-                                e.at,
+                                at,
                                 *tp,
                                 b.base_offset,
                                 a,
@@ -159,7 +164,7 @@ impl InvariantChecker {
                     let name = self.topics.display(*tp);
                     self.note(
                         "read_above_hw",
-                        e.at,
+                        at,
                         format!("{n} records of {name} read above HW {high_watermark}"),
                     );
                 }
@@ -182,7 +187,7 @@ impl InvariantChecker {
                         let name = self.topics.display(*tp);
                         self.note(
                             "two_leaders_same_epoch",
-                            e.at,
+                            at,
                             format!("{name} epoch {leader_epoch}: brokers {prev} and {l}"),
                         );
                     }

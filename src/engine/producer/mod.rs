@@ -113,6 +113,8 @@ pub struct Producer {
     next_record: Vec<u64>,
     next_sequence: Vec<i32>,
     in_flight: VecMap<u64, InFlight>,
+    /// Reused by `drain`: the batches collected per leader.
+    drain_scratch: Vec<(BrokerId, Vec<ProducerBatch>, u64)>,
     /// Requests in flight per broker id (`max.in.flight.requests.per.connection`).
     in_flight_per_broker: Vec<u32>,
     timeout_timer: bool,
@@ -157,6 +159,7 @@ impl Producer {
             next_record: Vec::new(),
             next_sequence: Vec::new(),
             in_flight: VecMap::new(),
+            drain_scratch: Vec::new(),
             in_flight_per_broker: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,

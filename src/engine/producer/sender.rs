@@ -84,7 +84,8 @@ impl Producer {
         // Per leader: the batches drained for it and the request's bytes so far. A handful of
         // brokers at most, so a vector searched linearly (kept sorted by broker id when sending,
         // as the map it replaces was).
-        let mut per_broker: Vec<(BrokerId, Vec<ProducerBatch>, u64)> = Vec::new();
+        let mut per_broker = std::mem::take(&mut self.drain_scratch);
+        per_broker.clear();
         for p in 0..self.partitions {
             let Some(leader) = self.leaders[p as usize] else {
                 continue;
@@ -137,9 +138,10 @@ impl Producer {
             }
         }
         per_broker.sort_by_key(|(b, _, _)| *b);
-        for (broker, batches, _) in per_broker {
+        for (broker, batches, _) in per_broker.drain(..) {
             self.send_request(ctx, broker, batches);
         }
+        self.drain_scratch = per_broker;
         if next_wakeup < SimTime::MAX {
             self.schedule_wakeup(ctx, next_wakeup);
         }

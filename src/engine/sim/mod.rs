@@ -352,7 +352,11 @@ impl Engine {
     }
 
     fn push_event(&mut self, event: SimEvent) {
-        self.trace.event(self.now, &event);
+        let at = self.now;
+        self.trace.event(at, &event);
+        // Observers (metrics, invariant checker) see every event.
+        self.metrics.observe_at(at, &event);
+        self.checker.observe_at(at, &event);
         let bulk = matches!(
             event,
             SimEvent::LeaderAppend { .. }
@@ -362,11 +366,6 @@ impl Engine {
                 | SimEvent::RecordsSent { .. }
                 | SimEvent::OffsetsCommitted { .. }
         );
-        let timed = TimedEvent {
-            at: self.now,
-            event,
-        };
-        self.observe(&timed);
         if bulk && !self.record_bulk {
             return;
         }
@@ -374,13 +373,7 @@ impl Engine {
             self.events.pop_front();
             self.dropped_events += 1;
         }
-        self.events.push_back(timed);
-    }
-
-    /// Observers (metrics, invariant checker) see every event.
-    fn observe(&mut self, e: &TimedEvent) {
-        self.metrics.observe(e);
-        self.checker.observe(e);
+        self.events.push_back(TimedEvent { at, event });
     }
 
     fn alive(&self, node: NodeId) -> bool {
