@@ -86,9 +86,8 @@ impl InvariantChecker {
                 ..PartitionAudit::default()
             };
             fresh.push(view.tp);
-            let range = (view.tp, 0)..=(view.tp, u64::MAX);
-            for (&(tp, base), a) in self.acked.range(range) {
-                if let Some(m) = check_ack(&self.lost, view.log, tp, base, a) {
+            for (base, a) in self.acked.partition(view.tp) {
+                if let Some(m) = check_ack(&self.lost, view.log, view.tp, base, a) {
                     missing.push(m);
                 }
             }
@@ -104,7 +103,7 @@ impl InvariantChecker {
             };
             if let Some(m) = self
                 .acked
-                .get(&(tp, base))
+                .get(tp, base)
                 .and_then(|a| check_ack(&self.lost, views[i].log, tp, base, a))
             {
                 missing.push(m);
@@ -157,8 +156,8 @@ impl InvariantChecker {
             return;
         };
         let tp = view.tp;
-        let mut candidates = self.acked.range((tp, 0)..(tp, below)).peekable();
-        let Some((&(_, first), _)) = candidates.peek() else {
+        let mut candidates = self.acked.below(tp, below).peekable();
+        let Some(&(first, _)) = candidates.peek() else {
             return;
         };
         // One cursor per copy, walked forward in step with the candidates (both ascend by
@@ -169,7 +168,7 @@ impl InvariantChecker {
             .map(|log| log.batches_from(first).peekable())
             .collect();
         let mut settled = Vec::new();
-        for (&(_, base), a) in candidates {
+        for (base, a) in candidates {
             if base + a.count as u64 > below || self.lost.contains(&(tp, base)) {
                 continue;
             }
@@ -183,9 +182,7 @@ impl InvariantChecker {
                 settled.push(base);
             }
         }
-        for base in settled {
-            self.acked.remove(&(tp, base));
-        }
+        self.acked.remove_all(tp, &settled);
     }
 }
 

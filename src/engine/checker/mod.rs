@@ -12,8 +12,10 @@ use super::ids::{BrokerId, TopicPartition, TopicTable};
 use super::protocol::RecordIds;
 use super::time::{to_ms_f64, SimTime};
 
+mod acked;
 mod audit;
 
+use acked::AckedBatches;
 pub use audit::LeaderLog;
 use audit::PartitionAudit;
 
@@ -54,7 +56,7 @@ pub struct InvariantReport {
 /// The checker.
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
-    acked: BTreeMap<(TopicPartition, u64), Acked>,
+    acked: AckedBatches,
     lost: BTreeSet<(TopicPartition, u64)>,
     epochs: BTreeMap<(TopicPartition, u32), BrokerId>,
     consumed_upto: BTreeMap<(u32, TopicPartition), u64>,
@@ -115,7 +117,8 @@ impl InvariantChecker {
             } if batch.base_offset != u64::MAX => {
                 if self.acked.len() < MAX_TRACKED_ACKS {
                     self.acked.insert(
-                        (*tp, batch.base_offset),
+                        *tp,
+                        batch.base_offset,
                         Acked {
                             ids: batch.ids,
                             count: batch.record_count,
@@ -135,7 +138,7 @@ impl InvariantChecker {
                 ..
             } => {
                 for b in removed {
-                    if let Some(a) = self.acked.get(&(*tp, b.base_offset)).copied() {
+                    if let Some(a) = self.acked.get(*tp, b.base_offset).copied() {
                         // The acknowledged copy itself, not an older copy of the same records
                         // that a new leader took again (a retry) at the same offset.
                         if a.ids == b.ids && a.epoch == b.partition_leader_epoch {

@@ -90,6 +90,9 @@ impl Producer {
             let Some(leader) = self.leaders[p as usize] else {
                 continue;
             };
+            if self.accumulator.queues[p as usize].is_empty() {
+                continue; // nothing to send (checked first: it is the common case)
+            }
             let slot = per_broker.iter().position(|(b, _, _)| *b == leader);
             let busy = self
                 .in_flight_per_broker
