@@ -22,7 +22,7 @@ fn main() {
     );
     let wall = t.elapsed().as_secs_f64();
     println!(
-        "{} events in {:.3} s wall: {:.2} M events/s, {:.1}x real time",
+        "{} events in {:.4} s wall: {:.2} M events/s, {:.1}x real time",
         e.events_processed(),
         wall,
         e.events_processed() as f64 / wall / 1e6,

@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(import.meta.url);
 const wasm = require(path.join(root, 'target/wasm-bench/wasm_bench.js'));
 const secs = Number(process.env.SIM_SECS || 3);
-const reps = Number(process.env.REPS || 5);
+const reps = Number(process.env.REPS || 9);
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const wasmTimes = [];
