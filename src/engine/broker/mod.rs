@@ -156,6 +156,8 @@ pub struct Broker {
     /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
     /// nested completion simply starts a fresh one).
     id_scratch: Vec<u64>,
+    /// Reused buffer for the partitions a produce request touched.
+    tp_scratch: Vec<TopicPartition>,
 }
 
 impl Broker {
@@ -192,6 +194,7 @@ impl Broker {
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
             id_scratch: Vec::new(),
+            tp_scratch: Vec::new(),
         }
     }
 

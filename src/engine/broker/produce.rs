@@ -30,7 +30,8 @@ impl Broker {
     ) {
         let me = self.id;
         let max_bytes = self.config.message_max_bytes;
-        let mut results: Vec<(ProducePartitionResponse, u64, bool)> = Vec::new();
+        let mut results: Vec<(ProducePartitionResponse, u64, bool)> =
+            Vec::with_capacity(partitions.len());
         for p in partitions {
             let tp = p.tp;
             let min_isr = self.min_insync(tp.topic) as usize;
@@ -100,11 +101,14 @@ impl Broker {
             results.push((resp, wait_for, waiting));
         }
         // The append may let the HW move (ISR of one) and wakes waiting fetches.
-        let tps: Vec<TopicPartition> = results.iter().map(|(r, _, _)| r.tp).collect();
+        let mut tps = std::mem::take(&mut self.tp_scratch);
+        tps.clear();
+        tps.extend(results.iter().map(|(r, _, _)| r.tp));
         for tp in &tps {
             self.maybe_advance_hw(ctx, *tp);
         }
         self.complete_parked_fetches(ctx, &tps);
+        self.tp_scratch = tps;
         match acks {
             Acks::Zero => {}
             Acks::One => self.send_produce_response(ctx, from, correlation_id, results),
@@ -139,7 +143,11 @@ impl Broker {
             to,
             Message::ProduceResponse {
                 correlation_id,
-                partitions: results.into_iter().map(|(r, _, _)| r).collect(),
+                partitions: {
+                    let mut responses = Vec::with_capacity(results.len());
+                    responses.extend(results.into_iter().map(|(r, _, _)| r));
+                    responses
+                },
             },
         );
     }
