@@ -22,6 +22,7 @@ pub mod network;
 pub mod partitioner;
 pub mod producer;
 pub mod protocol;
+pub mod quad_heap;
 pub mod queue;
 pub mod reasons;
 pub mod reciprocal;

@@ -1,14 +1,11 @@
-//! The event queue: a binary heap of 16-byte `(time, seq · slot)` entries over a slab of
-//! payloads.
+//! The event queue: a 4-ary heap of 16-byte `(time, seq · slot)` keys over a slab of payloads.
 //!
 //! Ordered by `(time, seq)`, so events at the same time come out first-in first-out and the run
 //! is deterministic (as FoundationDB's sim2 and nexosim order theirs). An entry packs the
 //! sequence number and the payload's slab slot into one word, sequence number on top, so one
 //! 128-bit comparison orders it; payloads live in a slab whose slots are reused.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
+use super::quad_heap::QuadHeap;
 use super::time::SimTime;
 
 /// Bits of an entry's second word that hold the slab slot (the rest hold the sequence number).
@@ -29,6 +26,13 @@ impl Entry {
     /// are unique).
     fn key(&self) -> u128 {
         (u128::from(self.time) << 64) | u128::from(self.seq_slot)
+    }
+
+    fn from_key(key: u128) -> Self {
+        Entry {
+            time: (key >> 64) as u64,
+            seq_slot: key as u64,
+        }
     }
 
     fn slot(&self) -> usize {
@@ -55,7 +59,7 @@ impl Ord for Entry {
 /// A deterministic priority queue of payloads `T` keyed by simulated time.
 #[derive(Clone, Debug)]
 pub struct EventQueue<T> {
-    heap: BinaryHeap<Reverse<Entry>>,
+    heap: QuadHeap,
     slab: Vec<Option<T>>,
     free: Vec<u32>,
     /// The next entry's sequence number (renumbered with the pending entries near
@@ -80,7 +84,7 @@ impl<T> EventQueue<T> {
 
     fn with_seq_limit(seq_limit: u64) -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            heap: QuadHeap::new(),
             slab: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
@@ -110,37 +114,44 @@ impl<T> EventQueue<T> {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.scheduled += 1;
-        self.heap.push(Reverse(Entry {
-            time,
-            seq_slot: (seq << SLOT_BITS) | u64::from(slot),
-        }));
+        self.heap.push(
+            Entry {
+                time,
+                seq_slot: (seq << SLOT_BITS) | u64::from(slot),
+            }
+            .key(),
+        );
         seq
     }
 
     /// Gives the pending entries the sequence numbers 0, 1, … in their current order, so
     /// numbering can go on (after 2^36 events: hours of simulation at millions per second).
     fn renumber(&mut self) {
-        let mut entries: Vec<Entry> = std::mem::take(&mut self.heap)
+        let mut entries: Vec<Entry> = self
+            .heap
+            .drain_unordered()
             .into_iter()
-            .map(|Reverse(e)| e)
+            .map(Entry::from_key)
             .collect();
         entries.sort_unstable();
         for (seq, e) in entries.iter_mut().enumerate() {
             e.seq_slot = ((seq as u64) << SLOT_BITS) | (e.seq_slot & SLOT_MASK);
         }
         self.next_seq = entries.len() as u64;
-        self.heap = entries.into_iter().map(Reverse).collect();
+        for e in entries {
+            self.heap.push(e.key());
+        }
     }
 
     /// Time of the earliest pending event.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse(e)| e.time)
+        self.heap.peek().map(|k| Entry::from_key(k).time)
     }
 
     /// Removes and returns the earliest event as `(time, seq, payload)`.
     pub fn pop(&mut self) -> Option<(SimTime, u64, T)> {
         loop {
-            let Reverse(e) = self.heap.pop()?;
+            let e = Entry::from_key(self.heap.pop()?);
             let payload = self.slab[e.slot()].take();
             self.free.push(e.slot() as u32);
             if let Some(p) = payload {
