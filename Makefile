@@ -51,7 +51,7 @@ test-e2e: setup-test build
 
 ## Criterion benchmarks (native) and the same workload as wasm in Node
 bench: bench-wasm
-	cargo bench --bench engine
+	cargo bench --bench engine --profile criterion
 
 bench-wasm: setup
 	cargo build --release --example profile_workload
