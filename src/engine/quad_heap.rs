@@ -36,7 +36,11 @@ impl QuadHeap {
     /// Adds `key`.
     pub fn push(&mut self, key: u128) {
         self.keys.push(key);
-        let mut i = self.keys.len() - 1;
+        self.sift_up(self.keys.len() - 1, key);
+    }
+
+    /// Moves `key` from the hole at `i` up past the parents larger than it.
+    fn sift_up(&mut self, mut i: usize, key: u128) {
         while i > 0 {
             let parent = (i - 1) / 4;
             if self.keys[parent] <= key {
@@ -82,15 +86,7 @@ impl QuadHeap {
             self.keys[hole] = self.keys[best];
             hole = best;
         }
-        while hole > 0 {
-            let parent = (hole - 1) / 4;
-            if self.keys[parent] <= last {
-                break;
-            }
-            self.keys[hole] = self.keys[parent];
-            hole = parent;
-        }
-        self.keys[hole] = last;
+        self.sift_up(hole, last);
         Some(top)
     }
 

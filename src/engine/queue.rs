@@ -180,6 +180,13 @@ impl<T> EventQueue<T> {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator for the test schedules.
+    fn xorshift(x: &mut u64) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+    }
+
     #[test]
     fn pops_in_time_order_and_fifo_within_a_time() {
         let mut q = EventQueue::new();
@@ -198,9 +205,7 @@ mod tests {
         let mut reference: Vec<(SimTime, u64)> = Vec::new();
         let mut x = 12345u64;
         for round in 0..2_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            xorshift(&mut x);
             let time = round / 3 + x % 50;
             let seq = q.push(time, round);
             reference.push((time, seq));
@@ -225,9 +230,7 @@ mod tests {
         let (mut small, mut big) = (EventQueue::with_seq_limit(8), EventQueue::new());
         let mut x = 99u64;
         for round in 0..3_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            xorshift(&mut x);
             let time = round / 5 + x % 7;
             small.push(time, round);
             big.push(time, round);
