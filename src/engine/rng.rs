@@ -1,46 +1,32 @@
 //! The one seeded random number generator of a run.
 //!
-//! xoshiro256** seeded through SplitMix64: small, fast, and bit-for-bit identical on every
-//! platform (native and wasm32), so the same scenario and seed give the same run.
+//! xoshiro256** from `rand_xoshiro`, seeded by `SeedableRng::seed_from_u64` (SplitMix64, the
+//! same seeding the engine used before it took the generator from the `rand` family): small,
+//! fast, and bit-for-bit identical on every platform (native and wasm32), so the same scenario
+//! and seed give the same run. The draws built on it (`below`, `unit_f64`, `exponential`) are
+//! the engine's own, so every recorded trace hash stays valid.
+
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256StarStar;
 
 /// Deterministic pseudo-random generator (xoshiro256**). `Clone` so engine checkpoints copy it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimRng {
-    s: [u64; 4],
-}
-
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    inner: Xoshiro256StarStar,
 }
 
 impl SimRng {
     /// Seeds the generator; every seed (including 0) gives a valid, distinct stream.
     pub fn new(seed: u64) -> Self {
-        let mut sm = seed;
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
-        SimRng { s }
+        SimRng {
+            inner: Xoshiro256StarStar::seed_from_u64(seed),
+        }
     }
 
     /// Next 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = self.s[1] << 17;
-        self.s[2] ^= self.s[0];
-        self.s[3] ^= self.s[1];
-        self.s[1] ^= self.s[2];
-        self.s[0] ^= self.s[3];
-        self.s[2] ^= t;
-        self.s[3] = self.s[3].rotate_left(45);
-        result
+        self.inner.next_u64()
     }
 
     /// Uniform integer in `0..n` (Lemire's multiply-shift; `n == 0` returns 0).
