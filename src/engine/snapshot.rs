@@ -99,17 +99,22 @@ impl Engine {
                 let Some(broker) = self.brokers().get(b as usize - 1) else {
                     continue;
                 };
-                if let Some(r) = broker.replicas.get(&st.tp) {
+                if let Some(log) = broker.disk().logs.get(&st.tp) {
+                    let role = broker
+                        .process()
+                        .and_then(|p| p.replicas.get(&st.tp))
+                        .map(|r| r.role)
+                        .unwrap_or(Role::Unknown);
                     replica_states.push(ReplicaSnapshot {
                         broker: b,
-                        role: match r.role {
+                        role: match role {
                             Role::Leader => "leader",
                             Role::Follower(_) => "follower",
                             Role::Unknown => "unknown",
                         }
                         .into(),
-                        log_end_offset: r.log.log_end_offset(),
-                        high_watermark: r.log.high_watermark(),
+                        log_end_offset: log.log_end_offset(),
+                        high_watermark: log.high_watermark(),
                         in_isr: st.isr.contains(&b),
                     });
                 }
@@ -117,8 +122,8 @@ impl Engine {
             let leader_log = st.leader.and_then(|l| {
                 self.brokers()
                     .get(l as usize - 1)
-                    .and_then(|b| b.replicas.get(&st.tp))
-                    .map(|r| (r.log.high_watermark(), r.log.log_end_offset()))
+                    .and_then(|b| b.disk().logs.get(&st.tp))
+                    .map(|log| (log.high_watermark(), log.log_end_offset()))
             });
             out.push(PartitionSnapshot {
                 topic: info.name.clone(),
@@ -145,12 +150,12 @@ impl Engine {
                 .brokers()
                 .iter()
                 .map(|b| BrokerSnapshot {
-                    id: b.id,
-                    alive: b.alive,
-                    fenced: regs.get(&b.id).map(|r| r.fenced).unwrap_or(false),
-                    leaders: b.leader_count() as u32,
-                    log_bytes: b.replicas.values().map(|r| r.log.size_bytes()).sum(),
-                    disk_factor: b.disk_factor,
+                    id: b.id(),
+                    alive: b.is_running(),
+                    fenced: regs.get(&b.id()).map(|r| r.fenced).unwrap_or(false),
+                    leaders: b.process().map(|p| p.leader_count()).unwrap_or(0) as u32,
+                    log_bytes: b.disk().log_bytes(),
+                    disk_factor: b.disk().disk_factor,
                 })
                 .collect(),
             under_replicated: partitions

@@ -21,58 +21,39 @@ pub enum Timer {
     Coordinator(crate::engine::group::CoordinatorTimer),
 }
 
-/// Broker timers.
+/// Broker timers. The engine drops a timer set by an earlier incarnation of the process, so
+/// none carries one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BrokerTimer {
     /// Send the next heartbeat to the controller (`broker.heartbeat.interval.ms`).
-    Heartbeat {
-        /// Broker epoch (incarnation) that set it; stale after a restart.
-        incarnation: u64,
-    },
+    Heartbeat,
     /// Check followers' lag for ISR shrink (Kafka checks every `replica.lag.time.max.ms / 2`).
-    IsrCheck {
-        /// Incarnation that set it.
-        incarnation: u64,
-    },
+    IsrCheck,
     /// The earliest parked fetch (long poll) reached its `max_wait_ms`; one timer stands for
     /// all parked fetches (see [`DeadlineTimer`]).
-    FetchWait {
-        /// Incarnation that set it.
-        incarnation: u64,
-    },
+    FetchWait,
     /// The earliest parked acks=all produce reached its timeout; one timer stands for all.
-    ProduceTimeout {
-        /// Incarnation that set it.
-        incarnation: u64,
-    },
+    ProduceTimeout,
     /// A request finished its CPU/disk work and its effect applies now.
     WorkDone {
         /// Id of the request in the broker's work table.
         id: u64,
-        /// Incarnation that set it.
-        incarnation: u64,
     },
     /// The follower fetcher for a leader may send its next fetch (its backoff ended).
     FollowerFetch {
         /// Leader broker id.
         leader: u32,
-        /// Incarnation that set it.
-        incarnation: u64,
     },
     /// Check whether the fetcher's in-flight fetch to `leader` went unanswered past
     /// `replica.socket.timeout.ms` + `replica.fetch.wait.max.ms`.
     FollowerFetchTimeout {
         /// Leader broker id.
         leader: u32,
-        /// Incarnation that set it.
-        incarnation: u64,
     },
     /// Retry an AlterPartition that got no answer.
     AlterPartitionRetry {
         /// Partition.
         tp: TopicPartition,
-        /// Incarnation that set it.
-        incarnation: u64,
     },
 }
 
@@ -110,6 +91,11 @@ impl DeadlineTimer {
         }
     }
 
+    /// Forgets the armed timer (the owner restarted; its old timers are ignored).
+    pub fn reset(&mut self) {
+        self.armed = None;
+    }
+
     /// A timer of this kind fired at `now`. Returns `true` when it is the armed one (the owner
     /// must now expire what is due and re-arm); a superseded timer returns `false`.
     pub fn fire(&mut self, now: SimTime) -> bool {
@@ -119,11 +105,6 @@ impl DeadlineTimer {
         } else {
             false
         }
-    }
-
-    /// Forgets the armed timer (the owner restarted; its old timers are ignored).
-    pub fn reset(&mut self) {
-        self.armed = None;
     }
 }
 
@@ -165,7 +146,5 @@ mod tests {
         assert!(t.fire(50));
         assert!(!t.fire(50), "fires once");
         assert!(t.arm(150));
-        t.reset();
-        assert!(!t.fire(150));
     }
 }

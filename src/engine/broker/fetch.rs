@@ -3,16 +3,35 @@
 //! the high watermark for consumers, and long polling (`fetch.min.bytes` / `fetch.max.wait.ms`).
 
 use super::*;
-use crate::engine::protocol::FetchPartitionData;
+use crate::engine::ctx::Ctx;
+use crate::engine::ids::NodeId;
+use crate::engine::log::PartitionLog;
+use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
+use crate::engine::time::ms;
+use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
 
-impl Broker {
+/// A replica hosted by this process: its in-memory state and its log.
+#[derive(Clone, Copy)]
+struct Hosted<'a> {
+    state: &'a ReplicaState,
+    log: &'a PartitionLog,
+}
+
+impl BrokerProcess {
+    fn hosted(&self, tp: &TopicPartition) -> Option<Hosted<'_>> {
+        Some(Hosted {
+            state: self.replicas.get(tp)?,
+            log: self.disk.logs.get(tp)?,
+        })
+    }
+
     pub(super) fn handle_fetch(&mut self, ctx: &mut Ctx, from: NodeId, req: FetchRequest) {
         // Followers' fetch offsets update their state at the leader right away.
         if let Some(follower) = req.replica_id {
             for p in &req.partitions {
-                let ok = self.replicas.get(&p.tp).is_some_and(|r| {
-                    r.role == Role::Leader
-                        && p.current_leader_epoch == r.leader_epoch
+                let ok = self.hosted(&p.tp).is_some_and(|r| {
+                    r.state.role == Role::Leader
+                        && p.current_leader_epoch == r.state.leader_epoch
                         && Self::divergence_in(r, p).is_none()
                 });
                 if ok {
@@ -32,12 +51,7 @@ impl Broker {
 
     fn arm_fetch_wait(&mut self, ctx: &mut Ctx, deadline: SimTime) {
         if self.fetch_wait_timer.arm(deadline) {
-            ctx.timer_at(
-                deadline,
-                Timer::Broker(BrokerTimer::FetchWait {
-                    incarnation: self.incarnation,
-                }),
-            );
+            ctx.timer_at(deadline, Timer::Broker(BrokerTimer::FetchWait));
         }
     }
 
@@ -60,7 +74,7 @@ impl Broker {
     /// Where a follower's log diverges from this leader's replica `r` (KIP-101 via
     /// `lastFetchedEpoch`), if it does.
     fn divergence_in(
-        r: &Replica,
+        r: Hosted,
         p: &FetchPartition,
     ) -> Option<crate::engine::protocol::DivergingEpoch> {
         let epoch = p.last_fetched_epoch?;
@@ -79,17 +93,17 @@ impl Broker {
     /// The error for one partition of a fetch, given the replica hosted here (if any) and
     /// whether the fetching follower's log diverges (then its offset is not range-checked: the
     /// answer tells it where to truncate).
-    fn partition_error(r: Option<&Replica>, p: &FetchPartition, diverging: bool) -> ErrorCode {
+    fn partition_error(r: Option<Hosted>, p: &FetchPartition, diverging: bool) -> ErrorCode {
         let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
-        if r.role != Role::Leader {
+        if r.state.role != Role::Leader {
             return ErrorCode::NotLeaderOrFollower;
         }
-        if p.current_leader_epoch < r.leader_epoch {
+        if p.current_leader_epoch < r.state.leader_epoch {
             return ErrorCode::FencedLeaderEpoch;
         }
-        if p.current_leader_epoch > r.leader_epoch {
+        if p.current_leader_epoch > r.state.leader_epoch {
             return ErrorCode::UnknownLeaderEpoch;
         }
         if !diverging {
@@ -109,7 +123,7 @@ impl Broker {
         let need = req.min_bytes.max(1);
         let mut bytes = 0;
         for p in &req.partitions {
-            let r = self.replicas.get(&p.tp);
+            let r = self.hosted(&p.tp);
             let diverging = follower && r.is_some_and(|r| Self::divergence_in(r, p).is_some());
             if diverging || Self::partition_error(r, p, diverging) != ErrorCode::None {
                 return true;
@@ -137,7 +151,7 @@ impl Broker {
         let mut budget = req.max_bytes.max(1);
         let mut out = Vec::with_capacity(req.partitions.len());
         for p in &req.partitions {
-            let r = self.replicas.get(&p.tp);
+            let r = self.hosted(&p.tp);
             let diverging_epoch = if follower {
                 r.and_then(|r| Self::divergence_in(r, p))
             } else {

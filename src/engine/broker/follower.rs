@@ -5,7 +5,12 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::engine::protocol::FetchPartitionData;
+use crate::engine::ctx::Ctx;
+use crate::engine::events::SimEvent;
+use crate::engine::ids::NodeId;
+use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
+use crate::engine::time::{ms, SECONDS};
+use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
 
 /// How long a follower fetch may go unanswered before it is retried
 /// (`replica.socket.timeout.ms`, default 30000).
@@ -27,7 +32,7 @@ pub struct FetcherState {
     seq: u64,
 }
 
-impl Broker {
+impl BrokerProcess {
     /// Sends a fetch from every idle fetcher that has partitions.
     pub(super) fn kick_fetchers(&mut self, ctx: &mut Ctx) {
         let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
@@ -37,9 +42,9 @@ impl Broker {
     }
 
     pub(super) fn send_follower_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId) {
-        let inc = self.incarnation;
         let me = self.id;
-        let max_part = self.config.replica_fetch_max_bytes;
+        let cfg = &self.disk.config;
+        let max_part = cfg.replica_fetch_max_bytes;
         let Some(f) = self.fetchers.get(&leader) else {
             return;
         };
@@ -51,11 +56,12 @@ impl Broker {
             .iter()
             .filter_map(|tp| {
                 let r = self.replicas.get(tp)?;
+                let log = self.disk.logs.get(tp)?;
                 Some(FetchPartition {
                     tp: *tp,
-                    fetch_offset: r.log.log_end_offset(),
+                    fetch_offset: log.log_end_offset(),
                     current_leader_epoch: r.leader_epoch,
-                    last_fetched_epoch: r.log.last_epoch(),
+                    last_fetched_epoch: log.last_epoch(),
                     partition_max_bytes: max_part,
                 })
             })
@@ -66,8 +72,7 @@ impl Broker {
         f.seq += 1;
         let seq = f.seq;
         f.in_flight = Some(seq);
-        let deadline =
-            ctx.now + ms(REPLICA_SOCKET_TIMEOUT_MS + self.config.replica_fetch_wait_max_ms);
+        let deadline = ctx.now + ms(REPLICA_SOCKET_TIMEOUT_MS + cfg.replica_fetch_wait_max_ms);
         f.in_flight_deadline = deadline;
         let arm = f.timeout_timer.arm(deadline);
         ctx.send(
@@ -75,19 +80,16 @@ impl Broker {
             Message::FetchRequest {
                 correlation_id: seq,
                 replica_id: Some(me),
-                max_wait_ms: self.config.replica_fetch_wait_max_ms,
-                min_bytes: self.config.replica_fetch_min_bytes,
-                max_bytes: self.config.replica_fetch_response_max_bytes,
+                max_wait_ms: cfg.replica_fetch_wait_max_ms,
+                min_bytes: cfg.replica_fetch_min_bytes,
+                max_bytes: cfg.replica_fetch_response_max_bytes,
                 partitions,
             },
         );
         if arm {
             ctx.timer_at(
                 deadline,
-                Timer::Broker(BrokerTimer::FollowerFetchTimeout {
-                    leader,
-                    incarnation: inc,
-                }),
+                Timer::Broker(BrokerTimer::FollowerFetchTimeout { leader }),
             );
         }
     }
@@ -107,10 +109,7 @@ impl Broker {
         } else if f.timeout_timer.arm(f.in_flight_deadline) {
             ctx.timer_at(
                 f.in_flight_deadline,
-                Timer::Broker(BrokerTimer::FollowerFetchTimeout {
-                    leader,
-                    incarnation: self.incarnation,
-                }),
+                Timer::Broker(BrokerTimer::FollowerFetchTimeout { leader }),
             );
         }
     }
@@ -151,7 +150,10 @@ impl Broker {
                 .get(&leader)
                 .map(|f| f.partitions.contains(&data.tp))
                 .unwrap_or(false);
-            let Some(r) = self.replicas.get_mut(&data.tp) else {
+            let (Some(r), Some(log)) = (
+                self.replicas.get(&data.tp),
+                self.disk.logs.get_mut(&data.tp),
+            ) else {
                 continue;
             };
             if !still_following || r.role != Role::Follower(Some(leader)) {
@@ -162,36 +164,36 @@ impl Broker {
                 continue;
             }
             if let Some(div) = data.diverging_epoch {
-                let to = div.end_offset.min(r.log.log_end_offset());
-                let removed = r.log.truncate_to(to);
+                let to = div.end_offset.min(log.log_end_offset());
+                let removed = log.truncate_to(to);
                 if !removed.is_empty() {
                     ctx.event(SimEvent::LogTruncated {
                         broker: me,
                         tp: data.tp,
-                        to_offset: r.log.log_end_offset(),
+                        to_offset: log.log_end_offset(),
                         removed,
                     });
                 }
                 continue;
             }
-            let before = r.log.log_end_offset();
-            r.log.append_as_follower(&data.batches);
+            let before = log.log_end_offset();
+            log.append_as_follower(&data.batches);
             appended_bytes += data
                 .batches
                 .iter()
                 .filter(|b| b.base_offset >= before)
                 .map(|b| b.bytes as u64)
                 .sum::<u64>();
-            let hw = data.high_watermark.min(r.log.log_end_offset());
-            r.log.set_high_watermark(hw);
+            let hw = data.high_watermark.min(log.log_end_offset());
+            log.set_high_watermark(hw);
         }
         if error {
             self.fetcher_back_off(ctx, leader);
         } else if appended_bytes > 0 {
             // The fetcher thread writes what it fetched before fetching again: the disk paces
             // replication (a slow disk makes followers lag).
-            let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
-                / self.hardware.disk_write_bytes_per_s.max(1) as f64)
+            let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk.disk_factor.max(1.0)
+                / self.disk.hardware.disk_write_bytes_per_s.max(1) as f64)
                 as SimTime;
             let start = ctx.now.max(self.disk_free_at);
             self.disk_free_at = start + disk_ns;
@@ -207,13 +209,7 @@ impl Broker {
                 }
                 self.send_follower_fetch(ctx, leader);
             } else {
-                ctx.timer_at(
-                    done,
-                    Timer::Broker(BrokerTimer::FollowerFetch {
-                        leader,
-                        incarnation: self.incarnation,
-                    }),
-                );
+                ctx.timer_at(done, Timer::Broker(BrokerTimer::FollowerFetch { leader }));
             }
         } else {
             self.send_follower_fetch(ctx, leader);
@@ -222,16 +218,12 @@ impl Broker {
 
     /// No fetch to `leader` before `replica.fetch.backoff.ms` from now.
     fn fetcher_back_off(&mut self, ctx: &mut Ctx, leader: BrokerId) {
-        let backoff = ms(self.config.replica_fetch_backoff_ms);
-        let inc = self.incarnation;
+        let backoff = ms(self.disk.config.replica_fetch_backoff_ms);
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.backoff_until = ctx.now + backoff;
             ctx.timer_at(
                 f.backoff_until,
-                Timer::Broker(BrokerTimer::FollowerFetch {
-                    leader,
-                    incarnation: inc,
-                }),
+                Timer::Broker(BrokerTimer::FollowerFetch { leader }),
             );
         }
     }

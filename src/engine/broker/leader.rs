@@ -2,12 +2,18 @@
 //! up, via AlterPartition) and the high watermark.
 
 use super::*;
+use crate::engine::ctx::Ctx;
+use crate::engine::events::SimEvent;
+use crate::engine::ids::CONTROLLER;
+use crate::engine::protocol::{ErrorCode, Message};
+use crate::engine::time::ms;
+use crate::engine::timer::{BrokerTimer, Timer};
 
-impl Broker {
+impl BrokerProcess {
     pub(super) fn become_leader(&mut self, ctx: &mut Ctx, tp: TopicPartition, st: &PartitionState) {
         let now = ctx.now;
         let me = self.id;
-        let Some(r) = self.replicas.get_mut(&tp) else {
+        let (Some(r), Some(log)) = (self.replicas.get_mut(&tp), self.disk.logs.get_mut(&tp)) else {
             return;
         };
         r.role = Role::Leader;
@@ -15,8 +21,8 @@ impl Broker {
         r.partition_epoch = st.partition_epoch;
         r.isr = st.isr.clone();
         r.pending_isr = None;
-        r.log.begin_epoch(st.leader_epoch);
-        r.epoch_start_offset = r.log.log_end_offset();
+        log.begin_epoch(st.leader_epoch);
+        r.epoch_start_offset = log.log_end_offset();
         r.followers = st
             .replicas
             .iter()
@@ -73,7 +79,7 @@ impl Broker {
     }
 
     /// The maximal ISR: committed ISR plus replicas in a pending expansion (KIP-841).
-    fn maximal_isr(r: &Replica) -> impl Iterator<Item = BrokerId> + '_ {
+    fn maximal_isr(r: &ReplicaState) -> impl Iterator<Item = BrokerId> + '_ {
         let pending = r.pending_isr.as_deref().unwrap_or(&[]);
         r.isr
             .iter()
@@ -85,13 +91,13 @@ impl Broker {
     /// completes produce and fetch requests waiting on it.
     pub(super) fn maybe_advance_hw(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
         let me = self.id;
-        let Some(r) = self.replicas.get_mut(&tp) else {
+        let (Some(r), Some(log)) = (self.replicas.get(&tp), self.disk.logs.get_mut(&tp)) else {
             return;
         };
         if r.role != Role::Leader {
             return;
         }
-        let mut hw = r.log.log_end_offset();
+        let mut hw = log.log_end_offset();
         for b in Self::maximal_isr(r) {
             if b == me {
                 continue;
@@ -99,11 +105,11 @@ impl Broker {
             let leo = r.followers.get(&b).map(|f| f.leo).unwrap_or(0);
             hw = hw.min(leo);
         }
-        if r.log.set_high_watermark(hw) {
+        if log.set_high_watermark(hw) {
             ctx.event(SimEvent::HighWatermark {
                 broker: me,
                 tp,
-                high_watermark: r.log.high_watermark(),
+                high_watermark: log.high_watermark(),
             });
             self.complete_parked_produces(ctx, tp);
             self.complete_parked_fetches(ctx, &[tp]);
@@ -120,10 +126,10 @@ impl Broker {
         fetch_offset: u64,
     ) {
         let now = ctx.now;
-        let Some(r) = self.replicas.get_mut(&tp) else {
+        let (Some(r), Some(log)) = (self.replicas.get_mut(&tp), self.disk.logs.get(&tp)) else {
             return;
         };
-        let leader_leo = r.log.log_end_offset();
+        let leader_leo = log.log_end_offset();
         let Some(f) = r.followers.get_mut(&follower) else {
             return;
         };
@@ -139,9 +145,9 @@ impl Broker {
         let in_isr = Self::maximal_isr(r).any(|b| b == follower);
         let epoch_start = r.epoch_start_offset;
         if !in_isr
-            && fetch_offset >= r.log.high_watermark()
+            && fetch_offset >= log.high_watermark()
             && fetch_offset >= epoch_start
-            && self.live_brokers.contains(&follower)
+            && self.disk.live_brokers.contains(&follower)
         {
             let mut new_isr = r.isr.clone();
             new_isr.push(follower);
@@ -153,7 +159,7 @@ impl Broker {
 
     /// Every `replica.lag.time.max.ms / 2`: drop followers not caught up within the lag time.
     pub(super) fn check_isr_shrink(&mut self, ctx: &mut Ctx) {
-        let lag = ms(self.config.replica_lag_time_max_ms);
+        let lag = ms(self.disk.config.replica_lag_time_max_ms);
         let now = ctx.now;
         let me = self.id;
         let mut proposals = Vec::new();
@@ -161,7 +167,9 @@ impl Broker {
             if r.role != Role::Leader || r.pending_isr.is_some() {
                 continue;
             }
-            let leo = r.log.log_end_offset();
+            let Some(leo) = self.disk.logs.get(&tp).map(|l| l.log_end_offset()) else {
+                continue;
+            };
             let out: Vec<BrokerId> = r
                 .isr
                 .iter()
@@ -215,11 +223,8 @@ impl Broker {
             },
         );
         ctx.timer_in(
-            ms(self.config.broker_heartbeat_interval_ms.max(1) * 2),
-            Timer::Broker(BrokerTimer::AlterPartitionRetry {
-                tp,
-                incarnation: self.incarnation,
-            }),
+            ms(self.disk.config.broker_heartbeat_interval_ms.max(1) * 2),
+            Timer::Broker(BrokerTimer::AlterPartitionRetry { tp }),
         );
     }
 

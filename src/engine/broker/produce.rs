@@ -4,8 +4,14 @@
 
 use super::*;
 use crate::engine::config::Acks;
+use crate::engine::ctx::Ctx;
+use crate::engine::events::SimEvent;
+use crate::engine::ids::NodeId;
 use crate::engine::log::SequenceCheck;
 use crate::engine::protocol::ProducePartitionResponse;
+use crate::engine::protocol::{ErrorCode, Message, ProducePartition};
+use crate::engine::time::ms;
+use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
 
 /// An acks=all produce request waiting for the ISR.
 #[derive(Clone, Debug)]
@@ -18,7 +24,7 @@ pub(super) struct ParkedProduce {
     partitions: Vec<(ProducePartitionResponse, u64, bool)>,
 }
 
-impl Broker {
+impl BrokerProcess {
     pub(super) fn handle_produce(
         &mut self,
         ctx: &mut Ctx,
@@ -29,13 +35,14 @@ impl Broker {
         partitions: Vec<ProducePartition>,
     ) {
         let me = self.id;
-        let max_bytes = self.config.message_max_bytes;
+        let max_bytes = self.disk.config.message_max_bytes;
         let mut results: Vec<(ProducePartitionResponse, u64, bool)> =
             Vec::with_capacity(partitions.len());
         for p in partitions {
             let tp = p.tp;
             let min_isr = self.min_insync(tp.topic) as usize;
             let topic_max = self
+                .disk
                 .topic_configs
                 .get(tp.topic as usize)
                 .and_then(|c| c.max_message_bytes)
@@ -48,21 +55,20 @@ impl Broker {
             };
             let mut wait_for = 0;
             let mut waiting = false;
-            match self.replicas.get_mut(&tp) {
-                None if ctx.topics.get(tp.topic).is_none() => {
+            match (self.replicas.get(&tp), self.disk.logs.get_mut(&tp)) {
+                (None, _) if ctx.topics.get(tp.topic).is_none() => {
                     resp.error = ErrorCode::UnknownTopicOrPartition
                 }
-                Some(r) if r.role == Role::Leader => {
+                (Some(r), Some(log)) if r.role == Role::Leader => {
                     if p.batch.bytes as u64 > topic_max {
                         resp.error = ErrorCode::MessageTooLarge;
                     } else if acks == Acks::All && r.isr.len() < min_isr {
                         resp.error = ErrorCode::NotEnoughReplicas;
                     } else {
-                        match r.log.check_sequence(&p.batch) {
+                        match log.check_sequence(&p.batch) {
                             SequenceCheck::Duplicate(off) => {
                                 resp.base_offset = off;
-                                resp.leader_epoch = r
-                                    .log
+                                resp.leader_epoch = log
                                     .batch_at(off)
                                     .map(|b| b.partition_leader_epoch)
                                     .unwrap_or(r.leader_epoch);
@@ -71,7 +77,7 @@ impl Broker {
                                 resp.error = ErrorCode::OutOfOrderSequenceNumber
                             }
                             SequenceCheck::Accept => {
-                                let stored = r.log.append_as_leader(p.batch, r.leader_epoch);
+                                let stored = log.append_as_leader(p.batch, r.leader_epoch);
                                 resp.base_offset = stored.base_offset;
                                 resp.leader_epoch = stored.partition_leader_epoch;
                                 wait_for = stored.next_offset();
@@ -163,7 +169,8 @@ impl Broker {
             if !*waiting {
                 continue;
             }
-            let Some(r) = self.replicas.get(&resp.tp) else {
+            let (Some(r), Some(log)) = (self.replicas.get(&resp.tp), self.disk.logs.get(&resp.tp))
+            else {
                 continue;
             };
             if r.role != Role::Leader {
@@ -171,12 +178,8 @@ impl Broker {
                 *waiting = false;
                 continue;
             }
-            if r.log.high_watermark() >= *wait_for {
-                let min_isr =
-                    self.topic_configs
-                        .get(resp.tp.topic as usize)
-                        .and_then(|c| c.min_insync_replicas)
-                        .unwrap_or(self.config.min_insync_replicas) as usize;
+            if log.high_watermark() >= *wait_for {
+                let min_isr = self.disk.min_insync(resp.tp.topic) as usize;
                 if r.isr.len() < min_isr {
                     resp.error = ErrorCode::NotEnoughReplicasAfterAppend;
                 }
@@ -234,12 +237,7 @@ impl Broker {
 
     fn arm_produce_timeout(&mut self, ctx: &mut Ctx, deadline: SimTime) {
         if self.produce_timeout_timer.arm(deadline) {
-            ctx.timer_at(
-                deadline,
-                Timer::Broker(BrokerTimer::ProduceTimeout {
-                    incarnation: self.incarnation,
-                }),
-            );
+            ctx.timer_at(deadline, Timer::Broker(BrokerTimer::ProduceTimeout));
         }
     }
 

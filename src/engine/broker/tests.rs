@@ -2,13 +2,16 @@
 
 use super::*;
 use crate::engine::config::Acks;
-use crate::engine::ctx::{OffsetStore, Outbox};
+use crate::engine::ctx::{Ctx, OffsetStore, Outbox};
+use crate::engine::ids::{NodeId, CONTROLLER};
 use crate::engine::ids::{TopicInfo, TopicTable};
+use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
 use crate::engine::protocol::{RecordBatch, RecordIds};
 use crate::engine::rng::SimRng;
+use crate::engine::timer::{BrokerTimer, Timer};
 
 struct Harness {
-    broker: Broker,
+    broker: BrokerProcess,
     rng: SimRng,
     topics: TopicTable,
     offsets: OffsetStore,
@@ -23,11 +26,14 @@ impl Harness {
             ..BrokerConfig::default()
         };
         let mut h = Harness {
-            broker: Broker::new(
-                1,
-                HardwareProfile::cloud(),
-                config,
-                vec![TopicConfig::default()],
+            broker: BrokerProcess::open(
+                BrokerDisk::new(
+                    1,
+                    HardwareProfile::cloud(),
+                    config,
+                    vec![TopicConfig::default()],
+                ),
+                0,
             ),
             rng: SimRng::new(1),
             topics: TopicTable {
@@ -167,11 +173,11 @@ fn acks_all_waits_for_the_follower_then_answers() {
         produce_errors(&sent).is_empty(),
         "no answer before the follower has it"
     );
-    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 0);
+    assert_eq!(h.broker.disk.logs[&tp()].high_watermark(), 0);
     h.deliver(NodeId(2), follower_fetch(10));
     let sent = h.finish_work();
     assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
-    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 10);
+    assert_eq!(h.broker.disk.logs[&tp()].high_watermark(), 10);
 }
 
 #[test]
@@ -180,8 +186,8 @@ fn acks_one_answers_after_the_leader_append() {
     h.deliver(NodeId(10), produce(Acks::One, 10));
     let sent = h.finish_work();
     assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
-    assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 10);
-    assert_eq!(h.broker.replicas[&tp()].log.high_watermark(), 0);
+    assert_eq!(h.broker.disk.logs[&tp()].log_end_offset(), 10);
+    assert_eq!(h.broker.disk.logs[&tp()].high_watermark(), 0);
 }
 
 #[test]
@@ -191,7 +197,7 @@ fn acks_all_below_min_insync_is_not_enough_replicas() {
     let sent = h.finish_work();
     assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
     assert_eq!(
-        h.broker.replicas[&tp()].log.log_end_offset(),
+        h.broker.disk.logs[&tp()].log_end_offset(),
         0,
         "nothing appended"
     );

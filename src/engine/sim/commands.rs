@@ -45,7 +45,7 @@ impl Engine {
             }
             Command::RestartBroker { broker } => {
                 let i = self.broker_index(*broker)?;
-                self.with_node(NodeId(*broker), |e, ctx| e.brokers[i].restart(ctx));
+                self.restart_broker(i);
             }
             Command::CrashLeader { topic, partition } => {
                 let t = self
@@ -137,7 +137,7 @@ impl Engine {
                         });
                     }
                 }
-                self.brokers[i].set_disk_factor(*disk_factor);
+                self.brokers[i].disk_mut().set_disk_factor(*disk_factor);
                 self.net.set_slow_factor(NodeId(*broker), *nic_factor);
             }
             Command::CrashConsumer { group, member } => {
@@ -183,7 +183,7 @@ impl Engine {
             registry::apply_broker(&mut cfg, key, &v).map_err(refusal)?;
             self.controller.config = cfg.clone();
             for b in &mut self.brokers {
-                b.config = cfg.clone();
+                b.disk_mut().config = cfg.clone();
             }
             return Ok(());
         }
@@ -197,14 +197,14 @@ impl Engine {
             let mut tc = self
                 .brokers
                 .first()
-                .and_then(|b| b.topic_configs.get(t as usize).cloned())
+                .and_then(|b| b.disk().topic_configs.get(t as usize).cloned())
                 .unwrap_or_default();
             registry::apply_topic(&mut tc, key, &v).map_err(refusal)?;
             if let Some(u) = tc.unclean_leader_election_enable {
                 self.controller.set_unclean(t, u);
             }
             for b in &mut self.brokers {
-                if let Some(slot) = b.topic_configs.get_mut(t as usize) {
+                if let Some(slot) = b.disk_mut().topic_configs.get_mut(t as usize) {
                     *slot = tc.clone();
                 }
             }

@@ -10,7 +10,7 @@ mod trace;
 
 use std::collections::VecDeque;
 
-use super::broker::{Broker, Role};
+use super::broker::Broker;
 use super::checker::{InvariantChecker, LeaderLog};
 use super::consumer::Consumer;
 use super::controller::Controller;
@@ -48,22 +48,29 @@ enum Pending {
     Deliver {
         from: NodeId,
         to: NodeId,
+        /// The incarnation of `to` the message was sent to: a message on a connection to a
+        /// process that has died since is lost with it.
+        to_incarnation: u32,
         /// `msg.wire_bytes()`, computed once when it was sent.
         bytes: u64,
         msg: Message,
     },
     Refused {
         sender: NodeId,
+        sender_incarnation: u32,
         to: NodeId,
         msg: Message,
     },
     /// `peer`'s process died: `node` sees its connection to it close (TCP FIN/RST).
     Disconnected {
         node: NodeId,
+        incarnation: u32,
         peer: NodeId,
     },
+    /// A timer of `node`, set by its process of `incarnation`; dropped if that process died.
     Timer {
         node: NodeId,
+        incarnation: u32,
         timer: Timer,
     },
     Command(Box<Command>),
@@ -106,6 +113,10 @@ pub struct Engine {
     consumers: Vec<Consumer>,
     groups: Vec<GroupRuntime>,
     roles: Vec<NodeRole>,
+    /// Per node: the incarnation of its process (one more per restart). Timers and messages
+    /// carry the incarnation they were set for or sent to; the engine drops those of a process
+    /// that has died.
+    incarnations: Vec<u32>,
     offsets: OffsetStore,
     out: Outbox,
     events: VecDeque<TimedEvent>,
@@ -203,6 +214,7 @@ impl Engine {
             producers,
             consumers: Vec::new(),
             groups: Vec::new(),
+            incarnations: Vec::new(),
             roles,
             offsets: OffsetStore::default(),
             out: Outbox::default(),
@@ -218,6 +230,7 @@ impl Engine {
             checker: InvariantChecker::default(),
         };
         engine.checker = InvariantChecker::new(engine.topics.clone());
+        engine.incarnations = vec![0; engine.roles.len()];
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {
                 spec: spec.clone(),
@@ -240,7 +253,11 @@ impl Engine {
     fn boot(&mut self) {
         self.with_node(CONTROLLER, |e, ctx| e.controller.start(ctx));
         for i in 0..self.brokers.len() {
-            self.with_node(NodeId(i as u32 + 1), |e, ctx| e.brokers[i].start(ctx));
+            self.with_node(NodeId(i as u32 + 1), |e, ctx| {
+                if let Some(p) = e.brokers[i].process_mut() {
+                    p.start(ctx)
+                }
+            });
         }
         for i in 0..self.producers.len() {
             let node = self.node_of(NodeRole::Producer(i));
@@ -278,6 +295,7 @@ impl Engine {
         ));
         self.groups[g].members.push(idx);
         self.roles.push(NodeRole::Consumer(idx));
+        self.incarnations.push(0);
         idx
     }
 
@@ -313,6 +331,7 @@ impl Engine {
         if !self.out.sends.is_empty() {
             let mut sends = std::mem::take(&mut self.out.sends);
             for (to, msg) in sends.drain(..) {
+                let to_incarnation = self.incarnation(to);
                 let bytes = msg.wire_bytes();
                 if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
                     if self.record_flows {
@@ -331,6 +350,7 @@ impl Engine {
                         Pending::Deliver {
                             from: node,
                             to,
+                            to_incarnation,
                             bytes,
                             msg,
                         },
@@ -339,8 +359,16 @@ impl Engine {
             }
             self.out.sends = sends;
         }
+        let incarnation = self.incarnation(node);
         for (at, timer) in self.out.timers.drain(..) {
-            self.queue.push(at, Pending::Timer { node, timer });
+            self.queue.push(
+                at,
+                Pending::Timer {
+                    node,
+                    incarnation,
+                    timer,
+                },
+            );
         }
         if !self.out.events.is_empty() {
             let mut events = std::mem::take(&mut self.out.events);
@@ -376,10 +404,20 @@ impl Engine {
         self.events.push_back(TimedEvent { at, event });
     }
 
+    /// The incarnation of `node`'s process (0 for an unknown node).
+    fn incarnation(&self, node: NodeId) -> u32 {
+        self.incarnations.get(node.0 as usize).copied().unwrap_or(0)
+    }
+
+    /// Whether `node`'s process runs as incarnation `incarnation`.
+    fn alive_as(&self, node: NodeId, incarnation: u32) -> bool {
+        self.alive(node) && self.incarnation(node) == incarnation
+    }
+
     fn alive(&self, node: NodeId) -> bool {
         match self.roles.get(node.0 as usize) {
             Some(NodeRole::Controller) => true,
-            Some(NodeRole::Broker(i)) => self.brokers[*i].alive,
+            Some(NodeRole::Broker(i)) => self.brokers[*i].is_running(),
             Some(NodeRole::Producer(_)) => true,
             Some(NodeRole::Consumer(i)) => self.consumer_alive(*i),
             None => false,
@@ -401,6 +439,7 @@ impl Engine {
             Pending::Deliver {
                 from,
                 to,
+                to_incarnation,
                 bytes,
                 msg,
             } => {
@@ -410,24 +449,37 @@ impl Engine {
                 } else if !self.alive(to) {
                     if self.alive(from) {
                         let back = self.now + self.net.latency_min();
+                        let sender_incarnation = self.incarnation(from);
                         self.queue.push(
                             back,
                             Pending::Refused {
                                 sender: from,
+                                sender_incarnation,
                                 to,
                                 msg,
                             },
                         );
                     }
-                } else {
+                } else if self.incarnation(to) == to_incarnation {
                     self.dispatch_message(from, to, msg);
                 }
+                // Otherwise it was sent to a process that has died since: lost with its
+                // connection (the sender was told of the disconnect).
             }
-            Pending::Refused { sender, to, msg } => {
-                if self.alive(sender) {
+            Pending::Refused {
+                sender,
+                sender_incarnation,
+                to,
+                msg,
+            } => {
+                if self.alive_as(sender, sender_incarnation) {
                     let role = self.roles.get(sender.0 as usize).copied();
                     self.with_node(sender, |e, ctx| match role {
-                        Some(NodeRole::Broker(i)) => e.brokers[i].handle_unreachable(ctx, to, msg),
+                        Some(NodeRole::Broker(i)) => {
+                            if let Some(p) = e.brokers[i].process_mut() {
+                                p.handle_unreachable(ctx, to, msg)
+                            }
+                        }
                         Some(NodeRole::Producer(i)) => {
                             e.producers[i].handle_unreachable(ctx, to, msg)
                         }
@@ -438,21 +490,33 @@ impl Engine {
                     });
                 }
             }
-            Pending::Disconnected { node, peer } => {
+            Pending::Disconnected {
+                node,
+                incarnation,
+                peer,
+            } => {
                 self.trace.timer(self.now, node);
-                if self.alive(node) {
+                if self.alive_as(node, incarnation) {
                     let role = self.roles.get(node.0 as usize).copied();
                     self.with_node(node, |e, ctx| match role {
-                        Some(NodeRole::Broker(i)) => e.brokers[i].handle_disconnect(ctx, peer),
+                        Some(NodeRole::Broker(i)) => {
+                            if let Some(p) = e.brokers[i].process_mut() {
+                                p.handle_disconnect(ctx, peer)
+                            }
+                        }
                         Some(NodeRole::Producer(i)) => e.producers[i].handle_disconnect(ctx, peer),
                         Some(NodeRole::Consumer(i)) => e.consumers[i].handle_disconnect(ctx, peer),
                         _ => {}
                     });
                 }
             }
-            Pending::Timer { node, timer } => {
+            Pending::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
                 self.trace.timer(self.now, node);
-                if self.alive(node) {
+                if self.alive_as(node, incarnation) {
                     self.dispatch_timer(node, timer);
                 }
             }
@@ -471,11 +535,11 @@ impl Engine {
     /// in flight there (Kafka's `NetworkClient` completes those requests as disconnected).
     /// The controller is not told: KRaft fences a broker only when its heartbeats stop.
     pub(super) fn crash_broker(&mut self, i: usize) {
-        let node = NodeId(self.brokers[i].id);
-        if !self.brokers[i].alive {
+        let node = NodeId(self.brokers[i].id());
+        if !self.brokers[i].crash() {
             return;
         }
-        self.with_node(node, |e, ctx| e.brokers[i].crash(ctx));
+        self.push_event(SimEvent::BrokerCrashed { broker: node.0 });
         let at = self.now + self.net.latency_min();
         for peer in 0..self.roles.len() {
             let peer = NodeId(peer as u32);
@@ -485,10 +549,12 @@ impl Engine {
             );
             if peer != node && client_or_broker && self.alive(peer) && !self.net.is_cut(node, peer)
             {
+                let incarnation = self.incarnation(peer);
                 self.queue.push(
                     at,
                     Pending::Disconnected {
                         node: peer,
+                        incarnation,
                         peer: node,
                     },
                 );
@@ -496,11 +562,33 @@ impl Engine {
         }
     }
 
+    /// Opens a new process of broker `i` from its disk, one incarnation later; it starts its
+    /// heartbeats and waits for metadata (then fetches, and truncates per KIP-101, as a
+    /// follower).
+    pub(super) fn restart_broker(&mut self, i: usize) {
+        let node = NodeId(self.brokers[i].id());
+        if self.brokers[i].is_running() {
+            return;
+        }
+        let incarnation = self.incarnation(node) + 1;
+        self.incarnations[node.0 as usize] = incarnation;
+        self.with_node(node, |e, ctx| {
+            if let Some(p) = e.brokers[i].restart(incarnation as u64) {
+                ctx.event(SimEvent::BrokerRestarted { broker: p.id });
+                p.start(ctx);
+            }
+        });
+    }
+
     fn dispatch_message(&mut self, from: NodeId, to: NodeId, msg: Message) {
         let role = self.roles.get(to.0 as usize).copied();
         self.with_node(to, |e, ctx| match role {
             Some(NodeRole::Controller) => e.controller.handle_message(ctx, from, msg),
-            Some(NodeRole::Broker(i)) => e.brokers[i].handle_message(ctx, from, msg),
+            Some(NodeRole::Broker(i)) => {
+                if let Some(p) = e.brokers[i].process_mut() {
+                    p.handle_message(ctx, from, msg)
+                }
+            }
             Some(NodeRole::Producer(i)) => e.producers[i].handle_message(ctx, from, msg),
             Some(NodeRole::Consumer(i)) => e.consumers[i].handle_message(ctx, from, msg),
             None => {}
@@ -511,10 +599,15 @@ impl Engine {
         let role = self.roles.get(node.0 as usize).copied();
         self.with_node(node, |e, ctx| match (role, timer) {
             (Some(NodeRole::Controller), Timer::Controller(t)) => e.controller.handle_timer(ctx, t),
-            (Some(NodeRole::Broker(i)), Timer::Broker(t)) => e.brokers[i].handle_timer(ctx, t),
+            (Some(NodeRole::Broker(i)), Timer::Broker(t)) => {
+                if let Some(p) = e.brokers[i].process_mut() {
+                    p.handle_timer(ctx, t)
+                }
+            }
             (Some(NodeRole::Broker(i)), Timer::Coordinator(t)) => {
-                let cfg = e.brokers[i].config.clone();
-                e.brokers[i].coordinator.handle_timer(ctx, t, &cfg)
+                if let Some(p) = e.brokers[i].process_mut() {
+                    p.handle_coordinator_timer(ctx, t)
+                }
             }
             (Some(NodeRole::Producer(i)), Timer::Producer(t)) => {
                 e.producers[i].handle_timer(ctx, t)
@@ -687,7 +780,9 @@ impl Engine {
         let brokers = &self.brokers;
         let leaders = self.controller.partitions().filter_map(|st| {
             let l = st.leader?;
-            let r = brokers.get(l as usize - 1)?.replicas.get(&st.tp)?;
+            let leader = brokers.get(l as usize - 1)?;
+            let r = leader.process()?.replicas.get(&st.tp)?;
+            let log = leader.disk().logs.get(&st.tp)?;
             // Every assigned replica's log, crashed brokers' too (their logs survive).
             let copies = st
                 .replicas
@@ -695,16 +790,15 @@ impl Engine {
                 .map(|&b| {
                     brokers
                         .get(b as usize - 1)
-                        .and_then(|br| br.replicas.get(&st.tp))
-                        .map(|rep| &rep.log)
+                        .and_then(|br| br.disk().logs.get(&st.tp))
                 })
                 .collect::<Option<Vec<_>>>()
                 .unwrap_or_default();
-            (r.role == Role::Leader).then_some(LeaderLog {
+            (r.role == super::broker::Role::Leader).then_some(LeaderLog {
                 tp: st.tp,
                 leader: l,
                 epoch: r.leader_epoch,
-                log: &r.log,
+                log,
                 copies,
             })
         });
@@ -728,8 +822,8 @@ impl Engine {
                             .partition(tp)
                             .and_then(|st| st.leader)
                             .and_then(|l| self.brokers.get(l as usize - 1))
-                            .and_then(|b| b.replicas.get(&tp))
-                            .map(|r| r.log.high_watermark())
+                            .and_then(|b| b.disk().logs.get(&tp))
+                            .map(|log| log.high_watermark())
                             .unwrap_or(0);
                         let committed = self
                             .offsets

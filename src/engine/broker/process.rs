@@ -1,0 +1,399 @@
+//! The running broker process: request handling (handler threads, the disk queue, one request
+//! at a time per connection), heartbeats to the controller, and the dispatch of messages and
+//! timers to the replica, fetcher, purgatory and coordinator code.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::engine::ctx::Ctx;
+use crate::engine::group::{offsets_partition_for, GroupCoordinator};
+use crate::engine::id_window::IdWindow;
+use crate::engine::ids::{NodeId, CONTROLLER};
+use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
+use crate::engine::time::{ms, SECONDS};
+use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
+
+/// Work a request handler thread is doing (finished at a `WorkDone` timer).
+#[derive(Clone, Debug)]
+pub(super) enum Work {
+    Produce {
+        from: NodeId,
+        correlation_id: u64,
+        acks: crate::engine::config::Acks,
+        timeout_ms: u64,
+        partitions: Vec<ProducePartition>,
+    },
+    Fetch {
+        from: NodeId,
+        request: FetchRequest,
+    },
+}
+
+/// A fetch request's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchRequest {
+    /// Correlation id.
+    pub correlation_id: u64,
+    /// Follower id, `None` for consumers.
+    pub replica_id: Option<BrokerId>,
+    /// Long-poll limit.
+    pub max_wait_ms: u64,
+    /// Minimum bytes before answering.
+    pub min_bytes: u64,
+    /// Response size limit.
+    pub max_bytes: u64,
+    /// Partitions.
+    pub partitions: Vec<FetchPartition>,
+}
+
+/// A running broker process. It owns its disk while it runs; everything else is lost when it
+/// crashes.
+#[derive(Clone, Debug)]
+pub struct BrokerProcess {
+    /// `node.id` (the disk's).
+    pub id: BrokerId,
+    /// The disk: logs, metadata, configs.
+    pub disk: BrokerDisk,
+    /// This process's incarnation (0 at time zero, then one more per restart): the broker epoch
+    /// it heartbeats with.
+    pub incarnation: u64,
+    /// The in-memory state of every replica hosted here.
+    pub replicas: TpMap<ReplicaState>,
+    /// The group coordinator for groups whose offsets partition this broker leads.
+    pub coordinator: GroupCoordinator,
+    pub(super) io_threads: Vec<SimTime>,
+    pub(super) disk_free_at: SimTime,
+    /// Per client node id: when its connection's previous request finishes (requests on one
+    /// connection are handled in order).
+    pub(super) conn_free_at: Vec<SimTime>,
+    pub(super) work: IdWindow<Work>,
+    pub(super) next_id: u64,
+    pub(super) parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
+    pub(super) parked_produces: VecMap<u64, super::produce::ParkedProduce>,
+    /// One timer for all parked fetches' `max_wait_ms`.
+    pub(super) fetch_wait_timer: DeadlineTimer,
+    /// One timer for all parked produces' `timeout_ms`.
+    pub(super) produce_timeout_timer: DeadlineTimer,
+    pub(super) fetchers: VecMap<BrokerId, FetcherState>,
+    pub(super) alter_inflight: BTreeSet<TopicPartition>,
+    pub(super) led_offsets_partitions: BTreeSet<u32>,
+    /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
+    /// nested completion simply starts a fresh one).
+    pub(super) id_scratch: Vec<u64>,
+    /// Reused buffer for the partitions a produce request touched.
+    pub(super) tp_scratch: Vec<TopicPartition>,
+}
+
+impl BrokerProcess {
+    /// A new process over `disk`: nothing in memory yet; every replica on the disk waits for
+    /// metadata to learn its role.
+    pub fn open(disk: BrokerDisk, incarnation: u64) -> Self {
+        let threads = disk.config.num_io_threads.clamp(1, 256) as usize;
+        let id = disk.id;
+        BrokerProcess {
+            id,
+            disk,
+            incarnation,
+            replicas: TpMap::new(),
+            coordinator: GroupCoordinator::new(id),
+            io_threads: vec![0; threads],
+            disk_free_at: 0,
+            conn_free_at: Vec::new(),
+            work: IdWindow::new(),
+            next_id: 0,
+            parked_fetches: VecMap::new(),
+            parked_produces: VecMap::new(),
+            fetch_wait_timer: DeadlineTimer::default(),
+            produce_timeout_timer: DeadlineTimer::default(),
+            fetchers: VecMap::new(),
+            alter_inflight: BTreeSet::new(),
+            led_offsets_partitions: BTreeSet::new(),
+            id_scratch: Vec::new(),
+            tp_scratch: Vec::new(),
+        }
+    }
+
+    /// `min.insync.replicas` for a topic (override or broker default).
+    pub fn min_insync(&self, topic: u32) -> u32 {
+        self.disk.min_insync(topic)
+    }
+
+    pub(super) fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Sends a heartbeat to the controller and sets the next one.
+    fn heartbeat(&self, ctx: &mut Ctx) {
+        ctx.send(
+            CONTROLLER,
+            Message::BrokerHeartbeat {
+                broker: self.id,
+                broker_epoch: self.incarnation,
+            },
+        );
+        ctx.timer_in(
+            ms(self.disk.config.broker_heartbeat_interval_ms.max(1)),
+            Timer::Broker(BrokerTimer::Heartbeat),
+        );
+    }
+
+    /// Starts heartbeats and the ISR check (time zero, or after a restart).
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        self.heartbeat(ctx);
+        ctx.timer_in(
+            self.isr_check_interval(),
+            Timer::Broker(BrokerTimer::IsrCheck),
+        );
+    }
+
+    fn isr_check_interval(&self) -> SimTime {
+        ms((self.disk.config.replica_lag_time_max_ms / 2).max(1))
+    }
+
+    /// Handles a message (the engine only calls this while the process is alive).
+    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        match msg {
+            Message::ProduceRequest {
+                correlation_id,
+                acks,
+                timeout_ms,
+                partitions,
+            } => {
+                let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
+                let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
+                let work = Work::Produce {
+                    from,
+                    correlation_id,
+                    acks,
+                    timeout_ms,
+                    partitions,
+                };
+                self.schedule_work(ctx, from, records, bytes, work);
+            }
+            Message::FetchRequest {
+                correlation_id,
+                replica_id,
+                max_wait_ms,
+                min_bytes,
+                max_bytes,
+                partitions,
+            } => {
+                let request = FetchRequest {
+                    correlation_id,
+                    replica_id,
+                    max_wait_ms,
+                    min_bytes,
+                    max_bytes,
+                    partitions,
+                };
+                self.schedule_work(ctx, from, 0, 0, Work::Fetch { from, request });
+            }
+            Message::FetchResponse {
+                correlation_id,
+                partitions,
+            } => self.on_follower_fetch_response(ctx, from, correlation_id, partitions),
+            Message::MetadataUpdate {
+                live_brokers,
+                partitions,
+            } => self.apply_metadata(ctx, live_brokers, partitions),
+            Message::AlterPartitionResponse { tp, error, state } => {
+                self.on_alter_partition_response(ctx, tp, error, state.map(|s| *s))
+            }
+            Message::BrokerHeartbeatResponse { .. } => {}
+            Message::MetadataRequest { correlation_id } => {
+                let partitions = self
+                    .disk
+                    .metadata
+                    .values()
+                    .filter(|s| {
+                        !ctx.topics
+                            .get(s.tp.topic)
+                            .map(|t| t.internal)
+                            .unwrap_or(true)
+                    })
+                    .cloned()
+                    .collect();
+                ctx.send(
+                    from,
+                    Message::MetadataResponse {
+                        correlation_id,
+                        brokers: self.disk.live_brokers.clone(),
+                        partitions,
+                    },
+                );
+            }
+            Message::FindCoordinatorRequest {
+                correlation_id,
+                group_id,
+            } => {
+                let (error, coordinator) = self.find_coordinator(ctx, &group_id);
+                ctx.send(
+                    from,
+                    Message::FindCoordinatorResponse {
+                        correlation_id,
+                        error,
+                        coordinator,
+                    },
+                );
+            }
+            Message::ListOffsetsRequest {
+                correlation_id,
+                tp,
+                earliest,
+            } => {
+                let leader = self
+                    .replicas
+                    .get(&tp)
+                    .is_some_and(|r| r.role == Role::Leader);
+                let (error, offset) = match self.disk.logs.get(&tp) {
+                    Some(log) if leader => (
+                        ErrorCode::None,
+                        if earliest {
+                            log.log_start_offset()
+                        } else {
+                            log.high_watermark()
+                        },
+                    ),
+                    _ => (ErrorCode::NotLeaderOrFollower, 0),
+                };
+                ctx.send(
+                    from,
+                    Message::ListOffsetsResponse {
+                        correlation_id,
+                        tp,
+                        error,
+                        offset,
+                    },
+                );
+            }
+            m @ (Message::JoinGroupRequest(_)
+            | Message::SyncGroupRequest(_)
+            | Message::HeartbeatRequest { .. }
+            | Message::LeaveGroupRequest { .. }
+            | Message::OffsetCommitRequest(_)
+            | Message::OffsetFetchRequest { .. }) => {
+                self.coordinator.handle_request(
+                    ctx,
+                    from,
+                    m,
+                    &self.disk.config,
+                    &self.led_offsets_partitions,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn find_coordinator(&self, ctx: &Ctx, group_id: &str) -> (ErrorCode, BrokerId) {
+        let Some(topic) = ctx.topics.offsets_topic() else {
+            return (ErrorCode::CoordinatorNotAvailable, 0);
+        };
+        let n = ctx.topics.partitions(topic);
+        let tp = TopicPartition::new(topic, offsets_partition_for(group_id, n));
+        match self.disk.metadata.get(&tp).and_then(|s| s.leader) {
+            Some(l) => (ErrorCode::None, l),
+            None => (ErrorCode::CoordinatorNotAvailable, 0),
+        }
+    }
+
+    /// Queues CPU (and, for produce, disk) work; the effect applies at `WorkDone`.
+    fn schedule_work(&mut self, ctx: &mut Ctx, from: NodeId, records: u64, bytes: u64, work: Work) {
+        let conn = from.0 as usize;
+        if conn >= self.conn_free_at.len() {
+            self.conn_free_at.resize(conn + 1, 0);
+        }
+        let conn_free = self.conn_free_at[conn];
+        let (slot, &thread_free) = self
+            .io_threads
+            .iter()
+            .enumerate()
+            .min_by_key(|&(i, t)| (*t, i))
+            .expect("at least one io thread");
+        let start = ctx.now.max(conn_free).max(thread_free);
+        let hw = &self.disk.hardware;
+        let cpu = hw.cpu_ns_per_request + hw.cpu_ns_per_record * records;
+        let cpu_done = start + cpu;
+        self.io_threads[slot] = cpu_done;
+        let mut done = cpu_done;
+        if bytes > 0 {
+            let disk_ns = (bytes as f64 * SECONDS as f64 * self.disk.disk_factor.max(1.0)
+                / hw.disk_write_bytes_per_s.max(1) as f64) as SimTime;
+            let disk_start = cpu_done.max(self.disk_free_at);
+            self.disk_free_at = disk_start + disk_ns;
+            done = self.disk_free_at;
+        }
+        self.conn_free_at[conn] = done;
+        let id = self.next_id();
+        self.work.insert(id, work);
+        ctx.timer_at(done, Timer::Broker(BrokerTimer::WorkDone { id }));
+    }
+
+    /// Handles a broker timer (the engine drops timers of a previous incarnation).
+    pub fn handle_timer(&mut self, ctx: &mut Ctx, timer: BrokerTimer) {
+        match timer {
+            BrokerTimer::Heartbeat => self.heartbeat(ctx),
+            BrokerTimer::IsrCheck => {
+                self.check_isr_shrink(ctx);
+                ctx.timer_in(
+                    self.isr_check_interval(),
+                    Timer::Broker(BrokerTimer::IsrCheck),
+                );
+            }
+            BrokerTimer::WorkDone { id } => match self.work.remove(id) {
+                Some(Work::Produce {
+                    from,
+                    correlation_id,
+                    acks,
+                    timeout_ms,
+                    partitions,
+                }) => self.handle_produce(ctx, from, correlation_id, acks, timeout_ms, partitions),
+                Some(Work::Fetch { from, request }) => self.handle_fetch(ctx, from, request),
+                None => {}
+            },
+            BrokerTimer::FetchWait => self.on_fetch_wait_timer(ctx),
+            BrokerTimer::ProduceTimeout => self.on_produce_timeout_timer(ctx),
+            BrokerTimer::FollowerFetch { leader } => self.send_follower_fetch(ctx, leader),
+            BrokerTimer::FollowerFetchTimeout { leader } => {
+                self.on_fetcher_timeout_timer(ctx, leader)
+            }
+            BrokerTimer::AlterPartitionRetry { tp } => {
+                self.alter_inflight.remove(&tp);
+            }
+        }
+    }
+
+    /// A timer of the group coordinator this process hosts.
+    pub fn handle_coordinator_timer(
+        &mut self,
+        ctx: &mut Ctx,
+        timer: crate::engine::group::CoordinatorTimer,
+    ) {
+        self.coordinator.handle_timer(ctx, timer, &self.disk.config);
+    }
+
+    /// The engine reports that a message this broker sent could not be delivered (the peer
+    /// process is down): a follower fetcher backs off.
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, to: NodeId, msg: Message) {
+        if let Message::FetchRequest { correlation_id, .. } = msg {
+            self.fetcher_failed(ctx, to.0, correlation_id);
+        }
+    }
+
+    /// The connection to broker `peer` closed (its process died): the fetcher's fetch in flight
+    /// to it fails and backs off (`replica.fetch.backoff.ms`) until metadata names a new leader.
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+        let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
+        if let Some(seq) = in_flight {
+            self.fetcher_failed(ctx, peer.0, seq);
+        }
+    }
+
+    /// How many partitions this broker leads.
+    pub fn leader_count(&self) -> usize {
+        self.replicas
+            .values()
+            .filter(|r| r.role == Role::Leader)
+            .count()
+    }
+}
