@@ -69,10 +69,12 @@ fn restarted_broker_rejoins_isr() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn whole_isr_gone_means_offline_without_unclean_election() {
-    let s = three_brokers()
+    let mut s = three_brokers()
         .with_fault(1_000, Command::CrashBroker { broker: 1 })
         .with_fault(1_000, Command::CrashBroker { broker: 2 })
         .with_fault(1_000, Command::CrashBroker { broker: 3 });
+    // Without eligible leader replicas (KIP-966), as before Kafka 4.1.
+    s.cluster.config.eligible_leader_replicas_version = 0;
     let mut e = Engine::new(&s);
     e.run_until(20 * SECONDS, u64::MAX);
     assert!(e.controller().partitions().all(|p| p.leader.is_none()));

@@ -458,6 +458,9 @@ fn whole_isr_gone(unclean: bool) -> Scenario {
         .with_fault(26_000, Command::CrashBroker { broker: 1 })
         .with_fault(32_000, Command::RestartBroker { broker: 2 });
     s.cluster.config.unclean_leader_election_enable = unclean;
+    // Without eligible leader replicas (KIP-966), as before Kafka 4.1: the last ISR member
+    // stays in the ISR.
+    s.cluster.config.eligible_leader_replicas_version = 0;
     s
 }
 

@@ -14,6 +14,8 @@ mod rng_vectors;
 // NOT_ENOUGH_REPLICAS, offline partitions, KIP-101 truncation) run here too, as wasm.
 #[path = "engine_cluster.rs"]
 mod engine_cluster;
+#[path = "engine_kraft.rs"]
+mod engine_kraft;
 #[path = "engine_replication.rs"]
 mod engine_replication;
 

@@ -51,8 +51,28 @@ pub enum SimEvent {
         /// Broker.
         broker: BrokerId,
     },
-    /// The controller unfenced a broker (it heartbeats again).
+    /// The controller unfenced a broker (it heartbeats again and has caught up).
     BrokerUnfenced {
+        /// Broker.
+        broker: BrokerId,
+    },
+    /// The controller registered a new incarnation of a broker (fenced until it catches up).
+    BrokerRegistered {
+        /// Broker.
+        broker: BrokerId,
+        /// Its new broker epoch.
+        broker_epoch: u64,
+    },
+    /// The controller refused a broker's registration (e.g. `DUPLICATE_BROKER_REGISTRATION`
+    /// while the previous incarnation's session is still valid).
+    BrokerRegistrationRefused {
+        /// Broker.
+        broker: BrokerId,
+        /// Kafka error.
+        error: ErrorCode,
+    },
+    /// A restarted broker was unfenced and opened its listeners.
+    BrokerServing {
         /// Broker.
         broker: BrokerId,
     },
@@ -79,6 +99,13 @@ pub enum SimEvent {
         isr: Vec<BrokerId>,
         /// `true` for a shrink, `false` for an expansion or a controller change.
         shrink: bool,
+    },
+    /// A partition's eligible leader replicas changed (KIP-966).
+    ElrChanged {
+        /// Partition.
+        tp: TopicPartition,
+        /// New ELR.
+        elr: Vec<BrokerId>,
     },
     /// A leader appended a batch to its log (offsets assigned).
     LeaderAppend {

@@ -17,6 +17,7 @@ pub mod histogram;
 pub mod id_window;
 pub mod ids;
 pub mod log;
+pub mod metadata_image;
 pub mod metrics;
 pub mod network;
 pub mod partitioner;

@@ -25,8 +25,13 @@ pub enum Timer {
 /// none carries one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BrokerTimer {
-    /// Send the next heartbeat to the controller (`broker.heartbeat.interval.ms`).
+    /// Send the next heartbeat to the controller (`broker.heartbeat.interval.ms`; every 10 ms
+    /// while starting).
     Heartbeat,
+    /// Register again (the last attempt was refused or went unanswered).
+    RegistrationRetry,
+    /// The metadata fetch in flight may have gone unanswered too long.
+    MetadataFetchTimeout,
     /// Check followers' lag for ISR shrink (Kafka checks every `replica.lag.time.max.ms / 2`).
     IsrCheck,
     /// The earliest parked fetch (long poll) reached its `max_wait_ms`; one timer stands for
@@ -64,6 +69,10 @@ pub enum ControllerTimer {
     SessionCheck,
     /// Preferred leader election check (`leader.imbalance.check.interval.seconds`).
     LeaderImbalanceCheck,
+    /// Unclean elections for leaderless partitions that allow them (every 5 minutes).
+    UncleanElectionCheck,
+    /// The earliest parked metadata fetch reached its wait limit.
+    MetadataFetchWait,
 }
 
 /// One engine timer standing in for many deadlines of the same kind, as Kafka's purgatory

@@ -147,7 +147,7 @@ impl BrokerProcess {
         if !in_isr
             && fetch_offset >= log.high_watermark()
             && fetch_offset >= epoch_start
-            && self.disk.live_brokers.contains(&follower)
+            && self.disk.metadata.is_live(follower)
         {
             let mut new_isr = r.isr.clone();
             new_isr.push(follower);

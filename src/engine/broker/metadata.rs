@@ -1,23 +1,53 @@
-//! Applying cluster metadata from the controller: role changes, ISR, leader epochs, and which
-//! `__consumer_offsets` partitions (so which groups) this broker coordinates.
+//! Applying the metadata log: records fetched from the controller update the image on disk;
+//! once the broker has caught up (see `lifecycle`), partition records change replica roles, ISR
+//! and leader epochs, and which `__consumer_offsets` partitions (so which groups) this broker
+//! coordinates — as Kafka's `BrokerMetadataPublisher` hands each delta to the `ReplicaManager`.
 
+use super::lifecycle::BrokerState;
 use super::*;
 use crate::engine::ctx::Ctx;
+use crate::engine::protocol::MetadataRecord;
 
 impl BrokerProcess {
-    /// Applies a metadata update from the controller: role changes, ISR, leader epochs.
-    pub(super) fn apply_metadata(
-        &mut self,
-        ctx: &mut Ctx,
-        live: Vec<BrokerId>,
-        partitions: Vec<PartitionState>,
-    ) {
-        self.disk.live_brokers = live;
+    /// Applies fetched records to the image; replica roles follow unless still starting.
+    pub(super) fn apply_records(&mut self, ctx: &mut Ctx, records: &[MetadataRecord]) {
+        let mut changed: Vec<TopicPartition> = Vec::new();
+        for r in records {
+            match r {
+                MetadataRecord::BrokerConfig(cfg) => self.disk.config = (**cfg).clone(),
+                MetadataRecord::TopicConfig { topic, config } => {
+                    if let Some(slot) = self.disk.topic_configs.get_mut(*topic as usize) {
+                        *slot = (**config).clone();
+                    }
+                }
+                _ => {}
+            }
+            if let Some(tp) = self.disk.metadata.apply(r) {
+                changed.push(tp);
+            }
+        }
+        if self.lifecycle.state == BrokerState::Starting {
+            return; // the publisher is installed once the broker has caught up
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        self.apply_partitions(ctx, &changed);
+    }
+
+    /// Applies every partition of the image (when the publisher is installed).
+    pub(super) fn apply_whole_image(&mut self, ctx: &mut Ctx) {
+        let tps: Vec<TopicPartition> = self.disk.metadata.partitions.keys().copied().collect();
+        self.apply_partitions(ctx, &tps);
+    }
+
+    /// Role changes, ISR and leader epochs for the partitions `tps` from the image.
+    fn apply_partitions(&mut self, ctx: &mut Ctx, tps: &[TopicPartition]) {
         let offsets_topic = ctx.topics.offsets_topic();
         let mut led_changed = false;
-        for st in partitions {
-            let tp = st.tp;
-            self.disk.metadata.insert(tp, st.clone());
+        for &tp in tps {
+            let Some(st) = self.disk.metadata.partitions.get(&tp).cloned() else {
+                continue;
+            };
             if !st.replicas.contains(&self.id) {
                 continue;
             }

@@ -17,25 +17,26 @@
 mod fetch;
 mod follower;
 mod leader;
+mod lifecycle;
 mod metadata;
 mod process;
 mod produce;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::config::{BrokerConfig, HardwareProfile, TopicConfig};
 use super::ids::{BrokerId, TopicPartition};
 use super::log::PartitionLog;
+use super::metadata_image::MetadataImage;
 use super::protocol::PartitionState;
 use super::time::SimTime;
 use super::tp_map::TpMap;
 use super::vec_map::VecMap;
 
 pub use follower::FetcherState;
+pub use lifecycle::{BrokerState, Lifecycle, METADATA_REQUEST_TIMEOUT_MS};
 pub use process::{BrokerProcess, FetchRequest};
 
 /// A replica's role on this broker.
@@ -115,11 +116,8 @@ pub struct BrokerDisk {
     pub topic_configs: Vec<TopicConfig>,
     /// Every partition log hosted here, with its leader-epoch cache and producer state.
     pub logs: TpMap<PartitionLog>,
-    /// The broker's copy of the cluster metadata: every partition's leader and ISR as last
-    /// published.
-    pub metadata: BTreeMap<TopicPartition, PartitionState>,
-    /// Unfenced brokers as last published.
-    pub live_brokers: Vec<BrokerId>,
+    /// The broker's copy of the metadata log, applied up to the offset it has fetched.
+    pub metadata: MetadataImage,
 }
 
 impl BrokerDisk {
@@ -137,8 +135,7 @@ impl BrokerDisk {
             config,
             topic_configs,
             logs: TpMap::new(),
-            metadata: BTreeMap::new(),
-            live_brokers: Vec::new(),
+            metadata: MetadataImage::default(),
         }
     }
 
@@ -175,14 +172,8 @@ pub enum Broker {
 }
 
 impl Broker {
-    /// A running broker with an empty disk (time zero).
-    pub fn new(
-        id: BrokerId,
-        hardware: HardwareProfile,
-        config: BrokerConfig,
-        topic_configs: Vec<TopicConfig>,
-    ) -> Self {
-        let disk = BrokerDisk::new(id, hardware, config, topic_configs);
+    /// A running broker at time zero: empty logs, and the bootstrap metadata on its disk.
+    pub fn new(disk: BrokerDisk) -> Self {
         Broker::Running(Box::new(BrokerProcess::open(disk, 0)))
     }
 

@@ -8,7 +8,7 @@ use super::*;
 use crate::engine::ctx::Ctx;
 use crate::engine::group::{offsets_partition_for, GroupCoordinator};
 use crate::engine::id_window::IdWindow;
-use crate::engine::ids::{NodeId, CONTROLLER};
+use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
 use crate::engine::time::{ms, SECONDS};
 use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
@@ -61,6 +61,8 @@ pub struct BrokerProcess {
     pub replicas: TpMap<ReplicaState>,
     /// The group coordinator for groups whose offsets partition this broker leads.
     pub coordinator: GroupCoordinator,
+    /// Registration, heartbeats and metadata fetching (`BrokerLifecycleManager`).
+    pub lifecycle: super::lifecycle::Lifecycle,
     pub(super) io_threads: Vec<SimTime>,
     pub(super) disk_free_at: SimTime,
     /// Per client node id: when its connection's previous request finishes (requests on one
@@ -96,6 +98,7 @@ impl BrokerProcess {
             incarnation,
             replicas: TpMap::new(),
             coordinator: GroupCoordinator::new(id),
+            lifecycle: super::lifecycle::Lifecycle::starting(),
             io_threads: vec![0; threads],
             disk_free_at: 0,
             conn_free_at: Vec::new(),
@@ -123,24 +126,15 @@ impl BrokerProcess {
         self.next_id
     }
 
-    /// Sends a heartbeat to the controller and sets the next one.
-    fn heartbeat(&self, ctx: &mut Ctx) {
-        ctx.send(
-            CONTROLLER,
-            Message::BrokerHeartbeat {
-                broker: self.id,
-                broker_epoch: self.incarnation,
-            },
-        );
-        ctx.timer_in(
-            ms(self.disk.config.broker_heartbeat_interval_ms.max(1)),
-            Timer::Broker(BrokerTimer::Heartbeat),
-        );
-    }
-
-    /// Starts heartbeats and the ISR check (time zero, or after a restart).
-    pub fn start(&mut self, ctx: &mut Ctx) {
-        self.heartbeat(ctx);
+    /// Starts the process: at time zero (`bootstrapped`) the cluster is formatted and the
+    /// broker registered and unfenced; after a restart it registers and catches up first.
+    /// Either way the ISR check runs every `replica.lag.time.max.ms / 2`.
+    pub fn start(&mut self, ctx: &mut Ctx, bootstrapped: bool) {
+        if bootstrapped {
+            self.start_bootstrapped(ctx);
+        } else {
+            self.start_registering(ctx);
+        }
         ctx.timer_in(
             self.isr_check_interval(),
             Timer::Broker(BrokerTimer::IsrCheck),
@@ -193,18 +187,20 @@ impl BrokerProcess {
                 correlation_id,
                 partitions,
             } => self.on_follower_fetch_response(ctx, from, correlation_id, partitions),
-            Message::MetadataUpdate {
-                live_brokers,
-                partitions,
-            } => self.apply_metadata(ctx, live_brokers, partitions),
+            Message::MetadataFetchResponse {
+                correlation_id,
+                reply,
+            } => self.on_metadata_fetch_response(ctx, correlation_id, *reply),
+            Message::BrokerRegistrationResponse(r) => self.on_registration_response(ctx, r),
+            Message::BrokerHeartbeatResponse(r) => self.on_heartbeat_response(ctx, r),
             Message::AlterPartitionResponse { tp, error, state } => {
                 self.on_alter_partition_response(ctx, tp, error, state.map(|s| *s))
             }
-            Message::BrokerHeartbeatResponse { .. } => {}
             Message::MetadataRequest { correlation_id } => {
                 let partitions = self
                     .disk
                     .metadata
+                    .partitions
                     .values()
                     .filter(|s| {
                         !ctx.topics
@@ -218,7 +214,7 @@ impl BrokerProcess {
                     from,
                     Message::MetadataResponse {
                         correlation_id,
-                        brokers: self.disk.live_brokers.clone(),
+                        brokers: self.disk.metadata.live_brokers(),
                         partitions,
                     },
                 );
@@ -291,7 +287,13 @@ impl BrokerProcess {
         };
         let n = ctx.topics.partitions(topic);
         let tp = TopicPartition::new(topic, offsets_partition_for(group_id, n));
-        match self.disk.metadata.get(&tp).and_then(|s| s.leader) {
+        match self
+            .disk
+            .metadata
+            .partitions
+            .get(&tp)
+            .and_then(|s| s.leader)
+        {
             Some(l) => (ErrorCode::None, l),
             None => (ErrorCode::CoordinatorNotAvailable, 0),
         }
@@ -332,7 +334,9 @@ impl BrokerProcess {
     /// Handles a broker timer (the engine drops timers of a previous incarnation).
     pub fn handle_timer(&mut self, ctx: &mut Ctx, timer: BrokerTimer) {
         match timer {
-            BrokerTimer::Heartbeat => self.heartbeat(ctx),
+            BrokerTimer::Heartbeat => self.on_heartbeat_timer(ctx),
+            BrokerTimer::RegistrationRetry => self.on_registration_retry(ctx),
+            BrokerTimer::MetadataFetchTimeout => self.on_metadata_fetch_timeout(ctx),
             BrokerTimer::IsrCheck => {
                 self.check_isr_shrink(ctx);
                 ctx.timer_in(

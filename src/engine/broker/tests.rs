@@ -3,9 +3,11 @@
 use super::*;
 use crate::engine::config::Acks;
 use crate::engine::ctx::{Ctx, OffsetStore, Outbox};
-use crate::engine::ids::{NodeId, CONTROLLER};
+use crate::engine::ids::NodeId;
 use crate::engine::ids::{TopicInfo, TopicTable};
-use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
+use crate::engine::protocol::{
+    ErrorCode, FetchPartition, Message, MetadataRecord, PartitionState, ProducePartition,
+};
 use crate::engine::protocol::{RecordBatch, RecordIds};
 use crate::engine::rng::SimRng;
 use crate::engine::timer::{BrokerTimer, Timer};
@@ -48,20 +50,32 @@ impl Harness {
             now: 0,
             timers: Vec::new(),
         };
-        h.deliver(
-            CONTROLLER,
-            Message::MetadataUpdate {
-                live_brokers: vec![1, 2],
-                partitions: vec![PartitionState {
-                    tp: tp(),
-                    leader: Some(1),
-                    leader_epoch: 0,
-                    partition_epoch: 0,
-                    isr,
-                    replicas: vec![1, 2],
-                }],
-            },
-        );
+        let mut st = PartitionState::new(tp(), vec![1, 2]);
+        st.isr = isr;
+        let mut image = crate::engine::metadata_image::MetadataImage::default();
+        for b in [1, 2] {
+            image.apply(&MetadataRecord::RegisterBroker {
+                broker: b,
+                broker_epoch: 0,
+                incarnation: 0,
+            });
+            image.apply(&MetadataRecord::BrokerFencing {
+                broker: b,
+                fenced: false,
+            });
+        }
+        image.apply(&MetadataRecord::Partition(st));
+        h.broker.disk.metadata = image;
+        let mut out = Outbox::default();
+        let mut ctx = Ctx {
+            now: h.now,
+            me: NodeId(1),
+            rng: &mut h.rng,
+            topics: &h.topics,
+            offsets: &mut h.offsets,
+            out: &mut out,
+        };
+        h.broker.start(&mut ctx, true);
         h
     }
 

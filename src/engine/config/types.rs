@@ -91,8 +91,9 @@ pub struct BrokerConfig {
     pub auto_leader_rebalance_enable: bool,
     /// `leader.imbalance.check.interval.seconds` (default 300).
     pub leader_imbalance_check_interval_seconds: u64,
-    /// `leader.imbalance.per.broker.percentage` (default 10).
-    pub leader_imbalance_per_broker_percentage: u32,
+    /// The `eligible.leader.replicas.version` feature level (KIP-966): 1 (the default of a new
+    /// Kafka 4.1 cluster) keeps eligible leader replicas, 0 turns them off.
+    pub eligible_leader_replicas_version: u32,
     /// `group.initial.rebalance.delay.ms` (default 3000).
     pub group_initial_rebalance_delay_ms: u64,
     /// `group.min.session.timeout.ms` (default 6000).
@@ -130,7 +131,7 @@ impl Default for BrokerConfig {
             broker_heartbeat_interval_ms: 2_000,
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_seconds: 300,
-            leader_imbalance_per_broker_percentage: 10,
+            eligible_leader_replicas_version: 1,
             group_initial_rebalance_delay_ms: 3_000,
             group_min_session_timeout_ms: 6_000,
             group_max_session_timeout_ms: 1_800_000,

@@ -11,8 +11,13 @@ use super::ids::{BrokerId, TopicPartition};
 use super::time::SimTime;
 
 mod group;
+mod kraft;
 
 pub use group::{JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
+pub use kraft::{
+    BrokerHeartbeat, BrokerHeartbeatReply, BrokerRegistration, BrokerRegistrationReply,
+    MetadataFetchReply, MetadataRecord,
+};
 
 /// Kafka's protocol error codes (`org.apache.kafka.common.protocol.Errors`), with their numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -64,10 +69,18 @@ pub enum ErrorCode {
     FencedLeaderEpoch = 74,
     /// 75: the request's leader epoch is newer than the broker's.
     UnknownLeaderEpoch = 75,
+    /// 77: the broker epoch has changed (a heartbeat of a replaced registration).
+    StaleBrokerEpoch = 77,
     /// 79: a new member must rejoin with the member id it was given (KIP-394).
     MemberIdRequired = 79,
     /// 82: another member with the same `group.instance.id` took over.
     FencedInstanceId = 82,
+    /// 95: AlterPartition based on a stale partition epoch.
+    InvalidUpdateVersion = 95,
+    /// 101: another incarnation of this broker id holds a valid session.
+    DuplicateBrokerRegistration = 101,
+    /// 107: a proposed ISR member is fenced or not a replica.
+    IneligibleReplica = 107,
 }
 
 impl ErrorCode {
@@ -99,6 +112,10 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
             ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
             ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
+            ErrorCode::StaleBrokerEpoch => "STALE_BROKER_EPOCH",
+            ErrorCode::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
+            ErrorCode::DuplicateBrokerRegistration => "DUPLICATE_BROKER_REGISTRATION",
+            ErrorCode::IneligibleReplica => "INELIGIBLE_REPLICA",
         }
     }
 
@@ -257,6 +274,30 @@ pub struct PartitionState {
     pub isr: Vec<BrokerId>,
     /// Assigned replicas; the first is the preferred leader.
     pub replicas: Vec<BrokerId>,
+    /// Eligible leader replicas (KIP-966): replicas that left the ISR while it was below
+    /// `min.insync.replicas`, so they hold every committed record and may be elected cleanly
+    /// when the ISR is empty.
+    #[serde(default)]
+    pub elr: Vec<BrokerId>,
+    /// The last leader, remembered when ISR and ELR both become empty (KIP-966 `LastKnownElr`).
+    #[serde(default)]
+    pub last_known_elr: Vec<BrokerId>,
+}
+
+impl PartitionState {
+    /// A new partition: every replica in the ISR, the first (preferred) one leading, epoch 0.
+    pub fn new(tp: TopicPartition, replicas: Vec<BrokerId>) -> Self {
+        PartitionState {
+            tp,
+            leader: replicas.first().copied(),
+            leader_epoch: 0,
+            partition_epoch: 0,
+            isr: replicas.clone(),
+            replicas,
+            elr: Vec::new(),
+            last_known_elr: Vec::new(),
+        }
+    }
 }
 
 /// One member in a JoinGroup response (sent to the leader only).
@@ -452,18 +493,14 @@ pub enum Message {
     },
 
     // ----- KRaft controller <-> brokers -----
-    /// Broker → controller, every `broker.heartbeat.interval.ms`.
-    BrokerHeartbeat {
-        /// Broker.
-        broker: BrokerId,
-        /// Incarnation: bumped on every restart (the broker epoch).
-        broker_epoch: u64,
-    },
+    /// Broker → controller, when its process starts (and again after an error).
+    BrokerRegistrationRequest(BrokerRegistration),
     /// Controller → broker.
-    BrokerHeartbeatResponse {
-        /// Whether the controller considers the broker fenced.
-        fenced: bool,
-    },
+    BrokerRegistrationResponse(BrokerRegistrationReply),
+    /// Broker → controller, every `broker.heartbeat.interval.ms`.
+    BrokerHeartbeatRequest(BrokerHeartbeat),
+    /// Controller → broker.
+    BrokerHeartbeatResponse(BrokerHeartbeatReply),
     /// Leader → controller (KIP-497 AlterPartition): propose a new ISR.
     AlterPartitionRequest {
         /// Partition.
@@ -484,16 +521,49 @@ pub enum Message {
         /// Committed state (boxed: rare, and it would double every message's size).
         state: Option<Box<PartitionState>>,
     },
-    /// Controller → brokers: metadata log records as they are replicated to brokers.
-    MetadataUpdate {
-        /// Unfenced brokers.
-        live_brokers: Vec<BrokerId>,
-        /// Changed partitions.
-        partitions: Vec<PartitionState>,
+    /// Broker → controller: fetch the metadata log from `offset` (long poll).
+    MetadataFetchRequest {
+        /// Correlation id.
+        correlation_id: u64,
+        /// Fetching broker.
+        broker: BrokerId,
+        /// Next offset wanted.
+        offset: u64,
+    },
+    /// Controller → broker.
+    MetadataFetchResponse {
+        /// Correlation id.
+        correlation_id: u64,
+        /// The records (boxed: rare next to produce and fetch traffic).
+        reply: Box<MetadataFetchReply>,
     },
 }
 
 impl Message {
+    /// Whether the message is a request (sent on a connection the sender opened), as opposed
+    /// to a response.
+    pub fn is_request(&self) -> bool {
+        use Message::*;
+        matches!(
+            self,
+            ProduceRequest { .. }
+                | FetchRequest { .. }
+                | ListOffsetsRequest { .. }
+                | MetadataRequest { .. }
+                | FindCoordinatorRequest { .. }
+                | JoinGroupRequest(_)
+                | SyncGroupRequest(_)
+                | HeartbeatRequest { .. }
+                | LeaveGroupRequest { .. }
+                | OffsetCommitRequest(_)
+                | OffsetFetchRequest { .. }
+                | BrokerRegistrationRequest(_)
+                | BrokerHeartbeatRequest(_)
+                | AlterPartitionRequest { .. }
+                | MetadataFetchRequest { .. }
+        )
+    }
+
     /// Short Kafka-style name of the message kind (for logs and animation).
     pub fn kind(&self) -> MessageKind {
         use Message::*;
@@ -506,9 +576,14 @@ impl Message {
             } => MessageKind::ReplicaFetch,
             FetchRequest { .. } => MessageKind::ConsumerFetch,
             FetchResponse { .. } => MessageKind::FetchData,
-            BrokerHeartbeat { .. } | BrokerHeartbeatResponse { .. } => MessageKind::Controller,
-            AlterPartitionRequest { .. } | AlterPartitionResponse { .. } => MessageKind::Controller,
-            MetadataUpdate { .. } => MessageKind::Controller,
+            BrokerRegistrationRequest(_)
+            | BrokerRegistrationResponse(_)
+            | BrokerHeartbeatRequest(_)
+            | BrokerHeartbeatResponse(_)
+            | AlterPartitionRequest { .. }
+            | AlterPartitionResponse { .. }
+            | MetadataFetchRequest { .. }
+            | MetadataFetchResponse { .. } => MessageKind::Controller,
             MetadataRequest { .. } | MetadataResponse { .. } => MessageKind::Metadata,
             ListOffsetsRequest { .. } | ListOffsetsResponse { .. } => MessageKind::Metadata,
             _ => MessageKind::Group,
@@ -533,7 +608,9 @@ impl Message {
             }
             FetchRequest { partitions, .. } => 48 + 24 * partitions.len() as u64,
             MetadataResponse { partitions, .. } => 64 + 32 * partitions.len() as u64,
-            MetadataUpdate { partitions, .. } => 64 + 32 * partitions.len() as u64,
+            MetadataFetchResponse { reply, .. } => {
+                64 + reply.records.iter().map(|r| r.wire_bytes()).sum::<u64>()
+            }
             ProduceResponse { partitions, .. } => 32 + 24 * partitions.len() as u64,
             _ => 96,
         }

@@ -181,10 +181,9 @@ impl Engine {
         if target == "broker" {
             let mut cfg = self.controller.config.clone();
             registry::apply_broker(&mut cfg, key, &v).map_err(refusal)?;
-            self.controller.config = cfg.clone();
-            for b in &mut self.brokers {
-                b.disk_mut().config = cfg.clone();
-            }
+            self.with_node(CONTROLLER, |e, ctx| {
+                e.controller.handle_config_change(ctx, Some(cfg), None)
+            });
             return Ok(());
         }
         if let Some(name) = target.strip_prefix("topic:") {
@@ -194,20 +193,11 @@ impl Engine {
                 .ok_or_else(|| CommandRefusal::NoSuchTopic {
                     topic: name.to_string(),
                 })?;
-            let mut tc = self
-                .brokers
-                .first()
-                .and_then(|b| b.disk().topic_configs.get(t as usize).cloned())
-                .unwrap_or_default();
+            let mut tc = self.controller.topic_config(t);
             registry::apply_topic(&mut tc, key, &v).map_err(refusal)?;
-            if let Some(u) = tc.unclean_leader_election_enable {
-                self.controller.set_unclean(t, u);
-            }
-            for b in &mut self.brokers {
-                if let Some(slot) = b.disk_mut().topic_configs.get_mut(t as usize) {
-                    *slot = tc.clone();
-                }
-            }
+            self.with_node(CONTROLLER, |e, ctx| {
+                e.controller.handle_config_change(ctx, None, Some((t, tc)))
+            });
             return Ok(());
         }
         if let Some(id) = target.strip_prefix("producer:") {

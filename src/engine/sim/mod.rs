@@ -157,25 +157,20 @@ impl Engine {
                 internal: true,
             });
         }
-        let topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
-        let unclean: Vec<bool> = topics
-            .topics
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                topic_configs
-                    .get(i)
-                    .and_then(|c| c.unclean_leader_election_enable)
-                    .unwrap_or(cluster.config.unclean_leader_election_enable)
-            })
-            .collect();
+        let mut topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
+        topic_configs.resize(topics.topics.len(), Default::default());
         let controller = Controller::new(
             cluster.config.clone(),
             brokers_n,
             &topics,
-            unclean,
+            topic_configs.clone(),
             &mut rng,
         );
+        // The formatted cluster: every broker has the bootstrap metadata on disk.
+        let mut bootstrap = crate::engine::metadata_image::MetadataImage::default();
+        for r in controller.metadata_log().records() {
+            bootstrap.apply(r);
+        }
         let hw = &cluster.hardware;
         let mut net = Network::new(
             1 + brokers_n as usize,
@@ -186,12 +181,14 @@ impl Engine {
         let mut roles = vec![NodeRole::Controller];
         let mut brokers = Vec::new();
         for b in 1..=brokers_n {
-            brokers.push(Broker::new(
+            let mut disk = crate::engine::broker::BrokerDisk::new(
                 b,
                 hw.clone(),
                 cluster.config.clone(),
                 topic_configs.clone(),
-            ));
+            );
+            disk.metadata = bootstrap.clone();
+            brokers.push(Broker::new(disk));
             roles.push(NodeRole::Broker(b as usize - 1));
         }
         let bootstrap: Vec<BrokerId> = (1..=brokers_n).collect();
@@ -255,7 +252,7 @@ impl Engine {
         for i in 0..self.brokers.len() {
             self.with_node(NodeId(i as u32 + 1), |e, ctx| {
                 if let Some(p) = e.brokers[i].process_mut() {
-                    p.start(ctx)
+                    p.start(ctx, true)
                 }
             });
         }
@@ -414,6 +411,18 @@ impl Engine {
         self.alive(node) && self.incarnation(node) == incarnation
     }
 
+    /// Whether `node` takes `msg` on an inbound connection: a broker opens its listeners only
+    /// once it has registered, caught up and been unfenced; until then requests to it are
+    /// refused (responses on connections it opened itself still arrive).
+    fn accepts(&self, node: NodeId, msg: &Message) -> bool {
+        match self.roles.get(node.0 as usize) {
+            Some(NodeRole::Broker(i)) => {
+                !msg.is_request() || self.brokers[*i].process().is_some_and(|p| p.serving())
+            }
+            _ => true,
+        }
+    }
+
     fn alive(&self, node: NodeId) -> bool {
         match self.roles.get(node.0 as usize) {
             Some(NodeRole::Controller) => true,
@@ -446,7 +455,7 @@ impl Engine {
                 self.trace.delivery(self.now, from, to, &msg, bytes);
                 if self.net.is_cut(from, to) {
                     // The link was cut while the message was in flight: lost.
-                } else if !self.alive(to) {
+                } else if !self.alive(to) || !self.accepts(to, &msg) {
                     if self.alive(from) {
                         let back = self.now + self.net.latency_min();
                         let sender_incarnation = self.incarnation(from);
@@ -575,7 +584,7 @@ impl Engine {
         self.with_node(node, |e, ctx| {
             if let Some(p) = e.brokers[i].restart(incarnation as u64) {
                 ctx.event(SimEvent::BrokerRestarted { broker: p.id });
-                p.start(ctx);
+                p.start(ctx, false);
             }
         });
     }

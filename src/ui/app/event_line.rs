@@ -15,7 +15,11 @@ pub fn describe(
         topics.get(tp.topic).map(|t| t.internal).unwrap_or(false)
     };
     match e {
-        SimEvent::LeaderChanged { tp, .. } | SimEvent::IsrChanged { tp, .. } if internal(tp) => {
+        SimEvent::LeaderChanged { tp, .. }
+        | SimEvent::IsrChanged { tp, .. }
+        | SimEvent::ElrChanged { tp, .. }
+            if internal(tp) =>
+        {
             return None
         }
         _ => {}
@@ -34,6 +38,30 @@ pub fn describe(
         }
         SimEvent::BrokerUnfenced { broker } => (
             tr("log.broker_unfenced", &[("b", broker.to_string())]),
+            false,
+        ),
+        SimEvent::BrokerRegistrationRefused { broker, error } => (
+            tr(
+                "log.registration_refused",
+                &[("b", broker.to_string()), ("err", error.name().to_string())],
+            ),
+            true,
+        ),
+        SimEvent::BrokerRegistered {
+            broker,
+            broker_epoch,
+        } => (
+            tr(
+                "log.registered",
+                &[("b", broker.to_string()), ("e", broker_epoch.to_string())],
+            ),
+            false,
+        ),
+        SimEvent::ElrChanged { tp, elr } => (
+            tr(
+                "log.elr",
+                &[("tp", topics.display(*tp)), ("elr", format!("{elr:?}"))],
+            ),
             false,
         ),
         SimEvent::LeaderChanged {

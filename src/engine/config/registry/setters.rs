@@ -23,9 +23,7 @@ pub(super) fn set_broker(c: &mut BrokerConfig, k: &ConfigKey, v: Parsed) {
         "leader.imbalance.check.interval.seconds" => {
             c.leader_imbalance_check_interval_seconds = v.u64()
         }
-        "leader.imbalance.per.broker.percentage" => {
-            c.leader_imbalance_per_broker_percentage = v.u32()
-        }
+        "eligible.leader.replicas.version" => c.eligible_leader_replicas_version = v.u32(),
         "group.initial.rebalance.delay.ms" => c.group_initial_rebalance_delay_ms = v.u64(),
         "group.min.session.timeout.ms" => c.group_min_session_timeout_ms = v.u64(),
         "group.max.session.timeout.ms" => c.group_max_session_timeout_ms = v.u64(),
@@ -56,9 +54,7 @@ pub(super) fn get_broker(c: &BrokerConfig, key: &str) -> Option<String> {
         "leader.imbalance.check.interval.seconds" => {
             c.leader_imbalance_check_interval_seconds.to_string()
         }
-        "leader.imbalance.per.broker.percentage" => {
-            c.leader_imbalance_per_broker_percentage.to_string()
-        }
+        "eligible.leader.replicas.version" => c.eligible_leader_replicas_version.to_string(),
         "group.initial.rebalance.delay.ms" => c.group_initial_rebalance_delay_ms.to_string(),
         "group.min.session.timeout.ms" => c.group_min_session_timeout_ms.to_string(),
         "group.max.session.timeout.ms" => c.group_max_session_timeout_ms.to_string(),
