@@ -376,12 +376,14 @@ fn slow_follower_leaves_the_isr_after_lag_time_and_rejoins_when_restored() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn two_of_three_down_rejects_acks_all_with_not_enough_replicas() {
-    let s = safe_cluster(21, 40_000, 5_000.0)
+    // Broker 2 returns at 50 s: after the requests parked at 5 s have timed out (30 s), so the
+    // producer's retries meet the short ISR up front.
+    let s = safe_cluster(21, 65_000, 5_000.0)
         .with_fault(5_000, Command::CrashBroker { broker: 2 })
         .with_fault(5_000, Command::CrashBroker { broker: 3 })
-        .with_fault(28_000, Command::RestartBroker { broker: 2 });
+        .with_fault(50_000, Command::RestartBroker { broker: 2 });
     let mut e = Engine::new(&s);
-    let events = run_collect(&mut e, ms(40_000), true);
+    let events = run_collect(&mut e, ms(65_000), true);
     let fenced = |b: u32| {
         events
             .iter()
@@ -390,7 +392,7 @@ fn two_of_three_down_rejects_acks_all_with_not_enough_replicas() {
             .unwrap_or_else(|| panic!("broker {b} fenced"))
     };
     let down_from = fenced(2).max(fenced(3));
-    let back = ms(28_000);
+    let back = ms(50_000);
     let rejected: Vec<&TimedEvent> = events
         .iter()
         .filter(|t| {

@@ -16,6 +16,8 @@ mod rng_vectors;
 mod engine_cluster;
 #[path = "engine_kraft.rs"]
 mod engine_kraft;
+#[path = "engine_min_isr.rs"]
+mod engine_min_isr;
 #[path = "engine_replication.rs"]
 mod engine_replication;
 

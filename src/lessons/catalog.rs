@@ -160,7 +160,7 @@ fn acks_and_loss() -> Lesson {
 }
 
 fn isr() -> Lesson {
-    let mut s = Scenario::cluster(3, 4, 60_000)
+    let mut s = Scenario::cluster(3, 4, 90_000)
         .with_topic("payments", 3, 3)
         .with_producer("api", "payments", 5_000.0, 300, acks(Acks::All))
         .with_fault(
@@ -193,7 +193,7 @@ fn isr() -> Lesson {
                 .claim(Check::IsrShrank)
                 .ask("lesson.isr.q", "lesson.isr.a")
                 .act(Command::CrashBroker { broker: 2 }),
-            step(30_000, "lesson.isr.3")
+            step(70_000, "lesson.isr.3")
                 .look(".log")
                 .claim(Check::ProduceRejected(ErrorCode::NotEnoughReplicas)),
         ],

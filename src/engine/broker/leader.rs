@@ -87,23 +87,48 @@ impl BrokerProcess {
             .copied()
     }
 
-    /// Advances the leader's high watermark to the smallest log end offset in the ISR, then
-    /// completes produce and fetch requests waiting on it.
+    /// The topic's effective `min.insync.replicas`: its config capped at the replication factor
+    /// (`Partition.effectiveMinIsr`), so a min ISR above RF does not refuse every write.
+    pub(super) fn effective_min_isr(configured: u32, r: &ReplicaState) -> usize {
+        (configured as usize).min(r.replicas.len()).max(1)
+    }
+
+    /// Advances the leader's high watermark (`Partition.maybeIncrementLeaderHW`), then
+    /// completes produce and fetch requests waiting on it:
+    /// - not at all while the ISR is smaller than the effective `min.insync.replicas` (strict
+    ///   min ISR, KAFKA-15583): what is written then is not committed, even with acks=1, so a
+    ///   replica that left the ISR meanwhile still holds every committed record (KIP-966);
+    /// - otherwise to the smallest log end offset of the maximal ISR (KIP-841) and of followers
+    ///   caught up within `replica.lag.time.max.ms` that are about to join it (unfenced).
     pub(super) fn maybe_advance_hw(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
         let me = self.id;
-        let (Some(r), Some(log)) = (self.replicas.get(&tp), self.disk.logs.get_mut(&tp)) else {
+        let now = ctx.now;
+        let lag_max = ms(self.disk.config.replica_lag_time_max_ms);
+        let Some(r) = self.replicas.get(&tp) else {
             return;
         };
-        if r.role != Role::Leader {
+        let min_isr = Self::effective_min_isr(self.disk.min_insync(tp.topic), r);
+        if r.role != Role::Leader || r.isr.len() < min_isr {
             return;
         }
-        let mut hw = log.log_end_offset();
+        let metadata = &self.disk.metadata;
+        let Some(log) = self.disk.logs.get_mut(&tp) else {
+            return;
+        };
+        let leader_leo = log.log_end_offset();
+        let mut hw = leader_leo;
         for b in Self::maximal_isr(r) {
             if b == me {
                 continue;
             }
             let leo = r.followers.get(&b).map(|f| f.leo).unwrap_or(0);
             hw = hw.min(leo);
+        }
+        for (&b, f) in r.followers.iter() {
+            let caught_up = f.leo == leader_leo || now.saturating_sub(f.last_caught_up) <= lag_max;
+            if f.leo < hw && caught_up && metadata.is_live(b) && !r.isr.contains(&b) {
+                hw = f.leo;
+            }
         }
         if log.set_high_watermark(hw) {
             ctx.event(SimEvent::HighWatermark {

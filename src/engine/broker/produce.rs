@@ -40,7 +40,6 @@ impl BrokerProcess {
             Vec::with_capacity(partitions.len());
         for p in partitions {
             let tp = p.tp;
-            let min_isr = self.min_insync(tp.topic) as usize;
             let topic_max = self
                 .disk
                 .topic_configs
@@ -55,11 +54,13 @@ impl BrokerProcess {
             };
             let mut wait_for = 0;
             let mut waiting = false;
+            let configured_min_isr = self.disk.min_insync(tp.topic);
             match (self.replicas.get(&tp), self.disk.logs.get_mut(&tp)) {
                 (None, _) if ctx.topics.get(tp.topic).is_none() => {
                     resp.error = ErrorCode::UnknownTopicOrPartition
                 }
                 (Some(r), Some(log)) if r.role == Role::Leader => {
+                    let min_isr = Self::effective_min_isr(configured_min_isr, r);
                     if p.batch.bytes as u64 > topic_max {
                         resp.error = ErrorCode::MessageTooLarge;
                     } else if acks == Acks::All && r.isr.len() < min_isr {
@@ -179,8 +180,15 @@ impl BrokerProcess {
                 continue;
             }
             if log.high_watermark() >= *wait_for {
-                let min_isr = self.disk.min_insync(resp.tp.topic) as usize;
-                if r.isr.len() < min_isr {
+                // `checkEnoughReplicasReachOffset`: past the HW, but the maximal ISR is now
+                // below the effective min ISR. With the strict min ISR the HW rarely moves
+                // then, so such a request usually ends in REQUEST_TIMED_OUT instead.
+                let min_isr = Self::effective_min_isr(self.disk.min_insync(resp.tp.topic), r);
+                let maximal = r
+                    .isr
+                    .len()
+                    .max(r.pending_isr.as_ref().map_or(0, |p| p.len()));
+                if maximal < min_isr {
                     resp.error = ErrorCode::NotEnoughReplicasAfterAppend;
                 }
                 *waiting = false;

@@ -273,7 +273,7 @@ pub(super) fn warnings() -> Vec<(WarningKind, Vec<&'static str>)> {
                 inherited: true,
                 replication_factor: 2,
             },
-            vec!["3", "2", "NOT_ENOUGH_REPLICAS"],
+            vec!["3", "2", "effectiveMinIsr"],
         ),
         (
             WarningKind::MinIsrAboveReplication {

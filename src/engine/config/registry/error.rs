@@ -373,8 +373,8 @@ impl fmt::Display for WarningKind {
             WarningKind::GroupSessionBoundsInverted { min, max } => write!(f,
                 "{min} > group.max.session.timeout.ms = {max}: no consumer can join a group"),
             WarningKind::MinIsrAboveReplication { min_isr, inherited, replication_factor } => write!(f,
-                "{min_isr}{} is above the replication factor {replication_factor}: every \
-                 acks=all write to this topic fails with NOT_ENOUGH_REPLICAS",
+                "{min_isr}{} is above the replication factor {replication_factor}: Kafka caps \
+                 it at {replication_factor} (effectiveMinIsr), so acks=all needs every replica in sync",
                 if *inherited { " (the broker default)" } else { "" }),
         }
     }

@@ -206,8 +206,8 @@ pub fn finish_broker(cfg: &BrokerConfig) -> Result<Vec<ConfigWarning>, ConfigErr
 }
 
 /// Checks a topic against the broker defaults it inherits. Kafka lets a topic have
-/// `min.insync.replicas` above its replication factor; KafkaSim allows it too (it is a good way
-/// to see NOT_ENOUGH_REPLICAS) but warns, since every acks=all write to it fails.
+/// `min.insync.replicas` above its replication factor and caps it at the replication factor
+/// (`Partition.effectiveMinIsr`); KafkaSim does the same and warns.
 pub fn check_topic(
     topic: &TopicConfig,
     broker: &BrokerConfig,
