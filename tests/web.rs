@@ -20,6 +20,8 @@ mod engine_kraft;
 mod engine_min_isr;
 #[path = "engine_replication.rs"]
 mod engine_replication;
+#[path = "engine_truncation.rs"]
+mod engine_truncation;
 
 use kafka_sim::engine::golden::{golden_run, GOLDEN};
 

@@ -299,6 +299,39 @@ impl PartitionLog {
         })
     }
 
+    /// The leader's side of fetch-based truncation (KIP-101, `Partition.fetchRecords` with a
+    /// `lastFetchedEpoch`): where a follower that last fetched `last_fetched_epoch` and asks for
+    /// `fetch_offset` diverges from this log — the largest epoch this log has at or below the
+    /// follower's and its end offset — or `None` when the follower's log is a prefix of this
+    /// one. A leader with no epoch that old answers its log start.
+    pub fn divergence(&self, last_fetched_epoch: u32, fetch_offset: u64) -> Option<DivergingEpoch> {
+        match self.end_offset_for_epoch(last_fetched_epoch) {
+            Some(d) if d.epoch == last_fetched_epoch && d.end_offset >= fetch_offset => None,
+            Some(d) => Some(d),
+            None => Some(DivergingEpoch {
+                epoch: 0,
+                end_offset: self.log_start_offset,
+            }),
+        }
+    }
+
+    /// The follower's side (KIP-279, `AbstractFetcherThread.getOffsetTruncationState`): where
+    /// to truncate given the leader's `(epoch, end offset)`, and whether that settles it. When
+    /// this log has the leader's epoch, it truncates to the smaller of the two end offsets:
+    /// done. When it does not, it truncates to the end of its own largest epoch below the
+    /// leader's and asks again (the next fetch carries that older epoch), repeating until they
+    /// agree — a single step could keep records the leader never had, or never converge.
+    pub fn truncation_point(&self, leader: DivergingEpoch) -> (u64, bool) {
+        let leo = self.log_end_offset;
+        match self.end_offset_for_epoch(leader.epoch) {
+            Some(mine) if mine.epoch == leader.epoch => {
+                (mine.end_offset.min(leader.end_offset).min(leo), true)
+            }
+            Some(mine) => (mine.end_offset.min(leo), false),
+            None => (leader.end_offset.min(leo), true),
+        }
+    }
+
     /// Reads whole batches starting with the one holding `from`, up to `max_bytes` (at least one
     /// batch, as Kafka returns), never including records at or above `upper_bound`.
     pub fn read(&self, from: u64, max_bytes: u64, upper_bound: u64) -> Vec<RecordBatch> {
@@ -497,6 +530,101 @@ mod tests {
             }
             assert!(ring.iter().eq(reference.iter()));
             assert_eq!(ring.back(), reference.back());
+        }
+    }
+
+    /// Appends `count` one-record batches in `epoch` (as the leader of that epoch wrote them).
+    fn write(log: &mut PartitionLog, epoch: u32, count: u32) {
+        log.begin_epoch(epoch);
+        for _ in 0..count {
+            log.append_as_leader(batch(1, -1, -1), epoch);
+        }
+    }
+
+    /// The fetch loop of a follower against a leader: fetch with the follower's last epoch and
+    /// log end, truncate where the leader's answer says (KIP-279), until there is no
+    /// divergence. Returns the number of round trips.
+    fn reconcile(leader: &PartitionLog, follower: &mut PartitionLog) -> usize {
+        for round in 1..=64 {
+            let Some(epoch) = follower.last_epoch() else {
+                return round;
+            };
+            match leader.divergence(epoch, follower.log_end_offset()) {
+                None => return round,
+                Some(d) => {
+                    let (to, _) = follower.truncation_point(d);
+                    follower.truncate_to(to);
+                }
+            }
+        }
+        panic!("the follower never converged");
+    }
+
+    fn epochs_of(log: &PartitionLog) -> Vec<u32> {
+        log.batches().map(|b| b.partition_leader_epoch).collect()
+    }
+
+    #[test]
+    fn kip_279_truncates_in_steps_when_the_follower_lacks_the_leaders_epoch() {
+        // Follower: epoch 0 up to 100, then epoch 2 (which the leader never had) to 150.
+        let mut follower = PartitionLog::new();
+        write(&mut follower, 0, 100);
+        write(&mut follower, 2, 50);
+        // Leader: epoch 0 up to 80, epoch 1 to 120, epoch 3 after.
+        let mut leader = PartitionLog::new();
+        write(&mut leader, 0, 80);
+        write(&mut leader, 1, 40);
+        write(&mut leader, 3, 10);
+        let d = leader.divergence(2, 150).unwrap();
+        assert_eq!((d.epoch, d.end_offset), (1, 120));
+        // The follower has no epoch 1: it truncates to the end of its epoch 0 and asks again.
+        assert_eq!(follower.truncation_point(d), (100, false));
+        follower.truncate_to(100);
+        let d = leader.divergence(0, 100).unwrap();
+        assert_eq!((d.epoch, d.end_offset), (0, 80));
+        assert_eq!(follower.truncation_point(d), (80, true));
+        follower.truncate_to(80);
+        assert_eq!(leader.divergence(0, 80), None);
+    }
+
+    proptest::proptest! {
+        /// Two replicas share a history, then each goes on alone (the old leader keeps writing
+        /// its epoch; the new leader's epochs are ones the other never saw): the fetch loop ends
+        /// with the follower's log exactly the common prefix of both.
+        #[test]
+        fn the_fetch_loop_truncates_a_follower_to_the_common_prefix(
+            common in proptest::collection::vec(1u32..20, 1..5),
+            shared_tail in (0u32..20, 0u32..20),
+            leader_epochs in proptest::collection::vec(1u32..20, 0..4),
+            follower_epochs in proptest::collection::vec(1u32..20, 0..4),
+        ) {
+            let mut leader = PartitionLog::new();
+            let mut follower = PartitionLog::new();
+            for (e, &n) in common.iter().enumerate() {
+                write(&mut leader, e as u32, n);
+                write(&mut follower, e as u32, n);
+            }
+            let last = common.len() as u32 - 1;
+            // Both go on in the last common epoch, one further than the other.
+            write(&mut leader, last, shared_tail.0);
+            write(&mut follower, last, shared_tail.1);
+            // Then epochs each other never saw: even numbers above `last` for the leader,
+            // odd ones for the follower.
+            let mut e = last;
+            for &n in &leader_epochs {
+                e += 2;
+                write(&mut leader, e + (e % 2), n);
+            }
+            let mut e = last;
+            for &n in &follower_epochs {
+                e += 2;
+                write(&mut follower, e + 1 - (e % 2), n);
+            }
+            let common_len = common.iter().sum::<u32>() + shared_tail.0.min(shared_tail.1);
+            reconcile(&leader, &mut follower);
+            proptest::prop_assert_eq!(follower.log_end_offset(), common_len as u64);
+            let lead = epochs_of(&leader);
+            proptest::prop_assert_eq!(&epochs_of(&follower)[..], &lead[..common_len as usize]);
         }
     }
 }

@@ -77,17 +77,7 @@ impl BrokerProcess {
         r: Hosted,
         p: &FetchPartition,
     ) -> Option<crate::engine::protocol::DivergingEpoch> {
-        let epoch = p.last_fetched_epoch?;
-        let end = r.log.end_offset_for_epoch(epoch);
-        match end {
-            Some(d) if d.epoch == epoch && d.end_offset >= p.fetch_offset => None,
-            Some(d) => Some(d),
-            // The leader has no epoch that old: truncate to its log start.
-            None => Some(crate::engine::protocol::DivergingEpoch {
-                epoch: 0,
-                end_offset: r.log.log_start_offset(),
-            }),
-        }
+        r.log.divergence(p.last_fetched_epoch?, p.fetch_offset)
     }
 
     /// The error for one partition of a fetch, given the replica hosted here (if any) and

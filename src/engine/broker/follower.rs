@@ -164,7 +164,9 @@ impl BrokerProcess {
                 continue;
             }
             if let Some(div) = data.diverging_epoch {
-                let to = div.end_offset.min(log.log_end_offset());
+                // KIP-279: truncate as far as this answer settles; if it does not, the next
+                // fetch carries the older epoch and the leader answers again.
+                let (to, _settled) = log.truncation_point(div);
                 let removed = log.truncate_to(to);
                 if !removed.is_empty() {
                     ctx.event(SimEvent::LogTruncated {
