@@ -111,3 +111,63 @@ fn a_replica_whose_epochs_the_leader_never_had_converges_and_rejoins_the_isr() {
         "A's log is a prefix of the leader's"
     );
 }
+
+/// The idempotent producer after data loss (issue 13.5). acks=all with min.insync.replicas=1:
+/// once brokers 2 and 3 are fenced the leader acknowledges alone; it crashes, and broker 2
+/// returns and is elected uncleanly without those batches. The producer's next sequence is
+/// then past a gap the new leader cannot fill: `OUT_OF_ORDER_SEQUENCE_NUMBER` for the batch that
+/// follows the last acknowledged one. KIP-360: the producer bumps its epoch, restarts the
+/// partition's sequences at 0 and carries on — instead of retrying the same sequence until
+/// `delivery.timeout.ms`.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_idempotent_producer_bumps_its_epoch_after_an_unclean_election_and_carries_on() {
+    let mut s = Scenario::cluster(3, 23, 70_000)
+        .with_topic("orders", 1, 3)
+        .with_producer("p", "orders", 500.0, 100, ProducerConfig::default());
+    s.cluster.config.unclean_leader_election_enable = true;
+    s.cluster.config.eligible_leader_replicas_version = 0;
+    let mut e = Engine::new(&s);
+    let tp = TopicPartition::new(0, 0);
+    let st = e.controller().partition(tp).unwrap().clone();
+    let a = st.leader.unwrap();
+    let others: Vec<u32> = st.replicas.iter().copied().filter(|&b| b != a).collect();
+    let mut log = Vec::new();
+    run_to(&mut e, 5_000, &mut log);
+    for &b in &others {
+        e.apply(Command::CrashBroker { broker: b });
+    }
+    run_to(&mut e, 20_000, &mut log);
+    e.apply(Command::CrashBroker { broker: a });
+    run_to(&mut e, 22_000, &mut log);
+    e.apply(Command::RestartBroker { broker: others[0] });
+    run_to(&mut e, 40_000, &mut log);
+    let elected = e.controller().partition(tp).unwrap().leader;
+    assert_eq!(
+        elected,
+        Some(others[0]),
+        "unclean election of the returning broker"
+    );
+    let acked_at_40 = e.report(0.0).produced.acked;
+    run_to(&mut e, 70_000, &mut log);
+    let r = e.report(0.0);
+    assert!(
+        r.produced.acked > acked_at_40 + 10_000,
+        "acknowledgements resume after the bump: {} then {}",
+        acked_at_40,
+        r.produced.acked
+    );
+    let bumped = log
+        .iter()
+        .any(|ev| matches!(ev, SimEvent::ProducerEpochBumped { epoch: 1, .. }));
+    assert!(bumped, "the producer bumped its epoch");
+    assert!(
+        r.invariants.acked_lost > 0,
+        "the unclean election lost records"
+    );
+    assert_eq!(
+        r.invariants.duplicates, 0,
+        "{:?}",
+        r.invariants.first_examples
+    );
+}

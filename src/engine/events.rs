@@ -180,6 +180,16 @@ pub enum SimEvent {
         /// Last error.
         error: ErrorCode,
     },
+    /// The idempotent producer bumped its epoch after a sequence gap on a partition (KIP-360):
+    /// that partition's sequences restart at 0.
+    ProducerEpochBumped {
+        /// Producer index.
+        producer: u32,
+        /// The partition with the gap.
+        tp: TopicPartition,
+        /// The new producer epoch.
+        epoch: i16,
+    },
     /// A batch is retried after an error.
     ProduceRetried {
         /// Producer index.

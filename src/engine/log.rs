@@ -21,10 +21,14 @@ pub enum SequenceCheck {
     Duplicate(u64),
     /// A gap or reordering: `OUT_OF_ORDER_SEQUENCE_NUMBER`.
     OutOfOrder,
+    /// An epoch older than the producer's current one: `INVALID_PRODUCER_EPOCH`.
+    StaleEpoch,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ProducerState {
+    /// The producer epoch of the batches below (a newer epoch starts over).
+    epoch: i16,
     /// `(first_seq, last_seq, base_offset)` of the latest batches.
     recent: RecentBatches,
 }
@@ -147,7 +151,11 @@ impl PartitionLog {
         }
     }
 
-    /// Idempotence check for a batch (only for batches with a producer id).
+    /// Idempotence check for a batch (only for batches with a producer id), as Kafka's
+    /// `ProducerAppendInfo.checkProducerEpoch` / `checkSequence`: an unknown producer is
+    /// accepted at any sequence; an older epoch is refused; a newer epoch (KIP-360's bump) must
+    /// start at sequence 0; within the epoch a batch is a duplicate of one of the last five, or
+    /// must follow the last sequence.
     pub fn check_sequence(&self, batch: &RecordBatch) -> SequenceCheck {
         if batch.producer_id < 0 {
             return SequenceCheck::Accept;
@@ -162,6 +170,16 @@ impl PartitionLog {
             return SequenceCheck::Accept;
         };
         let state = &self.producers[i].1;
+        if batch.producer_epoch < state.epoch {
+            return SequenceCheck::StaleEpoch;
+        }
+        if batch.producer_epoch > state.epoch {
+            return if batch.base_sequence == 0 {
+                SequenceCheck::Accept
+            } else {
+                SequenceCheck::OutOfOrder
+            };
+        }
         if let Some(&(_, _, off)) = state
             .recent
             .iter()
@@ -196,6 +214,12 @@ impl PartitionLog {
             }
         };
         let st = &mut self.producers[i].1;
+        if batch.producer_epoch != st.epoch {
+            *st = ProducerState {
+                epoch: batch.producer_epoch,
+                recent: RecentBatches::default(),
+            };
+        }
         st.recent
             .push((batch.base_sequence, last_seq, batch.base_offset));
     }

@@ -42,6 +42,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("log.registration_refused", "controller refused broker {b}'s registration: {err} (its previous session is still valid)"),
     ("log.registered", "broker {b} registered (broker epoch {e}); fenced until it catches up with the metadata log"),
     ("log.elr", "{tp} eligible leader replicas (ELR): {elr}"),
+    ("log.epoch_bumped", "producer {p} found a sequence gap on {tp} (records it had acknowledged are gone): it bumps its epoch to {e} and restarts that partition's sequences at 0 (KIP-360)"),
     ("log.leader", "broker {b} is leader of {tp} (epoch {e})"),
     ("log.unclean", " — UNCLEAN election"),
     ("log.preferred", " — preferred leader"),

@@ -42,6 +42,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("log.registration_refused", "controller 拒绝了 broker {b} 的注册：{err}（旧进程的会话仍然有效）"),
     ("log.registered", "broker {b} 已注册（broker epoch {e}），追上元数据日志之前保持隔离"),
     ("log.elr", "{tp} 的合格领导者副本（ELR）：{elr}"),
+    ("log.epoch_bumped", "生产者 {p} 在 {tp} 上发现序列号缺口（已确认的消息丢失了）：它把 epoch 提升到 {e}，该分区的序列号从 0 重新开始（KIP-360）"),
     ("log.leader", "broker {b} 成为 {tp} 的 leader（epoch {e}）"),
     ("log.unclean", "——不干净的选举（unclean）"),
     ("log.preferred", "——首选 leader"),

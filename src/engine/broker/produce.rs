@@ -77,6 +77,9 @@ impl BrokerProcess {
                             SequenceCheck::OutOfOrder => {
                                 resp.error = ErrorCode::OutOfOrderSequenceNumber
                             }
+                            SequenceCheck::StaleEpoch => {
+                                resp.error = ErrorCode::InvalidProducerEpoch
+                            }
                             SequenceCheck::Accept => {
                                 let stored = log.append_as_leader(p.batch, r.leader_epoch);
                                 resp.base_offset = stored.base_offset;

@@ -32,6 +32,10 @@ pub struct ProducerBatch {
     pub closed: bool,
     /// Idempotent sequence of the first record, assigned at first drain.
     pub base_sequence: Option<i32>,
+    /// Producer epoch the sequence belongs to (KIP-360 bumps it).
+    pub producer_epoch: i16,
+    /// The sequence was rewritten by an epoch bump (`sequenceHasBeenReset`).
+    pub sequence_reset: bool,
     /// Sends so far.
     pub attempts: u32,
     /// Not before this time (retry backoff).
@@ -112,6 +116,8 @@ impl RecordAccumulator {
                 created: t0.min(now),
                 closed: false,
                 base_sequence: None,
+                producer_epoch: 0,
+                sequence_reset: false,
                 attempts: 0,
                 retry_at: 0,
             });

@@ -7,6 +7,7 @@
 //! batch could become ready, so batching and latency are the same as record-by-record.
 
 mod accumulator;
+pub mod idempotence;
 mod sender;
 mod workload;
 
@@ -111,7 +112,8 @@ pub struct Producer {
     key_partitions: Vec<u32>,
     key_cdf: Vec<f64>,
     next_record: Vec<u64>,
-    next_sequence: Vec<i32>,
+    /// Idempotent sequences and epoch (KIP-98, KIP-360).
+    sequences: idempotence::Sequences,
     in_flight: VecMap<u64, InFlight>,
     /// Reused by `drain`: the batches collected per leader.
     drain_scratch: Vec<(BrokerId, Vec<ProducerBatch>, u64)>,
@@ -157,7 +159,7 @@ impl Producer {
             key_partitions: Vec::new(),
             key_cdf: Vec::new(),
             next_record: Vec::new(),
-            next_sequence: Vec::new(),
+            sequences: idempotence::Sequences::default(),
             in_flight: VecMap::new(),
             drain_scratch: Vec::new(),
             in_flight_per_broker: Vec::new(),
@@ -188,7 +190,7 @@ impl Producer {
         self.leader_epochs = vec![0; n as usize];
         self.accumulator = RecordAccumulator::new(n);
         self.next_record = vec![0; n as usize];
-        self.next_sequence = vec![0; n as usize];
+        self.sequences = idempotence::Sequences::new(n);
         self.sticky =
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
         self.prepare_keys();

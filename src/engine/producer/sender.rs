@@ -2,6 +2,7 @@
 //! (`max.in.flight.requests.per.connection`, `max.request.size`), responses, retries with
 //! backoff, `request.timeout.ms`, `delivery.timeout.ms`, and idempotent sequence numbers.
 
+use super::idempotence::OutOfOrder;
 use super::*;
 use crate::engine::config::Acks;
 use crate::engine::events::SimEvent;
@@ -125,9 +126,11 @@ impl Producer {
             let mut b = q.pop_front().expect("front exists");
             b.closed = true;
             if idempotent && b.base_sequence.is_none() {
-                b.base_sequence = Some(self.next_sequence[p as usize]);
-                self.next_sequence[p as usize] =
-                    self.next_sequence[p as usize].wrapping_add(b.records as i32);
+                let stale = self.sequences.partitions[p as usize].epoch != self.sequences.epoch;
+                let idle = stale && !self.has_in_flight(p);
+                let (seq, epoch) = self.sequences.assign(p, b.records, idle);
+                b.base_sequence = Some(seq);
+                b.producer_epoch = epoch;
             }
             match slot {
                 Some(i) => {
@@ -224,7 +227,7 @@ impl Producer {
             record_count: b.records,
             bytes: b.bytes.min(u32::MAX as u64) as u32,
             producer_id,
-            producer_epoch: 0,
+            producer_epoch: b.producer_epoch,
             base_sequence: b.base_sequence.unwrap_or(-1),
             partition_leader_epoch: 0,
             ids: RecordIds {
@@ -247,6 +250,10 @@ impl Producer {
     ) {
         self.acked += b.records as u64;
         self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        if let Some(seq) = b.base_sequence {
+            self.sequences
+                .acked(b.partition, seq, b.records, b.producer_epoch);
+        }
         let mut batch = self.wire_batch(b, base_offset, -1);
         batch.partition_leader_epoch = leader_epoch;
         ctx.event(SimEvent::ProduceAcked {
@@ -270,7 +277,27 @@ impl Producer {
 
     fn retry_or_fail(&mut self, ctx: &mut Ctx, mut b: ProducerBatch, error: ErrorCode) {
         let expired = ctx.now.saturating_sub(b.created) >= ms(self.config.delivery_timeout_ms);
-        let retriable = error.is_retriable() || error == ErrorCode::OutOfOrderSequenceNumber;
+        let idempotent_retry = match error {
+            ErrorCode::OutOfOrderSequenceNumber => {
+                let seq = b.base_sequence.unwrap_or(-1);
+                let decision = self.sequences.on_out_of_order(
+                    b.partition,
+                    seq,
+                    b.producer_epoch,
+                    b.sequence_reset,
+                );
+                if decision == OutOfOrder::BumpEpoch && !expired {
+                    self.bump_epoch(ctx, &mut b);
+                }
+                true
+            }
+            // A batch sent under an epoch since bumped: its sequence was rewritten.
+            ErrorCode::InvalidProducerEpoch => {
+                b.sequence_reset || b.producer_epoch != self.sequences.epoch
+            }
+            _ => false,
+        };
+        let retriable = error.is_retriable() || idempotent_retry;
         if !retriable || expired || b.attempts > self.config.retries {
             self.fail_batch(
                 ctx,
@@ -367,6 +394,55 @@ impl Producer {
         self.metadata_wanted = true;
         self.request_metadata(ctx);
         self.drain(ctx);
+    }
+
+    /// Whether a request in flight carries a batch of partition `p`.
+    fn has_in_flight(&self, p: u32) -> bool {
+        self.in_flight
+            .values()
+            .any(|r| r.batches.iter().any(|b| b.partition == p))
+    }
+
+    /// KIP-360: a real sequence gap on `failed`'s partition (the leader lost batches it had
+    /// acknowledged). The producer bumps its epoch and renumbers, from 0 and in their old order,
+    /// every batch of that partition that already had a sequence: `failed`, those in flight and
+    /// those queued for retry (`TransactionManager.startSequencesAtBeginning`).
+    fn bump_epoch(&mut self, ctx: &mut Ctx, failed: &mut ProducerBatch) {
+        let p = failed.partition;
+        let epoch = self.sequences.bump(p);
+        let mut order: Vec<(i32, u8, u64, usize)> = Vec::new(); // (old seq, where, key, index)
+        order.push((failed.base_sequence.unwrap_or(i32::MIN), 0, 0, 0));
+        for (&id, r) in self.in_flight.iter() {
+            for (i, b) in r.batches.iter().enumerate() {
+                if b.partition == p {
+                    order.push((b.base_sequence.unwrap_or(i32::MIN), 1, id, i));
+                }
+            }
+        }
+        for (i, b) in self.accumulator.queues[p as usize].iter().enumerate() {
+            if b.base_sequence.is_some() {
+                order.push((b.base_sequence.unwrap_or(i32::MIN), 2, 0, i));
+            }
+        }
+        order.sort_unstable();
+        for (_, place, id, i) in order {
+            let b = match place {
+                0 => &mut *failed,
+                1 => match self.in_flight.get_mut(&id) {
+                    Some(r) => &mut r.batches[i],
+                    None => continue,
+                },
+                _ => &mut self.accumulator.queues[p as usize][i],
+            };
+            b.base_sequence = Some(self.sequences.renumber(p, b.records));
+            b.producer_epoch = epoch;
+            b.sequence_reset = true;
+        }
+        ctx.event(SimEvent::ProducerEpochBumped {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, p),
+            epoch,
+        });
     }
 
     /// `delivery.timeout.ms`: batches waiting too long in the accumulator fail.

@@ -61,6 +61,8 @@ pub enum ErrorCode {
     RebalanceInProgress = 27,
     /// 45: idempotent producer sequence gap.
     OutOfOrderSequenceNumber = 45,
+    /// 47: the producer's epoch is older than the one the broker has for its producer id.
+    InvalidProducerEpoch = 47,
     /// 46: idempotent producer retried a batch already written.
     DuplicateSequenceNumber = 46,
     /// 59: the broker has no state for this producer id.
@@ -107,6 +109,7 @@ impl ErrorCode {
             ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
             ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             ErrorCode::DuplicateSequenceNumber => "DUPLICATE_SEQUENCE_NUMBER",
+            ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
             ErrorCode::UnknownProducerId => "UNKNOWN_PRODUCER_ID",
             ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",

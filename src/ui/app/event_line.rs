@@ -57,6 +57,21 @@ pub fn describe(
             ),
             false,
         ),
+        SimEvent::ProducerEpochBumped {
+            producer,
+            tp,
+            epoch,
+        } => (
+            tr(
+                "log.epoch_bumped",
+                &[
+                    ("p", producer.to_string()),
+                    ("tp", topics.display(*tp)),
+                    ("e", epoch.to_string()),
+                ],
+            ),
+            true,
+        ),
         SimEvent::ElrChanged { tp, elr } => (
             tr(
                 "log.elr",
