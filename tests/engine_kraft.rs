@@ -193,3 +193,131 @@ fn an_isolated_broker_catches_up_the_metadata_log_after_the_heal_and_rejoins_the
         "broker 3 caught up the metadata log"
     );
 }
+
+/// Eligible leader replicas (KIP-966, issue 13.8): brokers 2 and 3 lose their links to broker 1
+/// (they still reach the controller) and leave the ISRs broker 1 leads; below
+/// min.insync.replicas = 2 they join the ELR, and the high watermark stands still. Then broker
+/// 1 crashes. With ELR (Kafka 4.1's default) an ELR member is elected cleanly and nothing
+/// acknowledged is lost; without it ("last replica standing") those partitions stay offline
+/// until broker 1 returns.
+fn last_replica_standing(elr: u32) -> (Engine, Vec<kafka_sim::engine::ids::TopicPartition>) {
+    let cfg = ProducerConfig {
+        acks: Acks::All,
+        ..ProducerConfig::default()
+    };
+    let mut s = cluster(29, 40_000)
+        .with_producer("p", "orders", 1_000.0, 100, cfg)
+        .with_fault(
+            5_000,
+            Command::CutLink {
+                from: 1,
+                to: 2,
+                one_way: false,
+            },
+        )
+        .with_fault(
+            5_000,
+            Command::CutLink {
+                from: 1,
+                to: 3,
+                one_way: false,
+            },
+        )
+        .with_fault(20_000, Command::CrashBroker { broker: 1 });
+    s.cluster.config.min_insync_replicas = 2;
+    s.cluster.config.replica_lag_time_max_ms = 5_000;
+    s.cluster.config.eligible_leader_replicas_version = elr;
+    let mut e = Engine::new(&s);
+    run_collect(&mut e, ms(19_000));
+    // The partitions broker 1 leads that received writes after the cut: their ISR is [1].
+    let alone = e
+        .controller()
+        .partitions()
+        .filter(|p| p.leader == Some(1) && p.isr == vec![1])
+        .map(|p| p.tp)
+        .collect();
+    (e, alone)
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn with_eligible_leader_replicas_the_last_replica_standing_case_elects_cleanly() {
+    let (mut e, led_by_1) = last_replica_standing(1);
+    assert!(!led_by_1.is_empty(), "some ISR shrank to the leader alone");
+    for tp in &led_by_1 {
+        let st = e.controller().partition(*tp).unwrap();
+        assert_eq!(st.elr, vec![2, 3], "{tp:?}: the others are eligible");
+    }
+    let events = run_collect(&mut e, ms(40_000));
+    for tp in &led_by_1 {
+        let st = e.controller().partition(*tp).unwrap();
+        assert!(
+            matches!(st.leader, Some(2) | Some(3)),
+            "{tp:?} led from the ELR: {st:?}"
+        );
+    }
+    assert!(events
+        .iter()
+        .all(|t| !matches!(t.event, SimEvent::LeaderChanged { unclean: true, .. })));
+    let r = e.report(0.0);
+    assert_eq!(
+        r.invariants.acked_lost, 0,
+        "{:?}",
+        r.invariants.first_examples
+    );
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn without_eligible_leader_replicas_the_last_replica_standing_stays_offline() {
+    let (mut e, led_by_1) = last_replica_standing(0);
+    assert!(!led_by_1.is_empty(), "some ISR shrank to the leader alone");
+    run_collect(&mut e, ms(40_000));
+    for tp in &led_by_1 {
+        let st = e.controller().partition(*tp).unwrap();
+        assert_eq!(st.leader, None, "{tp:?} offline: {st:?}");
+        assert_eq!(st.isr, vec![1]);
+        assert!(st.elr.is_empty());
+    }
+}
+
+/// Preferred leader election in KRaft (issue 13.6): once broker 1 is back in the ISRs, the next
+/// balancing run (every leader.imbalance.check.interval.seconds while some partition is led by
+/// another replica than its first) gives it back every partition it prefers.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn preferred_leaders_return_after_the_broker_rejoins_the_isr() {
+    let mut s = cluster(41, 70_000)
+        .with_producer("p", "orders", 1_000.0, 100, ProducerConfig::default())
+        .with_fault(3_000, Command::CrashBroker { broker: 1 })
+        .with_fault(20_000, Command::RestartBroker { broker: 1 });
+    s.cluster.config.leader_imbalance_check_interval_seconds = 15;
+    let mut e = Engine::new(&s);
+    let preferred_1: Vec<_> = e
+        .controller()
+        .partitions()
+        .filter(|p| p.replicas[0] == 1)
+        .map(|p| p.tp)
+        .collect();
+    assert!(!preferred_1.is_empty());
+    let events = run_collect(&mut e, ms(70_000));
+    let rejoined = events
+        .iter()
+        .filter(|t| matches!(&t.event, SimEvent::IsrChanged { isr, shrink: false, .. } if isr.contains(&1)))
+        .map(|t| t.at)
+        .max()
+        .expect("broker 1 rejoins the ISRs");
+    for tp in &preferred_1 {
+        assert_eq!(
+            e.controller().partition(*tp).unwrap().leader,
+            Some(1),
+            "{tp:?}"
+        );
+        let back = events
+            .iter()
+            .find(|t| matches!(t.event, SimEvent::LeaderChanged { tp: x, leader: Some(1), preferred: true, .. } if x == *tp))
+            .map(|t| t.at)
+            .expect("a preferred election");
+        assert!(back > rejoined, "elected once in the ISR");
+    }
+}

@@ -281,3 +281,102 @@ impl Controller {
         ctx.send(from, Message::AlterPartitionResponse { tp, error, state });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ctx::{OffsetStore, Outbox};
+    use crate::engine::ids::TopicInfo;
+
+    /// A controller over 3 brokers and one topic of `partitions` partitions, RF 3.
+    fn controller(partitions: u32) -> (Controller, TopicTable) {
+        let topics = TopicTable {
+            topics: vec![TopicInfo {
+                name: "t".into(),
+                partitions,
+                replication_factor: 3,
+                internal: false,
+            }],
+        };
+        let mut rng = SimRng::new(1);
+        let c = Controller::new(
+            BrokerConfig::default(),
+            3,
+            &topics,
+            vec![TopicConfig::default()],
+            &mut rng,
+        );
+        (c, topics)
+    }
+
+    fn balance(c: &mut Controller, topics: &TopicTable) -> Vec<crate::engine::events::SimEvent> {
+        let (mut rng, mut offsets, mut out) =
+            (SimRng::new(1), OffsetStore::default(), Outbox::default());
+        let mut ctx = Ctx {
+            now: 0,
+            me: crate::engine::ids::CONTROLLER,
+            rng: &mut rng,
+            topics,
+            offsets: &mut offsets,
+            out: &mut out,
+        };
+        c.balance_partition_leaders(&mut ctx);
+        out.events
+    }
+
+    /// Moves `tp`'s leadership to its second replica, as an election while the preferred one
+    /// was away would, with the preferred replica back in the ISR (or not).
+    fn move_leader(c: &mut Controller, tp: TopicPartition, preferred_in_isr: bool) {
+        let st = c.partitions.get_mut(&tp).unwrap();
+        st.leader = Some(st.replicas[1]);
+        st.leader_epoch += 1;
+        if !preferred_in_isr {
+            let p = st.replicas[0];
+            st.isr.retain(|&b| b != p);
+        }
+        c.imbalanced += 1;
+    }
+
+    #[test]
+    fn kraft_balances_every_imbalanced_partition_whatever_the_broker_percentage() {
+        // 60 partitions: each broker prefers 20. One partition led by another replica is a 5%
+        // imbalance for its broker — below the ZooKeeper-era 10% threshold, which would leave
+        // it; KRaft's maybeBalancePartitionLeaders moves it back.
+        let (mut c, topics) = controller(60);
+        let tp = TopicPartition::new(0, 7);
+        let preferred = c.partitions[&tp].replicas[0];
+        move_leader(&mut c, tp, true);
+        let events = balance(&mut c, &topics);
+        assert_eq!(c.partitions[&tp].leader, Some(preferred));
+        assert!(events.iter().any(|e| matches!(
+            e,
+            crate::engine::events::SimEvent::LeaderChanged {
+                preferred: true,
+                ..
+            }
+        )));
+        assert_eq!(c.imbalanced, 0);
+    }
+
+    #[test]
+    fn a_preferred_replica_out_of_the_isr_is_not_elected() {
+        let (mut c, topics) = controller(6);
+        let tp = TopicPartition::new(0, 2);
+        let current = c.partitions[&tp].replicas[1];
+        move_leader(&mut c, tp, false);
+        let events = balance(&mut c, &topics);
+        assert_eq!(c.partitions[&tp].leader, Some(current));
+        assert!(events.is_empty(), "{events:?}");
+    }
+
+    #[test]
+    fn a_fenced_preferred_replica_is_not_elected() {
+        let (mut c, topics) = controller(6);
+        let tp = TopicPartition::new(0, 3);
+        let preferred = c.partitions[&tp].replicas[0];
+        move_leader(&mut c, tp, true);
+        c.brokers.get_mut(&preferred).unwrap().fenced = true;
+        balance(&mut c, &topics);
+        assert_ne!(c.partitions[&tp].leader, Some(preferred));
+    }
+}
