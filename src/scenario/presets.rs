@@ -36,6 +36,18 @@ const PRESETS: &[(&str, &str)] = &[
         "idempotent-producer",
         include_str!("../../scenarios/idempotent-producer.json"),
     ),
+    (
+        "quick-restart",
+        include_str!("../../scenarios/quick-restart.json"),
+    ),
+    (
+        "last-replica-standing",
+        include_str!("../../scenarios/last-replica-standing.json"),
+    ),
+    (
+        "isolated-broker-heal",
+        include_str!("../../scenarios/isolated-broker-heal.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.
