@@ -18,6 +18,8 @@ mod engine_cluster;
 mod engine_kraft;
 #[path = "engine_min_isr.rs"]
 mod engine_min_isr;
+#[path = "engine_offsets.rs"]
+mod engine_offsets;
 #[path = "engine_replication.rs"]
 mod engine_replication;
 #[path = "engine_truncation.rs"]

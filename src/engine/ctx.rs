@@ -4,10 +4,8 @@
 //! Components never touch the event queue or the network themselves; the engine loop drains the
 //! outbox after every input and routes it (as quinn-proto and str0m do).
 
-use std::collections::BTreeMap;
-
 use super::events::SimEvent;
-use super::ids::{NodeId, TopicPartition, TopicTable};
+use super::ids::{NodeId, TopicTable};
 use super::protocol::Message;
 use super::rng::SimRng;
 use super::time::SimTime;
@@ -31,16 +29,6 @@ impl Outbox {
     }
 }
 
-/// Committed consumer-group offsets, as stored durably in `__consumer_offsets` (replicated,
-/// so they survive coordinator failover). Keyed by `(group.id, partition)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct OffsetStore {
-    /// Committed offset (the next record to consume) per group and partition.
-    pub committed: BTreeMap<(String, TopicPartition), u64>,
-    /// Group metadata records (members, generation, assignment) by `group.id`.
-    pub groups: BTreeMap<String, crate::engine::group::GroupRecord>,
-}
-
 /// The input context of one `handle_*` call.
 pub struct Ctx<'a> {
     /// Current simulated time.
@@ -51,8 +39,6 @@ pub struct Ctx<'a> {
     pub rng: &'a mut SimRng,
     /// Every topic of the run.
     pub topics: &'a TopicTable,
-    /// Durable committed offsets (`__consumer_offsets` content).
-    pub offsets: &'a mut OffsetStore,
     /// Where outputs go.
     pub out: &'a mut Outbox,
 }

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::protocol::{DivergingEpoch, RecordBatch};
+use super::protocol::{DivergingEpoch, InternalRecord, RecordBatch};
 
 /// How many batches a log keeps before old ones are deleted (size-based retention), so long
 /// runs keep a bounded memory. The log start offset moves forward as batches are deleted.
@@ -77,7 +77,7 @@ impl PartialEq for RecentBatches {
 impl Eq for RecentBatches {}
 
 /// One replica's copy of a partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartitionLog {
     batches: VecDeque<RecordBatch>,
     log_start_offset: u64,
@@ -89,6 +89,9 @@ pub struct PartitionLog {
     /// a binary search over one small vector).
     producers: Vec<(i64, ProducerState)>,
     bytes: u64,
+    /// Payloads of internal-topic batches, by base offset (`__consumer_offsets` commits and
+    /// group metadata); empty for user topics.
+    payloads: VecDeque<(u64, InternalRecord)>,
 }
 
 impl PartitionLog {
@@ -241,6 +244,13 @@ impl PartitionLog {
                 self.log_start_offset = old.next_offset();
             }
         }
+        while self
+            .payloads
+            .front()
+            .is_some_and(|(o, _)| *o < self.log_start_offset)
+        {
+            self.payloads.pop_front();
+        }
     }
 
     /// Leader append: assigns offsets and stamps the leader epoch. Returns the stored batch.
@@ -249,6 +259,60 @@ impl PartitionLog {
         batch.partition_leader_epoch = epoch;
         self.push(batch);
         batch
+    }
+
+    /// Leader append of an internal-topic batch carrying `payload`.
+    pub fn append_internal_as_leader(
+        &mut self,
+        payload: InternalRecord,
+        epoch: u32,
+        now: u64,
+    ) -> RecordBatch {
+        let batch = RecordBatch {
+            base_offset: 0,
+            record_count: payload.record_count(),
+            bytes: payload.bytes(),
+            producer_id: -1,
+            producer_epoch: 0,
+            base_sequence: -1,
+            partition_leader_epoch: epoch,
+            ids: super::protocol::RecordIds {
+                producer: u32::MAX,
+                first_record: 0,
+            },
+            first_create_time: now,
+            last_create_time: now,
+        };
+        let stored = self.append_as_leader(batch, epoch);
+        self.payloads.push_back((stored.base_offset, payload));
+        stored
+    }
+
+    /// Internal-topic payloads of the batches starting in `[from, to)`, in offset order.
+    pub fn payloads_between(&self, from: u64, to: u64) -> Vec<(u64, InternalRecord)> {
+        let start = self.payloads.partition_point(|(o, _)| *o < from);
+        self.payloads
+            .iter()
+            .skip(start)
+            .take_while(|(o, _)| *o < to)
+            .cloned()
+            .collect()
+    }
+
+    /// Every internal-topic payload still in the log, in offset order, with its base offset.
+    pub fn payloads(&self) -> impl Iterator<Item = &(u64, InternalRecord)> {
+        self.payloads.iter()
+    }
+
+    /// Follower append of internal-topic payloads that came with fetched batches: kept for the
+    /// batches now in the log.
+    pub fn append_payloads_as_follower(&mut self, payloads: &[(u64, InternalRecord)]) {
+        for (o, p) in payloads {
+            let newer = self.payloads.back().is_none_or(|(last, _)| last < o);
+            if newer && *o < self.log_end_offset && *o >= self.log_start_offset {
+                self.payloads.push_back((*o, p.clone()));
+            }
+        }
     }
 
     /// Follower append: keeps the leader's offsets and epochs. Batches not starting at the log
@@ -286,6 +350,9 @@ impl PartitionLog {
         self.high_watermark = self.high_watermark.min(self.log_end_offset);
         let end = self.log_end_offset;
         self.epochs.retain(|&(_, start)| start < end);
+        while self.payloads.back().is_some_and(|(o, _)| *o >= end) {
+            self.payloads.pop_back();
+        }
         if !removed.is_empty() {
             self.rebuild_producers();
         }

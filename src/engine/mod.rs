@@ -37,5 +37,6 @@ pub mod time;
 pub mod timer;
 pub mod tp_map;
 pub mod vec_map;
+pub mod view;
 
 pub use sim::{Engine, RunStatus};

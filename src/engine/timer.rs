@@ -55,6 +55,8 @@ pub enum BrokerTimer {
         /// Leader broker id.
         leader: u32,
     },
+    /// The earliest parked coordinator write reached `offsets.commit.timeout.ms`.
+    CoordinatorWriteTimeout,
     /// Retry an AlterPartition that got no answer.
     AlterPartitionRetry {
         /// Partition.

@@ -10,6 +10,22 @@ use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Mes
 use crate::engine::time::ms;
 use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
 
+/// Whether a parked fetch watches `tp` (a binary search: fetchers and consumers list their
+/// partitions in order; a linear scan otherwise).
+fn watches(req: &FetchRequest, tp: TopicPartition) -> bool {
+    match req.partitions.binary_search_by_key(&tp, |p| p.tp) {
+        Ok(_) => true,
+        Err(_) => {
+            !req.partitions.is_sorted_by_key(|p| p.tp) && req.partitions.iter().any(|p| p.tp == tp)
+        }
+    }
+}
+
+/// Whether `tp` belongs to an internal topic (whose batches carry payloads).
+fn internal(ctx: &Ctx, tp: TopicPartition) -> bool {
+    ctx.topics.get(tp.topic).is_some_and(|t| t.internal)
+}
+
 /// A replica hosted by this process: its in-memory state and its log.
 #[derive(Clone, Copy)]
 struct Hosted<'a> {
@@ -140,6 +156,8 @@ impl BrokerProcess {
         let follower = req.replica_id.is_some();
         let mut budget = req.max_bytes.max(1);
         let mut out = Vec::with_capacity(req.partitions.len());
+        let mut hw_sent = std::mem::take(&mut self.tp_hw_scratch);
+        hw_sent.clear();
         for p in &req.partitions {
             let r = self.hosted(&p.tp);
             let diverging_epoch = if follower {
@@ -155,6 +173,7 @@ impl BrokerProcess {
                 log_start_offset: 0,
                 batches: Vec::new(),
                 diverging_epoch: None,
+                payloads: Vec::new(),
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
@@ -169,13 +188,47 @@ impl BrokerProcess {
                         };
                         let max = p.partition_max_bytes.min(budget);
                         data.batches = r.log.read(p.fetch_offset, max, upper);
+                        if let (Some(first), Some(last)) =
+                            (data.batches.first(), data.batches.last())
+                        {
+                            if internal(ctx, p.tp) {
+                                data.payloads = r
+                                    .log
+                                    .payloads_between(first.base_offset, last.next_offset());
+                            }
+                        }
                         let size: u64 = data.batches.iter().map(|b| b.bytes as u64).sum();
                         budget = budget.saturating_sub(size);
+                    }
+                }
+                if let (Some(f), None) = (req.replica_id, data.diverging_epoch) {
+                    // KIP-227: a follower's session leaves out partitions with nothing new.
+                    let known = r.state.followers.get(&f).map(|s| s.hw_sent);
+                    if error == ErrorCode::None
+                        && data.batches.is_empty()
+                        && known == Some(data.high_watermark)
+                    {
+                        continue;
+                    }
+                    if known.is_some() {
+                        hw_sent.push((p.tp, data.high_watermark));
                     }
                 }
             }
             out.push(data);
         }
+        if let Some(f) = req.replica_id {
+            for &(tp, hw) in &hw_sent {
+                if let Some(s) = self
+                    .replicas
+                    .get_mut(&tp)
+                    .and_then(|r| r.followers.get_mut(&f))
+                {
+                    s.hw_sent = hw;
+                }
+            }
+        }
+        self.tp_hw_scratch = hw_sent;
         ctx.send(
             to,
             Message::FetchResponse {
@@ -198,7 +251,7 @@ impl BrokerProcess {
             self.parked_fetches
                 .iter()
                 .filter(|(_, (_, req, _))| {
-                    req.partitions.iter().any(|p| changed.contains(&p.tp)) && self.fetch_ready(req)
+                    changed.iter().any(|tp| watches(req, *tp)) && self.fetch_ready(req)
                 })
                 .map(|(&id, _)| id),
         );

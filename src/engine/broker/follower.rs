@@ -51,21 +51,18 @@ impl BrokerProcess {
         if f.in_flight.is_some() || f.partitions.is_empty() || ctx.now < f.backoff_until {
             return;
         }
-        let partitions: Vec<FetchPartition> = f
-            .partitions
-            .iter()
-            .filter_map(|tp| {
-                let r = self.replicas.get(tp)?;
-                let log = self.disk.logs.get(tp)?;
-                Some(FetchPartition {
-                    tp: *tp,
-                    fetch_offset: log.log_end_offset(),
-                    current_leader_epoch: r.leader_epoch,
-                    last_fetched_epoch: log.last_epoch(),
-                    partition_max_bytes: max_part,
-                })
+        let mut partitions: Vec<FetchPartition> = Vec::with_capacity(f.partitions.len());
+        partitions.extend(f.partitions.iter().filter_map(|tp| {
+            let r = self.replicas.get(tp)?;
+            let log = self.disk.logs.get(tp)?;
+            Some(FetchPartition {
+                tp: *tp,
+                fetch_offset: log.log_end_offset(),
+                current_leader_epoch: r.leader_epoch,
+                last_fetched_epoch: log.last_epoch(),
+                partition_max_bytes: max_part,
             })
-            .collect();
+        }));
         let Some(f) = self.fetchers.get_mut(&leader) else {
             return;
         };
@@ -180,6 +177,9 @@ impl BrokerProcess {
             }
             let before = log.log_end_offset();
             log.append_as_follower(&data.batches);
+            if !data.payloads.is_empty() {
+                log.append_payloads_as_follower(&data.payloads);
+            }
             appended_bytes += data
                 .batches
                 .iter()

@@ -36,6 +36,7 @@ impl BrokerProcess {
                         last_caught_up: if st.isr.contains(&b) { now } else { 0 },
                         last_fetch_time: now,
                         last_fetch_leader_leo: 0,
+                        hw_sent: u64::MAX,
                     },
                 )
             })
@@ -53,7 +54,6 @@ impl BrokerProcess {
         ctx: &mut Ctx,
         tp: TopicPartition,
         st: &PartitionState,
-        internal: bool,
     ) {
         if let Some(r) = self.replicas.get_mut(&tp) {
             r.role = Role::Follower(st.leader);
@@ -64,11 +64,9 @@ impl BrokerProcess {
             r.followers.clear();
         }
         self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
+        self.complete_coordinator_writes(ctx, tp);
         for f in self.fetchers.values_mut() {
             f.partitions.remove(&tp);
-        }
-        if internal {
-            return; // no data flow is modelled for __consumer_offsets
         }
         if let Some(leader) = st.leader {
             self.fetchers
@@ -138,6 +136,7 @@ impl BrokerProcess {
             });
             self.complete_parked_produces(ctx, tp);
             self.complete_parked_fetches(ctx, &[tp]);
+            self.complete_coordinator_writes(ctx, tp);
         }
     }
 
@@ -163,6 +162,10 @@ impl BrokerProcess {
         } else if fetch_offset >= f.last_fetch_leader_leo {
             f.last_caught_up = f.last_caught_up.max(f.last_fetch_time);
         }
+        let moved = f.leo != fetch_offset;
+        if fetch_offset < f.leo {
+            f.hw_sent = u64::MAX; // it truncated: its high watermark may have dropped
+        }
         f.leo = fetch_offset;
         f.last_fetch_time = now;
         f.last_fetch_leader_leo = leader_leo;
@@ -179,7 +182,11 @@ impl BrokerProcess {
             new_isr.sort_unstable();
             self.propose_isr(ctx, tp, new_isr, true);
         }
-        self.maybe_advance_hw(ctx, tp);
+        // `Partition.updateFollowerFetchState`: the HW can only move if the follower's log end
+        // offset did.
+        if moved {
+            self.maybe_advance_hw(ctx, tp);
+        }
     }
 
     /// Every `replica.lag.time.max.ms / 2`: drop followers not caught up within the lag time.

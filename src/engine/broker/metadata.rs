@@ -59,11 +59,6 @@ impl BrokerProcess {
                     self.led_offsets_partitions.remove(&tp.partition)
                 };
             }
-            let internal = ctx
-                .topics
-                .get(tp.topic)
-                .map(|t| t.internal)
-                .unwrap_or(false);
             self.disk.logs.get_or_insert_with(tp, PartitionLog::new);
             let replica = self.replicas.get_or_insert_with(tp, ReplicaState::unknown);
             replica.replicas = st.replicas.clone();
@@ -83,15 +78,19 @@ impl BrokerProcess {
                     self.maybe_advance_hw(ctx, tp);
                 }
             } else if replica.role != Role::Follower(st.leader) || new_epoch {
-                self.become_follower(ctx, tp, &st, internal);
+                self.become_follower(ctx, tp, &st);
             } else if let Some(r) = self.replicas.get_mut(&tp) {
                 r.isr = st.isr.clone();
                 r.partition_epoch = st.partition_epoch;
             }
         }
         if led_changed {
-            self.coordinator
-                .on_leadership_change(ctx, &self.led_offsets_partitions);
+            self.coordinator.on_leadership_change(
+                ctx,
+                &self.led_offsets_partitions,
+                &self.disk.logs,
+            );
+            self.flush_coordinator_writes(ctx);
         }
         self.kick_fetchers(ctx);
     }

@@ -14,6 +14,7 @@
 //! cost) and disk time (appends queue on the disk); requests on one client connection are
 //! processed in order, as Kafka mutes a connection while its request is in progress.
 
+mod coordinator_log;
 mod fetch;
 mod follower;
 mod leader;
@@ -51,7 +52,7 @@ pub enum Role {
 }
 
 /// What a leader knows of one follower (Kafka's `Replica` state on the leader).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FollowerState {
     /// The follower's log end offset (its last fetch offset).
     pub leo: u64,
@@ -61,6 +62,10 @@ pub struct FollowerState {
     pub last_fetch_time: SimTime,
     /// Leader's log end offset at its previous fetch.
     pub last_fetch_leader_leo: u64,
+    /// The high watermark last sent to it for this partition: a fetch response leaves the
+    /// partition out while it has no data, no error and the same high watermark (KIP-227
+    /// incremental fetch responses). `u64::MAX`: send it next time.
+    pub hw_sent: u64,
 }
 
 /// The in-memory state of one partition's replica in a running broker (Kafka's `Partition`

@@ -72,6 +72,10 @@ pub struct BrokerProcess {
     pub(super) next_id: u64,
     pub(super) parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
     pub(super) parked_produces: VecMap<u64, super::produce::ParkedProduce>,
+    /// Coordinator responses waiting for their `__consumer_offsets` records to commit.
+    pub(super) parked_writes: VecMap<u64, super::coordinator_log::ParkedWrite>,
+    /// One timer for all parked coordinator writes' `offsets.commit.timeout.ms`.
+    pub(super) write_timeout_timer: DeadlineTimer,
     /// One timer for all parked fetches' `max_wait_ms`.
     pub(super) fetch_wait_timer: DeadlineTimer,
     /// One timer for all parked produces' `timeout_ms`.
@@ -84,6 +88,8 @@ pub struct BrokerProcess {
     pub(super) id_scratch: Vec<u64>,
     /// Reused buffer for the partitions a produce request touched.
     pub(super) tp_scratch: Vec<TopicPartition>,
+    /// Reused buffer for the high watermarks a fetch response sends a follower.
+    pub(super) tp_hw_scratch: Vec<(TopicPartition, u64)>,
 }
 
 impl BrokerProcess {
@@ -106,6 +112,8 @@ impl BrokerProcess {
             next_id: 0,
             parked_fetches: VecMap::new(),
             parked_produces: VecMap::new(),
+            parked_writes: VecMap::new(),
+            write_timeout_timer: DeadlineTimer::default(),
             fetch_wait_timer: DeadlineTimer::default(),
             produce_timeout_timer: DeadlineTimer::default(),
             fetchers: VecMap::new(),
@@ -113,6 +121,7 @@ impl BrokerProcess {
             led_offsets_partitions: BTreeSet::new(),
             id_scratch: Vec::new(),
             tp_scratch: Vec::new(),
+            tp_hw_scratch: Vec::new(),
         }
     }
 
@@ -276,6 +285,7 @@ impl BrokerProcess {
                     &self.disk.config,
                     &self.led_offsets_partitions,
                 );
+                self.flush_coordinator_writes(ctx);
             }
             _ => {}
         }
@@ -361,6 +371,7 @@ impl BrokerProcess {
             BrokerTimer::FollowerFetchTimeout { leader } => {
                 self.on_fetcher_timeout_timer(ctx, leader)
             }
+            BrokerTimer::CoordinatorWriteTimeout => self.on_coordinator_write_timeout(ctx),
             BrokerTimer::AlterPartitionRetry { tp } => {
                 self.alter_inflight.remove(&tp);
             }
@@ -374,6 +385,7 @@ impl BrokerProcess {
         timer: crate::engine::group::CoordinatorTimer,
     ) {
         self.coordinator.handle_timer(ctx, timer, &self.disk.config);
+        self.flush_coordinator_writes(ctx);
     }
 
     /// The engine reports that a message this broker sent could not be delivered (the peer

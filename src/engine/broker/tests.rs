@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::engine::config::Acks;
-use crate::engine::ctx::{Ctx, OffsetStore, Outbox};
+use crate::engine::ctx::{Ctx, Outbox};
 use crate::engine::ids::NodeId;
 use crate::engine::ids::{TopicInfo, TopicTable};
 use crate::engine::protocol::{
@@ -16,7 +16,6 @@ struct Harness {
     broker: BrokerProcess,
     rng: SimRng,
     topics: TopicTable,
-    offsets: OffsetStore,
     now: SimTime,
     timers: Vec<(SimTime, Timer)>,
 }
@@ -46,7 +45,6 @@ impl Harness {
                     internal: false,
                 }],
             },
-            offsets: OffsetStore::default(),
             now: 0,
             timers: Vec::new(),
         };
@@ -72,7 +70,6 @@ impl Harness {
             me: NodeId(1),
             rng: &mut h.rng,
             topics: &h.topics,
-            offsets: &mut h.offsets,
             out: &mut out,
         };
         h.broker.start(&mut ctx, true);
@@ -86,7 +83,6 @@ impl Harness {
             me: NodeId(1),
             rng: &mut self.rng,
             topics: &self.topics,
-            offsets: &mut self.offsets,
             out: &mut out,
         };
         self.broker.handle_message(&mut ctx, from, msg);
@@ -108,7 +104,6 @@ impl Harness {
                         me: NodeId(1),
                         rng: &mut self.rng,
                         topics: &self.topics,
-                        offsets: &mut self.offsets,
                         out: &mut out,
                     };
                     self.broker.handle_timer(&mut ctx, bt);

@@ -168,7 +168,6 @@ impl Controller {
             broker,
             fenced: false,
         });
-        self.rejoin_internal_isrs(ctx, broker);
         self.elect_leaderless(ctx, Some(broker));
     }
 

@@ -182,30 +182,6 @@ impl Controller {
         }
     }
 
-    /// `__consumer_offsets` carries no modelled data yet, so its replicas never fetch: a
-    /// returning broker rejoins those ISRs directly.
-    pub(super) fn rejoin_internal_isrs(&mut self, ctx: &mut Ctx, broker: BrokerId) {
-        let tps: Vec<TopicPartition> = self
-            .partitions
-            .values()
-            .filter(|st| {
-                st.replicas.contains(&broker)
-                    && !st.isr.contains(&broker)
-                    && ctx.topics.get(st.tp.topic).is_some_and(|t| t.internal)
-            })
-            .map(|st| st.tp)
-            .collect();
-        let live = self.live_brokers();
-        for tp in tps {
-            let mut target = self.partitions[&tp].isr.clone();
-            target.push(broker);
-            target.sort_unstable();
-            self.change(ctx, tp, Some(target), Election::Online, None, |b| {
-                live.contains(&b)
-            });
-        }
-    }
-
     /// The periodic unclean-election run.
     pub(super) fn elect_unclean_leaders(&mut self, ctx: &mut Ctx) {
         self.elect_leaderless(ctx, None);
@@ -285,7 +261,7 @@ impl Controller {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::ctx::{OffsetStore, Outbox};
+    use crate::engine::ctx::Outbox;
     use crate::engine::ids::TopicInfo;
 
     /// A controller over 3 brokers and one topic of `partitions` partitions, RF 3.
@@ -310,14 +286,12 @@ mod tests {
     }
 
     fn balance(c: &mut Controller, topics: &TopicTable) -> Vec<crate::engine::events::SimEvent> {
-        let (mut rng, mut offsets, mut out) =
-            (SimRng::new(1), OffsetStore::default(), Outbox::default());
+        let (mut rng, mut out) = (SimRng::new(1), Outbox::default());
         let mut ctx = Ctx {
             now: 0,
             me: crate::engine::ids::CONTROLLER,
             rng: &mut rng,
             topics,
-            offsets: &mut offsets,
             out: &mut out,
         };
         c.balance_partition_leaders(&mut ctx);

@@ -11,7 +11,9 @@
 
 mod coordinator;
 
-pub use coordinator::{GroupCoordinator, GroupRecord, GroupSnapshot, GroupState, MemberRecord};
+pub use coordinator::{
+    CoordinatorWrite, GroupCoordinator, GroupRecord, GroupSnapshot, GroupState, MemberRecord,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +76,7 @@ mod coordinator_tests {
     use std::collections::BTreeSet;
 
     use crate::engine::config::{AssignmentStrategy, BrokerConfig};
-    use crate::engine::ctx::{Ctx, OffsetStore, Outbox};
+    use crate::engine::ctx::{Ctx, Outbox};
     use crate::engine::ids::{NodeId, TopicInfo, TopicTable, OFFSETS_TOPIC};
     use crate::engine::protocol::{ErrorCode, JoinGroup, Message};
     use crate::engine::rng::SimRng;
@@ -90,14 +92,12 @@ mod coordinator_tests {
                 internal: true,
             }],
         };
-        let (mut rng, mut offsets, mut out) =
-            (SimRng::new(1), OffsetStore::default(), Outbox::default());
+        let (mut rng, mut out) = (SimRng::new(1), Outbox::default());
         let mut ctx = Ctx {
             now: 0,
             me: NodeId(1),
             rng: &mut rng,
             topics: &topics,
-            offsets: &mut offsets,
             out: &mut out,
         };
         let request = Message::JoinGroupRequest(Box::new(JoinGroup {

@@ -11,9 +11,11 @@ use super::ids::{BrokerId, TopicPartition};
 use super::time::SimTime;
 
 mod group;
+mod internal;
 mod kraft;
 
 pub use group::{JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
+pub use internal::InternalRecord;
 pub use kraft::{
     BrokerHeartbeat, BrokerHeartbeatReply, BrokerRegistration, BrokerRegistrationReply,
     MetadataFetchReply, MetadataRecord,
@@ -259,6 +261,9 @@ pub struct FetchPartitionData {
     pub batches: Vec<RecordBatch>,
     /// Set when the follower must truncate first.
     pub diverging_epoch: Option<DivergingEpoch>,
+    /// Payloads of internal-topic batches among `batches`, by base offset (empty for user
+    /// topics, whose records are not modelled one by one).
+    pub payloads: Vec<(u64, InternalRecord)>,
 }
 
 /// A partition's state as the controller publishes it (KRaft `PartitionRecord` /

@@ -6,15 +6,16 @@
 //! [`Engine::drain_events`]. The engine is `Clone` (checkpoints).
 
 mod commands;
+mod observe;
 mod trace;
 
 use std::collections::VecDeque;
 
 use super::broker::Broker;
-use super::checker::{InvariantChecker, LeaderLog};
+use super::checker::InvariantChecker;
 use super::consumer::Consumer;
 use super::controller::Controller;
-use super::ctx::{Ctx, OffsetStore, Outbox};
+use super::ctx::{Ctx, Outbox};
 use super::events::{SimEvent, TimedEvent};
 use super::ids::{BrokerId, NodeId, TopicInfo, TopicTable, CONTROLLER, OFFSETS_TOPIC};
 use super::metrics::{Metrics, SampleInputs};
@@ -117,7 +118,6 @@ pub struct Engine {
     /// carry the incarnation they were set for or sent to; the engine drops those of a process
     /// that has died.
     incarnations: Vec<u32>,
-    offsets: OffsetStore,
     out: Outbox,
     events: VecDeque<TimedEvent>,
     record_flows: bool,
@@ -213,7 +213,6 @@ impl Engine {
             groups: Vec::new(),
             incarnations: Vec::new(),
             roles,
-            offsets: OffsetStore::default(),
             out: Outbox::default(),
             events: VecDeque::new(),
             record_flows: false,
@@ -314,7 +313,6 @@ impl Engine {
                 me: node,
                 rng: &mut self.rng,
                 topics: &self.topics,
-                offsets: &mut self.offsets,
                 out: &mut self.out,
             };
             f(&mut parts, &mut ctx);
@@ -740,197 +738,6 @@ impl Engine {
     /// The network.
     pub fn network(&self) -> &Network {
         &self.net
-    }
-
-    fn sample(&mut self) {
-        let mut inputs = SampleInputs {
-            isr_min: u32::MAX,
-            ..SampleInputs::default()
-        };
-        let mut isr_total = 0u64;
-        let mut n = 0u64;
-        for st in self.controller.partitions() {
-            if self
-                .topics
-                .get(st.tp.topic)
-                .map(|t| t.internal)
-                .unwrap_or(true)
-            {
-                continue;
-            }
-            n += 1;
-            isr_total += st.isr.len() as u64;
-            inputs.isr_min = inputs.isr_min.min(st.isr.len() as u32);
-            if st.isr.len() < st.replicas.len() {
-                inputs.urp += 1;
-            }
-            if st.leader.is_none() {
-                inputs.offline += 1;
-            }
-        }
-        if n == 0 {
-            inputs.isr_min = 0;
-        }
-        inputs.isr_avg = if n > 0 {
-            isr_total as f64 / n as f64
-        } else {
-            0.0
-        };
-        inputs.lag = self.group_lags();
-        self.metrics.sample(self.now, inputs);
-        self.samples_taken += 1;
-        if self.samples_taken % 50 == 0 {
-            self.audit();
-        }
-    }
-
-    /// Runs the invariant checker's log audit against the current leaders.
-    pub fn audit(&mut self) {
-        let brokers = &self.brokers;
-        let leaders = self.controller.partitions().filter_map(|st| {
-            let l = st.leader?;
-            let leader = brokers.get(l as usize - 1)?;
-            let r = leader.process()?.replicas.get(&st.tp)?;
-            let log = leader.disk().logs.get(&st.tp)?;
-            // Every assigned replica's log, crashed brokers' too (their logs survive).
-            let copies = st
-                .replicas
-                .iter()
-                .map(|&b| {
-                    brokers
-                        .get(b as usize - 1)
-                        .and_then(|br| br.disk().logs.get(&st.tp))
-                })
-                .collect::<Option<Vec<_>>>()
-                .unwrap_or_default();
-            (r.role == super::broker::Role::Leader).then_some(LeaderLog {
-                tp: st.tp,
-                leader: l,
-                epoch: r.leader_epoch,
-                log,
-                copies,
-            })
-        });
-        self.checker.sweep(self.now, leaders);
-    }
-
-    /// Lag per group: the leaders' high watermarks minus the group's committed offsets.
-    pub fn group_lags(&self) -> Vec<(String, u64)> {
-        self.groups
-            .iter()
-            .map(|g| {
-                let mut lag = 0u64;
-                for t in &g.spec.topics {
-                    let Some(ti) = self.topics.index_of(t) else {
-                        continue;
-                    };
-                    for p in 0..self.topics.partitions(ti) {
-                        let tp = crate::engine::ids::TopicPartition::new(ti, p);
-                        let hw = self
-                            .controller
-                            .partition(tp)
-                            .and_then(|st| st.leader)
-                            .and_then(|l| self.brokers.get(l as usize - 1))
-                            .and_then(|b| b.disk().logs.get(&tp))
-                            .map(|log| log.high_watermark())
-                            .unwrap_or(0);
-                        let committed = self
-                            .offsets
-                            .committed
-                            .get(&(g.spec.group_id.clone(), tp))
-                            .copied()
-                            .unwrap_or(0);
-                        lag += hw.saturating_sub(committed);
-                    }
-                }
-                (g.spec.group_id.clone(), lag)
-            })
-            .collect()
-    }
-
-    /// The metrics (totals, histograms, time series).
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
-    }
-
-    /// The invariant checker's findings so far.
-    pub fn invariants(&self) -> crate::engine::checker::InvariantReport {
-        self.checker.report()
-    }
-
-    /// Duplicate records in leader logs per producer index (as of the last audit).
-    pub fn invariants_by_producer(&self) -> Vec<(u32, u64)> {
-        self.checker.duplicates_by_producer()
-    }
-
-    /// Acknowledged and failed records so far (all producers).
-    pub fn produce_totals(&self) -> (u64, u64) {
-        (self.metrics.acked, self.metrics.failed)
-    }
-
-    /// The final line `kafka-producer-perf-test.sh` prints, from this run's figures: records
-    /// acknowledged, their rate over the time to the last acknowledgement, and the produce-ack
-    /// latency distribution.
-    pub fn perf_test_line(&self) -> String {
-        let m = &self.metrics;
-        let secs = (m.last_ack as f64 / 1e9).max(1e-9);
-        let h = &m.ack_latency();
-        let msf = |q: f64| (h.percentile(q) as f64 / 1e6) as u64;
-        format!(
-            "{} records sent, {:.1} records/sec ({:.2} MB/sec), {:.2} ms avg latency, {:.2} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.",
-            m.acked,
-            m.acked as f64 / secs,
-            m.acked_bytes as f64 / secs / (1024.0 * 1024.0),
-            h.mean() / 1e6,
-            h.max() as f64 / 1e6,
-            msf(0.5),
-            msf(0.95),
-            msf(0.99),
-            msf(0.999)
-        )
-    }
-
-    /// Fills the report's metric and checker sections (observers).
-    pub(crate) fn fill_observed(&mut self, r: &mut crate::engine::report::Report) {
-        use crate::engine::report::{Invariants, Percentiles};
-        self.audit();
-        let m = &self.metrics;
-        let secs = (self.now as f64 / 1e9).max(1e-9);
-        r.produced.sent = m.sent;
-        r.produced.acked = m.acked;
-        r.produced.failed = m.failed;
-        r.consumed = m.consumed;
-        r.throughput.produce_records_per_s = m.acked as f64 / secs;
-        r.throughput.produce_mb_per_s = m.acked_bytes as f64 / secs / 1e6;
-        r.throughput.consume_records_per_s = m.consumed as f64 / secs;
-        let pct = |h: &crate::engine::histogram::LatencyHistogram| Percentiles {
-            p50: h.percentile(0.5) as f64 / 1e6,
-            p99: h.percentile(0.99) as f64 / 1e6,
-            p999: h.percentile(0.999) as f64 / 1e6,
-            max: h.max() as f64 / 1e6,
-        };
-        r.latency_ms.produce_ack = pct(&m.ack_latency());
-        r.latency_ms.end_to_end = pct(&m.e2e_latency());
-        let inv = self.checker.report();
-        r.invariants = Invariants {
-            acked_lost: inv.acked_lost,
-            duplicates: inv.duplicates,
-            out_of_order: inv.out_of_order,
-            read_above_hw: inv.read_above_hw,
-            two_leaders_same_epoch: inv.two_leaders_same_epoch,
-            redelivered: inv.redelivered,
-            first_examples: inv.first_examples,
-        };
-        let lags = self.group_lags();
-        r.groups = lags
-            .into_iter()
-            .map(|(g, lag)| crate::engine::report::GroupReport {
-                rebalances: m.rebalances.get(&g).copied().unwrap_or(0),
-                rebalance_ms: m.rebalance_time.get(&g).copied().unwrap_or(0) as f64 / 1e6,
-                group_id: g,
-                lag,
-            })
-            .collect();
     }
 }
 

@@ -10,12 +10,15 @@ use crate::engine::config::{AssignmentStrategy, BrokerConfig};
 use crate::engine::ctx::Ctx;
 use crate::engine::events::SimEvent;
 use crate::engine::ids::{BrokerId, NodeId, TopicPartition};
+use crate::engine::log::PartitionLog;
 use crate::engine::protocol::{
-    ErrorCode, JoinGroup, JoinGroupMember, JoinGroupResult, Message, OffsetCommit, SyncGroup,
+    ErrorCode, InternalRecord, JoinGroup, JoinGroupMember, JoinGroupResult, Message, OffsetCommit,
+    SyncGroup,
 };
 use crate::engine::reasons::{RebalanceReason, RemovalCause};
 use crate::engine::time::{ms, SimTime};
 use crate::engine::timer::Timer;
+use crate::engine::tp_map::TpMap;
 
 mod rebalance;
 
@@ -107,11 +110,28 @@ pub struct GroupSnapshot {
     pub rebalances: u64,
 }
 
+/// A record the coordinator wants appended to its `__consumer_offsets` partition, and the
+/// response to send once it is committed (the high watermark passed it), as Kafka's
+/// coordinator answers an OffsetCommit only when its records are replicated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoordinatorWrite {
+    /// The `__consumer_offsets` partition.
+    pub partition: u32,
+    /// The record.
+    pub record: InternalRecord,
+    /// Sent once the write is committed (`None`: nobody waits).
+    pub reply: Option<(NodeId, Message)>,
+}
+
 /// The coordinator hosted by one broker.
 #[derive(Clone, Debug)]
 pub struct GroupCoordinator {
     broker: BrokerId,
     groups: BTreeMap<String, GroupRecord>,
+    /// Committed offsets of the groups loaded here, as replayed from and written to the log.
+    offsets: BTreeMap<String, BTreeMap<TopicPartition, u64>>,
+    /// Writes for the hosting broker to append (drained with [`GroupCoordinator::take_writes`]).
+    writes: Vec<CoordinatorWrite>,
     ticking: bool,
 }
 
@@ -171,14 +191,25 @@ impl GroupCoordinator {
         GroupCoordinator {
             broker,
             groups: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            writes: Vec::new(),
             ticking: false,
         }
     }
 
-    /// The process died: in-memory groups are gone (the durable copy stays in the store).
-    pub fn crash(&mut self) {
-        self.groups.clear();
-        self.ticking = false;
+    /// The writes produced since the last call.
+    pub fn take_writes(&mut self) -> Vec<CoordinatorWrite> {
+        std::mem::take(&mut self.writes)
+    }
+
+    /// The committed offsets of `group`, if this coordinator has it loaded.
+    pub fn committed(&self, group: &str) -> Option<&BTreeMap<TopicPartition, u64>> {
+        self.offsets.get(group)
+    }
+
+    /// Whether this coordinator hosts `group` (its offsets partition is led here and loaded).
+    pub fn hosts(&self, group: &str) -> bool {
+        self.groups.contains_key(group) || self.offsets.contains_key(group)
     }
 
     fn ensure_tick(&mut self, ctx: &mut Ctx) {
@@ -188,24 +219,50 @@ impl GroupCoordinator {
         }
     }
 
-    /// Leadership of `__consumer_offsets` partitions changed: unload groups no longer ours, load
-    /// groups of newly led partitions from the durable store.
-    pub fn on_leadership_change(&mut self, ctx: &mut Ctx, led: &BTreeSet<u32>) {
-        let n = ctx
-            .topics
-            .offsets_topic()
-            .map(|t| ctx.topics.partitions(t))
-            .unwrap_or(1);
+    /// Leadership of `__consumer_offsets` partitions changed: unload the groups of partitions
+    /// no longer led here, and load those of newly led partitions by replaying their log
+    /// (Kafka's `GroupMetadataManager` loading: offset commits and the last group metadata).
+    pub fn on_leadership_change(
+        &mut self,
+        ctx: &mut Ctx,
+        led: &BTreeSet<u32>,
+        logs: &TpMap<PartitionLog>,
+    ) {
+        let Some(topic) = ctx.topics.offsets_topic() else {
+            return;
+        };
+        let n = ctx.topics.partitions(topic);
+        let mut loaded: BTreeSet<u32> = self
+            .groups
+            .keys()
+            .chain(self.offsets.keys())
+            .map(|g| offsets_partition_for(g, n))
+            .collect();
+        loaded.retain(|p| led.contains(p));
         self.groups
             .retain(|g, _| led.contains(&offsets_partition_for(g, n)));
+        self.offsets
+            .retain(|g, _| led.contains(&offsets_partition_for(g, n)));
         let now = ctx.now;
-        let stored: Vec<(String, GroupRecord)> = ctx
-            .offsets
-            .groups
-            .iter()
-            .filter(|(g, _)| led.contains(&offsets_partition_for(g, n)))
-            .map(|(g, r)| (g.clone(), r.clone()))
-            .collect();
+        let mut stored: BTreeMap<String, GroupRecord> = BTreeMap::new();
+        for &p in led.iter().filter(|p| !loaded.contains(p)) {
+            let Some(log) = logs.get(&TopicPartition::new(topic, p)) else {
+                continue;
+            };
+            for (_, record) in log.payloads() {
+                match record {
+                    InternalRecord::OffsetCommits { group, offsets } => {
+                        let entry = self.offsets.entry(group.clone()).or_default();
+                        for (tp, off) in offsets {
+                            entry.insert(*tp, *off);
+                        }
+                    }
+                    InternalRecord::GroupMetadata { group, record } => {
+                        stored.insert(group.clone(), (**record).clone());
+                    }
+                }
+            }
+        }
         for (g, mut rec) in stored {
             if self.groups.contains_key(&g) {
                 continue;
@@ -233,10 +290,25 @@ impl GroupCoordinator {
         }
     }
 
-    fn persist(&self, ctx: &mut Ctx, group_id: &str) {
-        if let Some(g) = self.groups.get(group_id) {
-            ctx.offsets.groups.insert(group_id.to_string(), g.clone());
-        }
+    /// Writes the group's metadata to its offsets partition (at the end of a generation, and
+    /// when the group empties or a static member is replaced, as Kafka's `storeGroup`).
+    fn persist(&mut self, ctx: &mut Ctx, group_id: &str) {
+        let Some(g) = self.groups.get(group_id) else {
+            return;
+        };
+        let n = ctx
+            .topics
+            .offsets_topic()
+            .map(|t| ctx.topics.partitions(t))
+            .unwrap_or(1);
+        self.writes.push(CoordinatorWrite {
+            partition: offsets_partition_for(group_id, n),
+            record: InternalRecord::GroupMetadata {
+                group: group_id.to_string(),
+                record: Box::new(g.clone()),
+            },
+            reply: None,
+        });
     }
 
     /// Handles a group request from `from`.
@@ -393,33 +465,48 @@ impl GroupCoordinator {
                     }
                     Some(_) => ErrorCode::None,
                 };
-                if error == ErrorCode::None {
-                    for (tp, off) in &offsets {
-                        ctx.offsets.committed.insert((group_id.clone(), *tp), *off);
-                    }
+                if error != ErrorCode::None {
+                    ctx.send(
+                        from,
+                        Message::OffsetCommitResponse {
+                            correlation_id,
+                            error,
+                            offsets,
+                        },
+                    );
+                    return;
                 }
-                ctx.send(
-                    from,
-                    Message::OffsetCommitResponse {
-                        correlation_id,
-                        error,
-                        offsets,
+                // The commit is a record in the group's offsets partition; the member hears
+                // back once it is replicated (the broker holds the response until then).
+                let entry = self.offsets.entry(group_id.clone()).or_default();
+                for (tp, off) in &offsets {
+                    entry.insert(*tp, *off);
+                }
+                self.writes.push(CoordinatorWrite {
+                    partition: offsets_partition_for(&group_id, n),
+                    record: InternalRecord::OffsetCommits {
+                        group: group_id.clone(),
+                        offsets: offsets.clone(),
                     },
-                );
+                    reply: Some((
+                        from,
+                        Message::OffsetCommitResponse {
+                            correlation_id,
+                            error,
+                            offsets,
+                        },
+                    )),
+                });
             }
             Message::OffsetFetchRequest {
                 correlation_id,
                 partitions,
                 ..
             } => {
+                let committed = self.offsets.get(&group_id);
                 let offsets = partitions
                     .into_iter()
-                    .map(|tp| {
-                        (
-                            tp,
-                            ctx.offsets.committed.get(&(group_id.clone(), tp)).copied(),
-                        )
-                    })
+                    .map(|tp| (tp, committed.and_then(|c| c.get(&tp).copied())))
                     .collect();
                 ctx.send(
                     from,

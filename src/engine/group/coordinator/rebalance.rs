@@ -67,7 +67,6 @@ impl GroupCoordinator {
                     g.members.insert(new_id.clone(), member);
                     let reason = RebalanceReason::StaticMemberChanged { instance: inst };
                     Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
-                    self.persist(ctx, group_id);
                     self.maybe_complete_join(ctx, group_id);
                     return;
                 }
@@ -81,7 +80,6 @@ impl GroupCoordinator {
                     RebalanceReason::StaticMemberJoined { instance: inst },
                     cfg,
                 );
-                self.persist(ctx, group_id);
                 self.maybe_complete_join(ctx, group_id);
                 return;
             }
@@ -112,7 +110,6 @@ impl GroupCoordinator {
             };
             Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
         }
-        self.persist(ctx, group_id);
         self.maybe_complete_join(ctx, group_id);
     }
 
@@ -247,7 +244,6 @@ impl GroupCoordinator {
         for (to, msg) in sends {
             ctx.send(to, msg);
         }
-        self.persist(ctx, group_id);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -367,7 +363,13 @@ impl GroupCoordinator {
             };
             Self::prepare_rebalance(ctx, group_id, g, reason, cfg);
         }
-        self.persist(ctx, group_id);
+        if self
+            .groups
+            .get(group_id)
+            .is_some_and(|g| g.state == GroupState::Empty)
+        {
+            self.persist(ctx, group_id);
+        }
         self.maybe_complete_join(ctx, group_id);
     }
 }

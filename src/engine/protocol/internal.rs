@@ -1,0 +1,58 @@
+//! Records of Kafka's internal topics. `__consumer_offsets` holds, per group, offset commits
+//! (`OffsetCommitKey`/`OffsetCommitValue`) and the group's metadata (`GroupMetadataKey`/`Value`,
+//! written when a generation completes). They travel and replicate as the payload of ordinary
+//! record batches, so a coordinator that moves loads its groups from the log.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::group::GroupRecord;
+use crate::engine::ids::TopicPartition;
+
+/// The payload of one batch of an internal topic.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum InternalRecord {
+    /// One record per partition committed by `group`.
+    OffsetCommits {
+        /// `group.id`.
+        group: String,
+        /// Committed offset (the next record to consume) per partition.
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// The group's metadata: generation, protocol, members and their assignment.
+    GroupMetadata {
+        /// `group.id`.
+        group: String,
+        /// The record.
+        record: Box<GroupRecord>,
+    },
+}
+
+impl InternalRecord {
+    /// Records in the batch.
+    pub fn record_count(&self) -> u32 {
+        match self {
+            InternalRecord::OffsetCommits { offsets, .. } => offsets.len().max(1) as u32,
+            InternalRecord::GroupMetadata { .. } => 1,
+        }
+    }
+
+    /// Approximate size of the batch in the log, bytes (batch header plus records).
+    pub fn bytes(&self) -> u32 {
+        match self {
+            InternalRecord::OffsetCommits { group, offsets } => {
+                61 + offsets.len() as u32 * (40 + group.len() as u32)
+            }
+            InternalRecord::GroupMetadata { group, record } => {
+                61 + 64 + group.len() as u32 + 96 * record.members.len() as u32
+            }
+        }
+    }
+
+    /// The group the record belongs to.
+    pub fn group(&self) -> &str {
+        match self {
+            InternalRecord::OffsetCommits { group, .. }
+            | InternalRecord::GroupMetadata { group, .. } => group,
+        }
+    }
+}
