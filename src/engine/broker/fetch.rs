@@ -210,7 +210,7 @@ impl BrokerProcess {
                     {
                         continue;
                     }
-                    if known.is_some() {
+                    if known.is_some_and(|k| k != data.high_watermark) {
                         hw_sent.push((p.tp, data.high_watermark));
                     }
                 }

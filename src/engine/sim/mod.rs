@@ -52,8 +52,8 @@ enum Pending {
         /// The incarnation of `to` the message was sent to: a message on a connection to a
         /// process that has died since is lost with it.
         to_incarnation: u32,
-        /// `msg.wire_bytes()`, computed once when it was sent.
-        bytes: u64,
+        /// `msg.wire_bytes()`, computed once when it was sent (a u32 keeps the entry small).
+        bytes: u32,
         msg: Message,
     },
     Refused {
@@ -346,7 +346,7 @@ impl Engine {
                             from: node,
                             to,
                             to_incarnation,
-                            bytes,
+                            bytes: bytes.min(u32::MAX as u64) as u32,
                             msg,
                         },
                     );
@@ -409,15 +409,18 @@ impl Engine {
         self.alive(node) && self.incarnation(node) == incarnation
     }
 
-    /// Whether `node` takes `msg` on an inbound connection: a broker opens its listeners only
+    /// Whether `node` runs and takes `msg`: a broker opens its listeners only
     /// once it has registered, caught up and been unfenced; until then requests to it are
     /// refused (responses on connections it opened itself still arrive).
     fn accepts(&self, node: NodeId, msg: &Message) -> bool {
         match self.roles.get(node.0 as usize) {
-            Some(NodeRole::Broker(i)) => {
-                !msg.is_request() || self.brokers[*i].process().is_some_and(|p| p.serving())
-            }
-            _ => true,
+            Some(NodeRole::Controller) | Some(NodeRole::Producer(_)) => true,
+            Some(NodeRole::Broker(i)) => match &self.brokers[*i] {
+                Broker::Running(p) => p.serving() || !msg.is_request(),
+                Broker::Down(_) => false,
+            },
+            Some(NodeRole::Consumer(i)) => self.consumer_alive(*i),
+            None => false,
         }
     }
 
@@ -450,10 +453,10 @@ impl Engine {
                 bytes,
                 msg,
             } => {
-                self.trace.delivery(self.now, from, to, &msg, bytes);
+                self.trace.delivery(self.now, from, to, &msg, bytes as u64);
                 if self.net.is_cut(from, to) {
                     // The link was cut while the message was in flight: lost.
-                } else if !self.alive(to) || !self.accepts(to, &msg) {
+                } else if !self.accepts(to, &msg) {
                     if self.alive(from) {
                         let back = self.now + self.net.latency_min();
                         let sender_incarnation = self.incarnation(from);
