@@ -59,7 +59,7 @@ impl BrokerProcess {
             self.answer_fetch(ctx, from, &req);
         } else {
             let id = self.next_id();
-            let deadline = ctx.now + ms(req.max_wait_ms);
+            let deadline = ctx.now.saturating_add(ms(req.max_wait_ms));
             self.parked_fetches.insert(id, (from, req, deadline));
             self.arm_fetch_wait(ctx, deadline);
         }

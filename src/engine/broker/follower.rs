@@ -69,7 +69,9 @@ impl BrokerProcess {
         f.seq += 1;
         let seq = f.seq;
         f.in_flight = Some(seq);
-        let deadline = ctx.now + ms(REPLICA_SOCKET_TIMEOUT_MS + cfg.replica_fetch_wait_max_ms);
+        let deadline = ctx.now.saturating_add(ms(
+            REPLICA_SOCKET_TIMEOUT_MS.saturating_add(cfg.replica_fetch_wait_max_ms)
+        ));
         f.in_flight_deadline = deadline;
         let arm = f.timeout_timer.arm(deadline);
         ctx.send(
@@ -222,7 +224,7 @@ impl BrokerProcess {
     fn fetcher_back_off(&mut self, ctx: &mut Ctx, leader: BrokerId) {
         let backoff = ms(self.disk.config.replica_fetch_backoff_ms);
         if let Some(f) = self.fetchers.get_mut(&leader) {
-            f.backoff_until = ctx.now + backoff;
+            f.backoff_until = ctx.now.saturating_add(backoff);
             ctx.timer_at(
                 f.backoff_until,
                 Timer::Broker(BrokerTimer::FollowerFetch { leader }),

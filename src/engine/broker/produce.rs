@@ -124,7 +124,7 @@ impl BrokerProcess {
             Acks::One => self.send_produce_response(ctx, from, correlation_id, results),
             Acks::All => {
                 let id = self.next_id();
-                let deadline = ctx.now + ms(timeout_ms);
+                let deadline = ctx.now.saturating_add(ms(timeout_ms));
                 self.parked_produces.insert(
                     id,
                     ParkedProduce {

@@ -275,13 +275,13 @@ impl GroupCoordinator {
             if rec.state != GroupState::Stable && rec.state != GroupState::Empty {
                 // A rebalance in flight is restarted by the members' next heartbeat.
                 rec.state = GroupState::PreparingRebalance;
-                rec.join_deadline = now
-                    + ms(rec
-                        .members
-                        .values()
-                        .map(|m| m.rebalance_timeout_ms)
-                        .max()
-                        .unwrap_or(0));
+                let timeout = rec
+                    .members
+                    .values()
+                    .map(|m| m.rebalance_timeout_ms)
+                    .max()
+                    .unwrap_or(0);
+                rec.join_deadline = now.saturating_add(ms(timeout));
             }
             self.groups.insert(g, rec);
         }

@@ -129,11 +129,11 @@ impl GroupCoordinator {
             .unwrap_or(0);
         if g.state == GroupState::Empty {
             // group.initial.rebalance.delay.ms: wait for more members of a new group.
-            g.initial_delay_until = now + ms(cfg.group_initial_rebalance_delay_ms);
+            g.initial_delay_until = now.saturating_add(ms(cfg.group_initial_rebalance_delay_ms));
         } else {
             g.initial_delay_until = now;
         }
-        g.join_deadline = now + ms(rebalance_timeout);
+        g.join_deadline = now.saturating_add(ms(rebalance_timeout));
         g.state = GroupState::PreparingRebalance;
         g.reason = Some(reason.clone());
         for m in g.members.values_mut() {
