@@ -44,7 +44,7 @@ test-native:
 	cargo test --doc
 
 test-wasm: setup-test
-	wasm-pack test --headless --chrome -- --test web
+	CARGO_PROFILE_DEV_OPT_LEVEL=1 WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome -- --test web
 
 test-e2e: setup-test build
 	node tests/e2e/run.mjs

@@ -678,6 +678,7 @@ mod tests {
         assert_eq!(leader.divergence(0, 80), None);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Two replicas share a history, then each goes on alone (the old leader keeps writing
         /// its epoch; the new leader's epochs are ones the other never saw): the fetch loop ends
