@@ -217,7 +217,13 @@ impl Engine {
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
         };
-        engine.checker = InvariantChecker::new(engine.topics.clone());
+        engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
+            scenario
+                .consumer_groups
+                .iter()
+                .map(|g| g.group_id.clone())
+                .collect(),
+        );
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {
                 spec: spec.clone(),
@@ -816,6 +822,8 @@ impl Engine {
             read_above_hw: inv.read_above_hw,
             two_leaders_same_epoch: inv.two_leaders_same_epoch,
             redelivered: inv.redelivered,
+            skipped: inv.skipped,
+            commit_regressions: inv.commit_regressions,
             first_examples: inv.first_examples,
         };
         let lags = self.group_lags();
