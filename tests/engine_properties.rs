@@ -120,8 +120,8 @@ proptest! {
         // The consumer side: at-least-once holds and no commit moves back, whatever the faults.
         prop_assert_eq!(r.invariants.skipped, 0, "{:?}", r.invariants.first_examples);
         prop_assert_eq!(r.invariants.commit_regressions, 0, "{:?}", r.invariants.first_examples);
-        if with_group {
-            prop_assert!(r.consumed > 0, "the group consumed nothing");
+        if with_group && faults.is_empty() {
+            prop_assert!(r.consumed > 50_000, "the group consumed {}", r.consumed);
         }
         prop_assert!(r.produced.acked + r.produced.failed <= r.produced.sent);
         if faults.is_empty() {

@@ -1,0 +1,219 @@
+//! Preferred-leader election (issue 21): a broker that lost every one of its preferred
+//! leaderships gets them back once it is in the ISR again, and never while it is out of the
+//! ISR. Written to hold under KRaft's rule (every partition whose preferred replica is unfenced
+//! and in the ISR is balanced, `ReplicationControlManager.maybeBalancePartitionLeaders`) as
+//! under the older `leader.imbalance.per.broker.percentage` rule: the broker here lost 100%.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use kafka_sim::engine::config::{Acks, ProducerConfig};
+use kafka_sim::engine::events::{SimEvent, TimedEvent};
+use kafka_sim::engine::ids::TopicPartition;
+use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::time::{ms, SimTime, MILLIS};
+use kafka_sim::engine::Engine;
+
+/// Runs to `until` in 250 ms steps, keeping every event but the bulk ones.
+fn run_collect(e: &mut Engine, until: SimTime) -> Vec<TimedEvent> {
+    let mut out = Vec::new();
+    while e.now() < until {
+        let next = (e.now() + 250 * MILLIS).min(until);
+        e.run_until(next, u64::MAX);
+        out.extend(e.drain_events());
+    }
+    out
+}
+
+/// 3 brokers, 6 partitions RF 3, acks=all; the controller checks leader balance every 5 s.
+/// Broker 1 is killed at 2 s (fenced ~9 s later: it loses both partitions it prefers) and
+/// restarted at 16 s.
+fn lost_preferred(duration_ms: u64) -> Scenario {
+    let mut s = Scenario::cluster(3, 71, duration_ms)
+        .with_topic("orders", 6, 3)
+        .with_producer(
+            "p",
+            "orders",
+            5_000.0,
+            200,
+            ProducerConfig {
+                acks: Acks::All,
+                ..ProducerConfig::default()
+            },
+        )
+        .with_fault(2_000, Command::CrashBroker { broker: 1 })
+        .with_fault(16_000, Command::RestartBroker { broker: 1 });
+    s.cluster.config.min_insync_replicas = 2;
+    s.cluster.config.leader_imbalance_check_interval_seconds = 5;
+    s
+}
+
+/// Partitions of `orders` whose preferred (first) replica is `broker`.
+fn preferred_by(e: &Engine, broker: u32) -> Vec<TopicPartition> {
+    e.controller()
+        .partitions()
+        .filter(|p| p.tp.topic == 0 && p.replicas.first() == Some(&broker))
+        .map(|p| p.tp)
+        .collect()
+}
+
+/// The ISR of each partition as the controller's events tell it, checked at every preferred
+/// election: the new leader is its preferred replica and in the ISR at that moment.
+fn preferred_elections(e: &Engine, events: &[TimedEvent]) -> Vec<(SimTime, TopicPartition, u32)> {
+    let mut isr: BTreeMap<TopicPartition, Vec<u32>> = e
+        .controller()
+        .partitions()
+        .map(|p| (p.tp, p.replicas.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for t in events {
+        match &t.event {
+            SimEvent::IsrChanged { tp, isr: now, .. } => {
+                isr.insert(*tp, now.clone());
+            }
+            SimEvent::LeaderChanged {
+                tp,
+                leader: Some(l),
+                preferred: true,
+                ..
+            } => {
+                let st = e.controller().partition(*tp).unwrap();
+                assert_eq!(
+                    st.replicas.first(),
+                    Some(l),
+                    "{tp:?}: a preferred election elects the first replica"
+                );
+                assert!(
+                    isr[tp].contains(l),
+                    "{tp:?} at {} ms: preferred replica {l} elected outside the ISR {:?}",
+                    t.at / MILLIS,
+                    isr[tp]
+                );
+                out.push((t.at, *tp, *l));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn a_broker_back_in_the_isr_gets_its_preferred_leaderships_back() {
+    let mut e = Engine::new(&lost_preferred(45_000));
+    e.run_until(ms(1_900), u64::MAX);
+    let mine = preferred_by(&e, 1);
+    assert_eq!(mine.len(), 2, "broker 1 prefers 2 of 6");
+    for tp in &mine {
+        assert_eq!(e.controller().partition(*tp).unwrap().leader, Some(1));
+    }
+    let events = run_collect(&mut e, ms(45_000));
+    // Back in the ISR of every partition after the restart (it catches up from 16 s).
+    let rejoined = mine
+        .iter()
+        .map(|tp| {
+            events
+                .iter()
+                .find(|t| {
+                    t.at > ms(16_000)
+                        && matches!(&t.event, SimEvent::IsrChanged { tp: q, isr, .. } if q == tp && isr.contains(&1))
+                })
+                .unwrap_or_else(|| panic!("{tp:?}: broker 1 never rejoined the ISR"))
+                .at
+        })
+        .max()
+        .unwrap();
+    let elections = preferred_elections(&e, &events);
+    let mut back: Vec<TopicPartition> = elections.iter().map(|x| x.1).collect();
+    back.sort_unstable();
+    assert_eq!(
+        back, mine,
+        "exactly broker 1's preferred partitions move back: {elections:?}"
+    );
+    for (at, tp, _) in &elections {
+        // By the first balance check (every 5 s) after broker 1 is back in every ISR.
+        assert!(
+            *at <= rejoined + ms(5_000) + 500 * MILLIS,
+            "{tp:?} moved back at {} ms, broker 1 in the ISR from {} ms",
+            at / MILLIS,
+            rejoined / MILLIS
+        );
+    }
+    for tp in &mine {
+        let st = e.controller().partition(*tp).unwrap();
+        assert_eq!(st.leader, Some(1), "{tp:?}");
+        assert!(st.isr.contains(&1));
+    }
+    // Every partition is led by its preferred replica again.
+    for st in e.controller().partitions().filter(|p| p.tp.topic == 0) {
+        assert_eq!(st.leader, st.replicas.first().copied(), "{:?}", st.tp);
+    }
+    let r = e.report(0.0);
+    assert_eq!(
+        r.invariants.acked_lost, 0,
+        "{:?}",
+        r.invariants.first_examples
+    );
+    assert_eq!(r.invariants.two_leaders_same_epoch, 0);
+    assert!(r.produced.acked > 150_000, "{}", r.produced.acked);
+}
+
+#[test]
+fn a_preferred_replica_out_of_the_isr_is_not_elected_until_it_catches_up() {
+    // Broker 1 restarts cut off from brokers 2 and 3: it heartbeats to the controller (live,
+    // unfenced) but cannot fetch, so it stays out of the ISR until the network heals at 35 s.
+    let s = lost_preferred(60_000)
+        .with_fault(
+            15_000,
+            Command::CutLink {
+                from: 1,
+                to: 2,
+                one_way: false,
+            },
+        )
+        .with_fault(
+            15_000,
+            Command::CutLink {
+                from: 1,
+                to: 3,
+                one_way: false,
+            },
+        )
+        .with_fault(35_000, Command::HealNetwork);
+    let mut e = Engine::new(&s);
+    e.run_until(ms(1_900), u64::MAX);
+    let mine = preferred_by(&e, 1);
+    let events = run_collect(&mut e, ms(35_000));
+    assert!(
+        e.controller().live_brokers().contains(&1),
+        "broker 1 is live (unfenced) while cut off"
+    );
+    for st in e.controller().partitions().filter(|p| p.tp.topic == 0) {
+        assert!(
+            !st.isr.contains(&1),
+            "{:?}: 1 cannot fetch: {:?}",
+            st.tp,
+            st.isr
+        );
+        assert_ne!(st.leader, Some(1), "{:?}", st.tp);
+    }
+    let moved_to_1 = events.iter().find(|t| {
+        t.at > ms(2_000)
+            && matches!(
+                t.event,
+                SimEvent::LeaderChanged {
+                    leader: Some(1),
+                    ..
+                }
+            )
+    });
+    assert!(
+        moved_to_1.is_none(),
+        "elected out of the ISR: {moved_to_1:?}"
+    );
+    // Healed: it catches up, rejoins, and the balance check gives its partitions back.
+    let later = run_collect(&mut e, ms(60_000));
+    assert_eq!(preferred_elections(&e, &later).len(), mine.len());
+    for tp in &mine {
+        assert_eq!(e.controller().partition(*tp).unwrap().leader, Some(1));
+    }
+}
