@@ -454,6 +454,48 @@ mod tests {
         assert_eq!(log.check_sequence(&batch(10, 7, 10)), SequenceCheck::Accept);
     }
 
+    /// Kafka's `ProducerStateEntry` keeps the last 5 batches' metadata: a retry of any of them
+    /// is a duplicate (answered with its offset), one of an older batch is out of sequence.
+    #[test]
+    fn a_retry_of_any_of_the_last_five_batches_is_a_duplicate_older_ones_out_of_order() {
+        let mut log = PartitionLog::new();
+        let mut sent = Vec::new();
+        for i in 0..8 {
+            let b = batch(10, 7, i * 10);
+            assert_eq!(log.check_sequence(&b), SequenceCheck::Accept, "batch {i}");
+            sent.push((b, log.append_as_leader(b, 0).base_offset));
+        }
+        // Another producer's batches in between do not push producer 7's out of its window.
+        log.append_as_leader(batch(10, 8, 0), 0);
+        for (i, (b, offset)) in sent.iter().enumerate() {
+            let expected = if i >= 3 {
+                SequenceCheck::Duplicate(*offset)
+            } else {
+                SequenceCheck::OutOfOrder
+            };
+            assert_eq!(log.check_sequence(b), expected, "retry of batch {i}");
+        }
+        // The same sequence with another length is not the batch written.
+        assert_eq!(
+            log.check_sequence(&batch(5, 7, 50)),
+            SequenceCheck::OutOfOrder
+        );
+        assert_eq!(log.check_sequence(&batch(10, 7, 80)), SequenceCheck::Accept);
+        // After a truncation the window is rebuilt from what is left in the log.
+        log.truncate_to(sent[6].1);
+        assert_eq!(log.check_sequence(&sent[6].0), SequenceCheck::Accept);
+        assert_eq!(
+            log.check_sequence(&sent[5].0),
+            SequenceCheck::Duplicate(sent[5].1)
+        );
+        assert_eq!(
+            log.check_sequence(&sent[1].0),
+            SequenceCheck::Duplicate(sent[1].1),
+            "five batches back from the new end"
+        );
+        assert_eq!(log.check_sequence(&sent[0].0), SequenceCheck::OutOfOrder);
+    }
+
     #[test]
     fn galloping_search_agrees_with_a_binary_search() {
         let mut log = PartitionLog::new();
