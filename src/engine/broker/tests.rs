@@ -200,35 +200,236 @@ fn acks_all_below_min_insync_is_not_enough_replicas() {
     assert_eq!(produce_errors(&h.finish_work()), vec![ErrorCode::None]);
 }
 
+fn consumer_fetch(offset: u64) -> Message {
+    Message::FetchRequest {
+        correlation_id: 3,
+        replica_id: None,
+        max_wait_ms: 0,
+        min_bytes: 1,
+        max_bytes: 1 << 20,
+        partitions: vec![FetchPartition {
+            tp: tp(),
+            fetch_offset: offset,
+            current_leader_epoch: 0,
+            last_fetched_epoch: None,
+            partition_max_bytes: 1 << 20,
+        }],
+    }
+}
+
+/// The one fetch response to the consumer (node 20): (error, high watermark, records).
+fn consumer_fetch_answer(sent: &[(NodeId, Message)]) -> (ErrorCode, u64, u64) {
+    let answers: Vec<_> = sent
+        .iter()
+        .filter_map(|(to, m)| match m {
+            Message::FetchResponse { partitions, .. } if *to == NodeId(20) => Some(partitions),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers.len(), 1, "one fetch response: {sent:?}");
+    let p = &answers[0][0];
+    let records = p.batches.iter().map(|b| b.record_count as u64).sum();
+    (p.error, p.high_watermark, records)
+}
+
 #[test]
 fn consumers_never_read_above_the_high_watermark() {
     let mut h = Harness::new(1, vec![1, 2]);
     h.deliver(NodeId(10), produce(Acks::One, 10));
     h.finish_work();
-    h.deliver(
-        NodeId(20),
-        Message::FetchRequest {
-            correlation_id: 3,
-            replica_id: None,
-            max_wait_ms: 0,
-            min_bytes: 1,
-            max_bytes: 1 << 20,
-            partitions: vec![FetchPartition {
-                tp: tp(),
-                fetch_offset: 0,
-                current_leader_epoch: 0,
-                last_fetched_epoch: None,
-                partition_max_bytes: 1 << 20,
-            }],
-        },
+    h.deliver(NodeId(20), consumer_fetch(0));
+    assert_eq!(
+        consumer_fetch_answer(&h.finish_work()),
+        (ErrorCode::None, 0, 0),
+        "HW is 0 until the follower fetches: an empty answer"
     );
-    let sent = h.finish_work();
-    let batches: usize = sent
-        .iter()
-        .filter_map(|(_, m)| match m {
-            Message::FetchResponse { partitions, .. } => Some(partitions[0].batches.len()),
+    // The follower has the 10 records: the HW moves and the consumer reads them.
+    h.deliver(NodeId(2), follower_fetch(10));
+    h.finish_work();
+    h.deliver(NodeId(10), produce(Acks::One, 5));
+    h.finish_work();
+    h.deliver(NodeId(20), consumer_fetch(0));
+    assert_eq!(
+        consumer_fetch_answer(&h.finish_work()),
+        (ErrorCode::None, 10, 10),
+        "the 10 records below the HW, not the 5 above it"
+    );
+}
+
+// ----- ISR timing and the AlterPartition response path (issue 21) -----
+
+impl Harness {
+    /// Runs the leader's periodic ISR check at `at`; returns what it sent.
+    fn isr_check_at(&mut self, at: SimTime) -> Vec<(NodeId, Message)> {
+        self.now = at;
+        let mut out = Outbox::default();
+        let mut ctx = Ctx {
+            now: self.now,
+            me: NodeId(1),
+            rng: &mut self.rng,
+            topics: &self.topics,
+            offsets: &mut self.offsets,
+            out: &mut out,
+        };
+        let incarnation = self.broker.incarnation;
+        self.broker
+            .handle_timer(&mut ctx, BrokerTimer::IsrCheck { incarnation });
+        out.sends
+    }
+
+    /// Delivers `msg` at the current time, runs the work it schedules; returns every message
+    /// sent and every event emitted.
+    fn exchange(&mut self, from: NodeId, msg: Message) -> (Vec<(NodeId, Message)>, Vec<SimEvent>) {
+        let out = self.deliver(from, msg);
+        let (mut sent, events) = (out.sends, out.events);
+        sent.extend(self.finish_work());
+        (sent, events)
+    }
+}
+
+/// The ISRs the leader proposed to the controller.
+fn isr_proposals(sent: &[(NodeId, Message)]) -> Vec<Vec<BrokerId>> {
+    sent.iter()
+        .filter_map(|(to, m)| match m {
+            Message::AlterPartitionRequest { new_isr, .. } if *to == CONTROLLER => {
+                Some(new_isr.clone())
+            }
             _ => None,
         })
-        .sum();
-    assert_eq!(batches, 0, "HW is 0 until the follower fetches");
+        .collect()
+}
+
+fn alter_response(isr: Vec<BrokerId>, partition_epoch: u32, error: ErrorCode) -> Message {
+    Message::AlterPartitionResponse {
+        tp: tp(),
+        error,
+        state: Some(Box::new(PartitionState {
+            tp: tp(),
+            leader: Some(1),
+            leader_epoch: 0,
+            partition_epoch,
+            isr,
+            replicas: vec![1, 2],
+        })),
+    }
+}
+
+/// `Partition.getOutOfSyncReplicas`: a follower leaves the ISR when it has not caught up for
+/// more than `replica.lag.time.max.ms` (30 s by default), not a moment earlier.
+#[test]
+fn a_follower_leaves_the_isr_only_after_replica_lag_time_max_ms_without_catching_up() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    h.finish_work();
+    // The follower catches up at 1 s (fetching at the log end), then stops fetching.
+    h.now = ms(1_000);
+    h.deliver(NodeId(2), follower_fetch(10));
+    h.finish_work(); // handled once the request's CPU work is done
+    let caught_up = h.now;
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    h.finish_work();
+    let lag = ms(30_000);
+    assert!(isr_proposals(&h.isr_check_at(caught_up + lag / 2)).is_empty());
+    assert!(
+        isr_proposals(&h.isr_check_at(caught_up + lag)).is_empty(),
+        "exactly replica.lag.time.max.ms behind is still in sync"
+    );
+    assert_eq!(
+        isr_proposals(&h.isr_check_at(caught_up + lag + 1)),
+        vec![vec![1]],
+        "just over it: out"
+    );
+}
+
+/// A follower fetching steadily but never reaching the log end stays in the ISR while each
+/// fetch reaches the log end of the leader at its previous fetch (`Replica.updateFetchState`).
+#[test]
+fn a_follower_reaching_the_previous_log_end_at_each_fetch_stays_in_sync() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    let mut leo = 0;
+    for second in 1..=70u64 {
+        h.now = ms(second * 1_000);
+        h.deliver(NodeId(10), produce(Acks::One, 10));
+        h.finish_work();
+        // Behind the log end (leo + 10), at the log end it saw at its previous fetch.
+        h.deliver(NodeId(2), follower_fetch(leo));
+        h.finish_work();
+        leo += 10;
+        assert!(
+            isr_proposals(&h.isr_check_at(ms(second * 1_000 + 500))).is_empty(),
+            "at {second} s"
+        );
+    }
+    // It stops fetching: out after the lag time from its last fetch.
+    assert!(isr_proposals(&h.isr_check_at(ms(70_000 + 29_000))).is_empty());
+    assert_eq!(
+        isr_proposals(&h.isr_check_at(ms(70_000 + 31_000))),
+        vec![vec![1]]
+    );
+}
+
+/// The controller's AlterPartition answer commits the shrink at the leader: the high watermark
+/// no longer waits for the removed follower (acks=all requests complete), and the leader can
+/// propose the next change (the follower's return) at once.
+#[test]
+fn the_alter_partition_answer_commits_the_shrink_and_frees_the_next_proposal() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::All, 10));
+    assert!(
+        produce_errors(&h.finish_work()).is_empty(),
+        "waits for the follower"
+    );
+    assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
+    // Proposed, not committed: the HW still waits for broker 2.
+    let (sent, events) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    assert!(produce_errors(&sent).is_empty());
+    assert!(events
+        .iter()
+        .all(|e| !matches!(e, SimEvent::HighWatermark { .. })));
+    let (sent, events) = h.exchange(CONTROLLER, alter_response(vec![1], 1, ErrorCode::None));
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            SimEvent::HighWatermark {
+                high_watermark: 20,
+                ..
+            }
+        )),
+        "HW to the log end once the ISR is {{1}}: {events:?}"
+    );
+    assert_eq!(
+        produce_errors(&sent),
+        vec![ErrorCode::None, ErrorCode::None],
+        "both acks=all requests answered"
+    );
+    // Broker 2 catches up: the expansion is proposed right away.
+    let (sent, _) = h.exchange(NodeId(2), follower_fetch(20));
+    assert_eq!(isr_proposals(&sent), vec![vec![1, 2]]);
+}
+
+/// An answer with an error does not commit the proposal (the ISR stays as it was); one that
+/// reports a newer committed state applies it.
+#[test]
+fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::All, 10));
+    h.finish_work();
+    assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
+    // Refused, reporting the state the controller has (the proposal not applied).
+    h.exchange(
+        CONTROLLER,
+        alter_response(vec![1], 0, ErrorCode::FencedLeaderEpoch),
+    );
+    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    assert!(
+        produce_errors(&sent).is_empty(),
+        "ISR still {{1, 2}}: acks=all accepted and waiting, not NOT_ENOUGH_REPLICAS"
+    );
+    // A newer committed state (partition epoch 2, ISR {1}) replaces the leader's.
+    h.exchange(
+        CONTROLLER,
+        alter_response(vec![1], 2, ErrorCode::FencedLeaderEpoch),
+    );
+    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
 }
