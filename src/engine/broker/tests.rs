@@ -14,6 +14,8 @@ struct Harness {
     offsets: OffsetStore,
     now: SimTime,
     timers: Vec<(SimTime, Timer)>,
+    /// Events emitted by finished work, since the last `exchange`.
+    events: Vec<SimEvent>,
 }
 
 impl Harness {
@@ -41,6 +43,7 @@ impl Harness {
             offsets: OffsetStore::default(),
             now: 0,
             timers: Vec::new(),
+            events: Vec::new(),
         };
         h.deliver(
             CONTROLLER,
@@ -94,6 +97,7 @@ impl Harness {
                     self.broker.handle_timer(&mut ctx, bt);
                     self.timers.append(&mut out.timers);
                     sent.append(&mut out.sends);
+                    self.events.append(&mut out.events);
                 }
                 other => self.timers.push((at, other)),
             }
@@ -280,9 +284,11 @@ impl Harness {
     /// Delivers `msg` at the current time, runs the work it schedules; returns every message
     /// sent and every event emitted.
     fn exchange(&mut self, from: NodeId, msg: Message) -> (Vec<(NodeId, Message)>, Vec<SimEvent>) {
+        self.events.clear();
         let out = self.deliver(from, msg);
-        let (mut sent, events) = (out.sends, out.events);
+        let (mut sent, mut events) = (out.sends, out.events);
         sent.extend(self.finish_work());
+        events.append(&mut self.events);
         (sent, events)
     }
 }
@@ -432,4 +438,65 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
     );
     let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
     assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
+}
+
+fn produce_to(tp: TopicPartition, acks: Acks) -> Message {
+    let Message::ProduceRequest {
+        correlation_id,
+        timeout_ms,
+        mut partitions,
+        ..
+    } = produce(acks, 10)
+    else {
+        unreachable!()
+    };
+    partitions[0].tp = tp;
+    Message::ProduceRequest {
+        correlation_id,
+        acks,
+        timeout_ms,
+        partitions,
+    }
+}
+
+/// Only the leader appends: a follower, a broker without the partition and an unknown topic
+/// answer with Kafka's errors (the producer refreshes its metadata) and write nothing.
+#[test]
+fn only_the_leader_appends_produces_to_others_get_errors() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    // Broker 2 becomes leader (epoch 1): broker 1 follows.
+    h.deliver(
+        CONTROLLER,
+        Message::MetadataUpdate {
+            live_brokers: vec![1, 2],
+            partitions: vec![PartitionState {
+                tp: tp(),
+                leader: Some(2),
+                leader_epoch: 1,
+                partition_epoch: 1,
+                isr: vec![1, 2],
+                replicas: vec![1, 2],
+            }],
+        },
+    );
+    for (target, expected) in [
+        (tp(), ErrorCode::NotLeaderOrFollower),
+        (TopicPartition::new(0, 7), ErrorCode::NotLeaderOrFollower),
+        (
+            TopicPartition::new(5, 0),
+            ErrorCode::UnknownTopicOrPartition,
+        ),
+    ] {
+        for acks in [Acks::One, Acks::All] {
+            let (sent, events) = h.exchange(NodeId(10), produce_to(target, acks));
+            assert_eq!(produce_errors(&sent), vec![expected], "{target:?} {acks:?}");
+            assert!(
+                events
+                    .iter()
+                    .all(|e| !matches!(e, SimEvent::LeaderAppend { .. })),
+                "{target:?}: nothing appended"
+            );
+        }
+    }
+    assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 0);
 }
