@@ -500,3 +500,41 @@ fn only_the_leader_appends_produces_to_others_get_errors() {
     }
     assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 0);
 }
+
+/// `max.message.bytes` (broker `message.max.bytes`, 1048588 by default): a batch of exactly
+/// that size is written, one byte more is refused with MESSAGE_TOO_LARGE (`LogValidator`).
+#[test]
+fn a_batch_over_max_message_bytes_is_refused_one_at_the_limit_is_written() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    let limit = h.broker.config.message_max_bytes as u32;
+    let sized = |bytes: u32| {
+        let Message::ProduceRequest {
+            correlation_id,
+            acks,
+            timeout_ms,
+            mut partitions,
+        } = produce(Acks::One, 10)
+        else {
+            unreachable!()
+        };
+        partitions[0].batch.bytes = bytes;
+        Message::ProduceRequest {
+            correlation_id,
+            acks,
+            timeout_ms,
+            partitions,
+        }
+    };
+    let (sent, events) = h.exchange(NodeId(10), sized(limit + 1));
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::MessageTooLarge]);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SimEvent::ProduceRejected {
+            error: ErrorCode::MessageTooLarge,
+            ..
+        }
+    )));
+    let (sent, _) = h.exchange(NodeId(10), sized(limit));
+    assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
+    assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 10);
+}
