@@ -278,3 +278,128 @@ fn every_leader_or_isr_change_bumps_the_partition_epoch() {
         "{internal_changes} changes of __consumer_offsets"
     );
 }
+
+/// RF 3, min.insync.replicas 2, acks=all: brokers 2, 3 then 1 die, so every partition of
+/// `orders` is offline with ISR {1} (KRaft keeps the last member in the ISR).
+fn all_replicas_down(unclean: bool) -> Scenario {
+    let mut s = Scenario::cluster(3, 31, 60_000)
+        .with_topic("orders", 6, 3)
+        .with_producer(
+            "p",
+            "orders",
+            5_000.0,
+            200,
+            ProducerConfig {
+                acks: Acks::All,
+                ..ProducerConfig::default()
+            },
+        )
+        .with_fault(2_000, Command::CrashBroker { broker: 2 })
+        .with_fault(14_000, Command::CrashBroker { broker: 3 })
+        .with_fault(26_000, Command::CrashBroker { broker: 1 })
+        // Broker 2 returns after broker 1 is fenced (~35 s): out of sync.
+        .with_fault(40_000, Command::RestartBroker { broker: 2 });
+    s.cluster.config.min_insync_replicas = 2;
+    s.cluster.config.unclean_leader_election_enable = unclean;
+    s
+}
+
+/// Partition, leader, ISR, leader epoch, partition epoch.
+type State = (TopicPartition, Option<u32>, Vec<u32>, u32, u32);
+
+/// The controller's state of every `orders` partition.
+fn states(e: &Engine) -> Vec<State> {
+    e.controller()
+        .partitions()
+        .filter(|p| p.tp.topic == 0)
+        .map(|p| {
+            (
+                p.tp,
+                p.leader,
+                p.isr.clone(),
+                p.leader_epoch,
+                p.partition_epoch,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_offline_partition_waits_for_its_last_isr_member_and_elects_it_cleanly() {
+    // Broker 2 (out of sync) returns at 40 s: still offline. Broker 1 (the ISR) at 48 s.
+    let s = all_replicas_down(false).with_fault(48_000, Command::RestartBroker { broker: 1 });
+    let mut e = Engine::new(&s);
+    e.run_until(ms(47_000), u64::MAX);
+    let offline = states(&e);
+    for (tp, leader, isr, ..) in &offline {
+        assert_eq!(
+            (leader, isr),
+            (&None, &vec![1]),
+            "{tp:?} offline, ISR {{1}}"
+        );
+    }
+    let acked_before = e.report(0.0).produced.acked;
+    e.drain_events();
+    let events = run_collect(&mut e, ms(60_000));
+    for ((tp, _, _, le0, pe0), (_, leader, isr, le, pe)) in offline.iter().zip(states(&e)) {
+        assert_eq!(leader, Some(1), "{tp:?}: the returning ISR member leads");
+        assert!(isr.contains(&1), "{tp:?}: {isr:?}");
+        assert!(
+            le > *le0 && pe > *pe0,
+            "{tp:?}: epochs {le0}/{pe0} -> {le}/{pe}"
+        );
+        let elected = events.iter().find_map(|t| match t.event {
+            SimEvent::LeaderChanged {
+                tp: q,
+                leader: Some(l),
+                unclean,
+                ..
+            } if q == *tp => Some((l, unclean)),
+            _ => None,
+        });
+        assert_eq!(
+            elected,
+            Some((1, false)),
+            "{tp:?}: elected cleanly, never broker 2"
+        );
+    }
+    let r = e.report(0.0);
+    assert_eq!(
+        r.invariants.acked_lost, 0,
+        "{:?}",
+        r.invariants.first_examples
+    );
+    assert!(r.produced.acked > acked_before + 10_000, "writes resume");
+}
+
+#[test]
+fn with_unclean_election_the_first_replica_back_leads_alone() {
+    let mut e = Engine::new(&all_replicas_down(true));
+    e.run_until(ms(39_000), u64::MAX);
+    let offline = states(&e);
+    for (tp, leader, isr, ..) in &offline {
+        assert_eq!(
+            (leader, isr),
+            (&None, &vec![1]),
+            "{tp:?} offline, ISR {{1}}"
+        );
+    }
+    let events = run_collect(&mut e, ms(50_000));
+    for ((tp, _, _, le0, pe0), (_, leader, isr, le, pe)) in offline.iter().zip(states(&e)) {
+        assert_eq!(leader, Some(2), "{tp:?}: the out-of-sync replica leads");
+        assert_eq!(isr, vec![2], "{tp:?}: the ISR is reset to the new leader");
+        assert!(
+            le > *le0 && pe > *pe0,
+            "{tp:?}: epochs {le0}/{pe0} -> {le}/{pe}"
+        );
+        assert!(
+            events.iter().any(|t| matches!(
+                t.event,
+                SimEvent::LeaderChanged { tp: q, leader: Some(2), unclean: true, .. } if q == *tp
+            )),
+            "{tp:?}: announced as unclean"
+        );
+    }
+    let r = e.report(0.0);
+    assert!(r.invariants.acked_lost > 0, "what broker 2 missed is lost");
+}
