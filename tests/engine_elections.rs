@@ -403,3 +403,28 @@ fn with_unclean_election_the_first_replica_back_leads_alone() {
     let r = e.report(0.0);
     assert!(r.invariants.acked_lost > 0, "what broker 2 missed is lost");
 }
+
+/// `unclean.leader.election.enable` turned on for the topic while its partitions are offline:
+/// the out-of-sync replica that returns afterwards is elected (uncleanly).
+#[test]
+fn enabling_unclean_election_live_lets_the_returning_replica_lead() {
+    let s = all_replicas_down(false).with_fault(
+        38_000,
+        Command::SetConfig {
+            target: "topic:orders".into(),
+            key: "unclean.leader.election.enable".into(),
+            value: "true".into(),
+        },
+    );
+    let mut e = Engine::new(&s);
+    let events = run_collect(&mut e, ms(50_000));
+    assert!(
+        events
+            .iter()
+            .any(|t| matches!(&t.event, SimEvent::CommandApplied { .. })),
+        "the config change was applied"
+    );
+    for (tp, leader, isr, ..) in states(&e) {
+        assert_eq!((leader, isr), (Some(2), vec![2]), "{tp:?}");
+    }
+}
