@@ -538,3 +538,38 @@ fn a_batch_over_max_message_bytes_is_refused_one_at_the_limit_is_written() {
     assert_eq!(produce_errors(&sent), vec![ErrorCode::None]);
     assert_eq!(h.broker.replicas[&tp()].log.log_end_offset(), 10);
 }
+
+/// KIP-841: while the leader's proposal to add a caught-up follower back to the ISR is in
+/// flight, the high watermark already waits for that follower (the maximal ISR), so when the
+/// controller commits it, it has everything below the HW.
+#[test]
+fn a_follower_being_added_to_the_isr_holds_the_high_watermark_back_already() {
+    let mut h = Harness::new(1, vec![1]);
+    let (_, events) = h.exchange(NodeId(10), produce(Acks::One, 10));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SimEvent::HighWatermark {
+            high_watermark: 10,
+            ..
+        }
+    )));
+    // Broker 2 reaches the HW: the expansion is proposed, not yet committed.
+    let (sent, _) = h.exchange(NodeId(2), follower_fetch(10));
+    assert_eq!(isr_proposals(&sent), vec![vec![1, 2]]);
+    let (_, events) = h.exchange(NodeId(10), produce(Acks::One, 10));
+    assert!(
+        events
+            .iter()
+            .all(|e| !matches!(e, SimEvent::HighWatermark { .. })),
+        "HW stays at 10 until broker 2 has the new records: {events:?}"
+    );
+    h.exchange(CONTROLLER, alter_response(vec![1, 2], 1, ErrorCode::None));
+    let (_, events) = h.exchange(NodeId(2), follower_fetch(20));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SimEvent::HighWatermark {
+            high_watermark: 20,
+            ..
+        }
+    )));
+}
