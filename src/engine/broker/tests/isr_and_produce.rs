@@ -314,3 +314,17 @@ fn a_follower_being_added_to_the_isr_holds_the_high_watermark_back_already() {
         }
     )));
 }
+
+/// `Replica.isCaughtUp`: a follower at the leader's log end is in sync however long ago it last
+/// fetched (an idle partition), only one that is behind is timed.
+#[test]
+fn a_follower_at_the_log_end_stays_in_sync_on_an_idle_partition() {
+    let mut h = Harness::new(1, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::One, 10));
+    h.finish_work();
+    h.now = ms(1_000);
+    h.deliver(NodeId(2), follower_fetch(10));
+    h.finish_work();
+    assert!(isr_proposals(&h.isr_check_at(ms(1_000 + 31_000))).is_empty());
+    assert!(isr_proposals(&h.isr_check_at(ms(1_000 + 300_000))).is_empty());
+}
