@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm mutants clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -58,6 +58,15 @@ bench-wasm: setup
 	cargo build --release --target wasm32-unknown-unknown --example wasm_bench
 	wasm-bindgen --target nodejs --out-dir target/wasm-bench target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm
 	node tests/bench/wasm_bench.mjs
+
+## Mutation testing over the files holding Kafka's rules (.cargo/mutants.toml): installs
+## cargo-mutants if missing, prints the score (README: the last figure). Hours on 2 cores: not part
+## of `make test` or CI. MUTANTS_ARGS passes options, e.g. MUTANTS_ARGS=--iterate (skip what the
+## previous run caught), MUTANTS_ARGS='--shard 1/4', MUTANTS_ARGS=-j2.
+mutants:
+	@scripts/setup.sh mutants
+	@start=$$(date +%s); cargo mutants $(MUTANTS_ARGS); \
+	  echo "make mutants: $$(( $$(date +%s) - start )) s"; scripts/mutants-score.sh mutants.out
 
 clean:
 	cargo clean

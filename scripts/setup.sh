@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Installs what `make serve` / `make test` need, skipping what is already present.
-# Usage: scripts/setup.sh [web|test]   (test also installs Chromium, ChromeDriver, playwright-core)
+# Usage: scripts/setup.sh [web|test|mutants]
+#   test    also installs Chromium, ChromeDriver, playwright-core
+#   mutants installs only cargo-mutants (for `make mutants`; `make test` never needs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want="${1:-web}"
 say() { printf '[setup] %s\n' "$*" >&2; }
+
+if [ "$want" = mutants ]; then
+  # cargo-mutants, from crates.io with its own lock file (about 3 minutes on 2 cores).
+  if ! cargo mutants --version >/dev/null 2>&1; then
+    say "installing cargo-mutants (about 3 minutes)"
+    cargo install cargo-mutants --locked
+  fi
+  say "ready: $(cargo mutants --version)"
+  exit 0
+fi
 
 # The wasm32 target.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

@@ -171,7 +171,8 @@ fn acks_zero_never_waits_for_the_broker() {
         acks.iter().all(|&(z, off)| z && off == u64::MAX),
         "acks=0: no offset is known"
     );
-    assert_eq!(r0.invariants.acked_lost, 0, "acks=0 acks are not audited");
+    // That acks=0 sends are not audited is shown by a run that does lose them:
+    // engine_replication.rs, acks_zero_losses_are_real_but_not_audited.
     let (_, r_all) = run(Acks::All);
     assert!(
         r0.latency_ms.produce_ack.p50 < r_all.latency_ms.produce_ack.p50,

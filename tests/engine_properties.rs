@@ -1,8 +1,8 @@
 //! Property tests over random fault schedules (crash, restart, isolate, heal, slow, cut link):
 //! with acks=all, RF=3, min.insync.replicas=2 and unclean election off no acknowledged record
 //! is ever lost — whatever number of brokers is down at once, only availability suffers — no
-//! consumer reads above the HW, no two leaders share an epoch, epochs only grow, and the same
-//! seed replays to the same trace.
+//! consumer reads above the HW, no consumer group skips a record or moves a commit back, no two
+//! leaders share an epoch, epochs only grow, and the same seed replays to the same trace.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
@@ -117,6 +117,12 @@ proptest! {
         prop_assert_eq!(r.invariants.read_above_hw, 0, "{:?}", r.invariants.first_examples);
         prop_assert_eq!(r.invariants.two_leaders_same_epoch, 0, "{:?}", r.invariants.first_examples);
         prop_assert_eq!(r.invariants.duplicates, 0, "idempotent producer: {:?}", r.invariants.first_examples);
+        // The consumer side: at-least-once holds and no commit moves back, whatever the faults.
+        prop_assert_eq!(r.invariants.skipped, 0, "{:?}", r.invariants.first_examples);
+        prop_assert_eq!(r.invariants.commit_regressions, 0, "{:?}", r.invariants.first_examples);
+        if with_group && faults.is_empty() {
+            prop_assert!(r.consumed > 50_000, "the group consumed {}", r.consumed);
+        }
         prop_assert!(r.produced.acked + r.produced.failed <= r.produced.sent);
         if faults.is_empty() {
             prop_assert!(r.produced.acked > 70_000, "no faults: {}", r.produced.acked);

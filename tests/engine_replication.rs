@@ -133,14 +133,33 @@ fn acks_all_survives_crashing_the_current_leader_under_load() {
             )
             .with_fault(15_000, Command::HealNetwork);
         let mut e = Engine::new(&s);
-        e.run_until(ms(5_000), u64::MAX);
+        let crash_at = ms(5_000 + seed * 53);
+        // Acknowledgements (bulk events) are kept only up to the crash.
+        let early = run_collect(&mut e, crash_at, true);
         let t = e.topics().index_of("orders").unwrap();
         let tp = TopicPartition::new(t, partition);
         let old = e.controller().partition(tp).unwrap().leader.unwrap();
         let events = run_collect(&mut e, ms(20_000), false);
+        // The end of what the producer saw acknowledged in this partition before the crash.
+        let acked_end = early
+            .iter()
+            .filter(|x| x.at < crash_at)
+            .filter_map(|x| match &x.event {
+                SimEvent::ProduceAcked { tp: q, batch, .. } if *q == tp => {
+                    Some(batch.base_offset + batch.record_count as u64)
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
         assert!(
-            events
+            acked_end > 1_000,
+            "seed {seed}: acknowledged up to {acked_end}"
+        );
+        assert!(
+            early
                 .iter()
+                .chain(events.iter())
                 .any(|t| matches!(t.event, SimEvent::BrokerCrashed { broker } if broker == old)),
             "seed {seed}: the leader of orders-{partition} (broker {old}) crashed"
         );
@@ -162,14 +181,17 @@ fn acks_all_survives_crashing_the_current_leader_under_load() {
             "seed {seed}: {}",
             r.produced.acked
         );
-        // The new leader's HW passed what was acknowledged before the crash.
+        // The new leader's HW passed everything acknowledged before the crash.
         let hw = r
             .partitions
             .iter()
             .find(|p| p.topic == "orders" && p.partition == partition)
             .unwrap()
             .high_watermark;
-        assert!(hw > 0, "seed {seed}: HW {hw}");
+        assert!(
+            hw >= acked_end,
+            "seed {seed}: HW {hw} below the {acked_end} acknowledged before the crash"
+        );
         common_invariants(&r, &format!("seed {seed}"));
     }
 }
@@ -249,14 +271,130 @@ fn acks_one_with_lagging_followers_loses_acked_records_on_leader_crash() {
         "every lost acked record was in broker 1's divergent tail: truncated {truncated}, lost {}",
         r.invariants.acked_lost
     );
-    // Broker 1 is a follower again and back in the ISR of the partitions it led.
+    // Broker 1 is a follower again and back in the ISR of every partition.
     for p in e.controller().partitions() {
         if e.topics().name(p.tp.topic) == "clicks" {
             assert_ne!(p.leader, Some(1), "no preferred election in 10 s");
+            assert!(
+                p.isr.contains(&1),
+                "{}: broker 1 back in the ISR: {:?}",
+                e.topics().display(p.tp),
+                p.isr
+            );
         }
     }
     epochs_strictly_increase(&events, "acks=1");
     common_invariants(&r, "acks=1");
+}
+
+/// KIP-101: the returning leader truncates each partition it led to exactly where its log and
+/// the new leader's diverge — the new leader's first offset of its epoch (the end of the old
+/// epoch on the new leader, `OffsetsForLeaderEpoch`) — not to its high watermark, not by a
+/// batch more or less; what it removes is only the old epoch's unreplicated tail.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_returning_leader_truncates_exactly_to_the_divergence_point() {
+    let s = acks_one_loss(7);
+    let mut e = Engine::new(&s);
+    e.run_until(ms(9_999), u64::MAX);
+    let led_by_1: Vec<(TopicPartition, u32)> = e
+        .controller()
+        .partitions()
+        .filter(|p| p.leader == Some(1) && e.topics().name(p.tp.topic) == "clicks")
+        .map(|p| (p.tp, p.leader_epoch))
+        .collect();
+    assert!(!led_by_1.is_empty());
+    let events = run_collect(&mut e, ms(32_000), true);
+    for &(tp, old_epoch) in &led_by_1 {
+        let name = e.topics().display(tp);
+        // The new leader's epoch and the offset it started it at.
+        let new_epoch = events
+            .iter()
+            .find_map(|t| match t.event {
+                SimEvent::LeaderChanged {
+                    tp: q,
+                    leader: Some(l),
+                    leader_epoch,
+                    ..
+                } if q == tp && l != 1 => Some(leader_epoch),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{name}: a new leader"));
+        let epoch_start = events
+            .iter()
+            .find_map(|t| match &t.event {
+                SimEvent::LeaderAppend { tp: q, batch, .. }
+                    if *q == tp && batch.partition_leader_epoch == new_epoch =>
+                {
+                    Some(batch.base_offset)
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{name}: appends in epoch {new_epoch}"));
+        let truncations: Vec<(u64, &Vec<_>)> = events
+            .iter()
+            .filter_map(|t| match &t.event {
+                SimEvent::LogTruncated {
+                    broker: 1,
+                    tp: q,
+                    to_offset,
+                    removed,
+                } if *q == tp => Some((*to_offset, removed)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            truncations.len(),
+            1,
+            "{name}: broker 1 truncates once on its return: {:?}",
+            truncations.iter().map(|t| t.0).collect::<Vec<_>>()
+        );
+        let (to, removed) = truncations[0];
+        assert_eq!(
+            to, epoch_start,
+            "{name}: truncated to {to}, the logs diverge at {epoch_start}"
+        );
+        assert!(!removed.is_empty());
+        assert_eq!(removed[0].base_offset, epoch_start, "{name}");
+        for b in removed {
+            assert_eq!(
+                b.partition_leader_epoch, old_epoch,
+                "{name}: only broker 1's own unreplicated epoch-{old_epoch} batches go"
+            );
+        }
+    }
+}
+
+/// acks=0 confirms nothing, so the audit has nothing to hold it to: the same crash truncates
+/// records from broker 1 (they are gone), yet `acked_lost` stays 0 (README: acks ≠ 0 only).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn acks_zero_losses_are_real_but_not_audited() {
+    let mut s = acks_one_loss(7);
+    s.producers[0].config = acks(Acks::Zero);
+    let mut e = Engine::new(&s);
+    let events = run_collect(&mut e, ms(32_000), false);
+    let truncated: u64 = events
+        .iter()
+        .filter_map(|t| match &t.event {
+            SimEvent::LogTruncated { removed, .. } => {
+                Some(removed.iter().map(|b| b.record_count as u64).sum::<u64>())
+            }
+            _ => None,
+        })
+        .sum();
+    assert!(
+        truncated > 0,
+        "records sent with acks=0 were truncated away"
+    );
+    let r = e.report(0.0);
+    assert!(r.produced.acked > 100_000, "{}", r.produced.acked);
+    assert_eq!(
+        r.invariants.acked_lost, 0,
+        "acks=0 sends are not audited: {:?}",
+        r.invariants.first_examples
+    );
+    common_invariants(&r, "acks=0");
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -471,6 +609,10 @@ fn whole_isr_gone(unclean: bool) -> Scenario {
 fn partition_stays_offline_without_unclean_election() {
     let mut e = Engine::new(&whole_isr_gone(false));
     let events = run_collect(&mut e, ms(42_000), false);
+    assert!(
+        e.report(0.0).produced.acked > 50_000,
+        "records were acknowledged before the partitions went offline"
+    );
     let t = e.topics().index_of("orders").unwrap();
     for st in e.controller().partitions().filter(|p| p.tp.topic == t) {
         assert_eq!(st.leader, None, "{:?} offline", st.tp);

@@ -1,17 +1,121 @@
-//! Every lesson plays to its end and every outcome it claims happens; the two languages have
-//! the same keys, and every text key a lesson uses exists.
+//! Every lesson plays to its end and every outcome it claims happens in the step that claims it;
+//! the two languages have the same keys, and every text key a lesson uses exists.
 #![cfg(not(target_arch = "wasm32"))]
 
+use kafka_sim::engine::protocol::ErrorCode;
+use kafka_sim::engine::scenario::{Command, Scenario};
 use kafka_sim::i18n::{missing_keys, t, Lang};
-use kafka_sim::lessons::{lessons, play};
+use kafka_sim::lessons::{lessons, play, Check, Lesson, Step};
 
 #[test]
-fn every_lesson_plays_through_and_its_claims_hold() {
-    let all = lessons();
-    assert_eq!(all.len(), 8);
-    for lesson in &all {
-        play(lesson).unwrap_or_else(|e| panic!("{e}"));
+fn there_are_eight_lessons() {
+    let ids: Vec<&str> = lessons().iter().map(|l| l.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "keys",
+            "batching",
+            "acks",
+            "isr",
+            "election",
+            "groups",
+            "rebalancing",
+            "idempotence"
+        ]
+    );
+}
+
+/// One test per lesson: plays it to its end; every step's claim is judged on the run between
+/// the previous step and that step (a claim cannot be met by an earlier step's events).
+macro_rules! lesson_test {
+    ($($name:ident => $id:literal),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let lesson = lessons().into_iter().find(|l| l.id == $id).expect($id);
+            play(&lesson).unwrap_or_else(|e| panic!("{e}"));
+        }
+    )*};
+}
+
+lesson_test! {
+    lesson_keys_claims_hold => "keys",
+    lesson_batching_claims_hold => "batching",
+    lesson_acks_claims_hold => "acks",
+    lesson_isr_claims_hold => "isr",
+    lesson_election_claims_hold => "election",
+    lesson_groups_claims_hold => "groups",
+    lesson_rebalancing_claims_hold => "rebalancing",
+    lesson_idempotence_claims_hold => "idempotence",
+}
+
+fn step(at_ms: u64, check: Option<Check>, action: Option<Command>) -> Step {
+    Step {
+        at_ms,
+        text: "lesson.election.2",
+        highlight: None,
+        action,
+        question: None,
+        check,
     }
+}
+
+/// A lesson whose broker crash (step 1's action at 2 s) leads to elections by ~13 s.
+fn crash_lesson(steps: Vec<Step>) -> Lesson {
+    let mut s = Scenario::cluster(3, 5, 40_000)
+        .with_topic("orders", 6, 3)
+        .with_producer(
+            "shop",
+            "orders",
+            5_000.0,
+            200,
+            kafka_sim::engine::config::ProducerConfig::default(),
+        );
+    s.cluster.config.min_insync_replicas = 2;
+    Lesson {
+        id: "test",
+        title: "lesson.election.title",
+        scenario: s,
+        steps,
+    }
+}
+
+#[test]
+fn a_claim_is_judged_on_its_own_step_not_on_earlier_ones() {
+    let crash = Some(Command::CrashBroker { broker: 1 });
+    // The election happens between step 1 (2 s) and step 2 (16 s): claimed there, it holds.
+    let at_step_2 = crash_lesson(vec![
+        step(2_000, None, crash.clone()),
+        step(16_000, Some(Check::LeaderElected), None),
+    ]);
+    play(&at_step_2).unwrap();
+    // Claimed at step 3 (16 s to 20 s, no election in between), it does not.
+    let at_step_3 = crash_lesson(vec![
+        step(2_000, None, crash.clone()),
+        step(16_000, None, None),
+        step(20_000, Some(Check::LeaderElected), None),
+    ]);
+    let err = play(&at_step_3).unwrap_err();
+    assert!(
+        err.contains("step 3") && err.contains("no leader election"),
+        "{err}"
+    );
+    // Counters too: records consumed or lost before a step do not count for it.
+    let none_produced = crash_lesson(vec![step(
+        1_000,
+        Some(Check::ProduceRejected(ErrorCode::NotEnoughReplicas)),
+        None,
+    )]);
+    assert!(play(&none_produced).is_err());
+    let no_acks_in_step = {
+        let mut l = crash_lesson(vec![
+            step(5_000, None, None),
+            step(5_001, Some(Check::NoAckedLost), None),
+        ]);
+        l.scenario.producers.clear();
+        l
+    };
+    let err = play(&no_acks_in_step).unwrap_err();
+    assert!(err.contains("0 acknowledged in this step"), "{err}");
 }
 
 #[test]

@@ -101,8 +101,8 @@ pub fn summary(r: &Report) -> String {
     ));
     let i = &r.invariants;
     s.push_str(&format!(
-        "invariants: acked_lost {}  duplicates {}  out_of_order {}  read_above_hw {}  two_leaders_same_epoch {}  (redelivered {})\n",
-        i.acked_lost, i.duplicates, i.out_of_order, i.read_above_hw, i.two_leaders_same_epoch, i.redelivered
+        "invariants: acked_lost {}  duplicates {}  out_of_order {}  read_above_hw {}  two_leaders_same_epoch {}  skipped {}  commit_regressions {}  (redelivered {})\n",
+        i.acked_lost, i.duplicates, i.out_of_order, i.read_above_hw, i.two_leaders_same_epoch, i.skipped, i.commit_regressions, i.redelivered
     ));
     for ex in &i.first_examples {
         s.push_str(&format!("  first: {ex}\n"));

@@ -218,7 +218,23 @@ pub enum SimEvent {
         /// Leader's high watermark in the fetch response that carried them.
         high_watermark: u64,
     },
-    /// A consumer committed offsets.
+    /// A consumer reset its position by `auto.offset.reset` (no committed offset, or
+    /// `OFFSET_OUT_OF_RANGE`): the records it jumps over are not owed to the group, and a commit
+    /// below the group's previous one is not a regression (the checker's consumer audit).
+    OffsetReset {
+        /// Group index.
+        group: u32,
+        /// Consumer index.
+        consumer: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// The consumed position before the reset (`None`: the partition had none yet).
+        from: Option<u64>,
+        /// The new position (log start for `earliest`, high watermark for `latest`).
+        to: u64,
+    },
+    /// A consumer's offset commit was accepted by the group coordinator (emitted when the
+    /// successful response arrives).
     OffsetsCommitted {
         /// Group index.
         group: u32,

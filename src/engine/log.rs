@@ -578,6 +578,99 @@ mod tests {
         assert_eq!(log.check_sequence(&batch(10, 7, 10)), SequenceCheck::Accept);
     }
 
+    /// Kafka's `ProducerStateEntry` keeps the last 5 batches' metadata: a retry of any of them
+    /// is a duplicate (answered with its offset), one of an older batch is out of sequence.
+    #[test]
+    fn a_retry_of_any_of_the_last_five_batches_is_a_duplicate_older_ones_out_of_order() {
+        let mut log = PartitionLog::new();
+        let mut sent = Vec::new();
+        for i in 0..8 {
+            let b = batch(10, 7, i * 10);
+            assert_eq!(log.check_sequence(&b), SequenceCheck::Accept, "batch {i}");
+            sent.push((b, log.append_as_leader(b, 0).base_offset));
+        }
+        // Another producer's batches in between do not push producer 7's out of its window.
+        log.append_as_leader(batch(10, 8, 0), 0);
+        for (i, (b, offset)) in sent.iter().enumerate() {
+            let expected = if i >= 3 {
+                SequenceCheck::Duplicate(*offset)
+            } else {
+                SequenceCheck::OutOfOrder
+            };
+            assert_eq!(log.check_sequence(b), expected, "retry of batch {i}");
+        }
+        // The same sequence with another length is not the batch written.
+        assert_eq!(
+            log.check_sequence(&batch(5, 7, 50)),
+            SequenceCheck::OutOfOrder
+        );
+        assert_eq!(log.check_sequence(&batch(10, 7, 80)), SequenceCheck::Accept);
+        // After a truncation the window is rebuilt from what is left in the log.
+        log.truncate_to(sent[6].1);
+        assert_eq!(log.check_sequence(&sent[6].0), SequenceCheck::Accept);
+        assert_eq!(
+            log.check_sequence(&sent[5].0),
+            SequenceCheck::Duplicate(sent[5].1)
+        );
+        assert_eq!(
+            log.check_sequence(&sent[1].0),
+            SequenceCheck::Duplicate(sent[1].1),
+            "five batches back from the new end"
+        );
+        assert_eq!(log.check_sequence(&sent[0].0), SequenceCheck::OutOfOrder);
+    }
+
+    /// The high watermark never passes the log end and never moves back but by truncation; the
+    /// leader-epoch cache answers `OffsetsForLeaderEpoch` for every epoch (KIP-101/279).
+    #[test]
+    fn high_watermark_and_leader_epoch_cache() {
+        let mut log = PartitionLog::new();
+        assert_eq!(log.last_epoch(), None);
+        assert_eq!(log.end_offset_for_epoch(0), None);
+        log.begin_epoch(2);
+        log.append_as_leader(batch(10, -1, -1), 2);
+        log.begin_epoch(2); // the same epoch again: no new entry
+        log.append_as_leader(batch(10, -1, -1), 2);
+        log.begin_epoch(5);
+        log.append_as_leader(batch(5, -1, -1), 5);
+        assert_eq!(log.last_epoch(), Some(5));
+        let at = |epoch, end_offset| Some(DivergingEpoch { epoch, end_offset });
+        assert_eq!(
+            log.end_offset_for_epoch(1),
+            None,
+            "older than any epoch held"
+        );
+        assert_eq!(log.end_offset_for_epoch(2), at(2, 20));
+        assert_eq!(log.end_offset_for_epoch(4), at(2, 20), "largest epoch <= 4");
+        assert_eq!(log.end_offset_for_epoch(5), at(5, 25));
+        assert_eq!(log.end_offset_for_epoch(9), at(5, 25));
+
+        assert!(log.set_high_watermark(15));
+        assert!(!log.set_high_watermark(15), "unchanged");
+        assert!(!log.set_high_watermark(12), "never backwards");
+        assert_eq!(log.high_watermark(), 15);
+        assert!(log.set_high_watermark(99));
+        assert_eq!(log.high_watermark(), 25, "never above the log end");
+        // Truncation into epoch 2 drops epoch 5 from the cache and lowers the HW.
+        let removed = log.truncate_to(20);
+        assert_eq!(removed.len(), 1);
+        assert_eq!((log.log_end_offset(), log.high_watermark()), (20, 20));
+        assert_eq!(log.last_epoch(), Some(2));
+        assert_eq!(log.end_offset_for_epoch(5), at(2, 20));
+        // A follower appends only batches that start at its log end, keeping their epochs.
+        let mut leader_batch = batch(4, -1, -1);
+        leader_batch.partition_leader_epoch = 6;
+        leader_batch.base_offset = 18; // already held
+        let mut next = leader_batch;
+        next.base_offset = 20;
+        let mut gap = leader_batch;
+        gap.base_offset = 30;
+        assert_eq!(log.append_as_follower(&[leader_batch, next, gap]), 1);
+        assert_eq!(log.log_end_offset(), 24);
+        assert_eq!(log.end_offset_for_epoch(6), at(6, 24));
+        assert_eq!(log.end_offset_for_epoch(3), at(2, 20));
+    }
+
     #[test]
     fn galloping_search_agrees_with_a_binary_search() {
         let mut log = PartitionLog::new();

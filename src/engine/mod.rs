@@ -9,6 +9,8 @@ pub mod checker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
+#[cfg(test)]
+mod controller_tests;
 pub mod ctx;
 pub mod events;
 pub mod golden;

@@ -33,6 +33,15 @@ pub struct Invariants {
     pub two_leaders_same_epoch: u64,
     /// Records consumed again after a crash or rebalance (not a log duplicate).
     pub redelivered: u64,
+    /// Records below a group's committed offset that no member of the group ever received
+    /// (Kafka's at-least-once contract broken); records an `auto.offset.reset` jumps over are
+    /// not owed.
+    #[serde(default)]
+    pub skipped: u64,
+    /// Commits that moved a group's committed offset for a partition backwards, outside an
+    /// offset reset.
+    #[serde(default)]
+    pub commit_regressions: u64,
     /// First example of each violation, human-readable.
     pub first_examples: Vec<String>,
 }

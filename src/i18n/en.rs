@@ -30,6 +30,8 @@ pub const TEXT: &[(&str, &str)] = &[
     ("ui.acked_lost", "acknowledged lost:"),
     ("ui.duplicates", "duplicates:"),
     ("ui.out_of_order", "out of order:"),
+    ("ui.skipped", "skipped by a group:"),
+    ("ui.commit_regressions", "commits moved back:"),
     ("ui.redelivered", "redelivered:"),
     ("chart.throughput", "Throughput (records/s)"),
     ("chart.latency", "Latency (ms)"),

@@ -30,6 +30,8 @@ pub const TEXT: &[(&str, &str)] = &[
     ("ui.acked_lost", "已确认但丢失："),
     ("ui.duplicates", "重复："),
     ("ui.out_of_order", "乱序："),
+    ("ui.skipped", "消费组跳过："),
+    ("ui.commit_regressions", "提交位移回退："),
     ("ui.redelivered", "重复投递："),
     ("chart.throughput", "吞吐量（条/秒）"),
     ("chart.latency", "延迟（毫秒）"),

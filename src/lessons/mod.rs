@@ -1,7 +1,7 @@
 //! Guided lessons: a scenario plus a script of steps. Each step runs the simulation to a time,
 //! narrates (text keys in [`crate::i18n`]), highlights something, may apply an action or ask the
 //! learner to predict an outcome, and may carry a check that the claimed outcome really
-//! happened in the run (tests play every lesson and run every check).
+//! happened in the run since the previous step (tests play every lesson and run every check).
 
 mod catalog;
 
@@ -77,21 +77,42 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
+/// The run a step's claim is judged on: from the previous step (after its action) to this one.
+/// A claim that something happened must happen in this window, not earlier in the lesson.
+#[derive(Clone, Debug, Default)]
+pub struct StepWindow {
+    /// Events of the window, bulk ones (appends, acknowledgements, polls) included.
+    pub events: Vec<TimedEvent>,
+    /// Records consumed before the window.
+    pub consumed_before: u64,
+    /// Records acknowledged before the window.
+    pub acked_before: u64,
+    /// Acknowledged records lost before the window (audited at its start).
+    pub acked_lost_before: u64,
+}
+
 impl Check {
-    /// Whether the claim holds for `engine` and the events seen so far.
-    pub fn verify(&self, engine: &mut Engine, events: &[TimedEvent]) -> Result<(), String> {
+    /// Whether the claim holds for the step's window of the run, `engine` at its end.
+    pub fn verify(&self, engine: &mut Engine, w: &StepWindow) -> Result<(), String> {
         let ok = |b: bool, what: String| if b { Ok(()) } else { Err(what) };
+        let events = &w.events;
         match self {
-            Check::ConsumedAtLeast(n) => ok(engine.metrics().consumed >= *n, format!("consumed {} < {n}", engine.metrics().consumed)),
+            Check::ConsumedAtLeast(n) => {
+                let consumed = engine.metrics().consumed - w.consumed_before;
+                ok(consumed >= *n, format!("consumed {consumed} in this step < {n}"))
+            }
             Check::AckedLostAtLeast(n) => {
                 engine.audit();
-                let lost = engine.invariants().acked_lost;
-                ok(lost >= *n, format!("acked_lost {lost} < {n}"))
+                let lost = engine.invariants().acked_lost - w.acked_lost_before;
+                ok(lost >= *n, format!("acked_lost {lost} in this step < {n}"))
             }
             Check::NoAckedLost => {
+                // Nothing lost in the whole run so far, and the claim is not vacuous: records
+                // were acknowledged in this step.
                 engine.audit();
                 let lost = engine.invariants().acked_lost;
-                ok(lost == 0, format!("acked_lost {lost}"))
+                let acked = engine.metrics().acked - w.acked_before;
+                ok(lost == 0 && acked > 0, format!("acked_lost {lost}, {acked} acknowledged in this step"))
             }
             Check::IsrShrank => ok(
                 events.iter().any(|e| matches!(e.event, SimEvent::IsrChanged { shrink: true, .. })),
@@ -153,22 +174,37 @@ impl Check {
     }
 }
 
-/// Plays a lesson from start to end without a page: runs to every step, applies its action,
-/// and verifies its check. Returns the first failure.
+/// Plays a lesson from start to end without a page: runs to every step, verifies its check on
+/// the run since the previous step, and applies its action. Returns the first failure.
 pub fn play(lesson: &Lesson) -> Result<(), String> {
     let mut engine = Engine::new(&lesson.scenario);
-    let mut events = Vec::new();
+    engine.set_record_bulk(true);
+    let mut window = StepWindow::default();
     for (i, step) in lesson.steps.iter().enumerate() {
-        engine.run_until(ms(step.at_ms), u64::MAX);
-        events.extend(engine.drain_events());
+        // In slices, so the engine's event buffer never overflows.
+        while engine.now() < ms(step.at_ms) {
+            let next = (engine.now() + ms(250)).min(ms(step.at_ms));
+            engine.run_until(next, u64::MAX);
+            let events = engine.drain_events();
+            if step.check.is_some() {
+                window.events.extend(events);
+            }
+        }
         if let Some(check) = &step.check {
             check
-                .verify(&mut engine, &events)
+                .verify(&mut engine, &window)
                 .map_err(|e| format!("lesson {} step {} ({}): {e}", lesson.id, i + 1, step.text))?;
         }
         if let Some(a) = &step.action {
             engine.apply(a.clone());
         }
+        engine.audit();
+        window = StepWindow {
+            events: Vec::new(),
+            consumed_before: engine.metrics().consumed,
+            acked_before: engine.metrics().acked,
+            acked_lost_before: engine.invariants().acked_lost,
+        };
     }
     Ok(())
 }

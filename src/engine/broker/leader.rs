@@ -123,8 +123,14 @@ impl BrokerProcess {
             hw = hw.min(leo);
         }
         for (&b, f) in r.followers.iter() {
-            let caught_up = f.leo == leader_leo || now.saturating_sub(f.last_caught_up) <= lag_max;
-            if f.leo < hw && caught_up && metadata.is_live(b) && !r.isr.contains(&b) {
+            if f.leo >= hw || r.isr.contains(&b) {
+                continue;
+            }
+            // `ReplicaState.isCaughtUp`; a follower that never caught up has time 0, which
+            // Kafka's wall-clock times make ancient, and so does this check.
+            let caught_up = f.leo == leader_leo
+                || (f.last_caught_up > 0 && now.saturating_sub(f.last_caught_up) <= lag_max);
+            if caught_up && metadata.is_live(b) {
                 hw = f.leo;
             }
         }

@@ -260,6 +260,13 @@ impl BrokerProcess {
         self.send_metadata_fetch(ctx);
     }
 
+    /// The correlation id of the metadata fetch in flight (0 if none); for tests that answer
+    /// it by hand.
+    #[cfg(test)]
+    pub(super) fn lifecycle_fetch_in_flight(&self) -> u64 {
+        self.lifecycle.metadata_in_flight.unwrap_or(0)
+    }
+
     /// How far the broker's metadata is behind the controller's log.
     pub fn metadata_offset(&self) -> u64 {
         self.disk.metadata.offset

@@ -3,6 +3,7 @@
 use super::*;
 use crate::engine::config::Acks;
 use crate::engine::ctx::{Ctx, Outbox};
+use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::ids::{TopicInfo, TopicTable};
 use crate::engine::protocol::{
@@ -18,6 +19,8 @@ struct Harness {
     topics: TopicTable,
     now: SimTime,
     timers: Vec<(SimTime, Timer)>,
+    /// Events emitted by finished work, since the last `exchange`.
+    events: Vec<SimEvent>,
 }
 
 impl Harness {
@@ -47,6 +50,7 @@ impl Harness {
             },
             now: 0,
             timers: Vec::new(),
+            events: Vec::new(),
         };
         let mut st = PartitionState::new(tp(), vec![1, 2]);
         st.isr = isr;
@@ -74,6 +78,23 @@ impl Harness {
         };
         h.broker.start(&mut ctx, true);
         h
+    }
+
+    /// The controller publishes `st`: the broker fetches it as the next metadata record.
+    fn apply_metadata(&mut self, st: PartitionState) -> Outbox {
+        let offset = self.broker.disk.metadata.offset;
+        let seq = self.broker.lifecycle_fetch_in_flight();
+        self.deliver(
+            crate::engine::ids::CONTROLLER,
+            Message::MetadataFetchResponse {
+                correlation_id: seq,
+                reply: Box::new(crate::engine::protocol::MetadataFetchReply {
+                    offset,
+                    records: vec![MetadataRecord::Partition(st)],
+                    log_end_offset: offset + 1,
+                }),
+            },
+        )
     }
 
     fn deliver(&mut self, from: NodeId, msg: Message) -> Outbox {
@@ -109,6 +130,7 @@ impl Harness {
                     self.broker.handle_timer(&mut ctx, bt);
                     self.timers.append(&mut out.timers);
                     sent.append(&mut out.sends);
+                    self.events.append(&mut out.events);
                 }
                 other => self.timers.push((at, other)),
             }
@@ -215,35 +237,61 @@ fn acks_all_below_min_insync_is_not_enough_replicas() {
     assert_eq!(produce_errors(&h.finish_work()), vec![ErrorCode::None]);
 }
 
+fn consumer_fetch(offset: u64) -> Message {
+    Message::FetchRequest {
+        correlation_id: 3,
+        replica_id: None,
+        max_wait_ms: 0,
+        min_bytes: 1,
+        max_bytes: 1 << 20,
+        partitions: vec![FetchPartition {
+            tp: tp(),
+            fetch_offset: offset,
+            current_leader_epoch: 0,
+            last_fetched_epoch: None,
+            partition_max_bytes: 1 << 20,
+        }],
+    }
+}
+
+/// The one fetch response to the consumer (node 20): (error, high watermark, records).
+fn consumer_fetch_answer(sent: &[(NodeId, Message)]) -> (ErrorCode, u64, u64) {
+    let answers: Vec<_> = sent
+        .iter()
+        .filter_map(|(to, m)| match m {
+            Message::FetchResponse { partitions, .. } if *to == NodeId(20) => Some(partitions),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers.len(), 1, "one fetch response: {sent:?}");
+    let p = &answers[0][0];
+    let records = p.batches.iter().map(|b| b.record_count as u64).sum();
+    (p.error, p.high_watermark, records)
+}
+
 #[test]
 fn consumers_never_read_above_the_high_watermark() {
     let mut h = Harness::new(1, vec![1, 2]);
     h.deliver(NodeId(10), produce(Acks::One, 10));
     h.finish_work();
-    h.deliver(
-        NodeId(20),
-        Message::FetchRequest {
-            correlation_id: 3,
-            replica_id: None,
-            max_wait_ms: 0,
-            min_bytes: 1,
-            max_bytes: 1 << 20,
-            partitions: vec![FetchPartition {
-                tp: tp(),
-                fetch_offset: 0,
-                current_leader_epoch: 0,
-                last_fetched_epoch: None,
-                partition_max_bytes: 1 << 20,
-            }],
-        },
+    h.deliver(NodeId(20), consumer_fetch(0));
+    assert_eq!(
+        consumer_fetch_answer(&h.finish_work()),
+        (ErrorCode::None, 0, 0),
+        "HW is 0 until the follower fetches: an empty answer"
     );
-    let sent = h.finish_work();
-    let batches: usize = sent
-        .iter()
-        .filter_map(|(_, m)| match m {
-            Message::FetchResponse { partitions, .. } => Some(partitions[0].batches.len()),
-            _ => None,
-        })
-        .sum();
-    assert_eq!(batches, 0, "HW is 0 until the follower fetches");
+    // The follower has the 10 records: the HW moves and the consumer reads them.
+    h.deliver(NodeId(2), follower_fetch(10));
+    h.finish_work();
+    h.deliver(NodeId(10), produce(Acks::One, 5));
+    h.finish_work();
+    h.deliver(NodeId(20), consumer_fetch(0));
+    assert_eq!(
+        consumer_fetch_answer(&h.finish_work()),
+        (ErrorCode::None, 10, 10),
+        "the 10 records below the HW, not the 5 above it"
+    );
 }
+
+// ISR timing, the AlterPartition response path, produce errors (issue 21).
+mod isr_and_produce;

@@ -246,28 +246,8 @@ fn scan_new_batches(state: &mut PartitionAudit, view: &LeaderLog, examples: &mut
                 b.base_offset,
             ));
         }
-        insert_interval(set, a, z);
+        super::intervals::insert(set, a, z);
         state.last = Some(*b);
     }
     state.scanned_to = view.log.log_end_offset();
-}
-
-/// Adds `[a, z)` to a sorted list of disjoint intervals, merging neighbours.
-fn insert_interval(set: &mut Vec<(u64, u64)>, a: u64, z: u64) {
-    if let Some(last) = set.last_mut() {
-        if last.1 == a {
-            last.1 = z;
-            return;
-        }
-    }
-    let i = set.partition_point(|&(s, _)| s < a);
-    set.insert(i, (a, z));
-    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(set.len());
-    for &(s, e) in set.iter() {
-        match merged.last_mut() {
-            Some(m) if s <= m.1 => m.1 = m.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    *set = merged;
 }

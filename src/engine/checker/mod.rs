@@ -1,7 +1,8 @@
 //! The invariant checker: observes events and leader logs, never influences the run. It counts
 //! acknowledged records lost, duplicates and order violations in logs, reads above the high
-//! watermark, two leaders in one epoch, and (separately) consumer redeliveries, keeping the
-//! first example of each.
+//! watermark, two leaders in one epoch, records a consumer group skipped and commits that moved
+//! a group's offset backwards (the consumer side, [`consumer`]), and consumer redeliveries,
+//! keeping the first example of each.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,10 +15,13 @@ use super::time::{to_ms_f64, SimTime};
 
 mod acked;
 mod audit;
+mod consumer;
+mod intervals;
 
 use acked::AckedBatches;
 pub use audit::LeaderLog;
 use audit::PartitionAudit;
+use consumer::ConsumerAudit;
 
 /// Most acknowledged batches remembered for the audit (beyond that, new ones are not tracked
 /// and the report says so).
@@ -47,6 +51,14 @@ pub struct InvariantReport {
     pub two_leaders_same_epoch: u64,
     /// Records consumed again (consumer side, after a crash or rebalance).
     pub redelivered: u64,
+    /// Records below a group's committed offset that no member of the group ever received
+    /// (at-least-once broken); offsets an `auto.offset.reset` jumped over are not owed.
+    #[serde(default)]
+    pub skipped: u64,
+    /// Commits that moved a group's committed offset for a partition backwards, outside an
+    /// offset reset.
+    #[serde(default)]
+    pub commit_regressions: u64,
     /// First example of each kind of violation.
     pub first_examples: Vec<String>,
     /// Acknowledged batches not tracked because of the memory cap.
@@ -59,7 +71,7 @@ pub struct InvariantChecker {
     acked: AckedBatches,
     lost: BTreeSet<(TopicPartition, u64)>,
     epochs: BTreeMap<(TopicPartition, u32), BrokerId>,
-    consumed_upto: BTreeMap<(u32, TopicPartition), u64>,
+    consumers: ConsumerAudit,
     first: BTreeMap<&'static str, String>,
     report: InvariantReport,
     topics: TopicTable,
@@ -77,6 +89,12 @@ impl InvariantChecker {
             topics,
             ..Self::default()
         }
+    }
+
+    /// Names consumer groups (by group index) in the examples.
+    pub fn with_group_names(mut self, names: Vec<String>) -> Self {
+        self.consumers.group_names = names;
+        self
     }
 
     fn note(&mut self, kind: &'static str, at: SimTime, text: String) {
@@ -161,6 +179,8 @@ impl InvariantChecker {
                 high_watermark,
                 ..
             } => {
+                self.consumers
+                    .consumed(*group, *tp, *from_offset, *to_offset);
                 if to_offset > high_watermark {
                     let n = to_offset - (*from_offset).max(*high_watermark);
                     self.report.read_above_hw += n;
@@ -171,12 +191,23 @@ impl InvariantChecker {
                         format!("{n} records of {name} read above HW {high_watermark}"),
                     );
                 }
-                let upto = self.consumed_upto.entry((*group, *tp)).or_insert(0);
-                if *from_offset < *upto {
-                    let n = (*to_offset).min(*upto) - from_offset;
-                    self.report.redelivered += n;
+            }
+            SimEvent::OffsetReset {
+                group,
+                tp,
+                from,
+                to,
+                ..
+            } => self.consumers.reset(*group, *tp, *from, *to),
+            SimEvent::OffsetsCommitted {
+                group,
+                consumer,
+                offsets,
+            } => {
+                for &(tp, offset) in offsets {
+                    self.consumers
+                        .committed(&self.topics, at, *group, *consumer, tp, offset);
                 }
-                *upto = (*upto).max(*to_offset);
             }
             SimEvent::LeaderChanged {
                 tp,
@@ -213,10 +244,23 @@ impl InvariantChecker {
     /// The counts so far (call [`sweep`](Self::sweep) first for the log audits).
     pub fn report(&self) -> InvariantReport {
         let mut r = self.report.clone();
-        r.first_examples = self.first.values().cloned().collect();
+        let mut first = self.first.clone();
+        r.redelivered = self.consumers.redelivered;
+        r.commit_regressions = self.consumers.commit_regressions;
+        if let Some(x) = &self.consumers.first_regression {
+            first.insert("commit_regressions", x.clone());
+        }
+        let (skipped, example) = self.consumers.skipped(&self.topics);
+        r.skipped = skipped;
+        if let Some(x) = example {
+            first.insert("skipped", x);
+        }
+        r.first_examples = first.into_values().collect();
         r
     }
 }
 
+#[cfg(test)]
+mod consumer_tests;
 #[cfg(test)]
 mod tests;

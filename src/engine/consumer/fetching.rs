@@ -121,8 +121,16 @@ impl Consumer {
         }
         if let Some(a) = self.assigned.get_mut(&tp) {
             if a.fetch_position.is_none() {
+                let from = a.consumed_position;
                 a.fetch_position = Some(offset);
                 a.consumed_position = Some(offset);
+                ctx.event(SimEvent::OffsetReset {
+                    group: self.group,
+                    consumer: self.index,
+                    tp,
+                    from,
+                    to: offset,
+                });
             }
         }
         self.send_fetches(ctx);

@@ -72,6 +72,9 @@ mod tests {
 }
 
 #[cfg(test)]
+mod fencing_tests;
+
+#[cfg(test)]
 mod coordinator_tests {
     use std::collections::BTreeSet;
 

@@ -225,7 +225,13 @@ impl Engine {
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
         };
-        engine.checker = InvariantChecker::new(engine.topics.clone());
+        engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
+            scenario
+                .consumer_groups
+                .iter()
+                .map(|g| g.group_id.clone())
+                .collect(),
+        );
         engine.incarnations = vec![0; engine.roles.len()];
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {

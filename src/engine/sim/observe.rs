@@ -162,6 +162,8 @@ impl Engine {
             read_above_hw: inv.read_above_hw,
             two_leaders_same_epoch: inv.two_leaders_same_epoch,
             redelivered: inv.redelivered,
+            skipped: inv.skipped,
+            commit_regressions: inv.commit_regressions,
             first_examples: inv.first_examples,
         };
         let lags = self.group_lags();

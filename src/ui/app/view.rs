@@ -154,6 +154,8 @@ impl App {
                     <span class={classes!("badge", (inv.acked_lost > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.acked_lost"), inv.acked_lost) }</span>
                     <span class={classes!("badge", (inv.duplicates > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.duplicates"), inv.duplicates) }</span>
                     <span class={classes!("badge", (inv.out_of_order > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.out_of_order"), inv.out_of_order) }</span>
+                    <span class={classes!("badge", (inv.skipped > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.skipped"), inv.skipped) }</span>
+                    <span class={classes!("badge", (inv.commit_regressions > 0).then_some("bad"))}>{ format!("{} {}", t(l, "ui.commit_regressions"), inv.commit_regressions) }</span>
                     <span class="badge">{ format!("{} {}", t(l, "ui.redelivered"), inv.redelivered) }</span>
                 </div>
                 <main class="grid">

@@ -1,0 +1,191 @@
+//! The controller's validation of AlterPartition (KIP-497; Kafka's
+//! `ReplicationControlManager.alterPartition`), driven through its messages: only the current
+//! leader in the current leader epoch, at the current partition epoch, may change the ISR, and
+//! only to a non-empty set of unfenced assigned replicas; a valid change is committed (partition
+//! epoch + 1), announced and published.
+
+use crate::engine::config::{BrokerConfig, TopicConfig};
+use crate::engine::controller::Controller;
+use crate::engine::ctx::{Ctx, Outbox};
+use crate::engine::events::SimEvent;
+use crate::engine::ids::{BrokerId, NodeId, TopicInfo, TopicPartition, TopicTable};
+use crate::engine::protocol::{
+    BrokerHeartbeat, ErrorCode, Message, MetadataRecord, PartitionState,
+};
+use crate::engine::rng::SimRng;
+use crate::engine::time::{ms, SimTime};
+use crate::engine::timer::ControllerTimer;
+
+struct Harness {
+    controller: Controller,
+    topics: TopicTable,
+    rng: SimRng,
+    now: SimTime,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let topics = TopicTable {
+            topics: vec![TopicInfo {
+                name: "t".into(),
+                partitions: 1,
+                replication_factor: 3,
+                internal: false,
+            }],
+        };
+        let mut rng = SimRng::new(1);
+        let controller = Controller::new(
+            BrokerConfig::default(),
+            4,
+            &topics,
+            vec![TopicConfig::default()],
+            &mut rng,
+        );
+        Harness {
+            controller,
+            topics,
+            rng,
+            now: 0,
+        }
+    }
+
+    fn run(&mut self, f: impl FnOnce(&mut Controller, &mut Ctx)) -> Outbox {
+        let mut out = Outbox::default();
+        let mut ctx = Ctx {
+            now: self.now,
+            me: NodeId(0),
+            rng: &mut self.rng,
+            topics: &self.topics,
+            out: &mut out,
+        };
+        f(&mut self.controller, &mut ctx);
+        out
+    }
+
+    fn state(&self) -> PartitionState {
+        self.controller
+            .partition(TopicPartition::new(0, 0))
+            .unwrap()
+            .clone()
+    }
+
+    /// Sends an AlterPartition from `from`; returns the answer's error and the outbox.
+    fn alter(
+        &mut self,
+        from: BrokerId,
+        leader_epoch: u32,
+        partition_epoch: u32,
+        isr: &[u32],
+    ) -> (ErrorCode, Outbox) {
+        let msg = Message::AlterPartitionRequest {
+            tp: TopicPartition::new(0, 0),
+            leader_epoch,
+            partition_epoch,
+            new_isr: isr.to_vec(),
+        };
+        let out = self.run(|c, ctx| c.handle_message(ctx, NodeId(from), msg));
+        let error = out
+            .sends
+            .iter()
+            .find_map(|(to, m)| match m {
+                Message::AlterPartitionResponse { error, .. } if to.0 == from => Some(*error),
+                _ => None,
+            })
+            .expect("an answer to the sender");
+        (error, out)
+    }
+}
+
+#[test]
+fn only_the_current_leader_may_change_the_isr_and_only_to_live_assigned_replicas() {
+    let mut h = Harness::new();
+    let st = h.state();
+    let leader = st.leader.unwrap();
+    let follower = st.replicas[1];
+    let outsider = (1..=4).find(|b| !st.replicas.contains(b)).unwrap();
+    let (le, pe) = (st.leader_epoch, st.partition_epoch);
+    let shrunk: Vec<u32> = st
+        .replicas
+        .iter()
+        .copied()
+        .filter(|&b| b != follower)
+        .collect();
+
+    // Not the leader, or a stale leader or partition epoch: refused, nothing changes.
+    assert_eq!(
+        h.alter(follower, le, pe, &shrunk).0,
+        ErrorCode::FencedLeaderEpoch
+    );
+    let (bumped_le, bumped_pe) = (le + 1, pe + 1);
+    assert_eq!(
+        h.alter(leader, bumped_le, pe, &shrunk).0,
+        ErrorCode::FencedLeaderEpoch
+    );
+    assert_eq!(
+        h.alter(leader, le, bumped_pe, &shrunk).0,
+        ErrorCode::InvalidUpdateVersion
+    );
+    // Only a non-empty set of assigned, unfenced replicas (INELIGIBLE_REPLICA).
+    assert_eq!(h.alter(leader, le, pe, &[]).0, ErrorCode::IneligibleReplica);
+    let with_outsider = [leader, outsider];
+    assert_eq!(
+        h.alter(leader, le, pe, &with_outsider).0,
+        ErrorCode::IneligibleReplica
+    );
+    assert_eq!(h.state(), st, "nothing committed");
+
+    // A valid shrink is committed, announced and appended to the metadata log brokers fetch.
+    let (error, out) = h.alter(leader, le, pe, &shrunk);
+    assert_eq!(error, ErrorCode::None);
+    let now = h.state();
+    assert_eq!(
+        (now.isr.clone(), now.partition_epoch),
+        (shrunk.clone(), pe + 1)
+    );
+    assert!(out
+        .events
+        .iter()
+        .any(|e| matches!(e, SimEvent::IsrChanged { isr, shrink: true, .. } if *isr == shrunk)));
+    let _ = out;
+    let published = h
+        .controller
+        .metadata_log()
+        .records()
+        .iter()
+        .filter(|r| matches!(r, MetadataRecord::Partition(p) if p.isr == shrunk))
+        .count();
+    assert_eq!(published, 1, "the new ISR is in the metadata log");
+    // The old partition epoch is now stale.
+    assert_eq!(
+        h.alter(leader, le, pe, &st.isr).0,
+        ErrorCode::InvalidUpdateVersion
+    );
+
+    // Fence the follower (no heartbeat for broker.session.timeout.ms): it may not rejoin.
+    h.now = ms(10_000);
+    for b in (1..=4).filter(|&b| b != follower) {
+        h.run(|c, ctx| {
+            c.handle_message(
+                ctx,
+                NodeId(b),
+                Message::BrokerHeartbeatRequest(BrokerHeartbeat {
+                    broker: b,
+                    broker_epoch: c.brokers()[&b].broker_epoch,
+                    metadata_offset: u64::MAX,
+                    want_fence: false,
+                }),
+            )
+        });
+    }
+    h.run(|c, ctx| {
+        c.handle_timer(ctx, ControllerTimer::SessionCheck);
+    });
+    assert!(!h.controller.live_brokers().contains(&follower));
+    let epochs = h.state();
+    assert_eq!(
+        h.alter(leader, epochs.leader_epoch, epochs.partition_epoch, &st.isr)
+            .0,
+        ErrorCode::IneligibleReplica,
+        "a fenced replica is not eligible"
+    );
+}
