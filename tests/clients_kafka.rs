@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use kafka_sim::engine::config::{ConsumerConfig, ProducerConfig};
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
-use kafka_sim::engine::protocol::MessageKind;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::protocol::{ErrorCode, MessageKind};
+use kafka_sim::engine::scenario::{Command, Scenario, Workload};
 use kafka_sim::engine::sim::NodeRole;
 use kafka_sim::engine::time::{SimTime, MILLIS};
 use kafka_sim::engine::Engine;
@@ -264,5 +264,200 @@ fn a_crash_mid_processing_redelivers_the_unprocessed_records() {
         r.invariants.redelivered >= poll_records,
         "{poll_records} records were being processed at the crash, {} redelivered",
         r.invariants.redelivered
+    );
+}
+
+/// `num_records` records of `record_size` bytes at `rate`, to a 3-partition topic, with
+/// `config`; the topic accepts batches up to `max_message_bytes`.
+fn sized_producer(
+    record_size: u32,
+    max_message_bytes: Option<u64>,
+    config: ProducerConfig,
+) -> Scenario {
+    let mut s = Scenario::cluster(3, 5, 10_000)
+        .with_topic("t", 3, 3)
+        .with_producer("p", "t", 5_000.0, record_size, config);
+    s.producers[0].max_records = Some(20_000);
+    s.topics[0].config.max_message_bytes = max_message_bytes;
+    s
+}
+
+fn produce_events(events: &[TimedEvent]) -> (u64, u64, Vec<ErrorCode>) {
+    let (mut requests, mut rejected, mut failed_with) = (0, 0, Vec::new());
+    for ev in events {
+        match &ev.event {
+            SimEvent::Flow {
+                kind: MessageKind::Produce,
+                ..
+            } => requests += 1,
+            SimEvent::ProduceRejected { .. } => rejected += 1,
+            SimEvent::ProduceFailed { error, .. } if !failed_with.contains(error) => {
+                failed_with.push(*error)
+            }
+            _ => {}
+        }
+    }
+    (requests, rejected, failed_with)
+}
+
+/// Issue 14 item 3: a record larger than `max.request.size` fails in `send()` with
+/// RecordTooLargeException (`KafkaProducer.ensureValidRecordSize`, checked against the record's
+/// serialized upper bound, batch header included): nothing is sent. It was sent (alone in its
+/// batch) and acknowledged.
+#[test]
+fn a_record_over_max_request_size_fails_in_send() {
+    let config = ProducerConfig {
+        max_request_size: 2_000,
+        ..ProducerConfig::default()
+    };
+    // 1,990 value bytes + record overhead + the 61-byte batch header > 2,000.
+    let mut e = Engine::new(&sized_producer(1_990, None, config.clone()));
+    e.set_record_flows(true);
+    let events = run_collect(&mut e, 10_000 * MILLIS);
+    let r = e.report(0.0);
+    let (requests, _, failed_with) = produce_events(&events);
+    assert_eq!(r.produced.acked, 0);
+    assert_eq!(r.produced.failed, 20_000);
+    assert_eq!(
+        requests, 0,
+        "no produce request carries an oversized record"
+    );
+    assert_eq!(failed_with, vec![ErrorCode::MessageTooLarge]);
+    // The same against buffer.memory.
+    let config = ProducerConfig {
+        buffer_memory: 1_500,
+        ..ProducerConfig::default()
+    };
+    let mut e = Engine::new(&sized_producer(1_990, None, config));
+    e.run_to_end();
+    assert_eq!(e.report(0.0).produced.failed, 20_000);
+    // One byte less fits: 1,920 + overhead + header <= 2,000.
+    let config = ProducerConfig {
+        max_request_size: 2_000,
+        ..ProducerConfig::default()
+    };
+    let mut e = Engine::new(&sized_producer(1_920, None, config));
+    e.run_to_end();
+    let r = e.report(0.0);
+    assert_eq!((r.produced.acked, r.produced.failed), (20_000, 0));
+}
+
+/// Issue 14 item 3: a batch the broker rejects with MESSAGE_TOO_LARGE is split and its parts
+/// retried (`Sender.completeBatch` → `RecordAccumulator.splitAndReenqueue`): first into
+/// `batch.size` batches, then — a split batch rejected again — into halves (KAFKA-8350), until
+/// they fit; sequence numbers stay in order, so nothing is lost, duplicated or reordered. Every
+/// record of such a batch used to fail.
+#[test]
+fn a_batch_rejected_as_too_large_is_split_and_delivered() {
+    // 16 KiB batches of 100-byte records (linger.ms=50 fills them) into a topic that takes at
+    // most 6,000-byte batches.
+    let config = ProducerConfig {
+        linger_ms: 50,
+        ..ProducerConfig::default()
+    };
+    let mut e = Engine::new(&sized_producer(100, Some(6_000), config));
+    e.set_record_flows(true);
+    let events = run_collect(&mut e, 10_000 * MILLIS);
+    let r = e.report(0.0);
+    let (_, rejected, failed_with) = produce_events(&events);
+    assert!(rejected > 0, "the broker rejected the first big batches");
+    assert_eq!(failed_with, vec![], "nothing failed");
+    assert_eq!((r.produced.acked, r.produced.failed), (20_000, 0));
+    assert_eq!(r.invariants.duplicates, 0);
+    assert_eq!(r.invariants.out_of_order, 0);
+    assert_eq!(r.invariants.acked_lost, 0);
+    // A single record over the topic's limit cannot be split: it fails.
+    let mut e = Engine::new(&sized_producer(
+        7_000,
+        Some(6_000),
+        ProducerConfig::default(),
+    ));
+    e.set_record_flows(true);
+    let events = run_collect(&mut e, 10_000 * MILLIS);
+    let (_, rejected, failed_with) = produce_events(&events);
+    assert!(rejected > 0);
+    assert_eq!(failed_with, vec![ErrorCode::MessageTooLarge]);
+    assert_eq!(e.report(0.0).produced.acked, 0);
+}
+
+/// Issue 14 item 5: `buffer.memory` counts bytes, as Kafka's `BufferPool` does — each batch
+/// holds `max(batch.size, its first record's size)`, so `batch.size=0` (one record per batch)
+/// no longer means "no memory used": bursts of a million records wait in the application
+/// (blocked `send()`), not in an ever-growing accumulator.
+#[test]
+fn buffer_memory_bounds_the_accumulator_in_bytes() {
+    let config = ProducerConfig {
+        batch_size: 0,
+        ..ProducerConfig::default()
+    };
+    let mut s = Scenario::cluster(3, 3, 4_000)
+        .with_topic("t", 6, 3)
+        .with_producer("p", "t", 1.0, 100, config.clone());
+    s.producers[0].workload = Workload::Bursts {
+        burst_records: 1_000_000,
+        every_ms: 1_000,
+    };
+    let mut e = Engine::new(&s);
+    // One record per batch: 61 + 108 bytes of buffer.memory each.
+    let max_batches = config.buffer_memory / (61 + 100 + 8);
+    let (mut peak_batches, mut peak_bytes) = (0u64, 0u64);
+    while e.now() < 4_000 * MILLIS {
+        e.run_until(e.now() + 20 * MILLIS, u64::MAX);
+        let snap = e.producers()[0].snapshot();
+        peak_batches = peak_batches.max(snap.queued.iter().map(|&q| q as u64).sum());
+        peak_bytes = peak_bytes.max(snap.buffer_used);
+    }
+    assert!(
+        peak_batches <= max_batches,
+        "{peak_batches} batches queued, buffer.memory holds {max_batches}"
+    );
+    assert!(
+        peak_bytes <= config.buffer_memory,
+        "{peak_bytes} bytes used"
+    );
+    assert!(
+        peak_batches > max_batches / 2,
+        "the buffer did fill: {peak_batches}"
+    );
+    let r = e.report(0.0);
+    assert!(r.produced.acked > 100_000, "acked {}", r.produced.acked);
+}
+
+/// `max.block.ms`: with the buffer full and nothing acknowledged (every broker down), the
+/// application's `send()` blocks; each record it tries throws a TimeoutException after
+/// `max.block.ms` (`BufferPool.allocate`), one after the other — not every due record at once.
+#[test]
+fn a_full_buffer_fails_one_send_per_max_block_ms() {
+    let config = ProducerConfig {
+        buffer_memory: 200_000,
+        max_block_ms: 200,
+        ..ProducerConfig::default()
+    };
+    let mut s = Scenario::cluster(3, 3, 9_000)
+        .with_topic("t", 6, 3)
+        .with_producer("p", "t", 2_000.0, 100, config);
+    for b in 1..=3 {
+        s = s.with_fault(1_000, Command::CrashBroker { broker: b });
+    }
+    let mut e = Engine::new(&s);
+    let events = run_collect(&mut e, 9_000 * MILLIS);
+    let timed_out: Vec<(SimTime, u32)> = events
+        .iter()
+        .filter_map(|ev| match ev.event {
+            SimEvent::ProduceFailed {
+                error: ErrorCode::RequestTimedOut,
+                records,
+                ..
+            } if ev.at < 8_000 * MILLIS => Some((ev.at, records)),
+            _ => None,
+        })
+        .collect();
+    let failed: u32 = timed_out.iter().map(|x| x.1).sum();
+    // The buffer fills about 1 s after the crash (2,000 records/s of 100 B in 16 KiB batches
+    // that never leave), then one record fails every 200 ms until 8 s: about 30.
+    assert!(
+        (20..=40).contains(&failed),
+        "{failed} records timed out in send(): {:?}",
+        &timed_out[..timed_out.len().min(5)]
     );
 }

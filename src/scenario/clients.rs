@@ -89,15 +89,7 @@ pub(super) fn producers(
         let max_msg = t
             .and_then(|t| t.config.max_message_bytes)
             .unwrap_or(broker.message_max_bytes);
-        if record_size > config.max_request_size {
-            ctx.warn(p.at("record_size"), format!(
-                "{record_size} > max.request.size = {}: every send fails with RecordTooLargeException", config.max_request_size));
-        } else if record_size > max_msg {
-            ctx.warn(p.at("record_size"), format!(
-                "{record_size} > the topic's max.message.bytes = {max_msg}: the broker rejects every batch with MESSAGE_TOO_LARGE"));
-        }
-        explicit_out.push(explicit);
-        out.push(ProducerSpec {
+        let spec = ProducerSpec {
             id,
             topic,
             workload,
@@ -105,9 +97,39 @@ pub(super) fn producers(
             record_size: record_size as u32,
             keys,
             config,
-        });
+        };
+        size_warnings(&spec, &p, max_msg, ctx);
+        explicit_out.push(explicit);
+        out.push(spec);
     }
     Ok(out)
+}
+
+/// Records every `send()` or the broker would refuse (the engine's own size estimate:
+/// `KafkaProducer.ensureValidRecordSize` in `send()`, `max.message.bytes` at the broker).
+fn size_warnings(spec: &ProducerSpec, p: &Obj, max_msg: u64, ctx: &mut Ctx) {
+    let size = spec.record_size;
+    let upper = crate::engine::producer::serialized_upper_bound(spec);
+    let config = &spec.config;
+    if upper > config.max_request_size {
+        ctx.warn(p.at("record_size"), format!(
+            "{size} bytes make {upper} serialized (batch header and record overhead included) > \
+             max.request.size = {}: every send() fails with RecordTooLargeException", config.max_request_size));
+    } else if upper > config.buffer_memory {
+        ctx.warn(
+            p.at("record_size"),
+            format!(
+            "{size} bytes make {upper} serialized > buffer.memory = {}: every send() fails with \
+             RecordTooLargeException", config.buffer_memory),
+        );
+    } else if upper > max_msg {
+        ctx.warn(
+            p.at("record_size"),
+            format!(
+            "{size} bytes make {upper} serialized > the topic's max.message.bytes = {max_msg}: the \
+             broker rejects every batch with MESSAGE_TOO_LARGE"),
+        );
+    }
 }
 
 fn workload(p: &Obj) -> Result<Workload, ScenarioError> {

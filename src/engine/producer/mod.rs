@@ -23,6 +23,7 @@ use super::scenario::ProducerSpec;
 use super::time::SimTime;
 
 pub use accumulator::{ProducerBatch, RecordAccumulator};
+pub use workload::{record_bytes, serialized_upper_bound};
 
 /// Producer timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,7 +152,7 @@ impl Producer {
             leader_epochs: Vec::new(),
             metadata_in_flight: None,
             metadata_wanted: true,
-            accumulator: RecordAccumulator::new(0),
+            accumulator: RecordAccumulator::new(0, spec.config.buffer_memory),
             sticky: None,
             view: Default::default(),
             key_partitions: Vec::new(),
@@ -186,7 +187,7 @@ impl Producer {
         self.partitions = n;
         self.leaders = vec![None; n as usize];
         self.leader_epochs = vec![0; n as usize];
-        self.accumulator = RecordAccumulator::new(n);
+        self.accumulator = RecordAccumulator::new(n, self.config.buffer_memory);
         self.next_record = vec![0; n as usize];
         self.next_sequence = vec![0; n as usize];
         self.sticky =
@@ -289,6 +290,7 @@ impl Producer {
     /// A live config change: Kafka needs a new producer for most configs, so the client is
     /// reconfigured in place keeping its queues and counters (documented simplification).
     pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ProducerConfig) {
+        self.accumulator.capacity_bytes = new.buffer_memory;
         self.config = new;
         self.sticky =
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
@@ -326,9 +328,7 @@ impl Producer {
     }
 
     fn buffer_used(&self) -> u64 {
-        self.accumulator
-            .allocated
-            .saturating_mul(self.config.batch_size)
+        self.accumulator.used_bytes
     }
 }
 

@@ -246,7 +246,7 @@ impl Producer {
         acks_zero: bool,
     ) {
         self.acked += b.records as u64;
-        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        self.accumulator.release(b);
         let mut batch = self.wire_batch(b, base_offset, -1);
         batch.partition_leader_epoch = leader_epoch;
         ctx.event(SimEvent::ProduceAcked {
@@ -259,7 +259,7 @@ impl Producer {
 
     fn fail_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, error: ErrorCode) {
         self.failed += b.records as u64;
-        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        self.accumulator.release(b);
         ctx.event(SimEvent::ProduceFailed {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
@@ -297,14 +297,7 @@ impl Producer {
         );
         b.retry_at = ctx.now + ms(backoff);
         let q = &mut self.accumulator.queues[b.partition as usize];
-        // Keep the queue in sequence order so idempotent retries go out in order.
-        let pos = q
-            .iter()
-            .position(|x| {
-                x.attempts == 0
-                    || x.base_sequence.unwrap_or(i32::MAX) > b.base_sequence.unwrap_or(i32::MAX)
-            })
-            .unwrap_or(q.len());
+        let pos = requeue_position(q, &b);
         let at = b.retry_at;
         q.insert(pos, b);
         if matches!(
@@ -341,6 +334,9 @@ impl Producer {
                 | Some((ErrorCode::DuplicateSequenceNumber, off, epoch)) => {
                     self.ack_batch(ctx, &b, off, epoch, false)
                 }
+                Some((ErrorCode::MessageTooLarge, _, _)) if b.records > 1 => {
+                    self.split_and_reenqueue(ctx, b)
+                }
                 Some((e, _, _)) => self.retry_or_fail(ctx, b, e),
                 None => self.retry_or_fail(ctx, b, ErrorCode::NetworkException),
             }
@@ -352,6 +348,33 @@ impl Producer {
             self.app_tick(ctx);
         }
         self.drain(ctx);
+    }
+
+    /// MESSAGE_TOO_LARGE for a batch of several records (`Sender.completeBatch`): the batch is
+    /// split (`ProducerBatch::split`) and the parts go to the front of the partition's queue in
+    /// sequence order, as if never tried (no retry counted, no backoff), keeping the original
+    /// create time for `delivery.timeout.ms` (`RecordAccumulator.splitAndReenqueue`). Its
+    /// `buffer.memory` is released; the parts are allocated off the pool.
+    fn split_and_reenqueue(&mut self, ctx: &mut Ctx, b: ProducerBatch) {
+        ctx.event(SimEvent::ProduceRetried {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, b.partition),
+            error: ErrorCode::MessageTooLarge,
+        });
+        self.accumulator.release(&b);
+        let parts = b.split(self.config.batch_size);
+        let q = &mut self.accumulator.queues[b.partition as usize];
+        // Idempotent: in sequence order (`insertInSequenceOrder`); otherwise at the front
+        // (`addFirst`).
+        let pos = if b.base_sequence.is_some() {
+            requeue_position(q, &b)
+        } else {
+            0
+        };
+        for (i, part) in parts.into_iter().enumerate() {
+            q.insert(pos + i, part);
+        }
+        self.schedule_wakeup(ctx, ctx.now);
     }
 
     pub(super) fn fail_request(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode) {
@@ -386,4 +409,18 @@ impl Producer {
             self.fail_batch(ctx, &b, ErrorCode::RequestTimedOut);
         }
     }
+}
+
+/// Where a batch goes back into its partition's queue: with a sequence number, before the
+/// first batch with a later sequence or none yet, so idempotent batches go out in sequence
+/// order (`RecordAccumulator.insertInSequenceOrder`); without, before the first batch never
+/// sent.
+fn requeue_position(q: &std::collections::VecDeque<ProducerBatch>, b: &ProducerBatch) -> usize {
+    match b.base_sequence {
+        Some(seq) => q
+            .iter()
+            .position(|x| x.base_sequence.is_none_or(|s| s > seq)),
+        None => q.iter().position(|x| x.attempts == 0),
+    }
+    .unwrap_or(q.len())
 }

@@ -1,7 +1,7 @@
 //! The application side: when `send()` is called (rate, max rate, bursts), with which keys, and
 //! which partition each record goes to.
 
-use super::accumulator::RECORD_OVERHEAD_BYTES;
+use super::accumulator::{BATCH_HEADER_BYTES, RECORD_OVERHEAD_BYTES};
 use super::*;
 use crate::engine::events::SimEvent;
 use crate::engine::partitioner::{partition_for_key, PartitionQueue, PartitionerConfig, TopicView};
@@ -20,10 +20,29 @@ pub struct AppState {
     pub start: SimTime,
     /// Records created (handed to `send()`, or failed in `send()`).
     pub created: u64,
-    /// Blocked on a full `buffer.memory` since.
+    /// Since when the application thread has been blocked in `send()` on a full
+    /// `buffer.memory` (`BufferPool.allocate`), for the record it is trying to send now.
     pub blocked_since: Option<SimTime>,
     /// Next burst (Bursts workload).
     pub next_burst: SimTime,
+    /// Records of bursts the application has not handed to `send()` yet (it is blocked).
+    pub burst_backlog: u64,
+}
+
+/// Bytes one record of `spec` takes in a batch: value, key (8 bytes when keyed) and the v2
+/// record overhead.
+pub fn record_bytes(spec: &crate::engine::scenario::ProducerSpec) -> u64 {
+    let key = match spec.keys {
+        KeyDistribution::None => 0,
+        _ => 8,
+    };
+    spec.record_size as u64 + key + RECORD_OVERHEAD_BYTES
+}
+
+/// A record's serialized size upper bound as `KafkaProducer.ensureValidRecordSize` checks it
+/// (`AbstractRecords.estimateSizeInBytesUpperBound`: a batch header plus the record).
+pub fn serialized_upper_bound(spec: &crate::engine::scenario::ProducerSpec) -> u64 {
+    BATCH_HEADER_BYTES + record_bytes(spec)
 }
 
 impl Producer {
@@ -50,11 +69,7 @@ impl Producer {
     }
 
     fn record_bytes(&self) -> u64 {
-        let key = match self.spec.keys {
-            KeyDistribution::None => 0,
-            _ => 8,
-        };
-        self.spec.record_size as u64 + key + RECORD_OVERHEAD_BYTES
+        record_bytes(&self.spec)
     }
 
     pub(super) fn schedule_tick(&mut self, ctx: &mut Ctx, at: SimTime) {
@@ -72,11 +87,38 @@ impl Producer {
             .unwrap_or(u64::MAX)
     }
 
+    /// Whether `buffer.memory` has no room for another batch of this producer's records.
     pub(super) fn buffer_full(&self) -> bool {
-        self.buffer_used() + self.config.batch_size > self.config.buffer_memory
+        let alloc = RecordAccumulator::allocation(self.config.batch_size, self.record_bytes());
+        !self.accumulator.has_room(alloc)
     }
 
+    /// The application's `send()` threw for `n` records (they are not in the accumulator).
+    fn fail_in_send(&mut self, ctx: &mut Ctx, n: u64, error: crate::engine::protocol::ErrorCode) {
+        if n == 0 {
+            return;
+        }
+        self.app.created += n;
+        self.failed += n;
+        ctx.event(SimEvent::ProduceFailed {
+            producer: self.index,
+            tp: crate::engine::ids::TopicPartition::new(self.topic, 0),
+            records: n.min(u32::MAX as u64) as u32,
+            error,
+        });
+    }
+
+    /// The application calls `send()` for the records due now (`KafkaProducer.doSend`):
+    ///
+    /// * a record whose serialized upper bound (batch header included) exceeds
+    ///   `max.request.size` or `buffer.memory` throws RecordTooLargeException at once
+    ///   (`KafkaProducer.ensureValidRecordSize`);
+    /// * a record needing a new batch when `buffer.memory` has no room blocks the application
+    ///   thread (`BufferPool.allocate`) until an acknowledgement frees memory, or throws a
+    ///   TimeoutException after `max.block.ms` — one record per `max.block.ms` waited, as a
+    ///   thread calling `send()` in a loop does; the records behind it wait their turn.
     pub(super) fn app_tick(&mut self, ctx: &mut Ctx) {
+        use crate::engine::protocol::ErrorCode;
         let now = ctx.now;
         if self.remaining() == 0 {
             return;
@@ -92,10 +134,15 @@ impl Producer {
                 (n, first_due.min(now), Some(self.next_rate_tick(now, r)))
             }
             Workload::MaxRate => {
-                let per_batch = (self.config.batch_size / self.record_bytes().max(1)).max(1);
-                let free = self.config.buffer_memory.saturating_sub(self.buffer_used())
-                    / self.config.batch_size.max(1);
-                let n = (free * per_batch).clamp(1, MAX_PER_TICK);
+                let rec = self.record_bytes();
+                let alloc = RecordAccumulator::allocation(self.config.batch_size, rec);
+                let per_batch = (self.config.batch_size / rec.max(1)).max(1);
+                let free = self
+                    .accumulator
+                    .capacity_bytes
+                    .saturating_sub(self.accumulator.used_bytes)
+                    / alloc.max(1);
+                let n = free.saturating_mul(per_batch).clamp(1, MAX_PER_TICK);
                 (n, now, Some(now + n * SEND_COST_NS))
             }
             Workload::Bursts {
@@ -103,51 +150,72 @@ impl Producer {
                 every_ms,
             } => {
                 if now >= self.app.next_burst {
-                    self.app.next_burst = now + ms(every_ms.max(1));
-                    (burst_records, now, Some(self.app.next_burst))
-                } else {
-                    (0, now, Some(self.app.next_burst))
+                    self.app.next_burst = now.saturating_add(ms(every_ms.max(1)));
+                    self.app.burst_backlog = self.app.burst_backlog.saturating_add(burst_records);
                 }
+                let n = self.app.burst_backlog.min(MAX_PER_TICK);
+                (n, now, Some(self.app.next_burst))
             }
         };
         let wanted = wanted.min(self.remaining());
+        let created_before = self.app.created;
         if wanted > 0 {
-            if self.buffer_full() {
-                let since = *self.app.blocked_since.get_or_insert(now);
-                if now - since > ms(self.config.max_block_ms) {
-                    // send() threw a TimeoutException for these records.
-                    self.app.created += wanted;
-                    self.failed += wanted;
-                    ctx.event(SimEvent::ProduceFailed {
-                        producer: self.index,
-                        tp: crate::engine::ids::TopicPartition::new(self.topic, 0),
-                        records: wanted.min(u32::MAX as u64) as u32,
-                        error: crate::engine::protocol::ErrorCode::RequestTimedOut,
-                    });
-                }
-                // Otherwise blocked: retried when memory frees (an ack) or at the next tick.
+            let upper = serialized_upper_bound(&self.spec);
+            if upper > self.config.max_request_size || upper > self.config.buffer_memory {
+                self.fail_in_send(ctx, wanted, ErrorCode::MessageTooLarge);
             } else {
-                self.app.blocked_since = None;
                 let appended = self.append_records(ctx, wanted, t0, now);
-                if appended < wanted {
-                    // The pool ran out part-way: send() blocks from now on.
-                    self.app.blocked_since = Some(now);
+                if appended == wanted {
+                    self.app.blocked_since = None;
+                } else {
+                    // The next record's send() blocks in BufferPool.allocate from now (or
+                    // still, if it was already blocked and nothing got through).
+                    if appended > 0 || self.app.blocked_since.is_none() {
+                        self.app.blocked_since = Some(now);
+                    }
+                    self.expire_blocked_sends(ctx, wanted - appended);
                 }
             }
         }
+        let handed = self.app.created - created_before;
+        self.app.burst_backlog = self.app.burst_backlog.saturating_sub(handed);
         if std::mem::take(&mut self.accumulator.wake_sender) {
             self.drain(ctx);
         }
         if self.remaining() > 0 {
             let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
-            if self.app.blocked_since.is_some() && self.buffer_full() {
-                // Blocked in send(): an ack wakes the application (Sender); otherwise look again
-                // every millisecond (for max.block.ms) rather than at the record rate, which no
-                // longer advances while blocked (it spun at 1 µs: ~10^6 events per second).
-                at = at.max(now + MILLIS);
+            if let Some(since) = self.app.blocked_since {
+                // Blocked in send(): an acknowledgement that frees memory wakes the
+                // application (the Sender); otherwise it wakes when max.block.ms runs out.
+                at = since
+                    .saturating_add(ms(self.config.max_block_ms))
+                    .max(now + MICROS);
             }
             self.schedule_tick(ctx, at);
         }
+    }
+
+    /// Records blocked in `send()` longer than `max.block.ms` fail with a TimeoutException
+    /// (`BufferPool.allocate`: BufferExhaustedException), one per `max.block.ms` waited; with
+    /// `max.block.ms=0` every record that finds the pool full fails at once.
+    fn expire_blocked_sends(&mut self, ctx: &mut Ctx, waiting: u64) {
+        let Some(since) = self.app.blocked_since else {
+            return;
+        };
+        let block = ms(self.config.max_block_ms);
+        let waited = ctx.now.saturating_sub(since);
+        if waited < block {
+            return;
+        }
+        let n = waited
+            .checked_div(block)
+            .map_or(waiting, |k| k.min(waiting));
+        self.fail_in_send(ctx, n, crate::engine::protocol::ErrorCode::RequestTimedOut);
+        self.app.blocked_since = Some(if block == 0 {
+            ctx.now
+        } else {
+            since.saturating_add(n.saturating_mul(block))
+        });
     }
 
     /// Next tick for a fixed rate: when the open batch would fill, but never after the earliest
@@ -190,13 +258,12 @@ impl Producer {
     /// has no room for another batch; returns how many were appended.
     fn append_records(&mut self, ctx: &mut Ctx, n: u64, t0: SimTime, t1: SimTime) -> u64 {
         let rec = self.record_bytes();
-        let batch = self.config.batch_size.max(1);
-        self.accumulator.max_batches = (self.config.buffer_memory / batch).max(1);
+        let batch = self.config.batch_size;
         let ct = |i: u64| {
             if n <= 1 {
                 t1
             } else {
-                t0 + (t1 - t0) * i / (n - 1)
+                t0 + super::accumulator::lerp(t1 - t0, i, n - 1)
             }
         };
         let keyed = !matches!(self.spec.keys, KeyDistribution::None)
