@@ -146,7 +146,10 @@ impl Controller {
             Timer::Controller(ControllerTimer::SessionCheck),
         );
         ctx.timer_in(
-            self.config.leader_imbalance_check_interval_seconds.max(1) * SECONDS,
+            self.config
+                .leader_imbalance_check_interval_seconds
+                .max(1)
+                .saturating_mul(SECONDS),
             Timer::Controller(ControllerTimer::LeaderImbalanceCheck),
         );
         self.publish(ctx, self.partitions.values().cloned().collect(), None);
@@ -423,7 +426,10 @@ impl Controller {
                     self.preferred_leader_election(ctx);
                 }
                 ctx.timer_in(
-                    self.config.leader_imbalance_check_interval_seconds.max(1) * SECONDS,
+                    self.config
+                        .leader_imbalance_check_interval_seconds
+                        .max(1)
+                        .saturating_mul(SECONDS),
                     Timer::Controller(ControllerTimer::LeaderImbalanceCheck),
                 );
             }

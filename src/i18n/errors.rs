@@ -47,6 +47,9 @@ pub const KEYS: &[&str] = &[
     "err.conflict.session_bounds",
     "err.conflict.fetch_wait_lag",
     "err.conflict.fetch_wait_socket",
+    "err.conflict.transactional_id",
+    "err.conflict.batch_size_buffer",
+    "err.conflict.remote_assignor",
     "warn.idempotence_off",
     "warn.and",
     "warn.delivery_timeout_raised",
@@ -133,6 +136,17 @@ impl Conflict {
                 "err.conflict.fetch_wait_socket",
                 &[("socket", s(socket_ms))],
             ),
+            Conflict::TransactionalIdNeedsIdempotence => {
+                t(lang, "err.conflict.transactional_id").into()
+            }
+            Conflict::BatchSizeAboveBufferMemory { buffer_memory } => tf(
+                lang,
+                "err.conflict.batch_size_buffer",
+                &[("buffer", s(buffer_memory))],
+            ),
+            Conflict::RemoteAssignorWithClassicProtocol => {
+                t(lang, "err.conflict.remote_assignor").into()
+            }
         }
     }
 }

@@ -281,7 +281,7 @@ pub(super) fn groups(
         let static_membership = g.bool_or("static_membership", false)?;
         let mut config = ConsumerConfig::default();
         let path = g.at("config");
-        apply_config(
+        let explicit = apply_config(
             g.get("config"),
             &path,
             Scope::Consumer,
@@ -296,7 +296,8 @@ pub(super) fn groups(
                 FixedReason::SharedInstanceId,
             ));
         }
-        let w = registry::finish_consumer(&config, broker).map_err(|e| config_error(&path, e))?;
+        let w = registry::finish_consumer(&config, broker, |k| explicit.contains(k))
+            .map_err(|e| config_error(&path, e))?;
         config_warnings(&path, w, ctx);
         out.push(GroupSpec {
             group_id,

@@ -220,6 +220,13 @@ impl Default for ProducerConfig {
 }
 
 impl ProducerConfig {
+    /// `linger.ms` as the producer uses it: Kafka reads the long and caps it at
+    /// `Integer.MAX_VALUE` ms, about 24.8 days (`KafkaProducer.lingerMs`), so `2^63-1` means
+    /// "wait until the batch is full", never a wrapped deadline.
+    pub fn linger(&self) -> crate::engine::time::SimDuration {
+        crate::engine::time::ms(self.linger_ms.min(i32::MAX as u64))
+    }
+
     /// Whether idempotence is in effect: Kafka enables it only with acks=all,
     /// max.in.flight ≤ 5 and retries > 0 (an explicit `true` with other values is a config error,
     /// caught by validation).

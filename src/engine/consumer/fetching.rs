@@ -319,7 +319,7 @@ impl Consumer {
         let processing = taken
             .saturating_mul(self.spec.processing_us_per_record)
             .saturating_mul(MICROS);
-        self.processing_until = now + processing;
+        self.processing_until = now.saturating_add(processing);
         self.poll_gen += 1;
         ctx.timer_at(
             self.processing_until,

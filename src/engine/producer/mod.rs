@@ -104,7 +104,8 @@ pub struct Producer {
     bootstrap: Vec<BrokerId>,
     leaders: Vec<Option<BrokerId>>,
     leader_epochs: Vec<u32>,
-    metadata_in_flight: Option<u64>,
+    /// The metadata request in flight: correlation id and broker.
+    metadata_in_flight: Option<(u64, BrokerId)>,
     metadata_wanted: bool,
     accumulator: RecordAccumulator,
     sticky: Option<BuiltInPartitioner>,
@@ -118,6 +119,9 @@ pub struct Producer {
     drain_scratch: Vec<(BrokerId, Vec<ProducerBatch>, u64)>,
     /// Requests in flight per broker id (`max.in.flight.requests.per.connection`).
     in_flight_per_broker: Vec<u32>,
+    /// Per broker id: no new connection before this time (reconnect backoff after a request
+    /// timed out and closed the connection).
+    reconnect_at: Vec<SimTime>,
     timeout_timer: bool,
     next_correlation: u64,
     app: workload::AppState,
@@ -162,6 +166,7 @@ impl Producer {
             in_flight: VecMap::new(),
             drain_scratch: Vec::new(),
             in_flight_per_broker: Vec::new(),
+            reconnect_at: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,
             app: workload::AppState::default(),
@@ -224,13 +229,13 @@ impl Producer {
                 super::protocol::ErrorCode::NetworkException,
             ),
             Message::MetadataRequest { correlation_id }
-                if self.metadata_in_flight == Some(correlation_id) =>
+                if self.metadata_in_flight.map(|m| m.0) == Some(correlation_id) =>
             {
                 self.metadata_in_flight = None;
                 self.metadata_wanted = true;
                 self.schedule_wakeup(
                     ctx,
-                    ctx.now + crate::engine::time::ms(self.config.retry_backoff_ms),
+                    crate::engine::time::after_ms(ctx.now, self.config.retry_backoff_ms),
                 );
             }
             _ => {}
@@ -266,21 +271,25 @@ impl Producer {
             ProducerTimer::RequestTimeouts => {
                 self.timeout_timer = false;
                 let now = ctx.now;
-                let expired: Vec<u64> = self
+                let expired: Vec<(u64, BrokerId)> = self
                     .in_flight
                     .iter()
                     .filter(|(_, r)| r.deadline <= now)
-                    .map(|(&id, _)| id)
+                    .map(|(&id, r)| (id, r.broker))
                     .collect();
-                for id in expired {
+                for (id, broker) in expired {
+                    self.close_after_timeout(now, broker);
                     self.fail_request(ctx, id, super::protocol::ErrorCode::RequestTimedOut);
                 }
                 self.arm_request_timeouts(ctx);
             }
             ProducerTimer::MetadataTimeout { correlation_id }
-                if self.metadata_in_flight == Some(correlation_id) =>
+                if self.metadata_in_flight.map(|m| m.0) == Some(correlation_id) =>
             {
-                self.metadata_in_flight = None;
+                if let Some((_, broker)) = self.metadata_in_flight.take() {
+                    self.close_after_timeout(ctx.now, broker);
+                }
+                self.metadata_wanted = true;
                 self.request_metadata(ctx);
             }
             _ => {}

@@ -9,21 +9,69 @@ use crate::engine::ids::TopicPartition;
 use crate::engine::protocol::{
     ErrorCode, PartitionState, ProducePartition, ProducePartitionResponse, RecordBatch, RecordIds,
 };
-use crate::engine::time::{ms, MILLIS};
+use crate::engine::time::{after_ms, ms, MILLIS};
 use crate::engine::timer::Timer;
 
 /// Idempotent producer ids start here (`InitProducerId` is not modelled).
 pub const PRODUCER_ID_BASE: i64 = 1000;
 
+/// Kafka's `reconnect.backoff.ms` default. A request that times out closes its connection
+/// (`NetworkClient.handleTimedOutRequests`), and the client reconnects to that broker only after
+/// this pause (`ClusterConnectionStates`); the key is accepted but not modelled, so its default
+/// applies. It is also what keeps simulated time moving with `request.timeout.ms=0`: a request
+/// that times out at once is not resent at the same instant.
+pub const RECONNECT_BACKOFF_MS: u64 = 50;
+
 impl Producer {
+    /// Whether a request may go to `broker` now (not in reconnect backoff).
+    fn connectable(&self, broker: BrokerId, now: SimTime) -> bool {
+        self.reconnect_at
+            .get(broker as usize)
+            .is_none_or(|&t| t <= now)
+    }
+
+    /// A request to `broker` timed out: its connection is closed until the reconnect backoff
+    /// is over.
+    pub(super) fn close_after_timeout(&mut self, now: SimTime, broker: BrokerId) {
+        let slot = broker as usize;
+        if slot >= self.reconnect_at.len() {
+            self.reconnect_at.resize(slot + 1, 0);
+        }
+        self.reconnect_at[slot] = after_ms(now, RECONNECT_BACKOFF_MS);
+    }
+
     pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
         if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
             return;
         }
+        let now = ctx.now;
+        let broker = if self.bootstrap.iter().all(|&b| self.connectable(b, now)) {
+            self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize]
+        } else {
+            // `leastLoadedNode`: a broker not in reconnect backoff, else wait for the first.
+            let ready: Vec<BrokerId> = self
+                .bootstrap
+                .iter()
+                .copied()
+                .filter(|&b| self.connectable(b, now))
+                .collect();
+            if ready.is_empty() {
+                self.metadata_wanted = true;
+                let at = self
+                    .bootstrap
+                    .iter()
+                    .filter_map(|&b| self.reconnect_at.get(b as usize).copied())
+                    .min()
+                    .unwrap_or(now)
+                    .max(now + 1);
+                self.schedule_wakeup(ctx, at);
+                return;
+            }
+            ready[ctx.rng.below(ready.len() as u64) as usize]
+        };
         self.next_correlation += 1;
         let id = self.next_correlation;
-        let broker = self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize];
-        self.metadata_in_flight = Some(id);
+        self.metadata_in_flight = Some((id, broker));
         self.metadata_wanted = false;
         ctx.send(
             NodeId(broker),
@@ -36,7 +84,7 @@ impl Producer {
     }
 
     pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, id: u64, partitions: Vec<PartitionState>) {
-        if self.metadata_in_flight != Some(id) {
+        if self.metadata_in_flight.map(|m| m.0) != Some(id) {
             return;
         }
         self.metadata_in_flight = None;
@@ -52,7 +100,7 @@ impl Producer {
         if missing {
             // Partitions without a leader: ask again after retry.backoff.ms.
             self.metadata_wanted = true;
-            self.schedule_wakeup(ctx, ctx.now + ms(self.config.retry_backoff_ms));
+            self.schedule_wakeup(ctx, after_ms(ctx.now, self.config.retry_backoff_ms));
         }
         self.drain(ctx);
     }
@@ -74,7 +122,7 @@ impl Producer {
     /// Sends every ready batch whose leader has room for another request in flight.
     pub(super) fn drain(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        let linger = ms(self.config.linger_ms);
+        let linger = self.config.linger();
         let delivery_timeout = ms(self.config.delivery_timeout_ms);
         self.expire_batches(ctx, delivery_timeout);
         self.update_partition_load();
@@ -102,6 +150,12 @@ impl Producer {
             if slot.is_none() && busy >= max_in_flight {
                 continue;
             }
+            if let Some(&t) = self.reconnect_at.get(leader as usize) {
+                if t > now {
+                    next_wakeup = next_wakeup.min(t);
+                    continue;
+                }
+            }
             let q = &mut self.accumulator.queues[p as usize];
             let Some(first) = q.front() else {
                 continue;
@@ -111,7 +165,7 @@ impl Producer {
             } else if first.closed || q.len() > 1 {
                 now
             } else {
-                first.created + linger
+                first.created.saturating_add(linger)
             };
             if ready_at > now {
                 next_wakeup = next_wakeup.min(ready_at);
@@ -295,7 +349,7 @@ impl Producer {
                 .retry_backoff_max_ms
                 .max(self.config.retry_backoff_ms),
         );
-        b.retry_at = ctx.now + ms(backoff);
+        b.retry_at = after_ms(ctx.now, backoff);
         let q = &mut self.accumulator.queues[b.partition as usize];
         let pos = requeue_position(q, &b);
         let at = b.retry_at;

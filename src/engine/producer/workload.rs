@@ -129,8 +129,10 @@ impl Producer {
                 let r = records_per_s.max(1e-9);
                 let due = ((now - self.app.start) as f64 * r / SECONDS as f64).floor() as u64;
                 let n = due.saturating_sub(self.app.created).min(MAX_PER_TICK);
-                let first_due =
-                    self.app.start + ((self.app.created + 1) as f64 * SECONDS as f64 / r) as u64;
+                let first_due = self
+                    .app
+                    .start
+                    .saturating_add(((self.app.created + 1) as f64 * SECONDS as f64 / r) as u64);
                 (n, first_due.min(now), Some(self.next_rate_tick(now, r)))
             }
             Workload::MaxRate => {
@@ -229,19 +231,23 @@ impl Producer {
             if let Some(b) = q.back() {
                 if !b.closed && b.base_sequence.is_none() {
                     room = room.min(self.config.batch_size.saturating_sub(b.bytes) / rec.max(1));
-                    linger_deadline = linger_deadline.min(b.created + ms(self.config.linger_ms));
+                    linger_deadline =
+                        linger_deadline.min(b.created.saturating_add(self.config.linger()));
                 }
             }
         }
         if room == u64::MAX {
             // No open batch: the next record opens one, so wake exactly when it is due.
-            let next_due = self.app.start + ((self.app.created + 1) as f64 * interval) as u64;
+            let next_due = self
+                .app
+                .start
+                .saturating_add(((self.app.created + 1) as f64 * interval) as u64);
             return next_due.max(now + 1);
         }
-        let fill = now + (room.max(1) as f64 * interval) as u64;
+        let fill = now.saturating_add((room.max(1) as f64 * interval) as u64);
         fill.min(linger_deadline.max(now + 1))
             .min(now + 50 * MILLIS)
-            .max(now + (interval as u64).max(1))
+            .max(now.saturating_add((interval as u64).max(1)))
     }
 
     /// The partitioner's view of the topic (recomputed when metadata changes).
