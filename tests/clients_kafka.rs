@@ -461,3 +461,57 @@ fn a_full_buffer_fails_one_send_per_max_block_ms() {
         &timed_out[..timed_out.len().min(5)]
     );
 }
+
+/// Batch sizes of a one-partition topic at 2,000 records/s with `linger.ms=20`, from a scenario
+/// file with the given `arrivals` (none: the default): (mean, variance, records acknowledged).
+fn linger_batches(arrivals: Option<&str>) -> (f64, f64, u64) {
+    let arrivals = arrivals.map_or(String::new(), |a| format!(r#""arrivals": "{a}","#));
+    let text = format!(
+        r#"{{"duration_ms": 20000, "topics": [{{"name": "t", "partitions": 1, "replication_factor": 3}}],
+            "producers": [{{"rate": 2000, {arrivals} "record_size": 100, "config": {{"linger.ms": 20}}}}]}}"#
+    );
+    let s = kafka_sim::scenario::parse_scenario(&text).expect("valid scenario");
+    let mut e = Engine::new(&s);
+    let events = run_collect(&mut e, 20_000 * MILLIS);
+    let sizes: Vec<f64> = events
+        .iter()
+        .filter_map(|ev| match &ev.event {
+            SimEvent::ProduceAcked { batch, .. } if ev.at > 1_000 * MILLIS => {
+                Some(batch.record_count as f64)
+            }
+            _ => None,
+        })
+        .collect();
+    let n = sizes.len() as f64;
+    let mean = sizes.iter().sum::<f64>() / n;
+    let var = sizes.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+    (mean, var, e.report(0.0).produced.acked)
+}
+
+/// Issue 14 item 8: Poisson arrivals (exponential gaps; the default of scenario files) make a
+/// lingering batch hold 1 + Poisson(rate × linger) records — variance about the mean — where
+/// evenly spaced records (`"arrivals": "fixed"`) fill every batch alike. The mean rate is the
+/// configured one either way.
+#[test]
+fn poisson_arrivals_vary_batch_sizes_around_the_same_mean() {
+    let (fixed_mean, fixed_var, fixed_acked) = linger_batches(Some("fixed"));
+    let (mean, var, acked) = linger_batches(None);
+    assert_eq!(
+        linger_batches(Some("poisson")).1,
+        var,
+        "poisson is the default"
+    );
+    assert!(
+        fixed_var < 2.0,
+        "fixed arrivals: batch sizes {fixed_mean} ± {fixed_var}"
+    );
+    // 20 ms of arrivals at 2,000/s after the first record: 1 + Poisson(40).
+    assert!((35.0..47.0).contains(&mean), "Poisson: mean batch {mean}");
+    assert!(
+        (20.0..65.0).contains(&var),
+        "Poisson: batch size variance {var}"
+    );
+    for a in [fixed_acked, acked] {
+        assert!((38_000..=42_000).contains(&a), "acked {a} of ~40,000");
+    }
+}

@@ -131,6 +131,8 @@ pub fn scenario_for(a: &PerfTestArgs) -> Result<Scenario, CliError> {
                     records_per_s: a.throughput / n as f64,
                 }
             },
+            // ProducerPerformance's throttle spaces records evenly.
+            arrivals: crate::engine::scenario::Arrivals::Fixed,
             max_records: Some(share),
             record_size: a.record_size,
             keys: KeyDistribution::None,

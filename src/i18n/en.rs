@@ -296,6 +296,8 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.no_field_in", "is {got}, so it has no field `{key}`"),
     ("err.fixed.keys_shape", "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}"),
     ("err.fixed.groups_shape", "expected broker id groups such as [[1, 2], [3]]"),
+    ("err.fixed.arrivals_shape", "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)"),
+    ("err.fixed.arrivals_need_rate", "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing"),
     // ----- event reasons (src/engine/reasons.rs; English equals Display) -----
     ("reb.member_joined", "member {member} joined"),
     ("reb.member_rejoined", "member {member} rejoined"),

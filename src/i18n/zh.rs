@@ -296,6 +296,8 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.no_field_in", "是{got}，所以没有字段 `{key}`"),
     ("err.fixed.keys_shape", "应为 \"none\"、{\"uniform\": N} 或 {\"zipf\": N, \"exponent\": 1.1}"),
     ("err.fixed.groups_shape", "应为 broker 编号分组，例如 [[1, 2], [3]]"),
+    ("err.fixed.arrivals_shape", "应为 \"poisson\"（指数间隔，默认）或 \"fixed\"（均匀间隔）"),
+    ("err.fixed.arrivals_need_rate", "arrivals 只适用于 `rate` 负载；`bursts` 和 \"max\" 有各自的节奏"),
     // ----- 事件原因 -----
     ("reb.member_joined", "成员 {member} 加入"),
     ("reb.member_rejoined", "成员 {member} 重新加入"),

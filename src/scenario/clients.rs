@@ -9,7 +9,9 @@ use super::parse::{apply_config, array, config_error, config_warnings, known_top
 use super::{caps, Detail, Duplicated, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, Scope};
 use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig};
-use crate::engine::scenario::{GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload};
+use crate::engine::scenario::{
+    Arrivals, GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload,
+};
 
 /// Default producer `rate` (records per second).
 pub const DEFAULT_RATE: f64 = 1_000.0;
@@ -20,6 +22,7 @@ const PRODUCER: &[&str] = &[
     "id",
     "topic",
     "rate",
+    "arrivals",
     "bursts",
     "record_size",
     "keys",
@@ -65,6 +68,7 @@ pub(super) fn producers(
         }
         let topic = topic_ref(&p, "topic", topics)?;
         let workload = workload(&p)?;
+        let arrivals = arrivals(&p, &workload)?;
         let record_size =
             p.whole_or("record_size", DEFAULT_RECORD_SIZE, 1, caps::MAX_RECORD_SIZE)?;
         let keys = keys(&p)?;
@@ -93,6 +97,7 @@ pub(super) fn producers(
             id,
             topic,
             workload,
+            arrivals,
             max_records,
             record_size: record_size as u32,
             keys,
@@ -180,6 +185,26 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
             records_per_s: DEFAULT_RATE,
         }),
     }
+}
+
+/// `arrivals`: `"poisson"` (the default) or `"fixed"`, for a `rate` workload only.
+fn arrivals(p: &Obj, workload: &Workload) -> Result<Arrivals, ScenarioError> {
+    let Some(v) = p.get("arrivals") else {
+        return Ok(Arrivals::Poisson);
+    };
+    let a = match v {
+        Value::String(s) if s == "poisson" => Arrivals::Poisson,
+        Value::String(s) if s == "fixed" => Arrivals::Fixed,
+        _ => return Err(err(&p.at("arrivals"), Some(v), FixedReason::ArrivalsShape)),
+    };
+    if !matches!(workload, Workload::Rate { .. }) {
+        return Err(err(
+            &p.at("arrivals"),
+            Some(v),
+            FixedReason::ArrivalsNeedRate,
+        ));
+    }
+    Ok(a)
 }
 
 fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {

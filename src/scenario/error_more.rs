@@ -49,11 +49,15 @@ pub enum FixedReason {
     KeysShape,
     /// Network partition `groups` of the wrong shape.
     GroupsShape,
+    /// An `arrivals` value that is not `"poisson"` or `"fixed"`.
+    ArrivalsShape,
+    /// `arrivals` with a workload that is not a `rate`.
+    ArrivalsNeedRate,
 }
 
 impl FixedReason {
     /// Every fixed reason (for tests).
-    pub const ALL: [FixedReason; 21] = [
+    pub const ALL: [FixedReason; 23] = [
         FixedReason::RateOrBursts,
         FixedReason::RateExpected,
         FixedReason::ExponentPositive,
@@ -75,6 +79,8 @@ impl FixedReason {
         FixedReason::TopicRequiredSeveral,
         FixedReason::KeysShape,
         FixedReason::GroupsShape,
+        FixedReason::ArrivalsShape,
+        FixedReason::ArrivalsNeedRate,
     ];
 
     /// The i18n key.
@@ -101,6 +107,8 @@ impl FixedReason {
             FixedReason::TopicRequiredSeveral => "err.fixed.topic_required_several",
             FixedReason::KeysShape => "err.fixed.keys_shape",
             FixedReason::GroupsShape => "err.fixed.groups_shape",
+            FixedReason::ArrivalsShape => "err.fixed.arrivals_shape",
+            FixedReason::ArrivalsNeedRate => "err.fixed.arrivals_need_rate",
         }
     }
 
@@ -128,6 +136,8 @@ impl FixedReason {
             FixedReason::TopicRequiredSeveral => "required when the scenario does not have exactly one topic",
             FixedReason::KeysShape => "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}",
             FixedReason::GroupsShape => "expected broker id groups such as [[1, 2], [3]]",
+            FixedReason::ArrivalsShape => "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)",
+            FixedReason::ArrivalsNeedRate => "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! batch could become ready, so batching and latency are the same as record-by-record.
 
 mod accumulator;
+pub mod arrivals;
 mod sender;
 mod workload;
 
@@ -19,7 +20,7 @@ use super::ctx::Ctx;
 use super::ids::{BrokerId, NodeId, TopicIdx};
 use super::partitioner::BuiltInPartitioner;
 use super::protocol::Message;
-use super::scenario::ProducerSpec;
+use super::scenario::{Arrivals, ProducerSpec, Workload};
 use super::time::SimTime;
 
 pub use accumulator::{ProducerBatch, RecordAccumulator};
@@ -200,6 +201,15 @@ impl Producer {
         self.prepare_keys();
         self.refresh_view();
         self.app.start = ctx.now;
+        if let (Workload::Rate { records_per_s }, Arrivals::Poisson) =
+            (&self.spec.workload, self.spec.arrivals)
+        {
+            self.app.poisson = Some(arrivals::PoissonArrivals::new(
+                *records_per_s,
+                ctx.now,
+                ctx.rng,
+            ));
+        }
         self.request_metadata(ctx);
         self.schedule_tick(ctx, ctx.now);
     }

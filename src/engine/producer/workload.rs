@@ -25,8 +25,13 @@ pub struct AppState {
     pub blocked_since: Option<SimTime>,
     /// Next burst (Bursts workload).
     pub next_burst: SimTime,
-    /// Records of bursts the application has not handed to `send()` yet (it is blocked).
-    pub burst_backlog: u64,
+    /// Records that arrived (a burst, Poisson arrivals) but the application has not handed to
+    /// `send()` yet: it is blocked, or more arrived than one tick takes.
+    pub backlog: u64,
+    /// When the oldest record of the backlog arrived (Poisson arrivals).
+    pub backlog_since: SimTime,
+    /// The arrival process of a Poisson `rate` workload.
+    pub poisson: Option<super::arrivals::PoissonArrivals>,
 }
 
 /// Bytes one record of `spec` takes in a batch: value, key (8 bytes when keyed) and the v2
@@ -123,8 +128,27 @@ impl Producer {
         if self.remaining() == 0 {
             return;
         }
-        // How many records the application wants to hand to send() now, and their create times.
+        // How many records the application wants to hand to send() now, and their create times
+        // (spread evenly over [t0, t1]).
+        let mut t1 = now;
         let (wanted, t0, next): (u64, SimTime, Option<SimTime>) = match self.spec.workload.clone() {
+            Workload::Rate { records_per_s } if self.app.poisson.is_some() => {
+                let r = records_per_s.max(1e-9);
+                let arrivals = self.app.poisson.as_mut().expect("checked");
+                let due = arrivals.due(now, ctx.rng);
+                let next_arrival = arrivals.next_arrival();
+                let t0 = if self.app.backlog > 0 {
+                    self.app.backlog_since
+                } else {
+                    due.first
+                };
+                if due.count > 0 {
+                    t1 = due.last;
+                }
+                self.app.backlog = self.app.backlog.saturating_add(due.count);
+                let n = self.app.backlog.min(MAX_PER_TICK);
+                (n, t0, Some(self.next_rate_tick(now, r, Some(next_arrival))))
+            }
             Workload::Rate { records_per_s } => {
                 let r = records_per_s.max(1e-9);
                 let due = ((now - self.app.start) as f64 * r / SECONDS as f64).floor() as u64;
@@ -133,7 +157,11 @@ impl Producer {
                     .app
                     .start
                     .saturating_add(((self.app.created + 1) as f64 * SECONDS as f64 / r) as u64);
-                (n, first_due.min(now), Some(self.next_rate_tick(now, r)))
+                (
+                    n,
+                    first_due.min(now),
+                    Some(self.next_rate_tick(now, r, None)),
+                )
             }
             Workload::MaxRate => {
                 let rec = self.record_bytes();
@@ -153,9 +181,9 @@ impl Producer {
             } => {
                 if now >= self.app.next_burst {
                     self.app.next_burst = now.saturating_add(ms(every_ms.max(1)));
-                    self.app.burst_backlog = self.app.burst_backlog.saturating_add(burst_records);
+                    self.app.backlog = self.app.backlog.saturating_add(burst_records);
                 }
-                let n = self.app.burst_backlog.min(MAX_PER_TICK);
+                let n = self.app.backlog.min(MAX_PER_TICK);
                 (n, now, Some(self.app.next_burst))
             }
         };
@@ -166,7 +194,7 @@ impl Producer {
             if upper > self.config.max_request_size || upper > self.config.buffer_memory {
                 self.fail_in_send(ctx, wanted, ErrorCode::MessageTooLarge);
             } else {
-                let appended = self.append_records(ctx, wanted, t0, now);
+                let appended = self.append_records(ctx, wanted, t0, t1);
                 if appended == wanted {
                     self.app.blocked_since = None;
                 } else {
@@ -180,12 +208,26 @@ impl Producer {
             }
         }
         let handed = self.app.created - created_before;
-        self.app.burst_backlog = self.app.burst_backlog.saturating_sub(handed);
+        self.app.backlog = self.app.backlog.saturating_sub(handed);
+        if self.app.backlog > 0 {
+            // The oldest record still waiting arrived about here (create times are spread
+            // evenly over [t0, t1]).
+            let span = t1.saturating_sub(t0);
+            let last = wanted.saturating_sub(1).max(1);
+            self.app.backlog_since = t0 + super::accumulator::lerp(span, handed.min(last), last);
+        }
+        if self.remaining() == 0 {
+            self.app.backlog = 0;
+        }
         if std::mem::take(&mut self.accumulator.wake_sender) {
             self.drain(ctx);
         }
         if self.remaining() > 0 {
             let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
+            if self.app.backlog > 0 {
+                // More arrived than one tick takes: carry on at once.
+                at = now + MICROS;
+            }
             if let Some(since) = self.app.blocked_since {
                 // Blocked in send(): an acknowledgement that frees memory wakes the
                 // application (the Sender); otherwise it wakes when max.block.ms runs out.
@@ -220,9 +262,11 @@ impl Producer {
         });
     }
 
-    /// Next tick for a fixed rate: when the open batch would fill, but never after the earliest
-    /// linger deadline (so no batch is sent missing records it would have had) nor 50 ms away.
-    fn next_rate_tick(&self, now: SimTime, r: f64) -> SimTime {
+    /// Next tick for a rate workload: when the open batch would fill, but never after the
+    /// earliest linger deadline (so no batch is sent missing records it would have had) nor
+    /// 50 ms away; with no open batch, exactly when the next record arrives (`next_arrival` for
+    /// Poisson arrivals, the next due time for a fixed rate).
+    fn next_rate_tick(&self, now: SimTime, r: f64, next_arrival: Option<SimTime>) -> SimTime {
         let interval = SECONDS as f64 / r;
         let rec = self.record_bytes();
         let mut room: u64 = u64::MAX;
@@ -238,16 +282,24 @@ impl Producer {
         }
         if room == u64::MAX {
             // No open batch: the next record opens one, so wake exactly when it is due.
-            let next_due = self
-                .app
-                .start
-                .saturating_add(((self.app.created + 1) as f64 * interval) as u64);
+            let next_due = next_arrival.unwrap_or_else(|| {
+                self.app
+                    .start
+                    .saturating_add(((self.app.created + 1) as f64 * interval) as u64)
+            });
             return next_due.max(now + 1);
         }
         let fill = now.saturating_add((room.max(1) as f64 * interval) as u64);
-        fill.min(linger_deadline.max(now + 1))
+        let earliest = match next_arrival {
+            // Poisson: a record may come any time; the open batch's deadlines bound the wait.
+            Some(_) => now + 1,
+            None => now.saturating_add((interval as u64).max(1)),
+        };
+        // Just before the deadline: the sender drains the batch at the deadline itself, and the
+        // records due until then belong in it.
+        fill.min(linger_deadline.saturating_sub(1).max(now + 1))
             .min(now + 50 * MILLIS)
-            .max(now.saturating_add((interval as u64).max(1)))
+            .max(earliest)
     }
 
     /// The partitioner's view of the topic (recomputed when metadata changes).
