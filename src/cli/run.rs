@@ -25,7 +25,7 @@ pub struct RunArgs {
     /// Write the JSON report to this file (`-` for stdout).
     #[arg(long)]
     pub json: Option<String>,
-    /// No summary and no progress bar.
+    /// No summary, no progress bar and no warnings.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -131,7 +131,10 @@ pub fn summary(r: &Report) -> String {
 
 /// `kafka-sim run`.
 pub fn run(a: RunArgs) -> Result<(), CliError> {
-    let (mut scenario, _) = load_scenario(&a.scenario)?;
+    let (mut scenario, _, warnings) = load_scenario(&a.scenario)?;
+    if !a.quiet {
+        super::print_warnings(&warnings);
+    }
     if let Some(seed) = a.seed {
         scenario.seed = seed;
     }

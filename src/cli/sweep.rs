@@ -89,7 +89,8 @@ fn row(r: &Report) -> Vec<String> {
 
 /// `kafka-sim sweep`.
 pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
-    let (_, text) = load_scenario(&a.scenario)?;
+    let (_, text, warnings) = load_scenario(&a.scenario)?;
+    super::print_warnings(&warnings);
     let base: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.scenario)))?;
     let sets: Vec<(String, Vec<String>)> = a

@@ -133,6 +133,8 @@ pub struct Producer {
     acked: u64,
     failed: u64,
     retries: u64,
+    /// When the last batch was acknowledged.
+    last_ack: SimTime,
 }
 
 impl Producer {
@@ -178,6 +180,7 @@ impl Producer {
             acked: 0,
             failed: 0,
             retries: 0,
+            last_ack: 0,
         }
     }
 
@@ -317,9 +320,14 @@ impl Producer {
         self.drain(ctx);
     }
 
-    /// Records acknowledged and failed so far.
+    /// Records handed to `send()`, acknowledged and failed so far.
     pub fn totals(&self) -> (u64, u64, u64) {
         (self.sent, self.acked, self.failed)
+    }
+
+    /// When the last batch was acknowledged (0 before the first).
+    pub fn last_ack(&self) -> SimTime {
+        self.last_ack
     }
 
     /// What the page shows.

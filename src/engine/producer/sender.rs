@@ -300,6 +300,7 @@ impl Producer {
         acks_zero: bool,
     ) {
         self.acked += b.records as u64;
+        self.last_ack = ctx.now;
         self.accumulator.release(b);
         let mut batch = self.wire_batch(b, base_offset, -1);
         batch.partition_leader_epoch = leader_epoch;
