@@ -290,9 +290,10 @@ impl Producer {
             return next_due.max(now + 1);
         }
         let fill = now.saturating_add((room.max(1) as f64 * interval) as u64);
+        // Never before the next record exists: nothing could be appended (and a batch whose
+        // deadline passed while its leader is busy must not make the application spin).
         let earliest = match next_arrival {
-            // Poisson: a record may come any time; the open batch's deadlines bound the wait.
-            Some(_) => now + 1,
+            Some(t) => t.max(now + 1),
             None => now.saturating_add((interval as u64).max(1)),
         };
         // Just before the deadline: the sender drains the batch at the deadline itself, and the
