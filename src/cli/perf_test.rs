@@ -288,13 +288,17 @@ pub struct PerfTestResult {
     pub capped: bool,
 }
 
-/// Runs the scenario of `a` to completion (or the cap).
-pub fn run_perf_test(a: &PerfTestArgs, scenario: &Scenario) -> PerfTestResult {
+/// Runs the scenario of `a` to completion (or the cap); a stuck simulated clock is a bad-input
+/// error naming the likely config.
+pub fn run_perf_test(a: &PerfTestArgs, scenario: &Scenario) -> Result<PerfTestResult, CliError> {
     let mut engine = Engine::new(scenario);
     let cap = scenario.duration_ms * MILLIS;
     let total = a.num_records * u64::from(a.producers);
     loop {
         engine.run_for(SECONDS / 10, u64::MAX);
+        if let Some(stuck) = engine.stuck_clock() {
+            return Err(bad(format!("perf-test: {stuck}")));
+        }
         let (acked, failed) = engine.produce_totals();
         if acked + failed >= total || engine.now() >= cap {
             break;
@@ -329,13 +333,13 @@ pub fn run_perf_test(a: &PerfTestArgs, scenario: &Scenario) -> PerfTestResult {
     } else {
         1.0
     };
-    PerfTestResult {
+    Ok(PerfTestResult {
         line: total_line(acked, secs, a.record_size, Some(&latency)),
         records_per_s,
         mb_per_s,
         capped: acked + failed < total,
         per_producer,
-    }
+    })
 }
 
 /// `kafka-sim perf-test`.
@@ -344,7 +348,7 @@ pub fn perf_test(a: PerfTestArgs) -> Result<(), CliError> {
     for w in &warnings {
         eprintln!("kafka-sim: warning: {w}");
     }
-    let r = run_perf_test(&a, &scenario);
+    let r = run_perf_test(&a, &scenario)?;
     if a.producers > 1 {
         for (i, &(n, _, secs)) in r.per_producer.iter().enumerate() {
             println!(

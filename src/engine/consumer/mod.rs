@@ -50,6 +50,20 @@ pub enum ConsumerTimer {
     },
 }
 
+impl ConsumerTimer {
+    /// The configs that set when this timer fires (named when the clock gets stuck on it).
+    pub fn config_keys(&self) -> &'static [&'static str] {
+        match self {
+            ConsumerTimer::Heartbeat { .. } => &["heartbeat.interval.ms"],
+            ConsumerTimer::Poll { .. } => &["max.poll.records", "fetch.max.wait.ms"],
+            ConsumerTimer::AutoCommit => &["auto.commit.interval.ms"],
+            ConsumerTimer::Retry => &["retry.backoff.ms"],
+            ConsumerTimer::RequestTimeouts => &["request.timeout.ms"],
+            ConsumerTimer::PollIntervalExceeded { .. } => &["max.poll.interval.ms"],
+        }
+    }
+}
+
 /// Where the consumer is in the group protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemberState {

@@ -49,6 +49,19 @@ pub enum ProducerTimer {
     },
 }
 
+impl ProducerTimer {
+    /// The configs that set when this timer fires (named when the clock gets stuck on it).
+    pub fn config_keys(&self) -> &'static [&'static str] {
+        match self {
+            ProducerTimer::AppTick { .. } => &["linger.ms", "batch.size", "max.block.ms"],
+            ProducerTimer::Wakeup { .. } => &["retry.backoff.ms", "linger.ms"],
+            ProducerTimer::RequestTimeouts | ProducerTimer::MetadataTimeout { .. } => {
+                &["request.timeout.ms"]
+            }
+        }
+    }
+}
+
 /// A produce request in flight.
 #[derive(Clone, Debug)]
 struct InFlight {

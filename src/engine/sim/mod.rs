@@ -6,6 +6,7 @@
 //! [`Engine::drain_events`]. The engine is `Clone` (checkpoints).
 
 mod commands;
+mod stuck;
 mod trace;
 
 use std::collections::VecDeque;
@@ -27,6 +28,7 @@ use super::scenario::{Command, Scenario};
 use super::time::{ms, SimTime, MILLIS};
 use super::timer::Timer;
 
+pub use stuck::{StuckClock, Who, STUCK_EVENTS};
 pub use trace::TraceHash;
 
 /// What a node of the network is.
@@ -84,7 +86,8 @@ pub struct GroupRuntime {
 pub struct RunStatus {
     /// Events processed by this call.
     pub events: u64,
-    /// The target time was reached (otherwise the event budget ran out).
+    /// The target time was reached (otherwise the event budget ran out, or the clock is stuck:
+    /// see [`Engine::stuck_clock`]).
     pub reached: bool,
 }
 
@@ -113,6 +116,10 @@ pub struct Engine {
     record_bulk: bool,
     trace: TraceHash,
     processed: u64,
+    /// Events processed at the current instant (stuck-clock detection).
+    instant_events: u32,
+    /// Set when simulated time stopped moving; the run does not go on.
+    stuck: Option<Box<StuckClock>>,
     sample_every: SimTime,
     dropped_events: u64,
     samples_taken: u64,
@@ -211,6 +218,8 @@ impl Engine {
             record_bulk: false,
             trace: TraceHash::new(),
             processed: 0,
+            instant_events: 0,
+            stuck: None,
             sample_every: 100 * MILLIS,
             dropped_events: 0,
             samples_taken: 0,
@@ -395,7 +404,15 @@ impl Engine {
         let Some((time, _seq, pending)) = self.queue.pop() else {
             return false;
         };
-        self.now = self.now.max(time);
+        if time > self.now {
+            self.now = time;
+            self.instant_events = 0;
+        } else {
+            self.instant_events += 1;
+            if self.instant_events >= STUCK_EVENTS {
+                self.note_stuck(&pending);
+            }
+        }
         self.processed += 1;
         match pending {
             Pending::Deliver {
@@ -526,17 +543,27 @@ impl Engine {
         });
     }
 
-    /// Runs until simulated time `until` or until `max_events` were processed, whichever first.
+    /// Runs until simulated time `until` or until `max_events` were processed, whichever first;
+    /// stops for good when simulated time stops moving (see [`Engine::stuck_clock`]).
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> RunStatus {
         let mut n = 0;
         while n < max_events {
+            if self.instant_events >= STUCK_EVENTS {
+                return RunStatus {
+                    events: n,
+                    reached: false,
+                };
+            }
             match self.queue.peek_time() {
                 Some(t) if t <= until => {
                     self.step();
                     n += 1;
                 }
                 _ => {
-                    self.now = self.now.max(until);
+                    if until > self.now {
+                        self.now = until;
+                        self.instant_events = 0;
+                    }
                     return RunStatus {
                         events: n,
                         reached: true,
@@ -563,6 +590,34 @@ impl Engine {
     /// Current simulated time.
     pub fn now(&self) -> SimTime {
         self.now
+    }
+
+    /// Why the run stopped for good, if simulated time stopped moving.
+    pub fn stuck_clock(&self) -> Option<&StuckClock> {
+        self.stuck.as_deref()
+    }
+
+    fn note_stuck(&mut self, pending: &Pending) {
+        if self.stuck.is_some() {
+            return;
+        }
+        let (node, what, timer) = match pending {
+            Pending::Timer { node, timer } => (*node, format!("timer {timer:?}"), Some(timer)),
+            Pending::Deliver { to, msg, .. } => (*to, format!("message {:?}", msg.kind()), None),
+            Pending::Refused { sender, .. } => (*sender, "a refused message".into(), None),
+            Pending::Disconnected { node, .. } => (*node, "a closed connection".into(), None),
+            Pending::Command(c) => (CONTROLLER, format!("command {c:?}"), None),
+            Pending::Sample => (CONTROLLER, "sampling".into(), None),
+        };
+        let role = self.roles.get(node.0 as usize).copied();
+        self.stuck = Some(Box::new(StuckClock::new(
+            self.now,
+            self.instant_events,
+            node,
+            role,
+            what,
+            timer,
+        )));
     }
 
     /// Events processed so far.
