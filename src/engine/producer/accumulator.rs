@@ -58,7 +58,8 @@ pub struct ProducerBatch {
 impl ProducerBatch {
     /// Whether another record of `record_bytes` would overflow `batch.size`.
     pub fn is_full(&self, batch_size: u64, record_bytes: u64) -> bool {
-        self.closed || (self.records > 0 && self.bytes.saturating_add(record_bytes) > batch_size)
+        // No overflow: bytes stays near batch.size (an i32) and a record is at most ~1 MiB.
+        self.closed || (self.records > 0 && self.bytes + record_bytes > batch_size)
     }
 
     /// Splits this batch as `RecordAccumulator.splitAndReenqueue` does after MESSAGE_TOO_LARGE:

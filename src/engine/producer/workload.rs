@@ -207,22 +207,21 @@ impl Producer {
                 }
             }
         }
-        let handed = self.app.created - created_before;
-        self.app.backlog = self.app.backlog.saturating_sub(handed);
         if self.app.backlog > 0 {
+            let handed = self.app.created - created_before;
+            self.app.backlog = self.app.backlog.saturating_sub(handed);
             // The oldest record still waiting arrived about here (create times are spread
             // evenly over [t0, t1]).
             let span = t1.saturating_sub(t0);
             let last = wanted.saturating_sub(1).max(1);
             self.app.backlog_since = t0 + super::accumulator::lerp(span, handed.min(last), last);
         }
-        if self.remaining() == 0 {
-            self.app.backlog = 0;
-        }
         if std::mem::take(&mut self.accumulator.wake_sender) {
             self.drain(ctx);
         }
-        if self.remaining() > 0 {
+        if self.remaining() == 0 {
+            self.app.backlog = 0;
+        } else {
             let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
             if self.app.backlog > 0 {
                 // More arrived than one tick takes: carry on at once.

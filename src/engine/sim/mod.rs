@@ -28,7 +28,7 @@ use super::scenario::{Command, Scenario};
 use super::time::{ms, SimTime, MILLIS};
 use super::timer::Timer;
 
-pub use stuck::{StuckClock, Who, STUCK_EVENTS};
+pub use stuck::{StuckClock, Who, CLOCK_CHECK_EVERY};
 pub use trace::TraceHash;
 
 /// What a node of the network is.
@@ -116,8 +116,8 @@ pub struct Engine {
     record_bulk: bool,
     trace: TraceHash,
     processed: u64,
-    /// Events processed at the current instant (stuck-clock detection).
-    instant_events: u32,
+    /// Simulated time at the last clock check (stuck-clock detection).
+    clock_checked_at: SimTime,
     /// Set when simulated time stopped moving; the run does not go on.
     stuck: Option<Box<StuckClock>>,
     sample_every: SimTime,
@@ -218,7 +218,7 @@ impl Engine {
             record_bulk: false,
             trace: TraceHash::new(),
             processed: 0,
-            instant_events: 0,
+            clock_checked_at: SimTime::MAX,
             stuck: None,
             sample_every: 100 * MILLIS,
             dropped_events: 0,
@@ -399,20 +399,16 @@ impl Engine {
         self.consumers.get(i).map(|c| c.is_alive()).unwrap_or(false)
     }
 
-    /// Processes the next event. Returns `false` when the queue is empty.
+    /// Processes the next event. Returns `false` when the queue is empty, or when simulated
+    /// time is found stuck (see [`Engine::stuck_clock`]).
     pub fn step(&mut self) -> bool {
+        if self.processed % CLOCK_CHECK_EVERY == 0 && self.clock_stuck() {
+            return false;
+        }
         let Some((time, _seq, pending)) = self.queue.pop() else {
             return false;
         };
-        if time > self.now {
-            self.now = time;
-            self.instant_events = 0;
-        } else {
-            self.instant_events += 1;
-            if self.instant_events >= STUCK_EVENTS {
-                self.note_stuck(&pending);
-            }
-        }
+        self.now = self.now.max(time);
         self.processed += 1;
         match pending {
             Pending::Deliver {
@@ -547,23 +543,22 @@ impl Engine {
     /// stops for good when simulated time stops moving (see [`Engine::stuck_clock`]).
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> RunStatus {
         let mut n = 0;
+        if self.stuck.is_some() {
+            return RunStatus {
+                events: 0,
+                reached: false,
+            };
+        }
         while n < max_events {
-            if self.instant_events >= STUCK_EVENTS {
-                return RunStatus {
-                    events: n,
-                    reached: false,
-                };
-            }
             match self.queue.peek_time() {
                 Some(t) if t <= until => {
-                    self.step();
+                    if !self.step() {
+                        break; // stuck
+                    }
                     n += 1;
                 }
                 _ => {
-                    if until > self.now {
-                        self.now = until;
-                        self.instant_events = 0;
-                    }
+                    self.now = self.now.max(until);
                     return RunStatus {
                         events: n,
                         reached: true,
@@ -597,6 +592,23 @@ impl Engine {
         self.stuck.as_deref()
     }
 
+    /// Every [`CLOCK_CHECK_EVERY`] events: if simulated time has not moved since the last
+    /// check, every event since was at this one instant and the clock is stuck; the next event
+    /// (taken off the queue: the run stops here) says what keeps firing.
+    #[cold]
+    #[inline(never)]
+    fn clock_stuck(&mut self) -> bool {
+        let next_at = self.queue.peek_time();
+        if self.now != self.clock_checked_at || next_at != Some(self.now) {
+            self.clock_checked_at = self.now;
+            return false;
+        }
+        if let Some((_, _, pending)) = self.queue.pop() {
+            self.note_stuck(&pending);
+        }
+        true
+    }
+
     fn note_stuck(&mut self, pending: &Pending) {
         if self.stuck.is_some() {
             return;
@@ -612,7 +624,7 @@ impl Engine {
         let role = self.roles.get(node.0 as usize).copied();
         self.stuck = Some(Box::new(StuckClock::new(
             self.now,
-            self.instant_events,
+            CLOCK_CHECK_EVERY,
             node,
             role,
             what,
