@@ -419,8 +419,9 @@ fn buffer_memory_bounds_the_accumulator_in_bytes() {
         peak_batches > max_batches / 2,
         "the buffer did fill: {peak_batches}"
     );
+    // One record per batch and one request at a time per connection: slow, but it flows.
     let r = e.report(0.0);
-    assert!(r.produced.acked > 100_000, "acked {}", r.produced.acked);
+    assert!(r.produced.acked > 50_000, "acked {}", r.produced.acked);
 }
 
 /// `max.block.ms`: with the buffer full and nothing acknowledged (every broker down), the

@@ -68,6 +68,14 @@ const FIELDS: &[Field] = &[
         set: |h, v| h.net_latency_min_ns = v,
     },
     Field {
+        name: "ram_gb",
+        factor: 1e9,
+        min: 0.1,
+        max: 100_000.0,
+        get: |h| h.ram_bytes,
+        set: |h, v| h.ram_bytes = v,
+    },
+    Field {
         name: "net_jitter_us",
         factor: 1e3,
         min: 0.0,
@@ -87,6 +95,7 @@ const KEYS: &[&str] = &[
     "cpu_ns_per_record",
     "net_latency_us",
     "net_jitter_us",
+    "ram_gb",
 ];
 
 fn builtin(v: &Value, path: &str, name: &str) -> Result<HardwareProfile, ScenarioError> {

@@ -179,6 +179,7 @@ impl Broker {
                 partitions: out,
             },
         );
+        self.response_sent(ctx, to);
     }
 
     /// Answers parked fetches that now have enough data after an append or a HW move on

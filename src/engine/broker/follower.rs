@@ -145,6 +145,7 @@ impl Broker {
         let me = self.id;
         let mut error = false;
         let mut appended_bytes = 0u64;
+        let mut flush = false;
         for data in partitions {
             let still_following = self
                 .fetchers
@@ -176,32 +177,33 @@ impl Broker {
             }
             let before = r.log.log_end_offset();
             r.log.append_as_follower(&data.batches);
-            appended_bytes += data
+            let (bytes, records) = data
                 .batches
                 .iter()
                 .filter(|b| b.base_offset >= before)
-                .map(|b| b.bytes as u64)
-                .sum::<u64>();
+                .fold((0u64, 0u64), |(b, n), x| {
+                    (b + x.bytes as u64, n + x.record_count as u64)
+                });
+            appended_bytes += bytes;
             let hw = data.high_watermark.min(r.log.log_end_offset());
             r.log.set_high_watermark(hw);
+            if records > 0 {
+                flush |= self.flush_due(std::iter::once((data.tp, records)));
+            }
         }
         if error {
             self.fetcher_back_off(ctx, leader);
         } else if appended_bytes > 0 {
-            // The fetcher thread writes what it fetched before fetching again: the disk paces
-            // replication (a slow disk makes followers lag).
-            let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
-                / self.hardware.disk_write_bytes_per_s.max(1) as f64)
-                as SimTime;
-            let start = ctx.now.max(self.disk_free_at);
-            self.disk_free_at = start + disk_ns;
-            let done = self.disk_free_at;
+            // The fetcher thread appends what it fetched before fetching again: through the
+            // page cache, so the disk paces replication only once its dirty limit is reached
+            // (or with a flush every N records).
+            let done = self.write_to_page_cache(ctx.now, appended_bytes, flush);
             if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.backoff_until = done;
             }
-            // Appends shorter than the timer resolution (20 µs) on an idle disk do not delay the
-            // next fetch by a separate event; the disk time is still accounted.
-            if done <= ctx.now + 20 * crate::engine::time::MICROS && start == ctx.now {
+            // An append that completes at once does not delay the next fetch by a separate
+            // event.
+            if done == ctx.now {
                 if let Some(f) = self.fetchers.get_mut(&leader) {
                     f.backoff_until = ctx.now;
                 }

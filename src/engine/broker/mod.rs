@@ -3,12 +3,15 @@
 //! coordinator.
 //!
 //! Request handling costs CPU (`num.io.threads` handler threads, per-request and per-record
-//! cost) and disk time (appends queue on the disk); requests on one client connection are
-//! processed in order, as Kafka mutes a connection while its request is in progress.
+//! cost) and disk time (appends queue on the disk); a client connection is served one request
+//! at a time, muted from when its request is read until its response is sent
+//! ([`connections`], Kafka's `SocketServer` `Processor`).
 
+mod connections;
 mod fetch;
 mod follower;
 mod leader;
+mod page_cache;
 mod produce;
 #[cfg(test)]
 mod tests;
@@ -25,7 +28,7 @@ use super::id_window::IdWindow;
 use super::ids::{BrokerId, NodeId, TopicPartition, CONTROLLER};
 use super::log::PartitionLog;
 use super::protocol::{ErrorCode, FetchPartition, Message, PartitionState, ProducePartition};
-use super::time::{ms, SimTime, SECONDS};
+use super::time::{ms, SimTime};
 use super::timer::{due_ids, earliest_deadline, BrokerTimer, DeadlineTimer, Timer};
 use super::tp_map::TpMap;
 use super::vec_map::VecMap;
@@ -138,10 +141,10 @@ pub struct Broker {
     /// The group coordinator for groups whose offsets partition this broker leads.
     pub coordinator: GroupCoordinator,
     io_threads: Vec<SimTime>,
-    disk_free_at: SimTime,
-    /// Per client node id: when its connection's previous request finishes (requests on one
-    /// connection are handled in order).
-    conn_free_at: Vec<SimTime>,
+    /// The machine's page cache: appends land there, the disk writes them back.
+    page_cache: page_cache::PageCache,
+    /// Client connections, muted while their request is in progress.
+    connections: connections::Connections,
     work: IdWindow<Work>,
     next_id: u64,
     parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
@@ -182,8 +185,8 @@ impl Broker {
             replicas: TpMap::new(),
             coordinator: GroupCoordinator::new(id),
             io_threads: vec![0; threads],
-            disk_free_at: 0,
-            conn_free_at: Vec::new(),
+            page_cache: Default::default(),
+            connections: Default::default(),
             work: IdWindow::new(),
             next_id: 0,
             parked_fetches: VecMap::new(),
@@ -258,9 +261,8 @@ impl Broker {
         self.produce_timeout_timer.reset();
         self.fetchers.clear();
         self.alter_inflight.clear();
-        self.conn_free_at.clear();
+        self.connections.clear();
         self.io_threads.iter_mut().for_each(|t| *t = 0);
-        self.disk_free_at = 0;
         self.coordinator.crash();
         self.led_offsets_partitions.clear();
         for r in self.replicas.values_mut() {
@@ -283,8 +285,28 @@ impl Broker {
         self.start(ctx);
     }
 
-    /// Handles a message (the engine only calls this while the process is alive).
+    /// Handles a message (the engine only calls this while the process is alive). A client
+    /// request on a connection whose previous request is still in progress waits for its
+    /// response to be sent.
     pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if connections::Connections::is_muted_request(&msg) {
+            if let Some(msg) = self.connections.admit(from, msg) {
+                self.handle_request(ctx, from, msg);
+            }
+        } else {
+            self.handle_request(ctx, from, msg);
+        }
+    }
+
+    /// The response to `to`'s request in progress was sent (or none was due): its connection
+    /// takes its next waiting request, if any.
+    fn response_sent(&mut self, ctx: &mut Ctx, to: NodeId) {
+        if let Some(next) = self.connections.response_sent(to) {
+            self.handle_request(ctx, to, next);
+        }
+    }
+
+    fn handle_request(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
         match msg {
             Message::ProduceRequest {
                 correlation_id,
@@ -294,6 +316,11 @@ impl Broker {
             } => {
                 let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
                 let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
+                let flush = self.flush_due(
+                    partitions
+                        .iter()
+                        .map(|p| (p.tp, p.batch.record_count as u64)),
+                );
                 let work = Work::Produce {
                     from,
                     correlation_id,
@@ -301,7 +328,7 @@ impl Broker {
                     timeout_ms,
                     partitions,
                 };
-                self.schedule_work(ctx, from, records, bytes, work);
+                self.schedule_work(ctx, records, bytes, flush, work);
             }
             Message::FetchRequest {
                 correlation_id,
@@ -319,7 +346,7 @@ impl Broker {
                     max_bytes,
                     partitions,
                 };
-                self.schedule_work(ctx, from, 0, 0, Work::Fetch { from, request });
+                self.schedule_work(ctx, 0, 0, false, Work::Fetch { from, request });
             }
             Message::FetchResponse {
                 correlation_id,
@@ -353,6 +380,7 @@ impl Broker {
                         partitions,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             Message::FindCoordinatorRequest {
                 correlation_id,
@@ -367,6 +395,7 @@ impl Broker {
                         coordinator,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             Message::ListOffsetsRequest {
                 correlation_id,
@@ -393,6 +422,7 @@ impl Broker {
                         offset,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             m @ (Message::JoinGroupRequest(_)
             | Message::SyncGroupRequest(_)
@@ -420,33 +450,23 @@ impl Broker {
         }
     }
 
-    /// Queues CPU (and, for produce, disk) work; the effect applies at `WorkDone`.
-    fn schedule_work(&mut self, ctx: &mut Ctx, from: NodeId, records: u64, bytes: u64, work: Work) {
-        let conn = from.0 as usize;
-        if conn >= self.conn_free_at.len() {
-            self.conn_free_at.resize(conn + 1, 0);
-        }
-        let conn_free = self.conn_free_at[conn];
+    /// Queues CPU (and, for produce, the page-cache write; with `flush`, an fsync) work; the
+    /// effect (the append, the acknowledgement) applies at `WorkDone`.
+    fn schedule_work(&mut self, ctx: &mut Ctx, records: u64, bytes: u64, flush: bool, work: Work) {
         let (slot, &thread_free) = self
             .io_threads
             .iter()
             .enumerate()
             .min_by_key(|&(i, t)| (*t, i))
             .expect("at least one io thread");
-        let start = ctx.now.max(conn_free).max(thread_free);
+        let start = ctx.now.max(thread_free);
         let cpu = self.hardware.cpu_ns_per_request + self.hardware.cpu_ns_per_record * records;
         let cpu_done = start + cpu;
         self.io_threads[slot] = cpu_done;
         let mut done = cpu_done;
         if bytes > 0 {
-            let disk_ns = (bytes as f64 * SECONDS as f64 * self.disk_factor.max(1.0)
-                / self.hardware.disk_write_bytes_per_s.max(1) as f64)
-                as SimTime;
-            let disk_start = cpu_done.max(self.disk_free_at);
-            self.disk_free_at = disk_start + disk_ns;
-            done = self.disk_free_at;
+            done = self.write_to_page_cache(cpu_done, bytes, flush);
         }
-        self.conn_free_at[conn] = done;
         let id = self.next_id();
         self.work.insert(id, work);
         ctx.timer_at(

@@ -113,6 +113,14 @@ pub struct BrokerConfig {
     pub default_replication_factor: u32,
     /// `num.partitions` (default 1) for topics created without a count.
     pub num_partitions: u32,
+    /// `log.flush.interval.messages` (default 2^63-1: never): fsync a partition's log every
+    /// this many records (topic override: `flush.messages`).
+    #[serde(default = "never_flush")]
+    pub log_flush_interval_messages: u64,
+}
+
+fn never_flush() -> u64 {
+    i64::MAX as u64
 }
 
 impl Default for BrokerConfig {
@@ -141,6 +149,7 @@ impl Default for BrokerConfig {
             message_max_bytes: 1_048_588,
             default_replication_factor: 1,
             num_partitions: 1,
+            log_flush_interval_messages: never_flush(),
         }
     }
 }
@@ -154,6 +163,9 @@ pub struct TopicConfig {
     pub unclean_leader_election_enable: Option<bool>,
     /// `max.message.bytes` override (broker `message.max.bytes`).
     pub max_message_bytes: Option<u64>,
+    /// `flush.messages` override (broker `log.flush.interval.messages`).
+    #[serde(default)]
+    pub flush_messages: Option<u64>,
 }
 
 /// Producer configs (`ProducerConfig`), Kafka 4.x defaults.
@@ -318,10 +330,18 @@ pub struct HardwareProfile {
     pub net_latency_min_ns: u64,
     /// Mean of the random (exponential) part of one-way latency, nanoseconds.
     pub net_latency_jitter_ns: u64,
+    /// Memory, bytes: the page cache may hold up to `vm.dirty_ratio` (20%) of it in dirty
+    /// pages before writers wait for the disk.
+    #[serde(default = "default_ram_bytes")]
+    pub ram_bytes: u64,
+}
+
+fn default_ram_bytes() -> u64 {
+    HardwareProfile::cloud().ram_bytes
 }
 
 impl HardwareProfile {
-    /// A modest on-premise machine: 1 GbE, one spinning disk, older CPU.
+    /// A modest on-premise machine: 1 GbE, one spinning disk, older CPU, 16 GB of memory.
     pub fn modest() -> Self {
         HardwareProfile {
             name: "modest".into(),
@@ -332,10 +352,11 @@ impl HardwareProfile {
             cpu_ns_per_record: 400,
             net_latency_min_ns: 200_000,
             net_latency_jitter_ns: 100_000,
+            ram_bytes: 16_000_000_000,
         }
     }
 
-    /// A modern cloud instance: 25 Gbps network, NVMe disk.
+    /// A modern cloud instance: 25 Gbps network, NVMe disk, 64 GB of memory.
     pub fn cloud() -> Self {
         HardwareProfile {
             name: "cloud".into(),
@@ -346,6 +367,7 @@ impl HardwareProfile {
             cpu_ns_per_record: 60,
             net_latency_min_ns: 60_000,
             net_latency_jitter_ns: 40_000,
+            ram_bytes: 64_000_000_000,
         }
     }
 

@@ -52,10 +52,10 @@ fn table_defaults_match_struct_defaults() {
     }
     // Topic defaults are the broker's.
     for k in keys(Scope::Topic).iter().filter(|k| k.modelled) {
-        let synonym = if k.name == "max.message.bytes" {
-            "message.max.bytes"
-        } else {
-            k.name
+        let synonym = match k.name {
+            "max.message.bytes" => "message.max.bytes",
+            "flush.messages" => "log.flush.interval.messages",
+            _ => k.name,
         };
         assert_eq!(lookup(Scope::Broker, synonym).unwrap().default, k.default);
     }
