@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error.
 
+pub mod calibration;
 pub mod perf_test;
 mod run;
 mod sweep;

@@ -274,7 +274,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.fixed.partition_two_groups", "a network partition needs at least two non-empty groups"),
     ("err.fixed.config_key_required", "required: a Kafka config name"),
     ("err.fixed.config_value_required", "required: the new value"),
-    ("err.fixed.profile_expected", "expected \"modest\" or \"cloud\""),
+    ("err.fixed.profile_expected", "expected a profile name: \"modest\", \"cloud\", \"linkedin-2014\" or \"confluent-2020\""),
     ("err.fixed.group_id_field", "set the group id with the group's `group_id` field"),
     ("err.fixed.illegal_topic_name", "not a legal Kafka topic name: use letters, digits, `.`, `_` and `-` (not just `.` or `..`)"),
     ("err.fixed.reserved_topic_name", "names starting with `__` are reserved for Kafka's internal topics"),

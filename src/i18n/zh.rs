@@ -274,7 +274,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.fixed.partition_two_groups", "网络分区至少需要两个非空的分组"),
     ("err.fixed.config_key_required", "必填：Kafka 配置名"),
     ("err.fixed.config_value_required", "必填：新的值"),
-    ("err.fixed.profile_expected", "应为 \"modest\" 或 \"cloud\""),
+    ("err.fixed.profile_expected", "应为配置名：\"modest\"、\"cloud\"、\"linkedin-2014\" 或 \"confluent-2020\""),
     ("err.fixed.group_id_field", "请用消费者组的 `group_id` 字段设置组 id"),
     ("err.fixed.illegal_topic_name", "不是合法的 Kafka 主题名：只能使用字母、数字、`.`、`_` 和 `-`（且不能只是 `.` 或 `..`）"),
     ("err.fixed.reserved_topic_name", "以 `__` 开头的名称保留给 Kafka 的内部主题"),

@@ -129,7 +129,7 @@ impl FixedReason {
             FixedReason::PartitionNeedsTwoGroups => "a network partition needs at least two non-empty groups",
             FixedReason::ConfigKeyRequired => "required: a Kafka config name",
             FixedReason::ConfigValueRequired => "required: the new value",
-            FixedReason::ProfileExpected => "expected \"modest\" or \"cloud\"",
+            FixedReason::ProfileExpected => "expected a profile name: \"modest\", \"cloud\", \"linkedin-2014\" or \"confluent-2020\"",
             FixedReason::GroupIdField => "set the group id with the group's `group_id` field",
             FixedReason::IllegalTopicName => "not a legal Kafka topic name: use letters, digits, `.`, `_` and `-` (not just `.` or `..`)",
             FixedReason::ReservedTopicName => "names starting with `__` are reserved for Kafka's internal topics",

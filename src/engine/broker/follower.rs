@@ -145,6 +145,7 @@ impl Broker {
         let me = self.id;
         let mut error = false;
         let mut appended_bytes = 0u64;
+        let mut appended_records = 0u64;
         let mut flush = false;
         for data in partitions {
             let still_following = self
@@ -185,6 +186,7 @@ impl Broker {
                     (b + x.bytes as u64, n + x.record_count as u64)
                 });
             appended_bytes += bytes;
+            appended_records += records;
             let hw = data.high_watermark.min(r.log.log_end_offset());
             r.log.set_high_watermark(hw);
             if records > 0 {
@@ -194,10 +196,14 @@ impl Broker {
         if error {
             self.fetcher_back_off(ctx, leader);
         } else if appended_bytes > 0 {
-            // The fetcher thread appends what it fetched before fetching again: through the
-            // page cache, so the disk paces replication only once its dirty limit is reached
-            // (or with a flush every N records).
-            let done = self.write_to_page_cache(ctx.now, appended_bytes, flush);
+            // The fetcher thread appends what it fetched before fetching again (CPU per
+            // request and per record, as a leader's append; `ReplicaFetcherThread` validates
+            // and appends synchronously), through the page cache, so the disk paces
+            // replication only once its dirty limit is reached (or with a flush every N
+            // records).
+            let cpu = self.hardware.cpu_ns_per_request
+                + self.hardware.cpu_ns_per_record * appended_records;
+            let done = self.write_to_page_cache(ctx.now + cpu, appended_bytes, flush);
             if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.backoff_until = done;
             }

@@ -459,7 +459,10 @@ impl Broker {
             .enumerate()
             .min_by_key(|&(i, t)| (*t, i))
             .expect("at least one io thread");
-        let start = ctx.now.max(thread_free);
+        // A JVM pause (the profile's GC) stops the handler threads.
+        let start = self
+            .hardware
+            .after_gc_pause(ctx.now.max(thread_free), self.id);
         let cpu = self.hardware.cpu_ns_per_request + self.hardware.cpu_ns_per_record * records;
         let cpu_done = start + cpu;
         self.io_threads[slot] = cpu_done;
@@ -467,6 +470,7 @@ impl Broker {
         if bytes > 0 {
             done = self.write_to_page_cache(cpu_done, bytes, flush);
         }
+        let done = self.hardware.after_gc_pause(done, self.id);
         let id = self.next_id();
         self.work.insert(id, work);
         ctx.timer_at(

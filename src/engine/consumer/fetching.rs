@@ -125,7 +125,17 @@ impl Consumer {
                 a.consumed_position = Some(offset);
             }
         }
-        self.send_fetches(ctx);
+        // Kafka resets all the partitions led by a broker in one ListOffsets request
+        // (`OffsetFetcher.resetPositionsIfNeeded`), so their positions arrive together; KafkaSim
+        // asks per partition, so it fetches once the last answer is in (a fetch sent after the
+        // first would leave the others waiting out its long poll).
+        if !self
+            .pending
+            .values()
+            .any(|p| matches!(p, Pending::ListOffsets))
+        {
+            self.send_fetches(ctx);
+        }
     }
 
     /// One fetch per leader for assigned partitions with a position and nothing buffered

@@ -185,7 +185,10 @@ impl Producer {
             reconnect_at: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,
-            app: workload::AppState::default(),
+            app: workload::AppState {
+                send_cost_ns: crate::engine::config::HardwareProfile::cloud().client_ns_per_record,
+                ..Default::default()
+            },
             tick_gen: 0,
             wakeup_gen: 0,
             wakeup_at: SimTime::MAX,
@@ -195,6 +198,12 @@ impl Producer {
             retries: 0,
             last_ack: 0,
         }
+    }
+
+    /// The application's CPU time per `send()` on its machine (the hardware profile's
+    /// `client_ns_per_record`): what bounds a producer sending as fast as it can.
+    pub fn set_send_cost(&mut self, ns: u64) {
+        self.app.send_cost_ns = ns;
     }
 
     /// Scenario id.

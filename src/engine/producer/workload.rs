@@ -8,8 +8,6 @@ use crate::engine::partitioner::{partition_for_key, PartitionQueue, PartitionerC
 use crate::engine::scenario::{KeyDistribution, Workload};
 use crate::engine::time::{ms, MICROS, MILLIS, SECONDS};
 
-/// CPU time of one `send()` call in the application (serialization, partitioning, append).
-pub const SEND_COST_NS: u64 = 700;
 /// Most records one application tick creates.
 const MAX_PER_TICK: u64 = 200_000;
 
@@ -32,6 +30,8 @@ pub struct AppState {
     pub backlog_since: SimTime,
     /// The arrival process of a Poisson `rate` workload.
     pub poisson: Option<super::arrivals::PoissonArrivals>,
+    /// CPU time of one `send()` call (serialization, partitioning, append), nanoseconds.
+    pub send_cost_ns: u64,
 }
 
 /// Bytes one record of `spec` takes in a batch: value, key (8 bytes when keyed) and the v2
@@ -173,7 +173,7 @@ impl Producer {
                     .saturating_sub(self.accumulator.used_bytes)
                     / alloc.max(1);
                 let n = free.saturating_mul(per_batch).clamp(1, MAX_PER_TICK);
-                (n, now, Some(now + n * SEND_COST_NS))
+                (n, now, Some(now + (n * self.app.send_cost_ns).max(1)))
             }
             Workload::Bursts {
                 burst_records,

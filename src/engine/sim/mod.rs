@@ -195,7 +195,9 @@ impl Engine {
         for (i, p) in scenario.producers.iter().enumerate() {
             let node = net.add_node(hw.nic_bits_per_s);
             let topic = topics.index_of(&p.topic).unwrap_or(0);
-            producers.push(Producer::new(i as u32, node, p, topic, bootstrap.clone()));
+            let mut producer = Producer::new(i as u32, node, p, topic, bootstrap.clone());
+            producer.set_send_cost(hw.client_ns_per_record);
+            producers.push(producer);
             roles.push(NodeRole::Producer(i));
         }
         let mut engine = Engine {

@@ -1,0 +1,10 @@
+//! `make calibration`: prints the published figure, KafkaSim's and their ratio for every row of
+//! the two benchmarks KafkaSim is calibrated against (`kafka_sim::cli::calibration`).
+
+fn main() {
+    println!("| test bed | test | published | KafkaSim | KafkaSim / published |");
+    println!("|---|---|---:|---:|---:|");
+    for row in kafka_sim::cli::calibration::rows(1.0) {
+        println!("{}", row.markdown());
+    }
+}
