@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm mutants clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm calibration mutants clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -49,9 +49,14 @@ test-wasm: setup-test
 test-e2e: setup-test build
 	node tests/e2e/run.mjs
 
-## Criterion benchmarks (native) and the same workload as wasm in Node
-bench: bench-wasm
+## Criterion benchmarks (native), the same workload as wasm in Node, and the calibration table
+bench: bench-wasm calibration
 	cargo bench --bench engine --profile criterion
+
+## perf-test on the linkedin-2014 and confluent-2020 profiles against the published benchmarks:
+## published value, KafkaSim value and ratio per row (README, "Calibration")
+calibration:
+	cargo run --release --example calibration
 
 bench-wasm: setup
 	cargo build --release --example profile_workload

@@ -92,6 +92,31 @@ fn broken_scenarios_exit_2_with_a_message_naming_the_problem() {
             ),
             "record_size",
         ),
+        // Start-up rules of Kafka's clients (issue 14 item 4): field and rule named.
+        (
+            format!(
+                r#"{{"cluster": {{"brokers": 3}}, {t}, "producers": [{{"id": "p", "config": {{"delivery.timeout.ms": 1000}}}}]}}"#
+            ),
+            "producers[0].config.delivery.timeout.ms = 1000: must be >= linger.ms + request.timeout.ms",
+        ),
+        (
+            format!(
+                r#"{{"cluster": {{"brokers": 3}}, {t}, "producers": [{{"id": "p", "config": {{"transactional.id": "tx", "acks": 1}}}}]}}"#
+            ),
+            "producers[0].config.transactional.id: a transactional.id needs idempotence",
+        ),
+        (
+            format!(
+                r#"{{"cluster": {{"brokers": 3}}, {t}, "producers": [{{"id": "p", "config": {{"buffer.memory": 1000}}}}]}}"#
+            ),
+            "producers[0].config.batch.size = 16384: must be <= buffer.memory = 1000",
+        ),
+        (
+            format!(
+                r#"{{"cluster": {{"brokers": 3}}, {t}, "consumer_groups": [{{"config": {{"group.remote.assignor": "uniform"}}}}]}}"#
+            ),
+            "group.remote.assignor: cannot be set with group.protocol=classic",
+        ),
         (
             format!(
                 r#"{{"cluster": {{"brokers": 3}}, {t}, "producers": [{{"id": "p", "topic": "orders", "rate": -10}}]}}"#

@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error.
 
-mod perf_test;
+pub mod calibration;
+pub mod perf_test;
 mod run;
 mod sweep;
 
@@ -93,16 +94,20 @@ pub fn read_input(path: &str) -> Result<String, CliError> {
         .map_err(|e| CliError::BadInput(format!("cannot read {path}: {e}")))
 }
 
-/// Loads a scenario from a file, or a preset by name when no such file exists.
-pub fn load_scenario(arg: &str) -> Result<(Scenario, String), CliError> {
+/// A scenario as loaded: the validated scenario, its text, and its warnings.
+pub type Loaded = (Scenario, String, Vec<crate::scenario::ScenarioWarning>);
+
+/// Loads a scenario from a file, or a preset by name when no such file exists, with the
+/// parser's warnings (unmodelled keys, values Kafka changes silently, …).
+pub fn load_scenario(arg: &str) -> Result<Loaded, CliError> {
     if arg != "-" && !Path::new(arg).exists() {
         if let Some((_, json)) = crate::scenario::presets::presets()
             .into_iter()
             .find(|(n, _)| *n == arg)
         {
-            let s = crate::scenario::parse_scenario(json)
+            let (s, w) = crate::scenario::parse_scenario_with_warnings(json)
                 .map_err(|e| CliError::Internal(format!("preset {arg}: {e}")))?;
-            return Ok((s, json.to_string()));
+            return Ok((s, json.to_string(), w));
         }
         let names: Vec<&str> = crate::scenario::presets::presets()
             .iter()
@@ -114,9 +119,16 @@ pub fn load_scenario(arg: &str) -> Result<(Scenario, String), CliError> {
         )));
     }
     let text = read_input(arg)?;
-    let s = crate::scenario::parse_scenario(&text)
+    let (s, w) = crate::scenario::parse_scenario_with_warnings(&text)
         .map_err(|e| CliError::BadInput(format!("{arg}: {e}")))?;
-    Ok((s, text))
+    Ok((s, text, w))
+}
+
+/// Prints warnings on stderr, one a line, naming the field (`kafka-sim: warning: PATH: …`).
+pub fn print_warnings(warnings: &[crate::scenario::ScenarioWarning]) {
+    for w in warnings {
+        eprintln!("kafka-sim: warning: {w}");
+    }
 }
 
 /// Writes `text` to a path, or stdout for `-`.

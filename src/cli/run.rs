@@ -25,7 +25,7 @@ pub struct RunArgs {
     /// Write the JSON report to this file (`-` for stdout).
     #[arg(long)]
     pub json: Option<String>,
-    /// No summary and no progress bar.
+    /// No summary, no progress bar and no warnings.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -34,8 +34,9 @@ pub struct RunArgs {
 pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
 
 /// Runs a scenario to its end with a progress bar on stderr when it takes more than a second
-/// and stderr is a terminal. Returns the report with the wall time measured here.
-pub fn run_scenario(scenario: &Scenario, progress: bool) -> Report {
+/// and stderr is a terminal. Returns the report with the wall time measured here, or — when
+/// simulated time stopped moving — a bad-input error naming the timer and the likely config.
+pub fn run_scenario(scenario: &Scenario, progress: bool) -> Result<Report, CliError> {
     let started = Instant::now();
     let mut engine = Engine::new(scenario);
     let end = ms(scenario.duration_ms);
@@ -58,14 +59,20 @@ pub fn run_scenario(scenario: &Scenario, progress: bool) -> Report {
             }
             b.set_position(engine.now() / MILLIS);
         }
-        if status.reached {
+        if status.reached || engine.stuck_clock().is_some() {
             break;
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    engine.report(started.elapsed().as_secs_f64() * 1000.0)
+    if let Some(stuck) = engine.stuck_clock() {
+        return Err(CliError::BadInput(format!(
+            "scenario {}: {stuck}",
+            scenario.name
+        )));
+    }
+    Ok(engine.report(started.elapsed().as_secs_f64() * 1000.0))
 }
 
 /// A human summary of a report.
@@ -131,7 +138,10 @@ pub fn summary(r: &Report) -> String {
 
 /// `kafka-sim run`.
 pub fn run(a: RunArgs) -> Result<(), CliError> {
-    let (mut scenario, _) = load_scenario(&a.scenario)?;
+    let (mut scenario, _, warnings) = load_scenario(&a.scenario)?;
+    if !a.quiet {
+        super::print_warnings(&warnings);
+    }
     if let Some(seed) = a.seed {
         scenario.seed = seed;
     }
@@ -143,7 +153,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         scenario.duration_ms = d;
     }
-    let report = run_scenario(&scenario, !a.quiet);
+    let report = run_scenario(&scenario, !a.quiet)?;
     if let Some(path) = &a.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| CliError::Internal(format!("cannot serialize the report: {e}")))?;

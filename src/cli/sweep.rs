@@ -89,7 +89,8 @@ fn row(r: &Report) -> Vec<String> {
 
 /// `kafka-sim sweep`.
 pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
-    let (_, text) = load_scenario(&a.scenario)?;
+    let (_, text, warnings) = load_scenario(&a.scenario)?;
+    super::print_warnings(&warnings);
     let base: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.scenario)))?;
     let sets: Vec<(String, Vec<String>)> = a
@@ -132,7 +133,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         })
         .clamp(1, 64);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Report>>> = (0..combos.len())
+    let results: Vec<std::sync::Mutex<Option<Result<Report, CliError>>>> = (0..combos.len())
         .map(|_| std::sync::Mutex::new(None))
         .collect();
     std::thread::scope(|s| {
@@ -159,7 +160,8 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
             .into_inner()
             .ok()
             .flatten()
-            .ok_or_else(|| CliError::Internal("a sweep run did not finish".into()))?;
+            .ok_or_else(|| CliError::Internal("a sweep run did not finish".into()))?
+            .map_err(|e| CliError::BadInput(format!("with {}: {e}", describe(&sets, chosen))))?;
         let mut fields: Vec<String> = chosen.iter().map(|v| csv_field(v)).collect();
         fields.extend(row(&r).iter().map(|f| csv_field(f)));
         csv.push_str(&fields.join(","));

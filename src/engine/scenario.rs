@@ -75,6 +75,18 @@ pub enum Workload {
     },
 }
 
+/// When a rate workload's records arrive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Exponential gaps at the mean rate (a Poisson process): independent clients. The default
+    /// of scenario files.
+    #[default]
+    Poisson,
+    /// Evenly spaced, one every `1/rate` (kafka-producer-perf-test's throttle).
+    Fixed,
+}
+
 /// Which keys records carry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -104,6 +116,9 @@ pub struct ProducerSpec {
     pub topic: String,
     /// Send rate.
     pub workload: Workload,
+    /// When a `Rate` workload's records arrive (other workloads ignore it).
+    #[serde(default)]
+    pub arrivals: Arrivals,
     /// Stop after this many records (perf-test `--num-records`); `None` runs for the whole scenario.
     pub max_records: Option<u64>,
     /// Bytes per record value (plus key).

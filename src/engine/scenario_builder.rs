@@ -2,8 +2,8 @@
 
 use super::config::{BrokerConfig, ConsumerConfig, HardwareProfile, ProducerConfig, TopicConfig};
 use super::scenario::{
-    ClusterSpec, Command, GroupSpec, KeyDistribution, ProducerSpec, Scenario, ScheduledFault,
-    TopicSpec, Workload,
+    Arrivals, ClusterSpec, Command, GroupSpec, KeyDistribution, ProducerSpec, Scenario,
+    ScheduledFault, TopicSpec, Workload,
 };
 
 impl Scenario {
@@ -38,7 +38,8 @@ impl Scenario {
         self
     }
 
-    /// Adds a producer writing `records_per_s` keyless records of `record_size` bytes.
+    /// Adds a producer writing `records_per_s` keyless records of `record_size` bytes, evenly
+    /// spaced (fixed arrivals: reproducible figures for tests and benchmarks).
     pub fn with_producer(
         mut self,
         id: &str,
@@ -51,6 +52,7 @@ impl Scenario {
             id: id.into(),
             topic: topic.into(),
             workload: Workload::Rate { records_per_s },
+            arrivals: Arrivals::Fixed,
             max_records: None,
             record_size,
             keys: KeyDistribution::None,

@@ -21,6 +21,12 @@ pub fn ms(millis: u64) -> SimDuration {
     millis.saturating_mul(MILLIS)
 }
 
+/// `now` plus a config's milliseconds, saturating: config values reach `i64::MAX` ms, which no
+/// deadline may wrap around (a wrapped deadline would fire at once).
+pub fn after_ms(now: SimTime, millis: u64) -> SimTime {
+    now.saturating_add(ms(millis))
+}
+
 /// Converts simulated nanoseconds to fractional milliseconds for display and reports.
 pub fn to_ms_f64(t: SimDuration) -> f64 {
     t as f64 / MILLIS as f64

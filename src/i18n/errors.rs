@@ -47,6 +47,9 @@ pub const KEYS: &[&str] = &[
     "err.conflict.session_bounds",
     "err.conflict.fetch_wait_lag",
     "err.conflict.fetch_wait_socket",
+    "err.conflict.transactional_id",
+    "err.conflict.batch_size_buffer",
+    "err.conflict.remote_assignor",
     "warn.idempotence_off",
     "warn.and",
     "warn.delivery_timeout_raised",
@@ -56,6 +59,13 @@ pub const KEYS: &[&str] = &[
     "warn.group_session_bounds",
     "warn.min_isr",
     "warn.min_isr_inherited",
+    "err.stuck_clock",
+    "err.stuck.generic",
+    "err.stuck.controller",
+    "err.stuck.broker",
+    "err.stuck.producer",
+    "err.stuck.consumer",
+    "err.stuck.node",
     "share.unknown_version",
     "share.too_long",
     "share.base64",
@@ -133,6 +143,17 @@ impl Conflict {
                 "err.conflict.fetch_wait_socket",
                 &[("socket", s(socket_ms))],
             ),
+            Conflict::TransactionalIdNeedsIdempotence => {
+                t(lang, "err.conflict.transactional_id").into()
+            }
+            Conflict::BatchSizeAboveBufferMemory { buffer_memory } => tf(
+                lang,
+                "err.conflict.batch_size_buffer",
+                &[("buffer", s(buffer_memory))],
+            ),
+            Conflict::RemoteAssignorWithClassicProtocol => {
+                t(lang, "err.conflict.remote_assignor").into()
+            }
         }
     }
 }
@@ -322,5 +343,35 @@ impl ShareError {
             },
         )
         .to_string()
+    }
+}
+
+impl crate::engine::sim::StuckClock {
+    /// The stuck-clock error in `lang` (what the CLI prints in English, the page's banner).
+    pub fn localized(&self, lang: Lang) -> String {
+        use crate::engine::sim::Who;
+        let who = match self.who {
+            Who::Controller => t(lang, "err.stuck.controller").to_string(),
+            Who::Broker(n) => tf(lang, "err.stuck.broker", &[("n", n.to_string())]),
+            Who::Producer(n) => tf(lang, "err.stuck.producer", &[("n", n.to_string())]),
+            Who::Consumer(n) => tf(lang, "err.stuck.consumer", &[("n", n.to_string())]),
+            Who::Node(n) => tf(lang, "err.stuck.node", &[("n", n.to_string())]),
+        };
+        let configs = if self.configs.is_empty() {
+            t(lang, "err.stuck.generic").to_string()
+        } else {
+            self.configs.join(", ")
+        };
+        tf(
+            lang,
+            "err.stuck_clock",
+            &[
+                ("t", self.at_ms.to_string()),
+                ("n", self.events.to_string()),
+                ("what", self.what.clone()),
+                ("who", who),
+                ("configs", configs),
+            ],
+        )
     }
 }

@@ -128,16 +128,16 @@ fn acks_and_loss() -> Lesson {
             10_000,
             Command::SlowBroker {
                 broker: 2,
-                disk_factor: 8.0,
-                nic_factor: 1.0,
+                disk_factor: 1.0,
+                nic_factor: 8.0,
             },
         )
         .with_fault(
             10_000,
             Command::SlowBroker {
                 broker: 3,
-                disk_factor: 8.0,
-                nic_factor: 1.0,
+                disk_factor: 1.0,
+                nic_factor: 8.0,
             },
         );
     s.name = "lesson-acks".into();

@@ -9,7 +9,9 @@ use super::parse::{apply_config, array, config_error, config_warnings, known_top
 use super::{caps, Detail, Duplicated, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, Scope};
 use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig};
-use crate::engine::scenario::{GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload};
+use crate::engine::scenario::{
+    Arrivals, GroupSpec, KeyDistribution, ProducerSpec, TopicSpec, Workload,
+};
 
 /// Default producer `rate` (records per second).
 pub const DEFAULT_RATE: f64 = 1_000.0;
@@ -20,6 +22,7 @@ const PRODUCER: &[&str] = &[
     "id",
     "topic",
     "rate",
+    "arrivals",
     "bursts",
     "record_size",
     "keys",
@@ -65,6 +68,7 @@ pub(super) fn producers(
         }
         let topic = topic_ref(&p, "topic", topics)?;
         let workload = workload(&p)?;
+        let arrivals = arrivals(&p, &workload)?;
         let record_size =
             p.whole_or("record_size", DEFAULT_RECORD_SIZE, 1, caps::MAX_RECORD_SIZE)?;
         let keys = keys(&p)?;
@@ -89,25 +93,48 @@ pub(super) fn producers(
         let max_msg = t
             .and_then(|t| t.config.max_message_bytes)
             .unwrap_or(broker.message_max_bytes);
-        if record_size > config.max_request_size {
-            ctx.warn(p.at("record_size"), format!(
-                "{record_size} > max.request.size = {}: every send fails with RecordTooLargeException", config.max_request_size));
-        } else if record_size > max_msg {
-            ctx.warn(p.at("record_size"), format!(
-                "{record_size} > the topic's max.message.bytes = {max_msg}: the broker rejects every batch with MESSAGE_TOO_LARGE"));
-        }
-        explicit_out.push(explicit);
-        out.push(ProducerSpec {
+        let spec = ProducerSpec {
             id,
             topic,
             workload,
+            arrivals,
             max_records,
             record_size: record_size as u32,
             keys,
             config,
-        });
+        };
+        size_warnings(&spec, &p, max_msg, ctx);
+        explicit_out.push(explicit);
+        out.push(spec);
     }
     Ok(out)
+}
+
+/// Records every `send()` or the broker would refuse (the engine's own size estimate:
+/// `KafkaProducer.ensureValidRecordSize` in `send()`, `max.message.bytes` at the broker).
+fn size_warnings(spec: &ProducerSpec, p: &Obj, max_msg: u64, ctx: &mut Ctx) {
+    let size = spec.record_size;
+    let upper = crate::engine::producer::serialized_upper_bound(spec);
+    let config = &spec.config;
+    if upper > config.max_request_size {
+        ctx.warn(p.at("record_size"), format!(
+            "{size} bytes make {upper} serialized (batch header and record overhead included) > \
+             max.request.size = {}: every send() fails with RecordTooLargeException", config.max_request_size));
+    } else if upper > config.buffer_memory {
+        ctx.warn(
+            p.at("record_size"),
+            format!(
+            "{size} bytes make {upper} serialized > buffer.memory = {}: every send() fails with \
+             RecordTooLargeException", config.buffer_memory),
+        );
+    } else if upper > max_msg {
+        ctx.warn(
+            p.at("record_size"),
+            format!(
+            "{size} bytes make {upper} serialized > the topic's max.message.bytes = {max_msg}: the \
+             broker rejects every batch with MESSAGE_TOO_LARGE"),
+        );
+    }
 }
 
 fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
@@ -158,6 +185,26 @@ fn workload(p: &Obj) -> Result<Workload, ScenarioError> {
             records_per_s: DEFAULT_RATE,
         }),
     }
+}
+
+/// `arrivals`: `"poisson"` (the default) or `"fixed"`, for a `rate` workload only.
+fn arrivals(p: &Obj, workload: &Workload) -> Result<Arrivals, ScenarioError> {
+    let Some(v) = p.get("arrivals") else {
+        return Ok(Arrivals::Poisson);
+    };
+    let a = match v {
+        Value::String(s) if s == "poisson" => Arrivals::Poisson,
+        Value::String(s) if s == "fixed" => Arrivals::Fixed,
+        _ => return Err(err(&p.at("arrivals"), Some(v), FixedReason::ArrivalsShape)),
+    };
+    if !matches!(workload, Workload::Rate { .. }) {
+        return Err(err(
+            &p.at("arrivals"),
+            Some(v),
+            FixedReason::ArrivalsNeedRate,
+        ));
+    }
+    Ok(a)
 }
 
 fn keys(p: &Obj) -> Result<KeyDistribution, ScenarioError> {
@@ -259,7 +306,7 @@ pub(super) fn groups(
         let static_membership = g.bool_or("static_membership", false)?;
         let mut config = ConsumerConfig::default();
         let path = g.at("config");
-        apply_config(
+        let explicit = apply_config(
             g.get("config"),
             &path,
             Scope::Consumer,
@@ -274,7 +321,8 @@ pub(super) fn groups(
                 FixedReason::SharedInstanceId,
             ));
         }
-        let w = registry::finish_consumer(&config, broker).map_err(|e| config_error(&path, e))?;
+        let w = registry::finish_consumer(&config, broker, |k| explicit.contains(k))
+            .map_err(|e| config_error(&path, e))?;
         config_warnings(&path, w, ctx);
         out.push(GroupSpec {
             group_id,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::hardware;
 use crate::engine::config::registry::{self, ConfigKey, Scope, ValueType};
 use crate::engine::config::{BrokerConfig, ConsumerConfig, ProducerConfig, TopicConfig};
-use crate::engine::scenario::{KeyDistribution, Scenario, ScheduledFault, Workload};
+use crate::engine::scenario::{Arrivals, KeyDistribution, Scenario, ScheduledFault, Workload};
 
 /// Key-value pairs serialized as a JSON object in their given order.
 struct Ordered(Vec<(&'static str, Value)>);
@@ -67,6 +67,8 @@ struct Producer<'a> {
     topic: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rate: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arrivals: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bursts: Option<Value>,
     record_size: u32,
@@ -165,10 +167,16 @@ fn file(s: &Scenario) -> File<'_> {
                     serde_json::json!({ "zipf": keys, "exponent": exponent })
                 }
             };
+            let arrivals =
+                matches!(p.workload, Workload::Rate { .. }).then_some(match p.arrivals {
+                    Arrivals::Poisson => "poisson",
+                    Arrivals::Fixed => "fixed",
+                });
             Producer {
                 id: &p.id,
                 topic: &p.topic,
                 rate,
+                arrivals,
                 bursts,
                 record_size: p.record_size,
                 keys,

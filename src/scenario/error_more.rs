@@ -49,11 +49,15 @@ pub enum FixedReason {
     KeysShape,
     /// Network partition `groups` of the wrong shape.
     GroupsShape,
+    /// An `arrivals` value that is not `"poisson"` or `"fixed"`.
+    ArrivalsShape,
+    /// `arrivals` with a workload that is not a `rate`.
+    ArrivalsNeedRate,
 }
 
 impl FixedReason {
     /// Every fixed reason (for tests).
-    pub const ALL: [FixedReason; 21] = [
+    pub const ALL: [FixedReason; 23] = [
         FixedReason::RateOrBursts,
         FixedReason::RateExpected,
         FixedReason::ExponentPositive,
@@ -75,6 +79,8 @@ impl FixedReason {
         FixedReason::TopicRequiredSeveral,
         FixedReason::KeysShape,
         FixedReason::GroupsShape,
+        FixedReason::ArrivalsShape,
+        FixedReason::ArrivalsNeedRate,
     ];
 
     /// The i18n key.
@@ -101,6 +107,8 @@ impl FixedReason {
             FixedReason::TopicRequiredSeveral => "err.fixed.topic_required_several",
             FixedReason::KeysShape => "err.fixed.keys_shape",
             FixedReason::GroupsShape => "err.fixed.groups_shape",
+            FixedReason::ArrivalsShape => "err.fixed.arrivals_shape",
+            FixedReason::ArrivalsNeedRate => "err.fixed.arrivals_need_rate",
         }
     }
 
@@ -121,13 +129,15 @@ impl FixedReason {
             FixedReason::PartitionNeedsTwoGroups => "a network partition needs at least two non-empty groups",
             FixedReason::ConfigKeyRequired => "required: a Kafka config name",
             FixedReason::ConfigValueRequired => "required: the new value",
-            FixedReason::ProfileExpected => "expected \"modest\" or \"cloud\"",
+            FixedReason::ProfileExpected => "expected a profile name: \"modest\", \"cloud\", \"linkedin-2014\" or \"confluent-2020\"",
             FixedReason::GroupIdField => "set the group id with the group's `group_id` field",
             FixedReason::IllegalTopicName => "not a legal Kafka topic name: use letters, digits, `.`, `_` and `-` (not just `.` or `..`)",
             FixedReason::ReservedTopicName => "names starting with `__` are reserved for Kafka's internal topics",
             FixedReason::TopicRequiredSeveral => "required when the scenario does not have exactly one topic",
             FixedReason::KeysShape => "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}",
             FixedReason::GroupsShape => "expected broker id groups such as [[1, 2], [3]]",
+            FixedReason::ArrivalsShape => "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)",
+            FixedReason::ArrivalsNeedRate => "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing",
         }
     }
 }

@@ -68,6 +68,38 @@ const FIELDS: &[Field] = &[
         set: |h, v| h.net_latency_min_ns = v,
     },
     Field {
+        name: "client_ns_per_record",
+        factor: 1.0,
+        min: 0.0,
+        max: 1_000_000.0,
+        get: |h| h.client_ns_per_record,
+        set: |h, v| h.client_ns_per_record = v,
+    },
+    Field {
+        name: "gc_pause_ms",
+        factor: 1e6,
+        min: 0.0,
+        max: 10_000.0,
+        get: |h| h.gc_pause_ns,
+        set: |h, v| h.gc_pause_ns = v,
+    },
+    Field {
+        name: "gc_interval_ms",
+        factor: 1e6,
+        min: 0.0,
+        max: 3_600_000.0,
+        get: |h| h.gc_interval_ns,
+        set: |h, v| h.gc_interval_ns = v,
+    },
+    Field {
+        name: "ram_gb",
+        factor: 1e9,
+        min: 0.1,
+        max: 100_000.0,
+        get: |h| h.ram_bytes,
+        set: |h, v| h.ram_bytes = v,
+    },
+    Field {
         name: "net_jitter_us",
         factor: 1e3,
         min: 0.0,
@@ -87,6 +119,10 @@ const KEYS: &[&str] = &[
     "cpu_ns_per_record",
     "net_latency_us",
     "net_jitter_us",
+    "ram_gb",
+    "client_ns_per_record",
+    "gc_pause_ms",
+    "gc_interval_ms",
 ];
 
 fn builtin(v: &Value, path: &str, name: &str) -> Result<HardwareProfile, ScenarioError> {

@@ -58,6 +58,9 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioError> {
 pub fn parse_scenario_with_warnings(
     json: &str,
 ) -> Result<(Scenario, Vec<ScenarioWarning>), ScenarioError> {
+    // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON; the page
+    // never sees it (the browser's decoder drops it), so neither does the parser.
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     if json.len() > caps::MAX_FILE_BYTES {
         return Err(json::err(
             "",

@@ -127,7 +127,8 @@ pub(super) fn check_in_time_order(
                     _ => {
                         if let Some((cfg, _)) = groups.get_mut(name) {
                             registry::apply_consumer(cfg, key, &v).map_err(bad)?;
-                            let w = registry::finish_consumer(cfg, &broker).map_err(bad)?;
+                            let w = registry::finish_consumer(cfg, &broker, |k| k == key)
+                                .map_err(bad)?;
                             config_warnings(&path, w, ctx);
                         }
                     }

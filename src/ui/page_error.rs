@@ -18,6 +18,8 @@ pub enum PageError {
     NoPreset(String),
     /// A fixed message, by i18n key (e.g. a failed download).
     Key(&'static str),
+    /// The simulation stopped: simulated time stopped moving (issue 14 item 10).
+    StuckClock(Box<crate::engine::sim::StuckClock>),
 }
 
 impl PageError {
@@ -34,6 +36,7 @@ impl PageError {
             ),
             PageError::NoPreset(name) => tf(lang, "ui.no_preset", &[("name", name.clone())]),
             PageError::Key(k) => t(lang, k).to_string(),
+            PageError::StuckClock(s) => s.localized(lang),
         }
     }
 }

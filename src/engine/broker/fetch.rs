@@ -236,6 +236,7 @@ impl BrokerProcess {
                 partitions: out,
             },
         );
+        self.response_sent(ctx, to);
     }
 
     /// Answers parked fetches that now have enough data after an append or a HW move on

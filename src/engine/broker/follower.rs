@@ -9,7 +9,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
-use crate::engine::time::{ms, SECONDS};
+use crate::engine::time::ms;
 use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
 
 /// How long a follower fetch may go unanswered before it is retried
@@ -143,6 +143,8 @@ impl BrokerProcess {
         let me = self.id;
         let mut error = false;
         let mut appended_bytes = 0u64;
+        let mut appended_records = 0u64;
+        let mut flush = false;
         for data in partitions {
             let still_following = self
                 .fetchers
@@ -182,32 +184,41 @@ impl BrokerProcess {
             if !data.payloads.is_empty() {
                 log.append_payloads_as_follower(&data.payloads);
             }
-            appended_bytes += data
+            let (bytes, records) = data
                 .batches
                 .iter()
                 .filter(|b| b.base_offset >= before)
-                .map(|b| b.bytes as u64)
-                .sum::<u64>();
+                .fold((0u64, 0u64), |(b, n), x| {
+                    (b + x.bytes as u64, n + x.record_count as u64)
+                });
+            appended_bytes += bytes;
+            appended_records += records;
             let hw = data.high_watermark.min(log.log_end_offset());
             log.set_high_watermark(hw);
+            if records > 0 {
+                flush |= self.disk.flush_due(std::iter::once((data.tp, records)));
+            }
         }
         if error {
             self.fetcher_back_off(ctx, leader);
         } else if appended_bytes > 0 {
-            // The fetcher thread writes what it fetched before fetching again: the disk paces
-            // replication (a slow disk makes followers lag).
-            let disk_ns = (appended_bytes as f64 * SECONDS as f64 * self.disk.disk_factor.max(1.0)
-                / self.disk.hardware.disk_write_bytes_per_s.max(1) as f64)
-                as SimTime;
-            let start = ctx.now.max(self.disk_free_at);
-            self.disk_free_at = start + disk_ns;
-            let done = self.disk_free_at;
+            // The fetcher thread appends what it fetched before fetching again (CPU per
+            // request and per record, as a leader's append; `ReplicaFetcherThread` validates
+            // and appends synchronously), through the page cache, so the disk paces
+            // replication only once its dirty limit is reached (or with a flush every N
+            // records).
+            let hw = &self.disk.hardware;
+            let cpu = hw.cpu_ns_per_request + hw.cpu_ns_per_record * appended_records;
+            let done = self
+                .disk
+                .write_to_page_cache(ctx.now + cpu, appended_bytes, flush);
             if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.backoff_until = done;
             }
-            // Appends shorter than the timer resolution (20 µs) on an idle disk do not delay the
-            // next fetch by a separate event; the disk time is still accounted.
-            if done <= ctx.now + 20 * crate::engine::time::MICROS && start == ctx.now {
+            // An append shorter than the timer resolution (20 µs) does not delay the next fetch
+            // by a separate event (the fetcher thread is not a shared resource: nothing else
+            // waits for it).
+            if done <= ctx.now + 20 * crate::engine::time::MICROS {
                 if let Some(f) = self.fetchers.get_mut(&leader) {
                     f.backoff_until = ctx.now;
                 }

@@ -11,15 +11,18 @@
 //! drops timers and messages addressed to a dead one, so no broker state carries incarnations.
 //!
 //! Request handling costs CPU (`num.io.threads` handler threads, per-request and per-record
-//! cost) and disk time (appends queue on the disk); requests on one client connection are
-//! processed in order, as Kafka mutes a connection while its request is in progress.
+//! cost) and disk time (appends go through the page cache, which the disk writes back); a
+//! client connection is served one request at a time, muted from when its request is read until
+//! its response is sent ([`connections`], Kafka's `SocketServer` `Processor`).
 
+mod connections;
 mod coordinator_log;
 mod fetch;
 mod follower;
 mod leader;
 mod lifecycle;
 mod metadata;
+mod page_cache;
 mod process;
 mod produce;
 #[cfg(test)]
@@ -123,6 +126,9 @@ pub struct BrokerDisk {
     pub logs: TpMap<PartitionLog>,
     /// The broker's copy of the metadata log, applied up to the offset it has fetched.
     pub metadata: MetadataImage,
+    /// The machine's page cache: appends land there, the disk writes them back. It outlives
+    /// the broker process (the kernel still writes a killed process's dirty pages).
+    pub(super) page_cache: page_cache::PageCache,
 }
 
 impl BrokerDisk {
@@ -141,6 +147,7 @@ impl BrokerDisk {
             topic_configs,
             logs: TpMap::new(),
             metadata: MetadataImage::default(),
+            page_cache: Default::default(),
         }
     }
 

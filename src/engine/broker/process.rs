@@ -10,7 +10,7 @@ use crate::engine::group::{offsets_partition_for, GroupCoordinator};
 use crate::engine::id_window::IdWindow;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
-use crate::engine::time::{ms, SECONDS};
+use crate::engine::time::ms;
 use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
 
 /// Work a request handler thread is doing (finished at a `WorkDone` timer).
@@ -64,10 +64,8 @@ pub struct BrokerProcess {
     /// Registration, heartbeats and metadata fetching (`BrokerLifecycleManager`).
     pub lifecycle: super::lifecycle::Lifecycle,
     pub(super) io_threads: Vec<SimTime>,
-    pub(super) disk_free_at: SimTime,
-    /// Per client node id: when its connection's previous request finishes (requests on one
-    /// connection are handled in order).
-    pub(super) conn_free_at: Vec<SimTime>,
+    /// Client connections, muted while their request is in progress.
+    pub(super) connections: super::connections::Connections,
     pub(super) work: IdWindow<Work>,
     pub(super) next_id: u64,
     pub(super) parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
@@ -106,8 +104,7 @@ impl BrokerProcess {
             coordinator: GroupCoordinator::new(id),
             lifecycle: super::lifecycle::Lifecycle::starting(),
             io_threads: vec![0; threads],
-            disk_free_at: 0,
-            conn_free_at: Vec::new(),
+            connections: Default::default(),
             work: IdWindow::new(),
             next_id: 0,
             parked_fetches: VecMap::new(),
@@ -154,8 +151,28 @@ impl BrokerProcess {
         ms((self.disk.config.replica_lag_time_max_ms / 2).max(1))
     }
 
-    /// Handles a message (the engine only calls this while the process is alive).
+    /// Handles a message (the engine only calls this while the process is alive). A client
+    /// request on a connection whose previous request is still in progress waits for its
+    /// response to be sent.
     pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if super::connections::Connections::is_muted_request(&msg) {
+            if let Some(msg) = self.connections.admit(from, msg) {
+                self.handle_request(ctx, from, msg);
+            }
+        } else {
+            self.handle_request(ctx, from, msg);
+        }
+    }
+
+    /// The response to `to`'s request in progress was sent (or none was due): its connection
+    /// takes its next waiting request, if any.
+    pub(super) fn response_sent(&mut self, ctx: &mut Ctx, to: NodeId) {
+        if let Some(next) = self.connections.response_sent(to) {
+            self.handle_request(ctx, to, next);
+        }
+    }
+
+    fn handle_request(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
         match msg {
             Message::ProduceRequest {
                 correlation_id,
@@ -165,6 +182,11 @@ impl BrokerProcess {
             } => {
                 let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
                 let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
+                let flush = self.disk.flush_due(
+                    partitions
+                        .iter()
+                        .map(|p| (p.tp, p.batch.record_count as u64)),
+                );
                 let work = Work::Produce {
                     from,
                     correlation_id,
@@ -172,7 +194,7 @@ impl BrokerProcess {
                     timeout_ms,
                     partitions,
                 };
-                self.schedule_work(ctx, from, records, bytes, work);
+                self.schedule_work(ctx, records, bytes, flush, work);
             }
             Message::FetchRequest {
                 correlation_id,
@@ -190,7 +212,7 @@ impl BrokerProcess {
                     max_bytes,
                     partitions,
                 };
-                self.schedule_work(ctx, from, 0, 0, Work::Fetch { from, request });
+                self.schedule_work(ctx, 0, 0, false, Work::Fetch { from, request });
             }
             Message::FetchResponse {
                 correlation_id,
@@ -227,6 +249,7 @@ impl BrokerProcess {
                         partitions,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             Message::FindCoordinatorRequest {
                 correlation_id,
@@ -241,6 +264,7 @@ impl BrokerProcess {
                         coordinator,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             Message::ListOffsetsRequest {
                 correlation_id,
@@ -271,6 +295,7 @@ impl BrokerProcess {
                         offset,
                     },
                 );
+                self.response_sent(ctx, from);
             }
             m @ (Message::JoinGroupRequest(_)
             | Message::SyncGroupRequest(_)
@@ -309,33 +334,26 @@ impl BrokerProcess {
         }
     }
 
-    /// Queues CPU (and, for produce, disk) work; the effect applies at `WorkDone`.
-    fn schedule_work(&mut self, ctx: &mut Ctx, from: NodeId, records: u64, bytes: u64, work: Work) {
-        let conn = from.0 as usize;
-        if conn >= self.conn_free_at.len() {
-            self.conn_free_at.resize(conn + 1, 0);
-        }
-        let conn_free = self.conn_free_at[conn];
+    /// Queues CPU (and, for produce, the page-cache write; with `flush`, an fsync) work; the
+    /// effect (the append, the acknowledgement) applies at `WorkDone`.
+    fn schedule_work(&mut self, ctx: &mut Ctx, records: u64, bytes: u64, flush: bool, work: Work) {
         let (slot, &thread_free) = self
             .io_threads
             .iter()
             .enumerate()
             .min_by_key(|&(i, t)| (*t, i))
             .expect("at least one io thread");
-        let start = ctx.now.max(conn_free).max(thread_free);
         let hw = &self.disk.hardware;
+        // A JVM pause (the profile's GC) stops the handler threads.
+        let start = hw.after_gc_pause(ctx.now.max(thread_free), self.id);
         let cpu = hw.cpu_ns_per_request + hw.cpu_ns_per_record * records;
         let cpu_done = start + cpu;
         self.io_threads[slot] = cpu_done;
         let mut done = cpu_done;
         if bytes > 0 {
-            let disk_ns = (bytes as f64 * SECONDS as f64 * self.disk.disk_factor.max(1.0)
-                / hw.disk_write_bytes_per_s.max(1) as f64) as SimTime;
-            let disk_start = cpu_done.max(self.disk_free_at);
-            self.disk_free_at = disk_start + disk_ns;
-            done = self.disk_free_at;
+            done = self.disk.write_to_page_cache(cpu_done, bytes, flush);
         }
-        self.conn_free_at[conn] = done;
+        let done = self.disk.hardware.after_gc_pause(done, self.id);
         let id = self.next_id();
         self.work.insert(id, work);
         ctx.timer_at(done, Timer::Broker(BrokerTimer::WorkDone { id }));

@@ -120,7 +120,8 @@ impl BrokerProcess {
         self.complete_parked_fetches(ctx, &tps);
         self.tp_scratch = tps;
         match acks {
-            Acks::Zero => {}
+            // No response: the connection is unmuted once the request is handled.
+            Acks::Zero => self.response_sent(ctx, from),
             Acks::One => self.send_produce_response(ctx, from, correlation_id, results),
             Acks::All => {
                 let id = self.next_id();
@@ -160,6 +161,7 @@ impl BrokerProcess {
                 },
             },
         );
+        self.response_sent(ctx, to);
     }
 
     /// Completes a parked acks=all request once every partition's HW reached its batch, checking

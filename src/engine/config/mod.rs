@@ -4,7 +4,9 @@
 //! (`linger.ms` → `linger_ms`). Parsing and validation of user-supplied config maps (unknown keys,
 //! ranges, nearest-key suggestions) lives beside these types.
 
+mod hardware;
 pub mod registry;
 mod types;
 
+pub use hardware::*;
 pub use types::*;

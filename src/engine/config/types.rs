@@ -114,6 +114,14 @@ pub struct BrokerConfig {
     pub default_replication_factor: u32,
     /// `num.partitions` (default 1) for topics created without a count.
     pub num_partitions: u32,
+    /// `log.flush.interval.messages` (default 2^63-1: never): fsync a partition's log every
+    /// this many records (topic override: `flush.messages`).
+    #[serde(default = "never_flush")]
+    pub log_flush_interval_messages: u64,
+}
+
+fn never_flush() -> u64 {
+    i64::MAX as u64
 }
 
 impl Default for BrokerConfig {
@@ -142,6 +150,7 @@ impl Default for BrokerConfig {
             message_max_bytes: 1_048_588,
             default_replication_factor: 1,
             num_partitions: 1,
+            log_flush_interval_messages: never_flush(),
         }
     }
 }
@@ -155,6 +164,9 @@ pub struct TopicConfig {
     pub unclean_leader_election_enable: Option<bool>,
     /// `max.message.bytes` override (broker `message.max.bytes`).
     pub max_message_bytes: Option<u64>,
+    /// `flush.messages` override (broker `log.flush.interval.messages`).
+    #[serde(default)]
+    pub flush_messages: Option<u64>,
 }
 
 /// Producer configs (`ProducerConfig`), Kafka 4.x defaults.
@@ -221,6 +233,13 @@ impl Default for ProducerConfig {
 }
 
 impl ProducerConfig {
+    /// `linger.ms` as the producer uses it: Kafka reads the long and caps it at
+    /// `Integer.MAX_VALUE` ms, about 24.8 days (`KafkaProducer.lingerMs`), so `2^63-1` means
+    /// "wait until the batch is full", never a wrapped deadline.
+    pub fn linger(&self) -> crate::engine::time::SimDuration {
+        crate::engine::time::ms(self.linger_ms.min(i32::MAX as u64))
+    }
+
     /// Whether idempotence is in effect: Kafka enables it only with acks=all,
     /// max.in.flight ≤ 5 and retries > 0 (an explicit `true` with other values is a config error,
     /// caught by validation).
@@ -290,74 +309,5 @@ impl Default for ConsumerConfig {
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
         }
-    }
-}
-
-/// A broker machine's capacity: what limits throughput and adds latency.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HardwareProfile {
-    /// Profile name (`modest` or `cloud`, or a scenario's own).
-    pub name: String,
-    /// NIC bandwidth each way, bits per second.
-    pub nic_bits_per_s: u64,
-    /// Sustained disk write throughput, bytes per second.
-    pub disk_write_bytes_per_s: u64,
-    /// Sustained disk read throughput, bytes per second (reads that miss the page cache).
-    pub disk_read_bytes_per_s: u64,
-    /// CPU time per request handled, nanoseconds.
-    pub cpu_ns_per_request: u64,
-    /// CPU time per record handled, nanoseconds.
-    pub cpu_ns_per_record: u64,
-    /// One-way network latency floor between two machines, nanoseconds.
-    pub net_latency_min_ns: u64,
-    /// Mean of the random (exponential) part of one-way latency, nanoseconds.
-    pub net_latency_jitter_ns: u64,
-}
-
-impl HardwareProfile {
-    /// A modest on-premise machine: 1 GbE, one spinning disk, older CPU.
-    pub fn modest() -> Self {
-        HardwareProfile {
-            name: "modest".into(),
-            nic_bits_per_s: 1_000_000_000,
-            disk_write_bytes_per_s: 120_000_000,
-            disk_read_bytes_per_s: 120_000_000,
-            cpu_ns_per_request: 40_000,
-            cpu_ns_per_record: 400,
-            net_latency_min_ns: 200_000,
-            net_latency_jitter_ns: 100_000,
-        }
-    }
-
-    /// A modern cloud instance: 25 Gbps network, NVMe disk.
-    pub fn cloud() -> Self {
-        HardwareProfile {
-            name: "cloud".into(),
-            nic_bits_per_s: 25_000_000_000,
-            disk_write_bytes_per_s: 2_000_000_000,
-            disk_read_bytes_per_s: 3_000_000_000,
-            cpu_ns_per_request: 10_000,
-            cpu_ns_per_record: 60,
-            net_latency_min_ns: 60_000,
-            net_latency_jitter_ns: 40_000,
-        }
-    }
-
-    /// Looks a built-in profile up by name.
-    pub fn by_name(name: &str) -> Option<Self> {
-        match name {
-            "modest" => Some(Self::modest()),
-            "cloud" => Some(Self::cloud()),
-            _ => None,
-        }
-    }
-
-    /// Names of the built-in profiles.
-    pub const BUILT_IN: [&'static str; 2] = ["modest", "cloud"];
-}
-
-impl Default for HardwareProfile {
-    fn default() -> Self {
-        Self::cloud()
     }
 }

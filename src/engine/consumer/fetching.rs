@@ -133,10 +133,23 @@ impl Consumer {
                 });
             }
         }
-        self.send_fetches(ctx);
+        // Kafka resets all the partitions led by a broker in one ListOffsets request
+        // (`OffsetFetcher.resetPositionsIfNeeded`), so their positions arrive together; KafkaSim
+        // asks per partition, so it fetches once the last answer is in (a fetch sent after the
+        // first would leave the others waiting out its long poll).
+        if !self
+            .pending
+            .values()
+            .any(|p| matches!(p, Pending::ListOffsets))
+        {
+            self.send_fetches(ctx);
+        }
     }
 
-    /// One fetch per leader for assigned partitions with a position and nothing buffered.
+    /// One fetch per leader for assigned partitions with a position and nothing buffered
+    /// (`AbstractFetch.fetchablePartitions` leaves out partitions with records still in the
+    /// buffer), and never a second fetch to a broker that has one in flight
+    /// (`AbstractFetch.prepareFetchRequests`, `nodesWithPendingFetchRequests`).
     pub(super) fn send_fetches(&mut self, ctx: &mut Ctx) {
         if !matches!(
             self.state,
@@ -247,8 +260,12 @@ impl Consumer {
         if refresh {
             self.request_metadata(ctx);
         }
+        // The next fetch is sent by `poll()`, after it hands these records to the application
+        // (below, or when the current processing ends), so the partitions just returned are in
+        // it: Kafka's classic consumer only sends fetches from `poll()`
+        // (`ClassicKafkaConsumer.poll`: the pipelined `sendFetches()` before returning records,
+        // and `pollForFetches` when nothing is buffered).
         self.kick_poll(ctx);
-        self.send_fetches(ctx);
     }
 
     /// Wakes an idle poll loop.
@@ -264,14 +281,23 @@ impl Consumer {
         );
     }
 
-    /// The application's `poll()`: up to `max.poll.records`, then processing.
+    /// The application's `poll()` (`ClassicKafkaConsumer.poll`): up to `max.poll.records` from
+    /// the buffer; with records, the next round of fetches is sent before they are returned
+    /// (pipelining: the partitions drained are fetchable again), then the application processes
+    /// them; without, `pollForFetches` sends fetches and waits for a response.
     pub(super) fn poll(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
         if self.state == MemberState::Left {
             self.state = MemberState::Joining;
             self.join(ctx);
+        } else if self.rejoin_pending {
+            self.join(ctx);
         }
-        if !self.config.enable_auto_commit {
+        if self.config.enable_auto_commit {
+            self.maybe_auto_commit(ctx);
+        } else {
+            // No auto-commit: the application commits synchronously after processing each
+            // batch (`commitSync()` before the next `poll()`).
             self.commit(ctx);
         }
         let mut left = self.config.max_poll_records.max(1) as u64;
@@ -304,12 +330,14 @@ impl Consumer {
         self.send_fetches(ctx);
         if taken == 0 {
             self.poll_waiting = true;
+            self.arm_auto_commit_while_idle(ctx);
             return;
         }
+        self.positions_moved = true;
         let processing = taken
             .saturating_mul(self.spec.processing_us_per_record)
             .saturating_mul(MICROS);
-        self.processing_until = now + processing;
+        self.processing_until = now.saturating_add(processing);
         self.poll_gen += 1;
         ctx.timer_at(
             self.processing_until,

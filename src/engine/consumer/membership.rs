@@ -78,14 +78,11 @@ impl Consumer {
         }
     }
 
-    /// Revokes partitions: commits their progress first (auto-commit), as
-    /// `ConsumerCoordinator.onJoinPrepare` / `onPartitionsRevoked` do.
+    /// Revokes partitions (their progress was committed by `join`, as
+    /// `ConsumerCoordinator.onJoinPrepare` does before a rebalance).
     fn revoke(&mut self, ctx: &mut Ctx, parts: Vec<TopicPartition>) {
         if parts.is_empty() {
             return;
-        }
-        if self.config.enable_auto_commit {
-            self.commit_only(ctx, &parts);
         }
         for tp in &parts {
             self.assigned.remove(tp);
@@ -105,6 +102,8 @@ impl Consumer {
         if self.pending.values().any(|p| matches!(p, Pending::Join)) {
             return;
         }
+        self.rejoin_pending = false;
+        self.commit_before_rebalance(ctx);
         let cooperative = self
             .config
             .partition_assignment_strategy
@@ -321,7 +320,7 @@ impl Consumer {
         }
         self.state = MemberState::Stable;
         self.schedule_heartbeat(ctx);
-        self.schedule_auto_commit(ctx);
+        self.reset_auto_commit(ctx);
         self.kick_poll(ctx);
         if cooperative_second_round {
             // KIP-429: partitions revoked in this round are reassigned in a follow-up rebalance.
@@ -370,10 +369,12 @@ impl Consumer {
     pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx, error: ErrorCode) {
         match error {
             ErrorCode::None => {}
-            ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration => self.join(ctx),
+            ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration => {
+                self.rejoin_when_polling(ctx)
+            }
             ErrorCode::UnknownMemberId | ErrorCode::FencedInstanceId => {
                 self.member_id.clear();
-                self.join(ctx);
+                self.rejoin_when_polling(ctx);
             }
             _ => {
                 self.coordinator = None;
@@ -382,20 +383,11 @@ impl Consumer {
         }
     }
 
-    pub(super) fn schedule_auto_commit(&mut self, ctx: &mut Ctx) {
-        if self.config.enable_auto_commit && !self.commit_timer_set {
-            self.commit_timer_set = true;
-            ctx.timer_in(
-                ms(self.config.auto_commit_interval_ms.max(1)),
-                Timer::Consumer(ConsumerTimer::AutoCommit),
-            );
-        }
-    }
-
     /// Commits the consumed position of every assigned partition that moved.
     pub(super) fn commit(&mut self, ctx: &mut Ctx) {
         let parts: Vec<TopicPartition> = self.assigned.keys().copied().collect();
         self.commit_only(ctx, &parts);
+        self.positions_moved = false;
     }
 
     fn commit_only(&mut self, ctx: &mut Ctx, parts: &[TopicPartition]) {

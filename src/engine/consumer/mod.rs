@@ -6,6 +6,7 @@
 //! `auto.commit.interval.ms`, or after each poll), and leaves when `max.poll.interval.ms` is
 //! exceeded.
 
+mod auto_commit;
 mod fetching;
 mod membership;
 
@@ -34,7 +35,8 @@ pub enum ConsumerTimer {
         /// Generation of the timer chain.
         gen: u64,
     },
-    /// Auto commit (`auto.commit.interval.ms`).
+    /// Auto commit is due (`auto.commit.interval.ms`) while the application waits inside
+    /// `poll()` (Kafka's `poll` wakes up for it: `ConsumerCoordinator.timeToNextPoll`).
     AutoCommit,
     /// Retry finding the coordinator / joining after a backoff.
     Retry,
@@ -46,6 +48,20 @@ pub enum ConsumerTimer {
         /// Poll generation it belongs to.
         gen: u64,
     },
+}
+
+impl ConsumerTimer {
+    /// The configs that set when this timer fires (named when the clock gets stuck on it).
+    pub fn config_keys(&self) -> &'static [&'static str] {
+        match self {
+            ConsumerTimer::Heartbeat { .. } => &["heartbeat.interval.ms"],
+            ConsumerTimer::Poll { .. } => &["max.poll.records", "fetch.max.wait.ms"],
+            ConsumerTimer::AutoCommit => &["auto.commit.interval.ms"],
+            ConsumerTimer::Retry => &["retry.backoff.ms"],
+            ConsumerTimer::RequestTimeouts => &["request.timeout.ms"],
+            ConsumerTimer::PollIntervalExceeded { .. } => &["max.poll.interval.ms"],
+        }
+    }
 }
 
 /// Where the consumer is in the group protocol.
@@ -148,7 +164,16 @@ pub struct Consumer {
     poll_waiting: bool,
     processing_until: SimTime,
     consumed: u64,
+    /// An `AutoCommit` timer is armed (only while the application is idle inside `poll()`).
     commit_timer_set: bool,
+    /// When the next auto-commit is due (`ConsumerCoordinator.nextAutoCommitTimer`).
+    next_auto_commit: SimTime,
+    /// Positions moved by `poll()` since the last commit was sent.
+    positions_moved: bool,
+    /// The coordinator asked for a rejoin while the application was processing: the rejoin
+    /// happens in the next `poll()`, as Kafka's heartbeat thread only marks it needed
+    /// (`AbstractCoordinator.requestRejoin`; `ConsumerCoordinator.poll` rejoins).
+    rejoin_pending: bool,
 }
 
 impl Consumer {
@@ -194,6 +219,9 @@ impl Consumer {
             processing_until: 0,
             consumed: 0,
             commit_timer_set: false,
+            next_auto_commit: 0,
+            positions_moved: false,
+            rejoin_pending: false,
         }
     }
 
@@ -358,13 +386,7 @@ impl Consumer {
         match t {
             ConsumerTimer::Heartbeat { gen } if gen == self.hb_gen => self.send_heartbeat(ctx),
             ConsumerTimer::Poll { gen } if gen == self.poll_gen => self.poll(ctx),
-            ConsumerTimer::AutoCommit => {
-                self.commit_timer_set = false;
-                if self.config.enable_auto_commit {
-                    self.commit(ctx);
-                    self.schedule_auto_commit(ctx);
-                }
-            }
+            ConsumerTimer::AutoCommit => self.on_auto_commit_timer(ctx),
             ConsumerTimer::Retry => {
                 if self.state == MemberState::FindingCoordinator || self.coordinator.is_none() {
                     self.find_coordinator(ctx);

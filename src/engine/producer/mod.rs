@@ -7,6 +7,7 @@
 //! batch could become ready, so batching and latency are the same as record-by-record.
 
 mod accumulator;
+pub mod arrivals;
 pub mod idempotence;
 mod sender;
 mod workload;
@@ -20,10 +21,11 @@ use super::ctx::Ctx;
 use super::ids::{BrokerId, NodeId, TopicIdx};
 use super::partitioner::BuiltInPartitioner;
 use super::protocol::Message;
-use super::scenario::ProducerSpec;
+use super::scenario::{Arrivals, ProducerSpec, Workload};
 use super::time::SimTime;
 
 pub use accumulator::{ProducerBatch, RecordAccumulator};
+pub use workload::{record_bytes, serialized_upper_bound};
 
 /// Producer timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +48,19 @@ pub enum ProducerTimer {
         /// Correlation id.
         correlation_id: u64,
     },
+}
+
+impl ProducerTimer {
+    /// The configs that set when this timer fires (named when the clock gets stuck on it).
+    pub fn config_keys(&self) -> &'static [&'static str] {
+        match self {
+            ProducerTimer::AppTick { .. } => &["linger.ms", "batch.size", "max.block.ms"],
+            ProducerTimer::Wakeup { .. } => &["retry.backoff.ms", "linger.ms"],
+            ProducerTimer::RequestTimeouts | ProducerTimer::MetadataTimeout { .. } => {
+                &["request.timeout.ms"]
+            }
+        }
+    }
 }
 
 /// A produce request in flight.
@@ -104,7 +119,8 @@ pub struct Producer {
     bootstrap: Vec<BrokerId>,
     leaders: Vec<Option<BrokerId>>,
     leader_epochs: Vec<u32>,
-    metadata_in_flight: Option<u64>,
+    /// The metadata request in flight: correlation id and broker.
+    metadata_in_flight: Option<(u64, BrokerId)>,
     metadata_wanted: bool,
     accumulator: RecordAccumulator,
     sticky: Option<BuiltInPartitioner>,
@@ -119,6 +135,9 @@ pub struct Producer {
     drain_scratch: Vec<(BrokerId, Vec<ProducerBatch>, u64)>,
     /// Requests in flight per broker id (`max.in.flight.requests.per.connection`).
     in_flight_per_broker: Vec<u32>,
+    /// Per broker id: no new connection before this time (reconnect backoff after a request
+    /// timed out and closed the connection).
+    reconnect_at: Vec<SimTime>,
     timeout_timer: bool,
     next_correlation: u64,
     app: workload::AppState,
@@ -129,6 +148,8 @@ pub struct Producer {
     acked: u64,
     failed: u64,
     retries: u64,
+    /// When the last batch was acknowledged.
+    last_ack: SimTime,
 }
 
 impl Producer {
@@ -153,7 +174,7 @@ impl Producer {
             leader_epochs: Vec::new(),
             metadata_in_flight: None,
             metadata_wanted: true,
-            accumulator: RecordAccumulator::new(0),
+            accumulator: RecordAccumulator::new(0, spec.config.buffer_memory),
             sticky: None,
             view: Default::default(),
             key_partitions: Vec::new(),
@@ -163,9 +184,13 @@ impl Producer {
             in_flight: VecMap::new(),
             drain_scratch: Vec::new(),
             in_flight_per_broker: Vec::new(),
+            reconnect_at: Vec::new(),
             timeout_timer: false,
             next_correlation: 0,
-            app: workload::AppState::default(),
+            app: workload::AppState {
+                send_cost_ns: crate::engine::config::HardwareProfile::cloud().client_ns_per_record,
+                ..Default::default()
+            },
             tick_gen: 0,
             wakeup_gen: 0,
             wakeup_at: SimTime::MAX,
@@ -173,7 +198,14 @@ impl Producer {
             acked: 0,
             failed: 0,
             retries: 0,
+            last_ack: 0,
         }
+    }
+
+    /// The application's CPU time per `send()` on its machine (the hardware profile's
+    /// `client_ns_per_record`): what bounds a producer sending as fast as it can.
+    pub fn set_send_cost(&mut self, ns: u64) {
+        self.app.send_cost_ns = ns;
     }
 
     /// Scenario id.
@@ -188,7 +220,7 @@ impl Producer {
         self.partitions = n;
         self.leaders = vec![None; n as usize];
         self.leader_epochs = vec![0; n as usize];
-        self.accumulator = RecordAccumulator::new(n);
+        self.accumulator = RecordAccumulator::new(n, self.config.buffer_memory);
         self.next_record = vec![0; n as usize];
         self.sequences = idempotence::Sequences::new(n);
         self.sticky =
@@ -196,6 +228,15 @@ impl Producer {
         self.prepare_keys();
         self.refresh_view();
         self.app.start = ctx.now;
+        if let (Workload::Rate { records_per_s }, Arrivals::Poisson) =
+            (&self.spec.workload, self.spec.arrivals)
+        {
+            self.app.poisson = Some(arrivals::PoissonArrivals::new(
+                *records_per_s,
+                ctx.now,
+                ctx.rng,
+            ));
+        }
         self.request_metadata(ctx);
         self.schedule_tick(ctx, ctx.now);
     }
@@ -225,13 +266,13 @@ impl Producer {
                 super::protocol::ErrorCode::NetworkException,
             ),
             Message::MetadataRequest { correlation_id }
-                if self.metadata_in_flight == Some(correlation_id) =>
+                if self.metadata_in_flight.map(|m| m.0) == Some(correlation_id) =>
             {
                 self.metadata_in_flight = None;
                 self.metadata_wanted = true;
                 self.schedule_wakeup(
                     ctx,
-                    ctx.now + crate::engine::time::ms(self.config.retry_backoff_ms),
+                    crate::engine::time::after_ms(ctx.now, self.config.retry_backoff_ms),
                 );
             }
             _ => {}
@@ -267,21 +308,25 @@ impl Producer {
             ProducerTimer::RequestTimeouts => {
                 self.timeout_timer = false;
                 let now = ctx.now;
-                let expired: Vec<u64> = self
+                let expired: Vec<(u64, BrokerId)> = self
                     .in_flight
                     .iter()
                     .filter(|(_, r)| r.deadline <= now)
-                    .map(|(&id, _)| id)
+                    .map(|(&id, r)| (id, r.broker))
                     .collect();
-                for id in expired {
+                for (id, broker) in expired {
+                    self.close_after_timeout(now, broker);
                     self.fail_request(ctx, id, super::protocol::ErrorCode::RequestTimedOut);
                 }
                 self.arm_request_timeouts(ctx);
             }
             ProducerTimer::MetadataTimeout { correlation_id }
-                if self.metadata_in_flight == Some(correlation_id) =>
+                if self.metadata_in_flight.map(|m| m.0) == Some(correlation_id) =>
             {
-                self.metadata_in_flight = None;
+                if let Some((_, broker)) = self.metadata_in_flight.take() {
+                    self.close_after_timeout(ctx.now, broker);
+                }
+                self.metadata_wanted = true;
                 self.request_metadata(ctx);
             }
             _ => {}
@@ -291,6 +336,7 @@ impl Producer {
     /// A live config change: Kafka needs a new producer for most configs, so the client is
     /// reconfigured in place keeping its queues and counters (documented simplification).
     pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ProducerConfig) {
+        self.accumulator.capacity_bytes = new.buffer_memory;
         self.config = new;
         self.sticky =
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
@@ -298,9 +344,14 @@ impl Producer {
         self.drain(ctx);
     }
 
-    /// Records acknowledged and failed so far.
+    /// Records handed to `send()`, acknowledged and failed so far.
     pub fn totals(&self) -> (u64, u64, u64) {
         (self.sent, self.acked, self.failed)
+    }
+
+    /// When the last batch was acknowledged (0 before the first).
+    pub fn last_ack(&self) -> SimTime {
+        self.last_ack
     }
 
     /// What the page shows.
@@ -328,9 +379,7 @@ impl Producer {
     }
 
     fn buffer_used(&self) -> u64 {
-        self.accumulator
-            .allocated
-            .saturating_mul(self.config.batch_size)
+        self.accumulator.used_bytes
     }
 }
 

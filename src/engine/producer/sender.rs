@@ -10,21 +10,69 @@ use crate::engine::ids::TopicPartition;
 use crate::engine::protocol::{
     ErrorCode, PartitionState, ProducePartition, ProducePartitionResponse, RecordBatch, RecordIds,
 };
-use crate::engine::time::{ms, MILLIS};
+use crate::engine::time::{after_ms, ms, MILLIS};
 use crate::engine::timer::Timer;
 
 /// Idempotent producer ids start here (`InitProducerId` is not modelled).
 pub const PRODUCER_ID_BASE: i64 = 1000;
 
+/// Kafka's `reconnect.backoff.ms` default. A request that times out closes its connection
+/// (`NetworkClient.handleTimedOutRequests`), and the client reconnects to that broker only after
+/// this pause (`ClusterConnectionStates`); the key is accepted but not modelled, so its default
+/// applies. It is also what keeps simulated time moving with `request.timeout.ms=0`: a request
+/// that times out at once is not resent at the same instant.
+pub const RECONNECT_BACKOFF_MS: u64 = 50;
+
 impl Producer {
+    /// Whether a request may go to `broker` now (not in reconnect backoff).
+    fn connectable(&self, broker: BrokerId, now: SimTime) -> bool {
+        self.reconnect_at
+            .get(broker as usize)
+            .is_none_or(|&t| t <= now)
+    }
+
+    /// A request to `broker` timed out: its connection is closed until the reconnect backoff
+    /// is over.
+    pub(super) fn close_after_timeout(&mut self, now: SimTime, broker: BrokerId) {
+        let slot = broker as usize;
+        if slot >= self.reconnect_at.len() {
+            self.reconnect_at.resize(slot + 1, 0);
+        }
+        self.reconnect_at[slot] = after_ms(now, RECONNECT_BACKOFF_MS);
+    }
+
     pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
         if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
             return;
         }
+        let now = ctx.now;
+        let broker = if self.bootstrap.iter().all(|&b| self.connectable(b, now)) {
+            self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize]
+        } else {
+            // `leastLoadedNode`: a broker not in reconnect backoff, else wait for the first.
+            let ready: Vec<BrokerId> = self
+                .bootstrap
+                .iter()
+                .copied()
+                .filter(|&b| self.connectable(b, now))
+                .collect();
+            if ready.is_empty() {
+                self.metadata_wanted = true;
+                let at = self
+                    .bootstrap
+                    .iter()
+                    .filter_map(|&b| self.reconnect_at.get(b as usize).copied())
+                    .min()
+                    .unwrap_or(now)
+                    .max(now + 1);
+                self.schedule_wakeup(ctx, at);
+                return;
+            }
+            ready[ctx.rng.below(ready.len() as u64) as usize]
+        };
         self.next_correlation += 1;
         let id = self.next_correlation;
-        let broker = self.bootstrap[ctx.rng.below(self.bootstrap.len() as u64) as usize];
-        self.metadata_in_flight = Some(id);
+        self.metadata_in_flight = Some((id, broker));
         self.metadata_wanted = false;
         ctx.send(
             NodeId(broker),
@@ -37,7 +85,7 @@ impl Producer {
     }
 
     pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, id: u64, partitions: Vec<PartitionState>) {
-        if self.metadata_in_flight != Some(id) {
+        if self.metadata_in_flight.map(|m| m.0) != Some(id) {
             return;
         }
         self.metadata_in_flight = None;
@@ -53,7 +101,7 @@ impl Producer {
         if missing {
             // Partitions without a leader: ask again after retry.backoff.ms.
             self.metadata_wanted = true;
-            self.schedule_wakeup(ctx, ctx.now + ms(self.config.retry_backoff_ms));
+            self.schedule_wakeup(ctx, after_ms(ctx.now, self.config.retry_backoff_ms));
         }
         self.drain(ctx);
     }
@@ -75,7 +123,7 @@ impl Producer {
     /// Sends every ready batch whose leader has room for another request in flight.
     pub(super) fn drain(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        let linger = ms(self.config.linger_ms);
+        let linger = self.config.linger();
         let delivery_timeout = ms(self.config.delivery_timeout_ms);
         self.expire_batches(ctx, delivery_timeout);
         self.update_partition_load();
@@ -103,6 +151,24 @@ impl Producer {
             if slot.is_none() && busy >= max_in_flight {
                 continue;
             }
+            if let Some(&t) = self.reconnect_at.get(leader as usize) {
+                if t > now {
+                    next_wakeup = next_wakeup.min(t);
+                    continue;
+                }
+            }
+            // An idempotent batch being retried goes out only when it is the partition's first
+            // unresolved sequence; the ones behind it wait, which brings the partition down to
+            // one request in flight until it completes (`RecordAccumulator.
+            // shouldStopDrainBatchesForPartition`, `TransactionManager.firstInFlightSequence`).
+            if idempotent {
+                let front = &self.accumulator.queues[p as usize][0];
+                if let (true, Some(seq)) = (front.attempts > 0, front.base_sequence) {
+                    if self.first_unresolved_sequence(p).is_some_and(|f| f != seq) {
+                        continue; // woken when the earlier batch completes
+                    }
+                }
+            }
             let q = &mut self.accumulator.queues[p as usize];
             let Some(first) = q.front() else {
                 continue;
@@ -112,7 +178,7 @@ impl Producer {
             } else if first.closed || q.len() > 1 {
                 now
             } else {
-                first.created + linger
+                first.created.saturating_add(linger)
             };
             if ready_at > now {
                 next_wakeup = next_wakeup.min(ready_at);
@@ -249,7 +315,8 @@ impl Producer {
         acks_zero: bool,
     ) {
         self.acked += b.records as u64;
-        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        self.last_ack = ctx.now;
+        self.accumulator.release(b);
         if let Some(seq) = b.base_sequence {
             self.sequences
                 .acked(b.partition, seq, b.records, b.producer_epoch);
@@ -266,7 +333,7 @@ impl Producer {
 
     fn fail_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, error: ErrorCode) {
         self.failed += b.records as u64;
-        self.accumulator.allocated = self.accumulator.allocated.saturating_sub(1);
+        self.accumulator.release(b);
         ctx.event(SimEvent::ProduceFailed {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
@@ -322,16 +389,9 @@ impl Producer {
                 .retry_backoff_max_ms
                 .max(self.config.retry_backoff_ms),
         );
-        b.retry_at = ctx.now + ms(backoff);
+        b.retry_at = after_ms(ctx.now, backoff);
         let q = &mut self.accumulator.queues[b.partition as usize];
-        // Keep the queue in sequence order so idempotent retries go out in order.
-        let pos = q
-            .iter()
-            .position(|x| {
-                x.attempts == 0
-                    || x.base_sequence.unwrap_or(i32::MAX) > b.base_sequence.unwrap_or(i32::MAX)
-            })
-            .unwrap_or(q.len());
+        let pos = requeue_position(q, &b);
         let at = b.retry_at;
         q.insert(pos, b);
         if matches!(
@@ -368,6 +428,9 @@ impl Producer {
                 | Some((ErrorCode::DuplicateSequenceNumber, off, epoch)) => {
                     self.ack_batch(ctx, &b, off, epoch, false)
                 }
+                Some((ErrorCode::MessageTooLarge, _, _)) if b.records > 1 => {
+                    self.split_and_reenqueue(ctx, b)
+                }
                 Some((e, _, _)) => self.retry_or_fail(ctx, b, e),
                 None => self.retry_or_fail(ctx, b, ErrorCode::NetworkException),
             }
@@ -379,6 +442,33 @@ impl Producer {
             self.app_tick(ctx);
         }
         self.drain(ctx);
+    }
+
+    /// MESSAGE_TOO_LARGE for a batch of several records (`Sender.completeBatch`): the batch is
+    /// split (`ProducerBatch::split`) and the parts go to the front of the partition's queue in
+    /// sequence order, as if never tried (no retry counted, no backoff), keeping the original
+    /// create time for `delivery.timeout.ms` (`RecordAccumulator.splitAndReenqueue`). Its
+    /// `buffer.memory` is released; the parts are allocated off the pool.
+    fn split_and_reenqueue(&mut self, ctx: &mut Ctx, b: ProducerBatch) {
+        ctx.event(SimEvent::ProduceRetried {
+            producer: self.index,
+            tp: TopicPartition::new(self.topic, b.partition),
+            error: ErrorCode::MessageTooLarge,
+        });
+        self.accumulator.release(&b);
+        let parts = b.split(self.config.batch_size);
+        let q = &mut self.accumulator.queues[b.partition as usize];
+        // Idempotent: in sequence order (`insertInSequenceOrder`); otherwise at the front
+        // (`addFirst`).
+        let pos = if b.base_sequence.is_some() {
+            requeue_position(q, &b)
+        } else {
+            0
+        };
+        for (i, part) in parts.into_iter().enumerate() {
+            q.insert(pos + i, part);
+        }
+        self.schedule_wakeup(ctx, ctx.now);
     }
 
     pub(super) fn fail_request(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode) {
@@ -397,6 +487,26 @@ impl Producer {
     }
 
     /// Whether a request in flight carries a batch of partition `p`.
+    /// The lowest sequence of `p`'s batches sent at least once and not yet completed (in
+    /// flight, or queued for a retry) on the current epoch: Kafka's `firstInFlightSequence`
+    /// (its in-flight set keeps a batch until it completes, across retries).
+    fn first_unresolved_sequence(&self, p: u32) -> Option<i32> {
+        let epoch = self.sequences.partitions[p as usize].epoch;
+        let in_flight = self
+            .in_flight
+            .values()
+            .flat_map(|r| r.batches.iter())
+            .filter(|b| b.partition == p);
+        let retrying = self.accumulator.queues[p as usize]
+            .iter()
+            .filter(|b| b.attempts > 0);
+        in_flight
+            .chain(retrying)
+            .filter(|b| b.producer_epoch == epoch)
+            .filter_map(|b| b.base_sequence)
+            .min()
+    }
+
     fn has_in_flight(&self, p: u32) -> bool {
         self.in_flight
             .values()
@@ -462,4 +572,18 @@ impl Producer {
             self.fail_batch(ctx, &b, ErrorCode::RequestTimedOut);
         }
     }
+}
+
+/// Where a batch goes back into its partition's queue: with a sequence number, before the
+/// first batch with a later sequence or none yet, so idempotent batches go out in sequence
+/// order (`RecordAccumulator.insertInSequenceOrder`); without, before the first batch never
+/// sent.
+fn requeue_position(q: &std::collections::VecDeque<ProducerBatch>, b: &ProducerBatch) -> usize {
+    match b.base_sequence {
+        Some(seq) => q
+            .iter()
+            .position(|x| x.base_sequence.is_none_or(|s| s > seq)),
+        None => q.iter().position(|x| x.attempts == 0),
+    }
+    .unwrap_or(q.len())
 }

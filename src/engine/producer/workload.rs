@@ -1,15 +1,13 @@
 //! The application side: when `send()` is called (rate, max rate, bursts), with which keys, and
 //! which partition each record goes to.
 
-use super::accumulator::RECORD_OVERHEAD_BYTES;
+use super::accumulator::{BATCH_HEADER_BYTES, RECORD_OVERHEAD_BYTES};
 use super::*;
 use crate::engine::events::SimEvent;
 use crate::engine::partitioner::{partition_for_key, PartitionQueue, PartitionerConfig, TopicView};
 use crate::engine::scenario::{KeyDistribution, Workload};
 use crate::engine::time::{ms, MICROS, MILLIS, SECONDS};
 
-/// CPU time of one `send()` call in the application (serialization, partitioning, append).
-pub const SEND_COST_NS: u64 = 700;
 /// Most records one application tick creates.
 const MAX_PER_TICK: u64 = 200_000;
 
@@ -20,10 +18,36 @@ pub struct AppState {
     pub start: SimTime,
     /// Records created (handed to `send()`, or failed in `send()`).
     pub created: u64,
-    /// Blocked on a full `buffer.memory` since.
+    /// Since when the application thread has been blocked in `send()` on a full
+    /// `buffer.memory` (`BufferPool.allocate`), for the record it is trying to send now.
     pub blocked_since: Option<SimTime>,
     /// Next burst (Bursts workload).
     pub next_burst: SimTime,
+    /// Records that arrived (a burst, Poisson arrivals) but the application has not handed to
+    /// `send()` yet: it is blocked, or more arrived than one tick takes.
+    pub backlog: u64,
+    /// When the oldest record of the backlog arrived (Poisson arrivals).
+    pub backlog_since: SimTime,
+    /// The arrival process of a Poisson `rate` workload.
+    pub poisson: Option<super::arrivals::PoissonArrivals>,
+    /// CPU time of one `send()` call (serialization, partitioning, append), nanoseconds.
+    pub send_cost_ns: u64,
+}
+
+/// Bytes one record of `spec` takes in a batch: value, key (8 bytes when keyed) and the v2
+/// record overhead.
+pub fn record_bytes(spec: &crate::engine::scenario::ProducerSpec) -> u64 {
+    let key = match spec.keys {
+        KeyDistribution::None => 0,
+        _ => 8,
+    };
+    spec.record_size as u64 + key + RECORD_OVERHEAD_BYTES
+}
+
+/// A record's serialized size upper bound as `KafkaProducer.ensureValidRecordSize` checks it
+/// (`AbstractRecords.estimateSizeInBytesUpperBound`: a batch header plus the record).
+pub fn serialized_upper_bound(spec: &crate::engine::scenario::ProducerSpec) -> u64 {
+    BATCH_HEADER_BYTES + record_bytes(spec)
 }
 
 impl Producer {
@@ -50,11 +74,7 @@ impl Producer {
     }
 
     fn record_bytes(&self) -> u64 {
-        let key = match self.spec.keys {
-            KeyDistribution::None => 0,
-            _ => 8,
-        };
-        self.spec.record_size as u64 + key + RECORD_OVERHEAD_BYTES
+        record_bytes(&self.spec)
     }
 
     pub(super) fn schedule_tick(&mut self, ctx: &mut Ctx, at: SimTime) {
@@ -72,87 +92,180 @@ impl Producer {
             .unwrap_or(u64::MAX)
     }
 
+    /// Whether `buffer.memory` has no room for another batch of this producer's records.
     pub(super) fn buffer_full(&self) -> bool {
-        self.buffer_used() + self.config.batch_size > self.config.buffer_memory
+        let alloc = RecordAccumulator::allocation(self.config.batch_size, self.record_bytes());
+        !self.accumulator.has_room(alloc)
     }
 
+    /// The application's `send()` threw for `n` records (they are not in the accumulator).
+    fn fail_in_send(&mut self, ctx: &mut Ctx, n: u64, error: crate::engine::protocol::ErrorCode) {
+        if n == 0 {
+            return;
+        }
+        self.app.created += n;
+        self.failed += n;
+        ctx.event(SimEvent::ProduceFailed {
+            producer: self.index,
+            tp: crate::engine::ids::TopicPartition::new(self.topic, 0),
+            records: n.min(u32::MAX as u64) as u32,
+            error,
+        });
+    }
+
+    /// The application calls `send()` for the records due now (`KafkaProducer.doSend`):
+    ///
+    /// * a record whose serialized upper bound (batch header included) exceeds
+    ///   `max.request.size` or `buffer.memory` throws RecordTooLargeException at once
+    ///   (`KafkaProducer.ensureValidRecordSize`);
+    /// * a record needing a new batch when `buffer.memory` has no room blocks the application
+    ///   thread (`BufferPool.allocate`) until an acknowledgement frees memory, or throws a
+    ///   TimeoutException after `max.block.ms` — one record per `max.block.ms` waited, as a
+    ///   thread calling `send()` in a loop does; the records behind it wait their turn.
     pub(super) fn app_tick(&mut self, ctx: &mut Ctx) {
+        use crate::engine::protocol::ErrorCode;
         let now = ctx.now;
         if self.remaining() == 0 {
             return;
         }
-        // How many records the application wants to hand to send() now, and their create times.
+        // How many records the application wants to hand to send() now, and their create times
+        // (spread evenly over [t0, t1]).
+        let mut t1 = now;
         let (wanted, t0, next): (u64, SimTime, Option<SimTime>) = match self.spec.workload.clone() {
+            Workload::Rate { records_per_s } if self.app.poisson.is_some() => {
+                let r = records_per_s.max(1e-9);
+                let arrivals = self.app.poisson.as_mut().expect("checked");
+                let due = arrivals.due(now, ctx.rng);
+                let next_arrival = arrivals.next_arrival();
+                let t0 = if self.app.backlog > 0 {
+                    self.app.backlog_since
+                } else {
+                    due.first
+                };
+                if due.count > 0 {
+                    t1 = due.last;
+                }
+                self.app.backlog = self.app.backlog.saturating_add(due.count);
+                let n = self.app.backlog.min(MAX_PER_TICK);
+                (n, t0, Some(self.next_rate_tick(now, r, Some(next_arrival))))
+            }
             Workload::Rate { records_per_s } => {
                 let r = records_per_s.max(1e-9);
                 let due = ((now - self.app.start) as f64 * r / SECONDS as f64).floor() as u64;
                 let n = due.saturating_sub(self.app.created).min(MAX_PER_TICK);
-                let first_due =
-                    self.app.start + ((self.app.created + 1) as f64 * SECONDS as f64 / r) as u64;
-                (n, first_due.min(now), Some(self.next_rate_tick(now, r)))
+                let first_due = self
+                    .app
+                    .start
+                    .saturating_add(((self.app.created + 1) as f64 * SECONDS as f64 / r) as u64);
+                (
+                    n,
+                    first_due.min(now),
+                    Some(self.next_rate_tick(now, r, None)),
+                )
             }
             Workload::MaxRate => {
-                let per_batch = (self.config.batch_size / self.record_bytes().max(1)).max(1);
-                let free = self.config.buffer_memory.saturating_sub(self.buffer_used())
-                    / self.config.batch_size.max(1);
-                let n = (free * per_batch).clamp(1, MAX_PER_TICK);
-                (n, now, Some(now + n * SEND_COST_NS))
+                let rec = self.record_bytes();
+                let alloc = RecordAccumulator::allocation(self.config.batch_size, rec);
+                let per_batch = (self.config.batch_size / rec.max(1)).max(1);
+                let free = self
+                    .accumulator
+                    .capacity_bytes
+                    .saturating_sub(self.accumulator.used_bytes)
+                    / alloc.max(1);
+                let n = free.saturating_mul(per_batch).clamp(1, MAX_PER_TICK);
+                (n, now, Some(now + (n * self.app.send_cost_ns).max(1)))
             }
             Workload::Bursts {
                 burst_records,
                 every_ms,
             } => {
                 if now >= self.app.next_burst {
-                    self.app.next_burst = now + ms(every_ms.max(1));
-                    (burst_records, now, Some(self.app.next_burst))
-                } else {
-                    (0, now, Some(self.app.next_burst))
+                    self.app.next_burst = now.saturating_add(ms(every_ms.max(1)));
+                    self.app.backlog = self.app.backlog.saturating_add(burst_records);
                 }
+                let n = self.app.backlog.min(MAX_PER_TICK);
+                (n, now, Some(self.app.next_burst))
             }
         };
         let wanted = wanted.min(self.remaining());
+        let created_before = self.app.created;
         if wanted > 0 {
-            if self.buffer_full() {
-                let since = *self.app.blocked_since.get_or_insert(now);
-                if now - since > ms(self.config.max_block_ms) {
-                    // send() threw a TimeoutException for these records.
-                    self.app.created += wanted;
-                    self.failed += wanted;
-                    ctx.event(SimEvent::ProduceFailed {
-                        producer: self.index,
-                        tp: crate::engine::ids::TopicPartition::new(self.topic, 0),
-                        records: wanted.min(u32::MAX as u64) as u32,
-                        error: crate::engine::protocol::ErrorCode::RequestTimedOut,
-                    });
-                }
-                // Otherwise blocked: retried when memory frees (an ack) or at the next tick.
+            let upper = serialized_upper_bound(&self.spec);
+            if upper > self.config.max_request_size || upper > self.config.buffer_memory {
+                self.fail_in_send(ctx, wanted, ErrorCode::MessageTooLarge);
             } else {
-                self.app.blocked_since = None;
-                let appended = self.append_records(ctx, wanted, t0, now);
-                if appended < wanted {
-                    // The pool ran out part-way: send() blocks from now on.
-                    self.app.blocked_since = Some(now);
+                let appended = self.append_records(ctx, wanted, t0, t1);
+                if appended == wanted {
+                    self.app.blocked_since = None;
+                } else {
+                    // The next record's send() blocks in BufferPool.allocate from now (or
+                    // still, if it was already blocked and nothing got through).
+                    if appended > 0 || self.app.blocked_since.is_none() {
+                        self.app.blocked_since = Some(now);
+                    }
+                    self.expire_blocked_sends(ctx, wanted - appended);
                 }
             }
+        }
+        if self.app.backlog > 0 {
+            let handed = self.app.created - created_before;
+            self.app.backlog = self.app.backlog.saturating_sub(handed);
+            // The oldest record still waiting arrived about here (create times are spread
+            // evenly over [t0, t1]).
+            let span = t1.saturating_sub(t0);
+            let last = wanted.saturating_sub(1).max(1);
+            self.app.backlog_since = t0 + super::accumulator::lerp(span, handed.min(last), last);
         }
         if std::mem::take(&mut self.accumulator.wake_sender) {
             self.drain(ctx);
         }
-        if self.remaining() > 0 {
+        if self.remaining() == 0 {
+            self.app.backlog = 0;
+        } else {
             let mut at = next.unwrap_or(now + MILLIS).max(now + MICROS);
-            if self.app.blocked_since.is_some() && self.buffer_full() {
-                // Blocked in send(): an ack wakes the application (Sender); otherwise look again
-                // every millisecond (for max.block.ms) rather than at the record rate, which no
-                // longer advances while blocked (it spun at 1 µs: ~10^6 events per second).
-                at = at.max(now + MILLIS);
+            if self.app.backlog > 0 {
+                // More arrived than one tick takes: carry on at once.
+                at = now + MICROS;
+            }
+            if let Some(since) = self.app.blocked_since {
+                // Blocked in send(): an acknowledgement that frees memory wakes the
+                // application (the Sender); otherwise it wakes when max.block.ms runs out.
+                at = since
+                    .saturating_add(ms(self.config.max_block_ms))
+                    .max(now + MICROS);
             }
             self.schedule_tick(ctx, at);
         }
     }
 
-    /// Next tick for a fixed rate: when the open batch would fill, but never after the earliest
-    /// linger deadline (so no batch is sent missing records it would have had) nor 50 ms away.
-    fn next_rate_tick(&self, now: SimTime, r: f64) -> SimTime {
+    /// Records blocked in `send()` longer than `max.block.ms` fail with a TimeoutException
+    /// (`BufferPool.allocate`: BufferExhaustedException), one per `max.block.ms` waited; with
+    /// `max.block.ms=0` every record that finds the pool full fails at once.
+    fn expire_blocked_sends(&mut self, ctx: &mut Ctx, waiting: u64) {
+        let Some(since) = self.app.blocked_since else {
+            return;
+        };
+        let block = ms(self.config.max_block_ms);
+        let waited = ctx.now.saturating_sub(since);
+        if waited < block {
+            return;
+        }
+        let n = waited
+            .checked_div(block)
+            .map_or(waiting, |k| k.min(waiting));
+        self.fail_in_send(ctx, n, crate::engine::protocol::ErrorCode::RequestTimedOut);
+        self.app.blocked_since = Some(if block == 0 {
+            ctx.now
+        } else {
+            since.saturating_add(n.saturating_mul(block))
+        });
+    }
+
+    /// Next tick for a rate workload: when the open batch would fill, but never after the
+    /// earliest linger deadline (so no batch is sent missing records it would have had) nor
+    /// 50 ms away; with no open batch, exactly when the next record arrives (`next_arrival` for
+    /// Poisson arrivals, the next due time for a fixed rate).
+    fn next_rate_tick(&self, now: SimTime, r: f64, next_arrival: Option<SimTime>) -> SimTime {
         let interval = SECONDS as f64 / r;
         let rec = self.record_bytes();
         let mut room: u64 = u64::MAX;
@@ -161,19 +274,32 @@ impl Producer {
             if let Some(b) = q.back() {
                 if !b.closed && b.base_sequence.is_none() {
                     room = room.min(self.config.batch_size.saturating_sub(b.bytes) / rec.max(1));
-                    linger_deadline = linger_deadline.min(b.created + ms(self.config.linger_ms));
+                    linger_deadline =
+                        linger_deadline.min(b.created.saturating_add(self.config.linger()));
                 }
             }
         }
         if room == u64::MAX {
             // No open batch: the next record opens one, so wake exactly when it is due.
-            let next_due = self.app.start + ((self.app.created + 1) as f64 * interval) as u64;
+            let next_due = next_arrival.unwrap_or_else(|| {
+                self.app
+                    .start
+                    .saturating_add(((self.app.created + 1) as f64 * interval) as u64)
+            });
             return next_due.max(now + 1);
         }
-        let fill = now + (room.max(1) as f64 * interval) as u64;
-        fill.min(linger_deadline.max(now + 1))
+        let fill = now.saturating_add((room.max(1) as f64 * interval) as u64);
+        // Never before the next record exists: nothing could be appended (and a batch whose
+        // deadline passed while its leader is busy must not make the application spin).
+        let earliest = match next_arrival {
+            Some(t) => t.max(now + 1),
+            None => now.saturating_add((interval as u64).max(1)),
+        };
+        // Just before the deadline: the sender drains the batch at the deadline itself, and the
+        // records due until then belong in it.
+        fill.min(linger_deadline.saturating_sub(1).max(now + 1))
             .min(now + 50 * MILLIS)
-            .max(now + (interval as u64).max(1))
+            .max(earliest)
     }
 
     /// The partitioner's view of the topic (recomputed when metadata changes).
@@ -190,13 +316,12 @@ impl Producer {
     /// has no room for another batch; returns how many were appended.
     fn append_records(&mut self, ctx: &mut Ctx, n: u64, t0: SimTime, t1: SimTime) -> u64 {
         let rec = self.record_bytes();
-        let batch = self.config.batch_size.max(1);
-        self.accumulator.max_batches = (self.config.buffer_memory / batch).max(1);
+        let batch = self.config.batch_size;
         let ct = |i: u64| {
             if n <= 1 {
                 t1
             } else {
-                t0 + (t1 - t0) * i / (n - 1)
+                t0 + super::accumulator::lerp(t1 - t0, i, n - 1)
             }
         };
         let keyed = !matches!(self.spec.keys, KeyDistribution::None)

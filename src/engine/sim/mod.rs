@@ -7,6 +7,7 @@
 
 mod commands;
 mod observe;
+mod stuck;
 mod trace;
 
 use std::collections::VecDeque;
@@ -28,6 +29,7 @@ use super::scenario::{Command, Scenario};
 use super::time::{ms, SimTime, MILLIS};
 use super::timer::Timer;
 
+pub use stuck::{StuckClock, Who, CLOCK_CHECK_EVERY};
 pub use trace::TraceHash;
 
 /// What a node of the network is.
@@ -92,7 +94,8 @@ pub struct GroupRuntime {
 pub struct RunStatus {
     /// Events processed by this call.
     pub events: u64,
-    /// The target time was reached (otherwise the event budget ran out).
+    /// The target time was reached (otherwise the event budget ran out, or the clock is stuck:
+    /// see [`Engine::stuck_clock`]).
     pub reached: bool,
 }
 
@@ -124,6 +127,10 @@ pub struct Engine {
     record_bulk: bool,
     trace: TraceHash,
     processed: u64,
+    /// Simulated time at the last clock check (stuck-clock detection).
+    clock_checked_at: SimTime,
+    /// Set when simulated time stopped moving; the run does not go on.
+    stuck: Option<Box<StuckClock>>,
     sample_every: SimTime,
     dropped_events: u64,
     samples_taken: u64,
@@ -196,7 +203,9 @@ impl Engine {
         for (i, p) in scenario.producers.iter().enumerate() {
             let node = net.add_node(hw.nic_bits_per_s);
             let topic = topics.index_of(&p.topic).unwrap_or(0);
-            producers.push(Producer::new(i as u32, node, p, topic, bootstrap.clone()));
+            let mut producer = Producer::new(i as u32, node, p, topic, bootstrap.clone());
+            producer.set_send_cost(hw.client_ns_per_record);
+            producers.push(producer);
             roles.push(NodeRole::Producer(i));
         }
         let mut engine = Engine {
@@ -219,6 +228,8 @@ impl Engine {
             record_bulk: false,
             trace: TraceHash::new(),
             processed: 0,
+            clock_checked_at: SimTime::MAX,
+            stuck: None,
             sample_every: 100 * MILLIS,
             dropped_events: 0,
             samples_taken: 0,
@@ -444,8 +455,12 @@ impl Engine {
         self.consumers.get(i).map(|c| c.is_alive()).unwrap_or(false)
     }
 
-    /// Processes the next event. Returns `false` when the queue is empty.
+    /// Processes the next event. Returns `false` when the queue is empty, or when simulated
+    /// time is found stuck (see [`Engine::stuck_clock`]).
     pub fn step(&mut self) -> bool {
+        if self.processed % CLOCK_CHECK_EVERY == 0 && self.clock_stuck() {
+            return false;
+        }
         let Some((time, _seq, pending)) = self.queue.pop() else {
             return false;
         };
@@ -635,13 +650,22 @@ impl Engine {
         });
     }
 
-    /// Runs until simulated time `until` or until `max_events` were processed, whichever first.
+    /// Runs until simulated time `until` or until `max_events` were processed, whichever first;
+    /// stops for good when simulated time stops moving (see [`Engine::stuck_clock`]).
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> RunStatus {
         let mut n = 0;
+        if self.stuck.is_some() {
+            return RunStatus {
+                events: 0,
+                reached: false,
+            };
+        }
         while n < max_events {
             match self.queue.peek_time() {
                 Some(t) if t <= until => {
-                    self.step();
+                    if !self.step() {
+                        break; // stuck
+                    }
                     n += 1;
                 }
                 _ => {
@@ -672,6 +696,51 @@ impl Engine {
     /// Current simulated time.
     pub fn now(&self) -> SimTime {
         self.now
+    }
+
+    /// Why the run stopped for good, if simulated time stopped moving.
+    pub fn stuck_clock(&self) -> Option<&StuckClock> {
+        self.stuck.as_deref()
+    }
+
+    /// Every [`CLOCK_CHECK_EVERY`] events: if simulated time has not moved since the last
+    /// check, every event since was at this one instant and the clock is stuck; the next event
+    /// (taken off the queue: the run stops here) says what keeps firing.
+    #[cold]
+    #[inline(never)]
+    fn clock_stuck(&mut self) -> bool {
+        let next_at = self.queue.peek_time();
+        if self.now != self.clock_checked_at || next_at != Some(self.now) {
+            self.clock_checked_at = self.now;
+            return false;
+        }
+        if let Some((_, _, pending)) = self.queue.pop() {
+            self.note_stuck(&pending);
+        }
+        true
+    }
+
+    fn note_stuck(&mut self, pending: &Pending) {
+        if self.stuck.is_some() {
+            return;
+        }
+        let (node, what, timer) = match pending {
+            Pending::Timer { node, timer, .. } => (*node, format!("timer {timer:?}"), Some(timer)),
+            Pending::Deliver { to, msg, .. } => (*to, format!("message {:?}", msg.kind()), None),
+            Pending::Refused { sender, .. } => (*sender, "a refused message".into(), None),
+            Pending::Disconnected { node, .. } => (*node, "a closed connection".into(), None),
+            Pending::Command(c) => (CONTROLLER, format!("command {c:?}"), None),
+            Pending::Sample => (CONTROLLER, "sampling".into(), None),
+        };
+        let role = self.roles.get(node.0 as usize).copied();
+        self.stuck = Some(Box::new(StuckClock::new(
+            self.now,
+            CLOCK_CHECK_EVERY,
+            node,
+            role,
+            what,
+            timer,
+        )));
     }
 
     /// Events processed so far.

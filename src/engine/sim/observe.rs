@@ -111,28 +111,6 @@ impl Engine {
         (self.metrics.acked, self.metrics.failed)
     }
 
-    /// The final line `kafka-producer-perf-test.sh` prints, from this run's figures: records
-    /// acknowledged, their rate over the time to the last acknowledgement, and the produce-ack
-    /// latency distribution.
-    pub fn perf_test_line(&self) -> String {
-        let m = &self.metrics;
-        let secs = (m.last_ack as f64 / 1e9).max(1e-9);
-        let h = &m.ack_latency();
-        let msf = |q: f64| (h.percentile(q) as f64 / 1e6) as u64;
-        format!(
-            "{} records sent, {:.1} records/sec ({:.2} MB/sec), {:.2} ms avg latency, {:.2} ms max latency, {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.",
-            m.acked,
-            m.acked as f64 / secs,
-            m.acked_bytes as f64 / secs / (1024.0 * 1024.0),
-            h.mean() / 1e6,
-            h.max() as f64 / 1e6,
-            msf(0.5),
-            msf(0.95),
-            msf(0.99),
-            msf(0.999)
-        )
-    }
-
     /// Fills the report's metric and checker sections (observers).
     pub(crate) fn fill_observed(&mut self, r: &mut crate::engine::report::Report) {
         use crate::engine::report::{Invariants, Percentiles};

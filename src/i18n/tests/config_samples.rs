@@ -216,6 +216,20 @@ pub(super) fn config_errors() -> Vec<(ConfigError, Vec<&'static str>)> {
             Conflict::FetchWaitAboveSocketTimeout { socket_ms: 30000 },
             vec!["replica.socket.timeout.ms", "30000"],
         ),
+        (
+            Conflict::TransactionalIdNeedsIdempotence,
+            vec!["transactional.id", "ConfigException"],
+        ),
+        (
+            Conflict::BatchSizeAboveBufferMemory {
+                buffer_memory: 1000,
+            },
+            vec!["buffer.memory", "1000", "BufferPool.allocate"],
+        ),
+        (
+            Conflict::RemoteAssignorWithClassicProtocol,
+            vec!["group.protocol=classic", "ConfigException"],
+        ),
     ] {
         let mut ps = vec!["some.key", "7"];
         ps.extend(params);

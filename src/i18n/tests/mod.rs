@@ -394,3 +394,35 @@ fn fill_does_not_rescan_inserted_text() {
     let args = [("a", "{b}".to_string()), ("b", "x".to_string())];
     assert_eq!(fill("{a} {b} {c} {", &args), "{b} x {c} {");
 }
+
+/// The stuck-clock error (issue 14 item 10) reads the same in English as the CLI prints it,
+/// and the Chinese keeps every value.
+#[test]
+fn stuck_clock_error_in_both_languages() {
+    use crate::engine::ids::NodeId;
+    use crate::engine::sim::{StuckClock, Who};
+    for (who, configs) in [
+        (Who::Producer(2), vec!["request.timeout.ms"]),
+        (Who::Broker(3), vec![]),
+        (Who::Controller, vec![]),
+        (
+            Who::Consumer(0),
+            vec!["retry.backoff.ms", "heartbeat.interval.ms"],
+        ),
+        (Who::Node(9), vec![]),
+    ] {
+        let s = StuckClock {
+            at_ms: 1234,
+            events: 1_000_000,
+            node: NodeId(7),
+            who,
+            what: "timer X".into(),
+            configs: configs.clone(),
+        };
+        assert_eq!(s.localized(Lang::En), s.to_string());
+        let zh = s.localized(Lang::Zh);
+        for part in ["1234", "1000000", "timer X"].into_iter().chain(configs) {
+            assert!(zh.contains(part), "{zh} lacks {part}");
+        }
+    }
+}

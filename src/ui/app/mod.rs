@@ -239,6 +239,13 @@ impl App {
             if st.reached {
                 break;
             }
+            if let Some(stuck) = self.engine.stuck_clock() {
+                // Simulated time stopped moving: stop and say why (the banner), rather than
+                // spinning in every frame.
+                self.error = Some(PageError::StuckClock(Box::new(stuck.clone())));
+                self.playing = false;
+                break;
+            }
         }
         let advanced = (self.engine.now() - before) as f64 / MILLIS as f64;
         if wall_dt_ms > 0.0 {

@@ -124,8 +124,9 @@ fn the_alter_partition_answer_commits_the_shrink_and_frees_the_next_proposal() {
         "waits for the follower"
     );
     assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
-    // Proposed, not committed: the HW still waits for broker 2.
-    let (sent, events) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    // Proposed, not committed: the HW still waits for broker 2. (Another client: a connection
+    // is muted while its acks=all request waits.)
+    let (sent, events) = h.exchange(NodeId(11), produce(Acks::All, 10));
     assert!(produce_errors(&sent).is_empty());
     assert!(events
         .iter()
@@ -164,7 +165,7 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
         CONTROLLER,
         alter_response(vec![1], 0, ErrorCode::FencedLeaderEpoch),
     );
-    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    let (sent, _) = h.exchange(NodeId(11), produce(Acks::All, 10));
     assert!(
         produce_errors(&sent).is_empty(),
         "ISR still {{1, 2}}: acks=all accepted and waiting, not NOT_ENOUGH_REPLICAS"
@@ -174,7 +175,7 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
         CONTROLLER,
         alter_response(vec![1], 2, ErrorCode::FencedLeaderEpoch),
     );
-    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    let (sent, _) = h.exchange(NodeId(12), produce(Acks::All, 10));
     assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
 }
 

@@ -133,6 +133,16 @@ pub enum Conflict {
         /// `replica.socket.timeout.ms`.
         socket_ms: u64,
     },
+    /// `transactional.id` set while idempotence is off (explicitly, or switched off by `acks`
+    /// or `retries`).
+    TransactionalIdNeedsIdempotence,
+    /// `batch.size` above `buffer.memory`: no batch can ever be allocated.
+    BatchSizeAboveBufferMemory {
+        /// `buffer.memory`.
+        buffer_memory: u64,
+    },
+    /// `group.remote.assignor` with the classic group protocol.
+    RemoteAssignorWithClassicProtocol,
 }
 
 impl fmt::Display for Conflict {
@@ -159,6 +169,15 @@ impl fmt::Display for Conflict {
                  dropping out of the ISR)"),
             Conflict::FetchWaitAboveSocketTimeout { socket_ms } => write!(f,
                 "must be <= replica.socket.timeout.ms = {socket_ms} (Kafka refuses to start)"),
+            Conflict::TransactionalIdNeedsIdempotence => f.write_str(
+                "a transactional.id needs idempotence, which is off (Kafka throws ConfigException); \
+                 remove transactional.id or enable idempotence (acks=all, retries > 0)"),
+            Conflict::BatchSizeAboveBufferMemory { buffer_memory } => write!(f,
+                "must be <= buffer.memory = {buffer_memory}: no batch could ever be allocated and every \
+                 send() would throw (BufferPool.allocate)"),
+            Conflict::RemoteAssignorWithClassicProtocol => f.write_str(
+                "cannot be set with group.protocol=classic (Kafka throws ConfigException); KafkaSim models \
+                 the classic protocol"),
         }
     }
 }

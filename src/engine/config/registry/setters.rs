@@ -34,6 +34,7 @@ pub(super) fn set_broker(c: &mut BrokerConfig, k: &ConfigKey, v: Parsed) {
         "message.max.bytes" => c.message_max_bytes = v.u64(),
         "default.replication.factor" => c.default_replication_factor = v.u32(),
         "num.partitions" => c.num_partitions = v.u32(),
+        "log.flush.interval.messages" => c.log_flush_interval_messages = v.u64(),
         _ => {}
     }
 }
@@ -65,6 +66,7 @@ pub(super) fn get_broker(c: &BrokerConfig, key: &str) -> Option<String> {
         "message.max.bytes" => c.message_max_bytes.to_string(),
         "default.replication.factor" => c.default_replication_factor.to_string(),
         "num.partitions" => c.num_partitions.to_string(),
+        "log.flush.interval.messages" => c.log_flush_interval_messages.to_string(),
         _ => return None,
     })
 }
@@ -75,6 +77,7 @@ pub(super) fn set_topic(c: &mut TopicConfig, k: &ConfigKey, v: Parsed) {
         "min.insync.replicas" => c.min_insync_replicas = set.then(|| v.u32()),
         "unclean.leader.election.enable" => c.unclean_leader_election_enable = set.then(|| v.b()),
         "max.message.bytes" => c.max_message_bytes = set.then(|| v.u64()),
+        "flush.messages" => c.flush_messages = set.then(|| v.u64()),
         _ => {}
     }
 }
@@ -84,6 +87,7 @@ pub(super) fn get_topic(c: &TopicConfig, key: &str) -> Option<String> {
         "min.insync.replicas" => c.min_insync_replicas.map(|v| v.to_string()),
         "unclean.leader.election.enable" => c.unclean_leader_election_enable.map(|v| v.to_string()),
         "max.message.bytes" => c.max_message_bytes.map(|v| v.to_string()),
+        "flush.messages" => c.flush_messages.map(|v| v.to_string()),
         _ => None,
     }
 }

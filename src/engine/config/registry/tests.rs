@@ -52,10 +52,10 @@ fn table_defaults_match_struct_defaults() {
     }
     // Topic defaults are the broker's.
     for k in keys(Scope::Topic).iter().filter(|k| k.modelled) {
-        let synonym = if k.name == "max.message.bytes" {
-            "message.max.bytes"
-        } else {
-            k.name
+        let synonym = match k.name {
+            "max.message.bytes" => "message.max.bytes",
+            "flush.messages" => "log.flush.interval.messages",
+            _ => k.name,
         };
         assert_eq!(lookup(Scope::Broker, synonym).unwrap().default, k.default);
     }
@@ -218,7 +218,7 @@ fn errors_name_key_value_and_allowed() {
 #[test]
 fn idempotence_rules_follow_kafka_4() {
     let none = |_: &str| false;
-    let all = |_: &str| true;
+    let all = |k: &str| k != "transactional.id";
     // Implicit idempotence + acks=1: silently off.
     let mut p = ProducerConfig {
         acks: Acks::One,
@@ -276,7 +276,7 @@ fn consumer_and_broker_rules() {
         heartbeat_interval_ms: 45_000,
         ..Default::default()
     };
-    assert!(finish_consumer(&c, &b)
+    assert!(finish_consumer(&c, &b, |_| false)
         .unwrap_err()
         .to_string()
         .contains("session.timeout.ms"));
@@ -285,12 +285,12 @@ fn consumer_and_broker_rules() {
         heartbeat_interval_ms: 1_000,
         ..Default::default()
     };
-    let e = finish_consumer(&c, &b).unwrap_err().to_string();
+    let e = finish_consumer(&c, &b, |_| false).unwrap_err().to_string();
     assert!(
         e.contains("6000..=1800000") && e.contains("INVALID_SESSION_TIMEOUT"),
         "{e}"
     );
-    assert!(finish_consumer(&ConsumerConfig::default(), &b)
+    assert!(finish_consumer(&ConsumerConfig::default(), &b, |_| false)
         .unwrap()
         .is_empty());
     let bad = BrokerConfig {
@@ -318,4 +318,50 @@ fn nearest_is_deterministic_and_bounded() {
     assert_eq!(edit_distance("ab", "ba"), 1);
     let long = "a".repeat(10_000);
     assert_eq!(nearest(&long, ["linger.ms"]), None);
+}
+
+/// Issue 14 item 4: rules Kafka's clients enforce that KafkaSim lacked.
+#[test]
+fn transactional_id_buffer_and_remote_assignor_rules() {
+    // transactional.id needs idempotence (ProducerConfig: ConfigException), also when acks=1
+    // switched it off silently.
+    let mut p = ProducerConfig {
+        acks: Acks::One,
+        ..Default::default()
+    };
+    let e = finish_producer(&mut p, |k| k == "transactional.id").unwrap_err();
+    assert!(e.to_string().contains("transactional.id"), "{e}");
+    let mut p = ProducerConfig::default();
+    finish_producer(&mut p, |k| k == "transactional.id").unwrap();
+    // batch.size above buffer.memory: BufferPool.allocate refuses every batch.
+    let mut p = ProducerConfig {
+        buffer_memory: 10_000,
+        ..Default::default()
+    };
+    let e = finish_producer(&mut p, |_| false).unwrap_err().to_string();
+    assert!(
+        e.contains("batch.size") && e.contains("buffer.memory = 10000"),
+        "{e}"
+    );
+    // group.remote.assignor belongs to the consumer protocol, not the classic one.
+    let b = BrokerConfig::default();
+    let e = finish_consumer(&ConsumerConfig::default(), &b, |k| {
+        k == "group.remote.assignor"
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("group.protocol=classic"), "{e}");
+}
+
+/// `linger.ms` is capped at `Integer.MAX_VALUE` as `KafkaProducer.lingerMs` does: 2^63-1 is
+/// accepted (delivery.timeout.ms raised to the capped sum) and used as about 24.8 days.
+#[test]
+fn huge_linger_is_capped_not_wrapped() {
+    let mut p = ProducerConfig {
+        linger_ms: i64::MAX as u64,
+        ..Default::default()
+    };
+    finish_producer(&mut p, |_| false).unwrap();
+    assert_eq!(p.delivery_timeout_ms, i32::MAX as u64);
+    assert_eq!(p.linger(), crate::engine::time::ms(i32::MAX as u64));
 }

@@ -12,6 +12,16 @@ fn conflict(scope: Scope, key: &str, value: String, rule: Conflict) -> ConfigErr
     }
 }
 
+/// A conflict on a key whose value KafkaSim does not keep (an unmodelled key).
+fn conflict_on_key(scope: Scope, key: &str, rule: Conflict) -> ConfigError {
+    ConfigError {
+        scope,
+        key: key.to_string(),
+        value: None,
+        kind: ConfigErrorKind::Conflict { rule },
+    }
+}
+
 /// Kafka `replica.socket.timeout.ms` default (not modelled; Kafka requires it to be at least
 /// `replica.fetch.wait.max.ms`).
 const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
@@ -24,8 +34,12 @@ const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 ///   error (Kafka 4.0+, KAFKA-17927);
 /// * `enable.idempotence=true` set explicitly with `acks` ≠ all or `retries=0`: error;
 ///   not set explicitly: idempotence is switched off, with a warning;
-/// * `delivery.timeout.ms < linger.ms + request.timeout.ms`: error if set explicitly, else raised
-///   to the sum, with a warning.
+/// * `delivery.timeout.ms < linger.ms + request.timeout.ms` (with `linger.ms` capped at
+///   `Integer.MAX_VALUE` as `KafkaProducer.lingerMs` does): error if set explicitly, else raised
+///   to the sum, with a warning (`KafkaProducer.configureDeliveryTimeout`);
+/// * `transactional.id` with idempotence off: error;
+/// * `batch.size > buffer.memory`: error (Kafka accepts it, but `BufferPool.allocate` then
+///   throws on every `send()`).
 pub fn finish_producer(
     cfg: &mut ProducerConfig,
     explicit: impl Fn(&str) -> bool,
@@ -76,6 +90,27 @@ pub fn finish_producer(
             });
         }
     }
+    // `ProducerConfig.postProcessAndValidateIdempotenceConfigs`, after idempotence may have
+    // been switched off: transactions need it.
+    if explicit("transactional.id") && !cfg.enable_idempotence {
+        return Err(conflict_on_key(
+            p,
+            "transactional.id",
+            Conflict::TransactionalIdNeedsIdempotence,
+        ));
+    }
+    // `BufferPool.allocate` refuses any allocation above `buffer.memory` (every batch takes at
+    // least `batch.size`): such a producer can never send.
+    if cfg.batch_size > cfg.buffer_memory {
+        return Err(conflict(
+            p,
+            "batch.size",
+            cfg.batch_size.to_string(),
+            Conflict::BatchSizeAboveBufferMemory {
+                buffer_memory: cfg.buffer_memory,
+            },
+        ));
+    }
     let linger = cfg.linger_ms.min(i32::MAX as u64);
     let floor = (linger + cfg.request_timeout_ms).min(i32::MAX as u64);
     if cfg.delivery_timeout_ms < floor {
@@ -116,11 +151,21 @@ pub fn finish_producer(
 /// `heartbeat.interval.ms` must be below `session.timeout.ms` (the consumer refuses to start),
 /// and `session.timeout.ms` must lie within the brokers' `group.min.session.timeout.ms ..=
 /// group.max.session.timeout.ms` (else every JoinGroup fails with INVALID_SESSION_TIMEOUT).
+/// `group.remote.assignor` set explicitly is an error with the classic protocol, the only one
+/// KafkaSim models (`ConsumerConfig.postProcessParsedConfig`).
 pub fn finish_consumer(
     cfg: &ConsumerConfig,
     broker: &BrokerConfig,
+    explicit: impl Fn(&str) -> bool,
 ) -> Result<Vec<ConfigWarning>, ConfigError> {
     let c = Scope::Consumer;
+    if explicit("group.remote.assignor") {
+        return Err(conflict_on_key(
+            c,
+            "group.remote.assignor",
+            Conflict::RemoteAssignorWithClassicProtocol,
+        ));
+    }
     let (hb, session) = (cfg.heartbeat_interval_ms, cfg.session_timeout_ms);
     if hb >= session {
         return Err(conflict(
