@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use kafka_sim::engine::config::{ConsumerConfig, ProducerConfig};
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::protocol::{ErrorCode, MessageKind};
-use kafka_sim::engine::scenario::{Command, Scenario, Workload};
+use kafka_sim::engine::scenario::{Scenario, Workload};
 use kafka_sim::engine::sim::NodeRole;
 use kafka_sim::engine::time::{SimTime, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 /// Runs to `until` in 250 ms steps, keeping every event (bulk ones too).

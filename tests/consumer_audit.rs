@@ -11,8 +11,9 @@ use kafka_sim::engine::checker::{InvariantChecker, InvariantReport};
 use kafka_sim::engine::config::{AssignmentStrategy, ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::ids::TopicPartition;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SimTime, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 /// Runs to `until` in 250 ms steps (the event buffer never overflows), keeping every event.

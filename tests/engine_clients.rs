@@ -11,8 +11,9 @@ use kafka_sim::engine::config::{
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::partitioner::partition_for_key;
 use kafka_sim::engine::report::Report;
-use kafka_sim::engine::scenario::{Command, KeyDistribution, Scenario};
+use kafka_sim::engine::scenario::{KeyDistribution, Scenario};
 use kafka_sim::engine::time::{ms, SimTime, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 /// Runs to `until` in 250 ms steps (the event buffer never overflows), keeping every event.

@@ -3,8 +3,9 @@
 
 use kafka_sim::engine::events::SimEvent;
 use kafka_sim::engine::ids::TopicPartition;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SECONDS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 fn three_brokers() -> Scenario {

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use kafka_sim::engine::config::{Acks, ProducerConfig};
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::ids::TopicPartition;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SimTime, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 /// Runs to `until` in 250 ms steps, keeping every event but the bulk ones.

@@ -5,8 +5,9 @@
 
 use kafka_sim::engine::config::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_sim::engine::events::SimEvent;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 use proptest::prelude::*;
 

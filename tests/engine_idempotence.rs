@@ -8,8 +8,9 @@
 use kafka_sim::engine::config::{Acks, ProducerConfig};
 use kafka_sim::engine::events::SimEvent;
 use kafka_sim::engine::protocol::ErrorCode;
-use kafka_sim::engine::scenario::{Command, KeyDistribution, Scenario};
+use kafka_sim::engine::scenario::{KeyDistribution, Scenario};
 use kafka_sim::engine::time::{ms, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 /// The idempotence lesson's schedule, shortened: an idempotent producer at 20,000 records/s,

@@ -6,8 +6,9 @@
 use kafka_sim::engine::config::{Acks, ProducerConfig};
 use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::protocol::ErrorCode;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SimTime, MILLIS, SECONDS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 fn run_collect(e: &mut Engine, until: SimTime) -> Vec<TimedEvent> {

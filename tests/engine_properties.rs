@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use kafka_sim::engine::config::{Acks, ConsumerConfig, OffsetReset, ProducerConfig};
 use kafka_sim::engine::events::SimEvent;
-use kafka_sim::engine::scenario::{Command, Scenario, ScheduledFault};
+use kafka_sim::engine::scenario::{Scenario, ScheduledFault};
 use kafka_sim::engine::time::{ms, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 use proptest::prelude::*;
 

@@ -11,8 +11,9 @@ use kafka_sim::engine::events::{SimEvent, TimedEvent};
 use kafka_sim::engine::ids::TopicPartition;
 use kafka_sim::engine::protocol::ErrorCode;
 use kafka_sim::engine::report::Report;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SimTime, MILLIS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 fn acks(acks: Acks) -> ProducerConfig {

@@ -5,8 +5,9 @@
 use kafka_sim::engine::config::{Acks, ProducerConfig};
 use kafka_sim::engine::events::SimEvent;
 use kafka_sim::engine::ids::TopicPartition;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::time::{ms, SECONDS};
+use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
 
 fn run_to(e: &mut Engine, at_ms: u64, log: &mut Vec<SimEvent>) {

@@ -3,7 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::protocol::ErrorCode;
-use kafka_sim::engine::scenario::{Command, Scenario};
+use kafka_sim::engine::scenario::Scenario;
+use kafka_sim::engine::Command;
 use kafka_sim::i18n::{missing_keys, t, Lang};
 use kafka_sim::lessons::{lessons, play, Check, Lesson, Step};
 
@@ -23,6 +24,17 @@ fn there_are_eight_lessons() {
             "idempotence"
         ]
     );
+}
+
+/// A lesson's scenario is built in code; it passes the same checks as a scenario file (limits,
+/// Kafka's start-up config rules), so the page never runs what a file could not describe.
+#[test]
+fn every_lesson_scenario_validates_as_a_file_would() {
+    for l in lessons() {
+        l.scenario
+            .validate()
+            .unwrap_or_else(|e| panic!("lesson {}: {e}", l.id));
+    }
 }
 
 /// One test per lesson: plays it to its end; every step's claim is judged on the run between

@@ -3,7 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::config::{Acks, AssignmentStrategy, OffsetReset};
-use kafka_sim::engine::scenario::{Command, KeyDistribution, Workload};
+use kafka_sim::engine::scenario::{KeyDistribution, Workload};
+use kafka_sim::engine::Command;
 use kafka_sim::scenario::{parse_scenario, parse_scenario_with_warnings, set_field, to_json};
 
 /// A small valid scenario the cases below break in one place.

@@ -80,6 +80,8 @@ fn e2e(
         s.producers[i as usize].arrivals = Arrivals::Fixed;
     }
     s = s.with_group("g", &["test"], consumers, ConsumerConfig::default());
+    s.validate()
+        .unwrap_or_else(|e| panic!("calibration scenario: {e}"));
     let mut e = Engine::new(&s);
     e.set_record_bulk(true);
     let mut latencies: Vec<u64> = Vec::new();

@@ -49,15 +49,9 @@ impl Harness {
         }
     }
 
-    fn run(&mut self, f: impl FnOnce(&mut Controller, &mut Ctx)) -> Outbox {
+    fn run(&mut self, f: impl FnOnce(&mut Controller, &mut Ctx<ControllerTimer>)) -> Outbox {
         let mut out = Outbox::default();
-        let mut ctx = Ctx {
-            now: self.now,
-            me: NodeId(0),
-            rng: &mut self.rng,
-            topics: &self.topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(self.now, NodeId(0), &mut self.rng, &self.topics, &mut out);
         f(&mut self.controller, &mut ctx);
         out
     }

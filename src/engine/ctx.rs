@@ -4,6 +4,8 @@
 //! Components never touch the event queue or the network themselves; the engine loop drains the
 //! outbox after every input and routes it (as quinn-proto and str0m do).
 
+use std::marker::PhantomData;
+
 use super::events::SimEvent;
 use super::ids::{NodeId, TopicTable};
 use super::protocol::Message;
@@ -29,8 +31,11 @@ impl Outbox {
     }
 }
 
-/// The input context of one `handle_*` call.
-pub struct Ctx<'a> {
+/// The input context of one `handle_*` call, typed by the timers its owner may set: a broker
+/// handler gets a `Ctx<BrokerTimer>`, a producer's a `Ctx<ProducerTimer>`, so no component can
+/// set another's timer; only the event loop wraps them into [`Timer`] (via `Into`) and routes
+/// them back to the owner.
+pub struct Ctx<'a, T> {
     /// Current simulated time.
     pub now: SimTime,
     /// The node handling the input.
@@ -41,25 +46,55 @@ pub struct Ctx<'a> {
     pub topics: &'a TopicTable,
     /// Where outputs go.
     pub out: &'a mut Outbox,
+    owner: PhantomData<fn(T)>,
 }
 
-impl Ctx<'_> {
+impl<'a, T> Ctx<'a, T> {
+    /// The context of one input to `me` at `now`.
+    pub fn new(
+        now: SimTime,
+        me: NodeId,
+        rng: &'a mut SimRng,
+        topics: &'a TopicTable,
+        out: &'a mut Outbox,
+    ) -> Self {
+        Ctx {
+            now,
+            me,
+            rng,
+            topics,
+            out,
+            owner: PhantomData,
+        }
+    }
+
+    /// The same input seen by a part of this node with its own timers (a broker's group
+    /// coordinator).
+    pub fn part<U>(&mut self) -> Ctx<'_, U> {
+        Ctx::new(self.now, self.me, self.rng, self.topics, self.out)
+    }
+
     /// Queues a message to `to`.
     pub fn send(&mut self, to: NodeId, msg: Message) {
         self.out.sends.push((to, msg));
     }
-    /// Sets a timer firing at `at` (never earlier than now).
-    pub fn timer_at(&mut self, at: SimTime, timer: Timer) {
-        self.out.timers.push((at.max(self.now), timer));
-    }
-    /// Sets a timer firing after `delay`.
-    pub fn timer_in(&mut self, delay: SimTime, timer: Timer) {
-        self.out
-            .timers
-            .push((self.now.saturating_add(delay), timer));
-    }
+
     /// Records an observable event.
     pub fn event(&mut self, event: SimEvent) {
         self.out.events.push(event);
+    }
+}
+
+impl<T: Into<Timer>> Ctx<'_, T> {
+    /// Sets a timer firing at `at` (never earlier than now).
+    pub fn timer_at(&mut self, at: SimTime, timer: T) {
+        self.out.timers.push((at.max(self.now), timer.into()));
+    }
+
+    /// Sets a timer firing after `delay`.
+    pub fn timer_in(&mut self, delay: SimTime, timer: T) {
+        self.out
+            .timers
+            .push((self.now.saturating_add(delay), timer.into()));
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::{BrokerId, NodeId, TopicPartition};
 use super::protocol::{ErrorCode, MessageKind, RecordBatch};
 use super::reasons::{CommandRefusal, LeaveReason, NetworkChange, RebalanceReason};
-use super::scenario::Command;
+use super::sim::Command;
 use super::time::SimTime;
 
 /// An event with its simulated time.

@@ -2,8 +2,9 @@
 //! difference between the two builds fails a test.
 
 use super::config::{ConsumerConfig, OffsetReset, ProducerConfig};
-use super::scenario::{Command, Scenario};
+use super::scenario::Scenario;
 use super::time::ms;
+use super::Command;
 use super::Engine;
 
 /// The scenario: 3 brokers, one 6-partition RF-3 topic, a keyed and an unkeyed producer (the

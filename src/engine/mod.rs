@@ -18,6 +18,7 @@ pub mod group;
 pub mod histogram;
 pub mod id_window;
 pub mod ids;
+pub mod limits;
 pub mod log;
 pub mod metadata_image;
 pub mod metrics;
@@ -41,4 +42,4 @@ pub mod tp_map;
 pub mod vec_map;
 pub mod view;
 
-pub use sim::{Engine, RunStatus};
+pub use sim::{Command, Engine, RunStatus};

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::{BrokerConfig, ConsumerConfig, HardwareProfile, ProducerConfig, TopicConfig};
+use super::sim::Command;
 
 /// A whole experiment, validated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -154,79 +155,4 @@ pub struct ScheduledFault {
     /// What.
     #[serde(flatten)]
     pub action: Command,
-}
-
-/// Something a person (a click in the page) or a fault schedule does to the running system.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Command {
-    /// Kill a broker process (its log survives on disk).
-    CrashBroker {
-        /// Broker id.
-        broker: u32,
-    },
-    /// Start a crashed broker again; it truncates per KIP-101 and catches up.
-    RestartBroker {
-        /// Broker id.
-        broker: u32,
-    },
-    /// Crash whichever broker currently leads a partition.
-    CrashLeader {
-        /// Topic name.
-        topic: String,
-        /// Partition number.
-        partition: u32,
-    },
-    /// Cut every link of a broker (to other brokers, the controller and clients).
-    IsolateBroker {
-        /// Broker id.
-        broker: u32,
-    },
-    /// Split brokers into groups that cannot reach each other (clients and the controller
-    /// stay with the first group).
-    PartitionNetwork {
-        /// Broker id groups.
-        groups: Vec<Vec<u32>>,
-    },
-    /// Cut or heal one link between two brokers (both ways unless `one_way`).
-    CutLink {
-        /// One end.
-        from: u32,
-        /// Other end.
-        to: u32,
-        /// Only traffic from `from` to `to` is dropped.
-        one_way: bool,
-    },
-    /// Restore every link.
-    HealNetwork,
-    /// Slow a broker's disk and/or NIC by a factor (1 = normal, 10 = ten times slower).
-    SlowBroker {
-        /// Broker id.
-        broker: u32,
-        /// Disk slow-down factor.
-        disk_factor: f64,
-        /// NIC slow-down factor.
-        nic_factor: f64,
-    },
-    /// Kill one consumer of a group (by member index).
-    CrashConsumer {
-        /// Group id.
-        group: String,
-        /// Member index within the group (0-based, in start order).
-        member: u32,
-    },
-    /// Start one more consumer in a group.
-    AddConsumer {
-        /// Group id.
-        group: String,
-    },
-    /// Change a config live: `target` is `broker`, `topic:NAME`, `producer:ID` or `group:ID`.
-    SetConfig {
-        /// What the config belongs to.
-        target: String,
-        /// Kafka config name, e.g. `linger.ms`.
-        key: String,
-        /// New value as Kafka would read it from a properties file.
-        value: String,
-    },
 }

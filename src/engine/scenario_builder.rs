@@ -2,9 +2,10 @@
 
 use super::config::{BrokerConfig, ConsumerConfig, HardwareProfile, ProducerConfig, TopicConfig};
 use super::scenario::{
-    Arrivals, ClusterSpec, Command, GroupSpec, KeyDistribution, ProducerSpec, Scenario,
-    ScheduledFault, TopicSpec, Workload,
+    Arrivals, ClusterSpec, GroupSpec, KeyDistribution, ProducerSpec, Scenario, ScheduledFault,
+    TopicSpec, Workload,
 };
+use super::Command;
 
 impl Scenario {
     /// A cluster of `brokers` brokers on the `cloud` profile with Kafka's default configs, and

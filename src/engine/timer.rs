@@ -23,6 +23,24 @@ pub enum Timer {
 
 /// Broker timers. The engine drops a timer set by an earlier incarnation of the process, so
 /// none carries one.
+macro_rules! owned_by {
+    ($($variant:ident($t:ty)),*) => {
+        $(impl From<$t> for Timer {
+            fn from(t: $t) -> Timer {
+                Timer::$variant(t)
+            }
+        })*
+    };
+}
+
+owned_by!(
+    Broker(BrokerTimer),
+    Controller(ControllerTimer),
+    Producer(crate::engine::producer::ProducerTimer),
+    Consumer(crate::engine::consumer::ConsumerTimer),
+    Coordinator(crate::engine::group::CoordinatorTimer)
+);
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BrokerTimer {
     /// Send the next heartbeat to the controller (`broker.heartbeat.interval.ms`; every 10 ms

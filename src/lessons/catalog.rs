@@ -6,7 +6,8 @@ use crate::engine::config::{
     Acks, AssignmentStrategy, ConsumerConfig, HardwareProfile, ProducerConfig,
 };
 use crate::engine::protocol::ErrorCode;
-use crate::engine::scenario::{Command, KeyDistribution, Scenario};
+use crate::engine::scenario::{KeyDistribution, Scenario};
+use crate::engine::Command;
 
 fn step(at_ms: u64, text: &'static str) -> Step {
     Step {
@@ -53,7 +54,8 @@ fn acks(a: Acks) -> ProducerConfig {
     }
 }
 
-/// All lessons, in teaching order.
+/// All lessons, in teaching order. Their scenarios are built in code and checked by the same
+/// rules as a scenario file ([`Scenario::validate`]; `tests/lessons.rs`).
 pub fn lessons() -> Vec<Lesson> {
     vec![
         keys(),

@@ -9,8 +9,9 @@ pub use catalog::lessons;
 
 use crate::engine::events::{SimEvent, TimedEvent};
 use crate::engine::protocol::ErrorCode;
-use crate::engine::scenario::{Command, Scenario};
+use crate::engine::scenario::Scenario;
 use crate::engine::time::ms;
+use crate::engine::Command;
 use crate::engine::Engine;
 
 /// One step of a lesson.

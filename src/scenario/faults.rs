@@ -12,7 +12,8 @@ use super::{
     caps, Detail, ExpectedJson, FixedReason, Lookup, NotFound, ScenarioError, ScenarioReason,
 };
 use crate::engine::config::registry;
-use crate::engine::scenario::{Command, Scenario, ScheduledFault};
+use crate::engine::scenario::{Scenario, ScheduledFault};
+use crate::engine::Command;
 
 /// Every action and the fields it takes (besides `at_ms` and `action`).
 pub const ACTIONS: &[(&str, &[&str])] = &[

@@ -6,7 +6,7 @@
 //! Things Kafka accepts but a person should know about (an unmodelled config key, idempotence
 //! silently off, min.insync.replicas above the replication factor) are warnings.
 
-pub mod caps;
+pub use crate::engine::limits as caps;
 mod clients;
 mod emit;
 mod error;
@@ -19,6 +19,7 @@ mod parse;
 pub mod presets;
 mod schedule;
 pub mod set_path;
+mod validate;
 
 use std::fmt;
 

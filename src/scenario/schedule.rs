@@ -9,7 +9,8 @@ use super::json::{err, index, Ctx};
 use super::parse::config_warnings;
 use super::{caps, Detail, FixedReason, ScenarioError, ScenarioReason};
 use crate::engine::config::registry::{self, ConfigValue, Scope};
-use crate::engine::scenario::{Command, Scenario, ScheduledFault};
+use crate::engine::scenario::{Scenario, ScheduledFault};
+use crate::engine::Command;
 
 /// Replays the schedule in time order (ties in file order) against copies of the configs and the
 /// group sizes, so a change is checked against the state it meets.

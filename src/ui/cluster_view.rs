@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::scenario::Command;
 use crate::engine::snapshot::ClusterSnapshot;
+use crate::engine::Command;
 use crate::i18n::{t, Lang};
 
 fn fill(template: &str, args: &[(&str, String)]) -> String {

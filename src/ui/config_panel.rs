@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::engine::scenario::{Command, Scenario};
+use crate::engine::scenario::Scenario;
+use crate::engine::Command;
 use crate::i18n::{t, Lang};
 
 use super::form::{read as value, use_form_fields};

@@ -11,7 +11,7 @@ use crate::engine::group::CoordinatorWrite;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, Message};
 use crate::engine::time::ms;
-use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
+use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 
 /// `offsets.commit.timeout.ms` (default 5000).
 pub const OFFSETS_COMMIT_TIMEOUT_MS: u64 = 5_000;
@@ -46,7 +46,7 @@ fn with_error(reply: Message, error: ErrorCode) -> Message {
 impl BrokerProcess {
     /// Appends what the coordinator wrote since the last call to the offsets partitions this
     /// broker leads, and parks the responses until the writes are committed.
-    pub(super) fn flush_coordinator_writes(&mut self, ctx: &mut Ctx) {
+    pub(super) fn flush_coordinator_writes(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let writes = self.coordinator.take_writes();
         if writes.is_empty() {
             return;
@@ -87,10 +87,7 @@ impl BrokerProcess {
                     },
                 );
                 if self.write_timeout_timer.arm(deadline) {
-                    ctx.timer_at(
-                        deadline,
-                        Timer::Broker(BrokerTimer::CoordinatorWriteTimeout),
-                    );
+                    ctx.timer_at(deadline, BrokerTimer::CoordinatorWriteTimeout);
                 }
             }
             self.maybe_advance_hw(ctx, tp);
@@ -100,7 +97,11 @@ impl BrokerProcess {
 
     /// The high watermark of `tp` moved (or its leadership did): answers the writes it
     /// committed, and — when this broker no longer leads `tp` — fails the rest.
-    pub(super) fn complete_coordinator_writes(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+    pub(super) fn complete_coordinator_writes(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        tp: TopicPartition,
+    ) {
         if self.parked_writes.is_empty() {
             return;
         }
@@ -134,7 +135,7 @@ impl BrokerProcess {
 
     /// The write-timeout timer fired: writes not committed in `offsets.commit.timeout.ms` are
     /// answered with `REQUEST_TIMED_OUT`.
-    pub(super) fn on_coordinator_write_timeout(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_coordinator_write_timeout(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         if !self.write_timeout_timer.fire(ctx.now) {
             return;
         }
@@ -145,7 +146,7 @@ impl BrokerProcess {
         }
         if let Some(next) = earliest_deadline(self.parked_writes.iter(), |w| w.deadline) {
             if self.write_timeout_timer.arm(next) {
-                ctx.timer_at(next, Timer::Broker(BrokerTimer::CoordinatorWriteTimeout));
+                ctx.timer_at(next, BrokerTimer::CoordinatorWriteTimeout);
             }
         }
     }

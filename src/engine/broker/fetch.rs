@@ -8,7 +8,7 @@ use crate::engine::ids::NodeId;
 use crate::engine::log::PartitionLog;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
 use crate::engine::time::ms;
-use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
+use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 
 /// Whether a parked fetch watches `tp` (a binary search: fetchers and consumers list their
 /// partitions in order; a linear scan otherwise).
@@ -22,7 +22,7 @@ fn watches(req: &FetchRequest, tp: TopicPartition) -> bool {
 }
 
 /// Whether `tp` belongs to an internal topic (whose batches carry payloads).
-fn internal(ctx: &Ctx, tp: TopicPartition) -> bool {
+fn internal(ctx: &Ctx<BrokerTimer>, tp: TopicPartition) -> bool {
     ctx.topics.get(tp.topic).is_some_and(|t| t.internal)
 }
 
@@ -41,7 +41,12 @@ impl BrokerProcess {
         })
     }
 
-    pub(super) fn handle_fetch(&mut self, ctx: &mut Ctx, from: NodeId, req: FetchRequest) {
+    pub(super) fn handle_fetch(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        from: NodeId,
+        req: FetchRequest,
+    ) {
         // Followers' fetch offsets update their state at the leader right away.
         if let Some(follower) = req.replica_id {
             for p in &req.partitions {
@@ -65,15 +70,15 @@ impl BrokerProcess {
         }
     }
 
-    fn arm_fetch_wait(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+    fn arm_fetch_wait(&mut self, ctx: &mut Ctx<BrokerTimer>, deadline: SimTime) {
         if self.fetch_wait_timer.arm(deadline) {
-            ctx.timer_at(deadline, Timer::Broker(BrokerTimer::FetchWait));
+            ctx.timer_at(deadline, BrokerTimer::FetchWait);
         }
     }
 
     /// The fetch-wait timer fired: answers every parked fetch whose `max_wait_ms` is over (in
     /// the order they were parked) and re-arms for the next.
-    pub(super) fn on_fetch_wait_timer(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_fetch_wait_timer(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         if !self.fetch_wait_timer.fire(ctx.now) {
             return;
         }
@@ -152,7 +157,12 @@ impl BrokerProcess {
     }
 
     /// Builds and sends the fetch response from the current logs.
-    pub(super) fn answer_fetch(&mut self, ctx: &mut Ctx, to: NodeId, req: &FetchRequest) {
+    pub(super) fn answer_fetch(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        to: NodeId,
+        req: &FetchRequest,
+    ) {
         let follower = req.replica_id.is_some();
         let mut budget = req.max_bytes.max(1);
         let mut out = Vec::with_capacity(req.partitions.len());
@@ -242,7 +252,11 @@ impl BrokerProcess {
     /// Answers parked fetches that now have enough data after an append or a HW move on
     /// `changed`; like Kafka's fetch purgatory, keyed by partition, only the fetches watching one
     /// of those partitions are looked at.
-    pub(super) fn complete_parked_fetches(&mut self, ctx: &mut Ctx, changed: &[TopicPartition]) {
+    pub(super) fn complete_parked_fetches(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        changed: &[TopicPartition],
+    ) {
         if self.parked_fetches.is_empty() {
             return;
         }

@@ -10,7 +10,7 @@ use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
 use crate::engine::time::ms;
-use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
+use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 
 /// How long a follower fetch may go unanswered before it is retried
 /// (`replica.socket.timeout.ms`, default 30000).
@@ -34,14 +34,14 @@ pub struct FetcherState {
 
 impl BrokerProcess {
     /// Sends a fetch from every idle fetcher that has partitions.
-    pub(super) fn kick_fetchers(&mut self, ctx: &mut Ctx) {
+    pub(super) fn kick_fetchers(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
         for l in leaders {
             self.send_follower_fetch(ctx, l);
         }
     }
 
-    pub(super) fn send_follower_fetch(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+    pub(super) fn send_follower_fetch(&mut self, ctx: &mut Ctx<BrokerTimer>, leader: BrokerId) {
         let me = self.id;
         let cfg = &self.disk.config;
         let max_part = cfg.replica_fetch_max_bytes;
@@ -86,16 +86,17 @@ impl BrokerProcess {
             },
         );
         if arm {
-            ctx.timer_at(
-                deadline,
-                Timer::Broker(BrokerTimer::FollowerFetchTimeout { leader }),
-            );
+            ctx.timer_at(deadline, BrokerTimer::FollowerFetchTimeout { leader });
         }
     }
 
     /// The fetcher's timeout timer fired: a fetch unanswered past its deadline is given up and
     /// sent again; otherwise the timer is re-armed for the fetch now in flight.
-    pub(super) fn on_fetcher_timeout_timer(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+    pub(super) fn on_fetcher_timeout_timer(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        leader: BrokerId,
+    ) {
         let Some(f) = self.fetchers.get_mut(&leader) else {
             return;
         };
@@ -108,13 +109,18 @@ impl BrokerProcess {
         } else if f.timeout_timer.arm(f.in_flight_deadline) {
             ctx.timer_at(
                 f.in_flight_deadline,
-                Timer::Broker(BrokerTimer::FollowerFetchTimeout { leader }),
+                BrokerTimer::FollowerFetchTimeout { leader },
             );
         }
     }
 
     /// The fetch `seq` to `leader` failed (peer down): back off `replica.fetch.backoff.ms`.
-    pub(super) fn fetcher_failed(&mut self, ctx: &mut Ctx, leader: BrokerId, seq: u64) {
+    pub(super) fn fetcher_failed(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        leader: BrokerId,
+        seq: u64,
+    ) {
         let in_flight = self
             .fetchers
             .get(&leader)
@@ -130,7 +136,7 @@ impl BrokerProcess {
 
     pub(super) fn on_follower_fetch_response(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         from: NodeId,
         seq: u64,
         partitions: Vec<FetchPartitionData>,
@@ -224,7 +230,7 @@ impl BrokerProcess {
                 }
                 self.send_follower_fetch(ctx, leader);
             } else {
-                ctx.timer_at(done, Timer::Broker(BrokerTimer::FollowerFetch { leader }));
+                ctx.timer_at(done, BrokerTimer::FollowerFetch { leader });
             }
         } else {
             self.send_follower_fetch(ctx, leader);
@@ -232,14 +238,11 @@ impl BrokerProcess {
     }
 
     /// No fetch to `leader` before `replica.fetch.backoff.ms` from now.
-    fn fetcher_back_off(&mut self, ctx: &mut Ctx, leader: BrokerId) {
+    fn fetcher_back_off(&mut self, ctx: &mut Ctx<BrokerTimer>, leader: BrokerId) {
         let backoff = ms(self.disk.config.replica_fetch_backoff_ms);
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.backoff_until = ctx.now.saturating_add(backoff);
-            ctx.timer_at(
-                f.backoff_until,
-                Timer::Broker(BrokerTimer::FollowerFetch { leader }),
-            );
+            ctx.timer_at(f.backoff_until, BrokerTimer::FollowerFetch { leader });
         }
     }
 }

@@ -7,10 +7,15 @@ use crate::engine::events::SimEvent;
 use crate::engine::ids::CONTROLLER;
 use crate::engine::protocol::{ErrorCode, Message};
 use crate::engine::time::ms;
-use crate::engine::timer::{BrokerTimer, Timer};
+use crate::engine::timer::BrokerTimer;
 
 impl BrokerProcess {
-    pub(super) fn become_leader(&mut self, ctx: &mut Ctx, tp: TopicPartition, st: &PartitionState) {
+    pub(super) fn become_leader(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        tp: TopicPartition,
+        st: &PartitionState,
+    ) {
         let now = ctx.now;
         let me = self.id;
         let (Some(r), Some(log)) = (self.replicas.get_mut(&tp), self.disk.logs.get_mut(&tp)) else {
@@ -51,7 +56,7 @@ impl BrokerProcess {
 
     pub(super) fn become_follower(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         tp: TopicPartition,
         st: &PartitionState,
     ) {
@@ -98,7 +103,7 @@ impl BrokerProcess {
     ///   replica that left the ISR meanwhile still holds every committed record (KIP-966);
     /// - otherwise to the smallest log end offset of the maximal ISR (KIP-841) and of followers
     ///   caught up within `replica.lag.time.max.ms` that are about to join it (unfenced).
-    pub(super) fn maybe_advance_hw(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+    pub(super) fn maybe_advance_hw(&mut self, ctx: &mut Ctx<BrokerTimer>, tp: TopicPartition) {
         let me = self.id;
         let now = ctx.now;
         let lag_max = ms(self.disk.config.replica_lag_time_max_ms);
@@ -150,7 +155,7 @@ impl BrokerProcess {
     /// (Kafka's `Replica.updateFetchState`), then ISR expansion and HW.
     pub(super) fn on_follower_fetch(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         tp: TopicPartition,
         follower: BrokerId,
         fetch_offset: u64,
@@ -196,7 +201,7 @@ impl BrokerProcess {
     }
 
     /// Every `replica.lag.time.max.ms / 2`: drop followers not caught up within the lag time.
-    pub(super) fn check_isr_shrink(&mut self, ctx: &mut Ctx) {
+    pub(super) fn check_isr_shrink(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let lag = ms(self.disk.config.replica_lag_time_max_ms);
         let now = ctx.now;
         let me = self.id;
@@ -233,7 +238,7 @@ impl BrokerProcess {
 
     fn propose_isr(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         tp: TopicPartition,
         new_isr: Vec<BrokerId>,
         expand: bool,
@@ -262,13 +267,13 @@ impl BrokerProcess {
         );
         ctx.timer_in(
             ms(self.disk.config.broker_heartbeat_interval_ms.max(1) * 2),
-            Timer::Broker(BrokerTimer::AlterPartitionRetry { tp }),
+            BrokerTimer::AlterPartitionRetry { tp },
         );
     }
 
     pub(super) fn on_alter_partition_response(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         tp: TopicPartition,
         error: ErrorCode,
         state: Option<PartitionState>,

@@ -25,7 +25,7 @@ use crate::engine::protocol::{
     Message, MetadataFetchReply,
 };
 use crate::engine::time::ms;
-use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
+use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 
 /// `controller.quorum.request.timeout.ms` (default 2000): a metadata fetch unanswered this long
 /// is sent again.
@@ -90,7 +90,7 @@ impl BrokerProcess {
 
     /// Time zero: the cluster was formatted and every broker is registered and unfenced with
     /// the bootstrap metadata on disk.
-    pub(super) fn start_bootstrapped(&mut self, ctx: &mut Ctx) {
+    pub(super) fn start_bootstrapped(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let epoch = self
             .disk
             .metadata
@@ -106,12 +106,12 @@ impl BrokerProcess {
     }
 
     /// A restart: register, fetch metadata from where the disk stopped.
-    pub(super) fn start_registering(&mut self, ctx: &mut Ctx) {
+    pub(super) fn start_registering(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         self.send_registration(ctx);
         self.send_metadata_fetch(ctx);
     }
 
-    fn send_registration(&mut self, ctx: &mut Ctx) {
+    fn send_registration(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         ctx.send(
             CONTROLLER,
             Message::BrokerRegistrationRequest(BrokerRegistration {
@@ -125,17 +125,21 @@ impl BrokerProcess {
             .saturating_mul(1 << attempt)
             .min(cap);
         self.lifecycle.registration_attempts += 1;
-        ctx.timer_in(ms(backoff), Timer::Broker(BrokerTimer::RegistrationRetry));
+        ctx.timer_in(ms(backoff), BrokerTimer::RegistrationRetry);
     }
 
     /// The registration retry timer: register again unless registered meanwhile.
-    pub(super) fn on_registration_retry(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_registration_retry(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         if self.lifecycle.broker_epoch.is_none() {
             self.send_registration(ctx);
         }
     }
 
-    pub(super) fn on_registration_response(&mut self, ctx: &mut Ctx, r: BrokerRegistrationReply) {
+    pub(super) fn on_registration_response(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        r: BrokerRegistrationReply,
+    ) {
         if r.error != ErrorCode::None || self.lifecycle.broker_epoch.is_some() {
             return; // the armed retry timer registers again
         }
@@ -145,7 +149,7 @@ impl BrokerProcess {
 
     /// The heartbeat timer: send the heartbeat if it is due (an earlier heartbeat may have
     /// moved the due time), else wait for it.
-    pub(super) fn on_heartbeat_timer(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_heartbeat_timer(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let l = &mut self.lifecycle;
         if !l.heartbeat_timer.fire(ctx.now) {
             return;
@@ -153,12 +157,12 @@ impl BrokerProcess {
         if l.heartbeat_due <= ctx.now {
             self.send_heartbeat(ctx);
         } else if l.heartbeat_timer.arm(l.heartbeat_due) {
-            ctx.timer_at(l.heartbeat_due, Timer::Broker(BrokerTimer::Heartbeat));
+            ctx.timer_at(l.heartbeat_due, BrokerTimer::Heartbeat);
         }
     }
 
     /// Sends a heartbeat now and sets when the next one is due.
-    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx) {
+    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let Some(epoch) = self.lifecycle.broker_epoch else {
             return;
         };
@@ -178,11 +182,15 @@ impl BrokerProcess {
         let l = &mut self.lifecycle;
         l.heartbeat_due = ctx.now.saturating_add(period);
         if l.heartbeat_timer.arm(l.heartbeat_due) {
-            ctx.timer_at(l.heartbeat_due, Timer::Broker(BrokerTimer::Heartbeat));
+            ctx.timer_at(l.heartbeat_due, BrokerTimer::Heartbeat);
         }
     }
 
-    pub(super) fn on_heartbeat_response(&mut self, ctx: &mut Ctx, r: BrokerHeartbeatReply) {
+    pub(super) fn on_heartbeat_response(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        r: BrokerHeartbeatReply,
+    ) {
         if r.error != ErrorCode::None {
             return;
         }
@@ -203,7 +211,7 @@ impl BrokerProcess {
     }
 
     /// Fetches the metadata log from the offset on disk, unless a fetch is in flight.
-    pub(super) fn send_metadata_fetch(&mut self, ctx: &mut Ctx) {
+    pub(super) fn send_metadata_fetch(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         if self.lifecycle.metadata_in_flight.is_some() {
             return;
         }
@@ -220,15 +228,12 @@ impl BrokerProcess {
             },
         );
         if l.metadata_timer.arm(l.metadata_deadline) {
-            ctx.timer_at(
-                l.metadata_deadline,
-                Timer::Broker(BrokerTimer::MetadataFetchTimeout),
-            );
+            ctx.timer_at(l.metadata_deadline, BrokerTimer::MetadataFetchTimeout);
         }
     }
 
     /// The metadata fetch timeout timer: an unanswered fetch is sent again.
-    pub(super) fn on_metadata_fetch_timeout(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_metadata_fetch_timeout(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let l = &mut self.lifecycle;
         if !l.metadata_timer.fire(ctx.now) || l.metadata_in_flight.is_none() {
             return;
@@ -237,16 +242,13 @@ impl BrokerProcess {
             l.metadata_in_flight = None;
             self.send_metadata_fetch(ctx);
         } else if l.metadata_timer.arm(l.metadata_deadline) {
-            ctx.timer_at(
-                l.metadata_deadline,
-                Timer::Broker(BrokerTimer::MetadataFetchTimeout),
-            );
+            ctx.timer_at(l.metadata_deadline, BrokerTimer::MetadataFetchTimeout);
         }
     }
 
     pub(super) fn on_metadata_fetch_response(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         correlation_id: u64,
         reply: MetadataFetchReply,
     ) {

@@ -7,10 +7,11 @@ use super::lifecycle::BrokerState;
 use super::*;
 use crate::engine::ctx::Ctx;
 use crate::engine::protocol::MetadataRecord;
+use crate::engine::timer::BrokerTimer;
 
 impl BrokerProcess {
     /// Applies fetched records to the image; replica roles follow unless still starting.
-    pub(super) fn apply_records(&mut self, ctx: &mut Ctx, records: &[MetadataRecord]) {
+    pub(super) fn apply_records(&mut self, ctx: &mut Ctx<BrokerTimer>, records: &[MetadataRecord]) {
         let mut changed: Vec<TopicPartition> = Vec::new();
         for r in records {
             match r {
@@ -35,13 +36,13 @@ impl BrokerProcess {
     }
 
     /// Applies every partition of the image (when the publisher is installed).
-    pub(super) fn apply_whole_image(&mut self, ctx: &mut Ctx) {
+    pub(super) fn apply_whole_image(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let tps: Vec<TopicPartition> = self.disk.metadata.partitions.keys().copied().collect();
         self.apply_partitions(ctx, &tps);
     }
 
     /// Role changes, ISR and leader epochs for the partitions `tps` from the image.
-    fn apply_partitions(&mut self, ctx: &mut Ctx, tps: &[TopicPartition]) {
+    fn apply_partitions(&mut self, ctx: &mut Ctx<BrokerTimer>, tps: &[TopicPartition]) {
         let offsets_topic = ctx.topics.offsets_topic();
         let mut led_changed = false;
         for &tp in tps {
@@ -86,7 +87,7 @@ impl BrokerProcess {
         }
         if led_changed {
             self.coordinator.on_leadership_change(
-                ctx,
+                &mut ctx.part(),
                 &self.led_offsets_partitions,
                 &self.disk.logs,
             );

@@ -11,7 +11,7 @@ use crate::engine::id_window::IdWindow;
 use crate::engine::ids::NodeId;
 use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
 use crate::engine::time::ms;
-use crate::engine::timer::{BrokerTimer, DeadlineTimer, Timer};
+use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 
 /// Work a request handler thread is doing (finished at a `WorkDone` timer).
 #[derive(Clone, Debug)]
@@ -135,16 +135,13 @@ impl BrokerProcess {
     /// Starts the process: at time zero (`bootstrapped`) the cluster is formatted and the
     /// broker registered and unfenced; after a restart it registers and catches up first.
     /// Either way the ISR check runs every `replica.lag.time.max.ms / 2`.
-    pub fn start(&mut self, ctx: &mut Ctx, bootstrapped: bool) {
+    pub fn start(&mut self, ctx: &mut Ctx<BrokerTimer>, bootstrapped: bool) {
         if bootstrapped {
             self.start_bootstrapped(ctx);
         } else {
             self.start_registering(ctx);
         }
-        ctx.timer_in(
-            self.isr_check_interval(),
-            Timer::Broker(BrokerTimer::IsrCheck),
-        );
+        ctx.timer_in(self.isr_check_interval(), BrokerTimer::IsrCheck);
     }
 
     fn isr_check_interval(&self) -> SimTime {
@@ -154,7 +151,7 @@ impl BrokerProcess {
     /// Handles a message (the engine only calls this while the process is alive). A client
     /// request on a connection whose previous request is still in progress waits for its
     /// response to be sent.
-    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+    pub fn handle_message(&mut self, ctx: &mut Ctx<BrokerTimer>, from: NodeId, msg: Message) {
         if super::connections::Connections::is_muted_request(&msg) {
             if let Some(msg) = self.connections.admit(from, msg) {
                 self.handle_request(ctx, from, msg);
@@ -166,13 +163,13 @@ impl BrokerProcess {
 
     /// The response to `to`'s request in progress was sent (or none was due): its connection
     /// takes its next waiting request, if any.
-    pub(super) fn response_sent(&mut self, ctx: &mut Ctx, to: NodeId) {
+    pub(super) fn response_sent(&mut self, ctx: &mut Ctx<BrokerTimer>, to: NodeId) {
         if let Some(next) = self.connections.response_sent(to) {
             self.handle_request(ctx, to, next);
         }
     }
 
-    fn handle_request(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+    fn handle_request(&mut self, ctx: &mut Ctx<BrokerTimer>, from: NodeId, msg: Message) {
         match msg {
             Message::ProduceRequest {
                 correlation_id,
@@ -304,7 +301,7 @@ impl BrokerProcess {
             | Message::OffsetCommitRequest(_)
             | Message::OffsetFetchRequest { .. }) => {
                 self.coordinator.handle_request(
-                    ctx,
+                    &mut ctx.part(),
                     from,
                     m,
                     &self.disk.config,
@@ -316,7 +313,7 @@ impl BrokerProcess {
         }
     }
 
-    fn find_coordinator(&self, ctx: &Ctx, group_id: &str) -> (ErrorCode, BrokerId) {
+    fn find_coordinator(&self, ctx: &Ctx<BrokerTimer>, group_id: &str) -> (ErrorCode, BrokerId) {
         let Some(topic) = ctx.topics.offsets_topic() else {
             return (ErrorCode::CoordinatorNotAvailable, 0);
         };
@@ -336,7 +333,14 @@ impl BrokerProcess {
 
     /// Queues CPU (and, for produce, the page-cache write; with `flush`, an fsync) work; the
     /// effect (the append, the acknowledgement) applies at `WorkDone`.
-    fn schedule_work(&mut self, ctx: &mut Ctx, records: u64, bytes: u64, flush: bool, work: Work) {
+    fn schedule_work(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        records: u64,
+        bytes: u64,
+        flush: bool,
+        work: Work,
+    ) {
         let (slot, &thread_free) = self
             .io_threads
             .iter()
@@ -356,21 +360,18 @@ impl BrokerProcess {
         let done = self.disk.hardware.after_gc_pause(done, self.id);
         let id = self.next_id();
         self.work.insert(id, work);
-        ctx.timer_at(done, Timer::Broker(BrokerTimer::WorkDone { id }));
+        ctx.timer_at(done, BrokerTimer::WorkDone { id });
     }
 
     /// Handles a broker timer (the engine drops timers of a previous incarnation).
-    pub fn handle_timer(&mut self, ctx: &mut Ctx, timer: BrokerTimer) {
+    pub fn handle_timer(&mut self, ctx: &mut Ctx<BrokerTimer>, timer: BrokerTimer) {
         match timer {
             BrokerTimer::Heartbeat => self.on_heartbeat_timer(ctx),
             BrokerTimer::RegistrationRetry => self.on_registration_retry(ctx),
             BrokerTimer::MetadataFetchTimeout => self.on_metadata_fetch_timeout(ctx),
             BrokerTimer::IsrCheck => {
                 self.check_isr_shrink(ctx);
-                ctx.timer_in(
-                    self.isr_check_interval(),
-                    Timer::Broker(BrokerTimer::IsrCheck),
-                );
+                ctx.timer_in(self.isr_check_interval(), BrokerTimer::IsrCheck);
             }
             BrokerTimer::WorkDone { id } => match self.work.remove(id) {
                 Some(Work::Produce {
@@ -399,16 +400,17 @@ impl BrokerProcess {
     /// A timer of the group coordinator this process hosts.
     pub fn handle_coordinator_timer(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         timer: crate::engine::group::CoordinatorTimer,
     ) {
-        self.coordinator.handle_timer(ctx, timer, &self.disk.config);
+        self.coordinator
+            .handle_timer(&mut ctx.part(), timer, &self.disk.config);
         self.flush_coordinator_writes(ctx);
     }
 
     /// The engine reports that a message this broker sent could not be delivered (the peer
     /// process is down): a follower fetcher backs off.
-    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, to: NodeId, msg: Message) {
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx<BrokerTimer>, to: NodeId, msg: Message) {
         if let Message::FetchRequest { correlation_id, .. } = msg {
             self.fetcher_failed(ctx, to.0, correlation_id);
         }
@@ -416,7 +418,7 @@ impl BrokerProcess {
 
     /// The connection to broker `peer` closed (its process died): the fetcher's fetch in flight
     /// to it fails and backs off (`replica.fetch.backoff.ms`) until metadata names a new leader.
-    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx<BrokerTimer>, peer: NodeId) {
         let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
         if let Some(seq) = in_flight {
             self.fetcher_failed(ctx, peer.0, seq);

@@ -11,7 +11,7 @@ use crate::engine::log::SequenceCheck;
 use crate::engine::protocol::ProducePartitionResponse;
 use crate::engine::protocol::{ErrorCode, Message, ProducePartition};
 use crate::engine::time::ms;
-use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer, Timer};
+use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 
 /// An acks=all produce request waiting for the ISR.
 #[derive(Clone, Debug)]
@@ -27,7 +27,7 @@ pub(super) struct ParkedProduce {
 impl BrokerProcess {
     pub(super) fn handle_produce(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         from: NodeId,
         correlation_id: u64,
         acks: Acks,
@@ -145,7 +145,7 @@ impl BrokerProcess {
 
     fn send_produce_response(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         to: NodeId,
         correlation_id: u64,
         results: Vec<(ProducePartitionResponse, u64, bool)>,
@@ -166,7 +166,7 @@ impl BrokerProcess {
 
     /// Completes a parked acks=all request once every partition's HW reached its batch, checking
     /// `min.insync.replicas` again at that point (NOT_ENOUGH_REPLICAS_AFTER_APPEND).
-    fn try_complete_produce(&mut self, ctx: &mut Ctx, id: u64) {
+    fn try_complete_produce(&mut self, ctx: &mut Ctx<BrokerTimer>, id: u64) {
         let Some(parked) = self.parked_produces.get_mut(&id) else {
             return;
         };
@@ -208,7 +208,11 @@ impl BrokerProcess {
         }
     }
 
-    pub(super) fn complete_parked_produces(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+    pub(super) fn complete_parked_produces(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        tp: TopicPartition,
+    ) {
         let mut ids = std::mem::take(&mut self.id_scratch);
         ids.clear();
         ids.extend(
@@ -225,7 +229,7 @@ impl BrokerProcess {
 
     pub(super) fn fail_parked_produces_for(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<BrokerTimer>,
         tp: TopicPartition,
         error: ErrorCode,
     ) {
@@ -248,15 +252,15 @@ impl BrokerProcess {
         }
     }
 
-    fn arm_produce_timeout(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+    fn arm_produce_timeout(&mut self, ctx: &mut Ctx<BrokerTimer>, deadline: SimTime) {
         if self.produce_timeout_timer.arm(deadline) {
-            ctx.timer_at(deadline, Timer::Broker(BrokerTimer::ProduceTimeout));
+            ctx.timer_at(deadline, BrokerTimer::ProduceTimeout);
         }
     }
 
     /// The produce-timeout timer fired: expires every parked produce whose timeout is over (in
     /// the order they were parked) and re-arms for the next.
-    pub(super) fn on_produce_timeout_timer(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_produce_timeout_timer(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         if !self.produce_timeout_timer.fire(ctx.now) {
             return;
         }
@@ -269,7 +273,7 @@ impl BrokerProcess {
     }
 
     /// `request.timeout.ms` passed for a parked produce: REQUEST_TIMED_OUT where still waiting.
-    fn expire_produce(&mut self, ctx: &mut Ctx, id: u64) {
+    fn expire_produce(&mut self, ctx: &mut Ctx<BrokerTimer>, id: u64) {
         if let Some(mut p) = self.parked_produces.remove(&id) {
             for (resp, _, waiting) in p.partitions.iter_mut() {
                 if *waiting {

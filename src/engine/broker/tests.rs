@@ -69,13 +69,7 @@ impl Harness {
         image.apply(&MetadataRecord::Partition(st));
         h.broker.disk.metadata = image;
         let mut out = Outbox::default();
-        let mut ctx = Ctx {
-            now: h.now,
-            me: NodeId(1),
-            rng: &mut h.rng,
-            topics: &h.topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(h.now, NodeId(1), &mut h.rng, &h.topics, &mut out);
         h.broker.start(&mut ctx, true);
         h
     }
@@ -99,13 +93,7 @@ impl Harness {
 
     fn deliver(&mut self, from: NodeId, msg: Message) -> Outbox {
         let mut out = Outbox::default();
-        let mut ctx = Ctx {
-            now: self.now,
-            me: NodeId(1),
-            rng: &mut self.rng,
-            topics: &self.topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(self.now, NodeId(1), &mut self.rng, &self.topics, &mut out);
         self.broker.handle_message(&mut ctx, from, msg);
         self.timers.append(&mut out.timers.clone());
         out
@@ -120,13 +108,8 @@ impl Harness {
                 Timer::Broker(bt @ BrokerTimer::WorkDone { .. }) => {
                     self.now = self.now.max(at);
                     let mut out = Outbox::default();
-                    let mut ctx = Ctx {
-                        now: self.now,
-                        me: NodeId(1),
-                        rng: &mut self.rng,
-                        topics: &self.topics,
-                        out: &mut out,
-                    };
+                    let mut ctx =
+                        Ctx::new(self.now, NodeId(1), &mut self.rng, &self.topics, &mut out);
                     self.broker.handle_timer(&mut ctx, bt);
                     self.timers.append(&mut out.timers);
                     sent.append(&mut out.sends);

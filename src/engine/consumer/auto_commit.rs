@@ -7,12 +7,11 @@
 
 use super::*;
 use crate::engine::time::ms;
-use crate::engine::timer::Timer;
 
 impl Consumer {
     /// A new assignment: the schedule restarts from now (`ConsumerCoordinator.onJoinComplete`
     /// resets `nextAutoCommitTimer`).
-    pub(super) fn reset_auto_commit(&mut self, ctx: &mut Ctx) {
+    pub(super) fn reset_auto_commit(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         self.next_auto_commit = ctx
             .now
             .saturating_add(ms(self.config.auto_commit_interval_ms));
@@ -26,7 +25,7 @@ impl Consumer {
 
     /// `maybeAutoCommitOffsetsAsync`: commits the consumed positions when the interval is over
     /// (called at the start of every `poll()`, and when an idle `poll()` wakes up for it).
-    pub(super) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
+    pub(super) fn maybe_auto_commit(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if !self.config.enable_auto_commit || ctx.now < self.next_auto_commit {
             return;
         }
@@ -41,17 +40,14 @@ impl Consumer {
     /// The application waits inside `poll()`: wake up when the next auto-commit is due, if
     /// there is anything to commit (`ConsumerCoordinator.timeToNextPoll`). Nothing is armed
     /// otherwise, so an idle consumer schedules nothing, and an interval of 0 cannot spin.
-    pub(super) fn arm_auto_commit_while_idle(&mut self, ctx: &mut Ctx) {
+    pub(super) fn arm_auto_commit_while_idle(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.config.enable_auto_commit && self.positions_moved && !self.commit_timer_set {
             self.commit_timer_set = true;
-            ctx.timer_at(
-                self.next_auto_commit,
-                Timer::Consumer(ConsumerTimer::AutoCommit),
-            );
+            ctx.timer_at(self.next_auto_commit, ConsumerTimer::AutoCommit);
         }
     }
 
-    pub(super) fn on_auto_commit_timer(&mut self, ctx: &mut Ctx) {
+    pub(super) fn on_auto_commit_timer(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         self.commit_timer_set = false;
         // While processing, the next `poll()` commits (Kafka's application thread is not in
         // `poll()` then, so nothing commits before it returns there).
@@ -63,7 +59,7 @@ impl Consumer {
     /// `onJoinPrepare`: with auto-commit, the consumed positions are committed before joining
     /// a rebalance — only when the application is not processing (a join prompted while it
     /// is, from a response arriving, commits at the next `poll()` instead).
-    pub(super) fn commit_before_rebalance(&mut self, ctx: &mut Ctx) {
+    pub(super) fn commit_before_rebalance(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.config.enable_auto_commit && self.app_idle(ctx.now) {
             self.commit(ctx);
         }
@@ -73,7 +69,7 @@ impl Consumer {
     /// REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID): Kafka's heartbeat thread
     /// only marks the rejoin needed; `poll()` performs it. Idle in `poll()`: now; processing:
     /// at the next `poll()`.
-    pub(super) fn rejoin_when_polling(&mut self, ctx: &mut Ctx) {
+    pub(super) fn rejoin_when_polling(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.app_idle(ctx.now) {
             self.join(ctx);
         } else {

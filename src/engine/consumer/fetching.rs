@@ -5,10 +5,9 @@ use super::*;
 use crate::engine::config::OffsetReset;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, PartitionState};
 use crate::engine::time::{ms, MICROS};
-use crate::engine::timer::Timer;
 
 impl Consumer {
-    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.bootstrap.is_empty()
             || self
                 .pending
@@ -28,7 +27,11 @@ impl Consumer {
         );
     }
 
-    pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, partitions: Vec<PartitionState>) {
+    pub(super) fn on_metadata(
+        &mut self,
+        ctx: &mut Ctx<ConsumerTimer>,
+        partitions: Vec<PartitionState>,
+    ) {
         for st in partitions {
             if self.topics.contains(&st.tp.topic) {
                 self.leaders.insert(st.tp, (st.leader, st.leader_epoch));
@@ -38,7 +41,11 @@ impl Consumer {
     }
 
     /// Asks the coordinator for committed offsets of newly assigned partitions.
-    pub(super) fn fetch_committed(&mut self, ctx: &mut Ctx, parts: Vec<TopicPartition>) {
+    pub(super) fn fetch_committed(
+        &mut self,
+        ctx: &mut Ctx<ConsumerTimer>,
+        parts: Vec<TopicPartition>,
+    ) {
         let Some(coord) = self.coordinator else {
             return;
         };
@@ -59,7 +66,7 @@ impl Consumer {
 
     pub(super) fn on_offset_fetch(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         offsets: Vec<(TopicPartition, Option<u64>)>,
     ) {
         for (tp, off) in offsets {
@@ -79,7 +86,7 @@ impl Consumer {
     }
 
     /// `auto.offset.reset`: ListOffsets at the leader (earliest = log start, latest = HW).
-    fn reset_offset(&mut self, ctx: &mut Ctx, tp: TopicPartition) {
+    fn reset_offset(&mut self, ctx: &mut Ctx<ConsumerTimer>, tp: TopicPartition) {
         let earliest = match self.config.auto_offset_reset {
             OffsetReset::Earliest => true,
             OffsetReset::Latest => false,
@@ -89,7 +96,7 @@ impl Consumer {
             self.request_metadata(ctx);
             ctx.timer_in(
                 ms(self.config.retry_backoff_ms.max(1)),
-                Timer::Consumer(ConsumerTimer::Retry),
+                ConsumerTimer::Retry,
             );
             return;
         };
@@ -109,7 +116,7 @@ impl Consumer {
 
     pub(super) fn on_list_offsets(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         tp: TopicPartition,
         error: ErrorCode,
         offset: u64,
@@ -150,7 +157,7 @@ impl Consumer {
     /// (`AbstractFetch.fetchablePartitions` leaves out partitions with records still in the
     /// buffer), and never a second fetch to a broker that has one in flight
     /// (`AbstractFetch.prepareFetchRequests`, `nodesWithPendingFetchRequests`).
-    pub(super) fn send_fetches(&mut self, ctx: &mut Ctx) {
+    pub(super) fn send_fetches(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if !matches!(
             self.state,
             MemberState::Stable | MemberState::Joining | MemberState::Syncing
@@ -220,7 +227,7 @@ impl Consumer {
 
     pub(super) fn on_fetch(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         _from: NodeId,
         partitions: Vec<FetchPartitionData>,
     ) {
@@ -269,23 +276,20 @@ impl Consumer {
     }
 
     /// Wakes an idle poll loop.
-    pub(super) fn kick_poll(&mut self, ctx: &mut Ctx) {
+    pub(super) fn kick_poll(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.processing_until > ctx.now || !self.poll_waiting && self.poll_gen > 0 {
             return;
         }
         self.poll_waiting = false;
         self.poll_gen += 1;
-        ctx.timer_at(
-            ctx.now,
-            Timer::Consumer(ConsumerTimer::Poll { gen: self.poll_gen }),
-        );
+        ctx.timer_at(ctx.now, ConsumerTimer::Poll { gen: self.poll_gen });
     }
 
     /// The application's `poll()` (`ClassicKafkaConsumer.poll`): up to `max.poll.records` from
     /// the buffer; with records, the next round of fetches is sent before they are returned
     /// (pipelining: the partitions drained are fetchable again), then the application processes
     /// them; without, `pollForFetches` sends fetches and waits for a response.
-    pub(super) fn poll(&mut self, ctx: &mut Ctx) {
+    pub(super) fn poll(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         let now = ctx.now;
         if self.state == MemberState::Left {
             self.state = MemberState::Joining;
@@ -341,13 +345,13 @@ impl Consumer {
         self.poll_gen += 1;
         ctx.timer_at(
             self.processing_until,
-            Timer::Consumer(ConsumerTimer::Poll { gen: self.poll_gen }),
+            ConsumerTimer::Poll { gen: self.poll_gen },
         );
         let limit = ms(self.config.max_poll_interval_ms);
         if processing > limit {
             ctx.timer_at(
                 now + limit,
-                Timer::Consumer(ConsumerTimer::PollIntervalExceeded { gen: self.poll_gen }),
+                ConsumerTimer::PollIntervalExceeded { gen: self.poll_gen },
             );
         }
     }

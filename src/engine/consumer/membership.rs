@@ -7,7 +7,6 @@ use super::*;
 use crate::engine::assignor::{self, AssignorKind, MemberSubscription};
 use crate::engine::protocol::{ErrorCode, JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
 use crate::engine::time::ms;
-use crate::engine::timer::Timer;
 
 fn kind_of(s: AssignmentStrategy) -> AssignorKind {
     match s {
@@ -19,19 +18,19 @@ fn kind_of(s: AssignmentStrategy) -> AssignorKind {
 }
 
 impl Consumer {
-    fn any_broker(&self, ctx: &mut Ctx) -> BrokerId {
+    fn any_broker(&self, ctx: &mut Ctx<ConsumerTimer>) -> BrokerId {
         self.bootstrap[ctx.rng.below(self.bootstrap.len().max(1) as u64) as usize
             % self.bootstrap.len().max(1)]
     }
 
-    fn retry_later(&mut self, ctx: &mut Ctx) {
+    fn retry_later(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         ctx.timer_in(
             ms(self.config.retry_backoff_ms.max(1)),
-            Timer::Consumer(ConsumerTimer::Retry),
+            ConsumerTimer::Retry,
         );
     }
 
-    pub(super) fn find_coordinator(&mut self, ctx: &mut Ctx) {
+    pub(super) fn find_coordinator(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.bootstrap.is_empty()
             || self
                 .pending
@@ -63,7 +62,7 @@ impl Consumer {
 
     pub(super) fn on_find_coordinator(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         error: ErrorCode,
         coordinator: BrokerId,
     ) {
@@ -80,7 +79,7 @@ impl Consumer {
 
     /// Revokes partitions (their progress was committed by `join`, as
     /// `ConsumerCoordinator.onJoinPrepare` does before a rebalance).
-    fn revoke(&mut self, ctx: &mut Ctx, parts: Vec<TopicPartition>) {
+    fn revoke(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: Vec<TopicPartition>) {
         if parts.is_empty() {
             return;
         }
@@ -95,7 +94,7 @@ impl Consumer {
         });
     }
 
-    pub(super) fn join(&mut self, ctx: &mut Ctx) {
+    pub(super) fn join(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         let Some(coord) = self.coordinator else {
             return self.find_coordinator(ctx);
         };
@@ -156,7 +155,7 @@ impl Consumer {
         );
     }
 
-    pub(super) fn on_join(&mut self, ctx: &mut Ctx, msg: Message) {
+    pub(super) fn on_join(&mut self, ctx: &mut Ctx<ConsumerTimer>, msg: Message) {
         let Message::JoinGroupResponse(resp) = msg else {
             return;
         };
@@ -222,7 +221,7 @@ impl Consumer {
     /// The leader runs the chosen assignor over every member's subscription.
     fn assign(
         &self,
-        ctx: &Ctx,
+        ctx: &Ctx<ConsumerTimer>,
         members: &[crate::engine::protocol::JoinGroupMember],
     ) -> Vec<(String, Vec<TopicPartition>)> {
         let kind = kind_of(self.protocol.unwrap_or(AssignmentStrategy::Range));
@@ -270,7 +269,7 @@ impl Consumer {
 
     pub(super) fn on_sync(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         error: ErrorCode,
         assignment: Vec<TopicPartition>,
     ) {
@@ -328,15 +327,15 @@ impl Consumer {
         }
     }
 
-    pub(super) fn schedule_heartbeat(&mut self, ctx: &mut Ctx) {
+    pub(super) fn schedule_heartbeat(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         self.hb_gen += 1;
         ctx.timer_in(
             ms(self.config.heartbeat_interval_ms.max(1)),
-            Timer::Consumer(ConsumerTimer::Heartbeat { gen: self.hb_gen }),
+            ConsumerTimer::Heartbeat { gen: self.hb_gen },
         );
     }
 
-    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx) {
+    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         let Some(coord) = self.coordinator else {
             return self.find_coordinator(ctx);
         };
@@ -366,7 +365,7 @@ impl Consumer {
         self.schedule_heartbeat(ctx);
     }
 
-    pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx, error: ErrorCode) {
+    pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx<ConsumerTimer>, error: ErrorCode) {
         match error {
             ErrorCode::None => {}
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration => {
@@ -384,13 +383,13 @@ impl Consumer {
     }
 
     /// Commits the consumed position of every assigned partition that moved.
-    pub(super) fn commit(&mut self, ctx: &mut Ctx) {
+    pub(super) fn commit(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         let parts: Vec<TopicPartition> = self.assigned.keys().copied().collect();
         self.commit_only(ctx, &parts);
         self.positions_moved = false;
     }
 
-    fn commit_only(&mut self, ctx: &mut Ctx, parts: &[TopicPartition]) {
+    fn commit_only(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: &[TopicPartition]) {
         let Some(coord) = self.coordinator else {
             return;
         };
@@ -433,7 +432,7 @@ impl Consumer {
 
     pub(super) fn on_commit(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         error: ErrorCode,
         offsets: Vec<(TopicPartition, u64)>,
     ) {
@@ -459,7 +458,7 @@ impl Consumer {
         });
     }
 
-    pub(super) fn on_request_failed(&mut self, ctx: &mut Ctx, kind: Pending) {
+    pub(super) fn on_request_failed(&mut self, ctx: &mut Ctx<ConsumerTimer>, kind: Pending) {
         match kind {
             Pending::FindCoordinator => self.retry_later(ctx),
             Pending::Join
@@ -493,7 +492,7 @@ impl Consumer {
 
     /// `max.poll.interval.ms` passed inside one poll's processing: the heartbeat thread leaves
     /// the group (its partitions go to others); the consumer rejoins when processing ends.
-    pub(super) fn leave_for_slow_poll(&mut self, ctx: &mut Ctx) {
+    pub(super) fn leave_for_slow_poll(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if let Some(coord) = self.coordinator {
             let (group_id, member_id) = (self.spec.group_id.clone(), self.member_id.clone());
             let t = self.config.request_timeout_ms;

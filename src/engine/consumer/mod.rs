@@ -231,7 +231,7 @@ impl Consumer {
     }
 
     /// Starts: metadata, then the coordinator.
-    pub fn start(&mut self, ctx: &mut Ctx) {
+    pub fn start(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         ctx.event(SimEvent::ConsumerStarted {
             group: self.group,
             consumer: self.index,
@@ -252,7 +252,7 @@ impl Consumer {
 
     fn request(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ConsumerTimer>,
         to: BrokerId,
         kind: Pending,
         build: impl FnOnce(u64) -> Message,
@@ -268,18 +268,15 @@ impl Consumer {
         id
     }
 
-    fn arm_request_timer(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+    fn arm_request_timer(&mut self, ctx: &mut Ctx<ConsumerTimer>, deadline: SimTime) {
         if self.request_timer.arm(deadline) {
-            ctx.timer_at(
-                deadline,
-                crate::engine::timer::Timer::Consumer(ConsumerTimer::RequestTimeouts),
-            );
+            ctx.timer_at(deadline, ConsumerTimer::RequestTimeouts);
         }
     }
 
     /// The request timer fired: every request pending past its `request.timeout.ms` fails (in
     /// the order they were sent); the timer is re-armed for the next.
-    fn on_request_timer(&mut self, ctx: &mut Ctx) {
+    fn on_request_timer(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if !self.request_timer.fire(ctx.now) {
             return;
         }
@@ -296,7 +293,7 @@ impl Consumer {
     }
 
     /// Handles a message from a broker.
-    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+    pub fn handle_message(&mut self, ctx: &mut Ctx<ConsumerTimer>, from: NodeId, msg: Message) {
         if !self.alive {
             return;
         }
@@ -344,7 +341,7 @@ impl Consumer {
     }
 
     /// A message could not be delivered: the broker is down.
-    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, _to: NodeId, msg: Message) {
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx<ConsumerTimer>, _to: NodeId, msg: Message) {
         if let Some(c) = correlation_of(&msg) {
             if let Some(kind) = self.take_pending(c) {
                 self.on_request_failed(ctx, kind);
@@ -361,7 +358,7 @@ impl Consumer {
     /// The connection to `peer` closed (its process died): every request pending there fails
     /// at once, as Kafka's `NetworkClient` completes a dropped connection's requests as
     /// disconnected (the consumer then looks for a new coordinator or leader).
-    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx<ConsumerTimer>, peer: NodeId) {
         if !self.alive {
             return;
         }
@@ -379,7 +376,7 @@ impl Consumer {
     }
 
     /// Handles a timer.
-    pub fn handle_timer(&mut self, ctx: &mut Ctx, t: ConsumerTimer) {
+    pub fn handle_timer(&mut self, ctx: &mut Ctx<ConsumerTimer>, t: ConsumerTimer) {
         if !self.alive {
             return;
         }
@@ -408,7 +405,7 @@ impl Consumer {
     }
 
     /// Live config change: Kafka needs a new consumer; the member keeps its place and rejoins.
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ConsumerConfig) {
+    pub fn reconfigure(&mut self, ctx: &mut Ctx<ConsumerTimer>, new: ConsumerConfig) {
         self.config = new;
         self.spec.config = self.config.clone();
         if self.alive && self.coordinator.is_some() {

@@ -28,7 +28,12 @@ impl Controller {
         })
     }
 
-    pub(super) fn on_registration(&mut self, ctx: &mut Ctx, from: NodeId, req: BrokerRegistration) {
+    pub(super) fn on_registration(
+        &mut self,
+        ctx: &mut Ctx<ControllerTimer>,
+        from: NodeId,
+        req: BrokerRegistration,
+    ) {
         let broker = req.broker;
         let previous = self.brokers.get(&broker).map(|r| r.incarnation);
         let new_incarnation = previous != Some(req.incarnation);
@@ -92,7 +97,12 @@ impl Controller {
         );
     }
 
-    pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx, from: NodeId, hb: BrokerHeartbeat) {
+    pub(super) fn on_heartbeat(
+        &mut self,
+        ctx: &mut Ctx<ControllerTimer>,
+        from: NodeId,
+        hb: BrokerHeartbeat,
+    ) {
         let Some(reg) = self.brokers.get_mut(&hb.broker) else {
             return;
         };
@@ -129,7 +139,7 @@ impl Controller {
     }
 
     /// Fences every broker whose session expired.
-    pub(super) fn fence_stale_brokers(&mut self, ctx: &mut Ctx) {
+    pub(super) fn fence_stale_brokers(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         let timeout = ms(self.config.broker_session_timeout_ms);
         let stale: Vec<BrokerId> = self
             .brokers
@@ -143,7 +153,7 @@ impl Controller {
     }
 
     /// `handleBrokerFenced`: out of every ISR, leaderships moved, then the fencing record.
-    fn fence(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+    fn fence(&mut self, ctx: &mut Ctx<ControllerTimer>, broker: BrokerId) {
         match self.brokers.get_mut(&broker) {
             Some(r) if !r.fenced => r.fenced = true,
             _ => return,
@@ -158,7 +168,7 @@ impl Controller {
 
     /// `handleBrokerUnfenced`: the unfencing record, then leaders for leaderless partitions
     /// this broker may now lead.
-    fn unfence(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+    fn unfence(&mut self, ctx: &mut Ctx<ControllerTimer>, broker: BrokerId) {
         match self.brokers.get_mut(&broker) {
             Some(r) if r.fenced => r.fenced = false,
             _ => return,

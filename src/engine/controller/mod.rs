@@ -20,7 +20,7 @@ use super::ids::{BrokerId, NodeId, TopicPartition, TopicTable};
 use super::protocol::{Message, MetadataRecord, PartitionState};
 use super::rng::SimRng;
 use super::time::{ms, SimTime, SECONDS};
-use super::timer::{ControllerTimer, DeadlineTimer, Timer};
+use super::timer::{ControllerTimer, DeadlineTimer};
 
 pub use metadata_log::{MetadataLog, METADATA_FETCH_MAX_WAIT_MS};
 pub use partition_change::{Election, LeaderChange, PartitionChange};
@@ -192,11 +192,8 @@ impl Controller {
     }
 
     /// Starts the periodic checks.
-    pub fn start(&mut self, ctx: &mut Ctx) {
-        ctx.timer_in(
-            self.session_check_interval(),
-            Timer::Controller(ControllerTimer::SessionCheck),
-        );
+    pub fn start(&mut self, ctx: &mut Ctx<ControllerTimer>) {
+        ctx.timer_in(self.session_check_interval(), ControllerTimer::SessionCheck);
     }
 
     fn session_check_interval(&self) -> SimTime {
@@ -204,7 +201,7 @@ impl Controller {
     }
 
     /// Handles a message from a broker.
-    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+    pub fn handle_message(&mut self, ctx: &mut Ctx<ControllerTimer>, from: NodeId, msg: Message) {
         match msg {
             Message::BrokerRegistrationRequest(req) => self.on_registration(ctx, from, req),
             Message::BrokerHeartbeatRequest(hb) => self.on_heartbeat(ctx, from, hb),
@@ -225,14 +222,11 @@ impl Controller {
     }
 
     /// Handles a controller timer.
-    pub fn handle_timer(&mut self, ctx: &mut Ctx, timer: ControllerTimer) {
+    pub fn handle_timer(&mut self, ctx: &mut Ctx<ControllerTimer>, timer: ControllerTimer) {
         match timer {
             ControllerTimer::SessionCheck => {
                 self.fence_stale_brokers(ctx);
-                ctx.timer_in(
-                    self.session_check_interval(),
-                    Timer::Controller(ControllerTimer::SessionCheck),
-                );
+                ctx.timer_in(self.session_check_interval(), ControllerTimer::SessionCheck);
             }
             ControllerTimer::LeaderImbalanceCheck => {
                 self.balance_scheduled = false;
@@ -258,7 +252,7 @@ impl Controller {
     /// change to its own decisions at once.
     pub fn handle_config_change(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ControllerTimer>,
         broker: Option<BrokerConfig>,
         topic: Option<(u32, TopicConfig)>,
     ) {
@@ -281,7 +275,7 @@ impl Controller {
 
     /// After every input: answer the metadata fetches the new records (or their deadlines)
     /// release, and schedule the periodic elections the new state needs.
-    fn after_write(&mut self, ctx: &mut Ctx) {
+    fn after_write(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         for f in self.log.take_ready(ctx.now) {
             let reply = self.log.read(f.offset);
             ctx.send(
@@ -294,7 +288,7 @@ impl Controller {
         }
         if let Some(next) = self.log.next_deadline() {
             if self.fetch_wait_timer.arm(next) {
-                ctx.timer_at(next, Timer::Controller(ControllerTimer::MetadataFetchWait));
+                ctx.timer_at(next, ControllerTimer::MetadataFetchWait);
             }
         }
         self.maybe_schedule_balance(ctx);
@@ -303,7 +297,7 @@ impl Controller {
 
     fn on_metadata_fetch(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ControllerTimer>,
         from: NodeId,
         correlation_id: u64,
         broker: BrokerId,
@@ -323,7 +317,7 @@ impl Controller {
     /// `QuorumController.maybeScheduleNextBalancePartitionLeaders`: while some partition is
     /// led by another replica than its preferred one, a balancing run is due
     /// `leader.imbalance.check.interval.seconds` later.
-    fn maybe_schedule_balance(&mut self, ctx: &mut Ctx) {
+    fn maybe_schedule_balance(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         if self.balance_scheduled || !self.config.auto_leader_rebalance_enable {
             return;
         }
@@ -332,14 +326,14 @@ impl Controller {
             let secs = self.config.leader_imbalance_check_interval_seconds.max(1);
             ctx.timer_in(
                 secs.saturating_mul(SECONDS),
-                Timer::Controller(ControllerTimer::LeaderImbalanceCheck),
+                ControllerTimer::LeaderImbalanceCheck,
             );
         }
     }
 
     /// `QuorumController.maybeScheduleNextElectUncleanLeaders`: while a partition has no
     /// leader, an unclean-election run is due [`UNCLEAN_ELECTION_CHECK_MS`] later.
-    fn maybe_schedule_unclean_elections(&mut self, ctx: &mut Ctx) {
+    fn maybe_schedule_unclean_elections(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         if self.unclean_scheduled {
             return;
         }
@@ -347,7 +341,7 @@ impl Controller {
             self.unclean_scheduled = true;
             ctx.timer_in(
                 ms(UNCLEAN_ELECTION_CHECK_MS),
-                Timer::Controller(ControllerTimer::UncleanElectionCheck),
+                ControllerTimer::UncleanElectionCheck,
             );
         }
     }

@@ -27,7 +27,7 @@ impl Controller {
     /// Applies a built change: new state, events, and its metadata record.
     fn commit(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ControllerTimer>,
         old: &PartitionState,
         new: PartitionState,
         change: Option<LeaderChange>,
@@ -68,7 +68,7 @@ impl Controller {
     /// Builds and commits a change of `tp`; returns whether anything changed.
     fn change(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ControllerTimer>,
         tp: TopicPartition,
         target_isr: Option<Vec<BrokerId>>,
         election: Election,
@@ -112,7 +112,7 @@ impl Controller {
     }
 
     /// `handleBrokerFenced`: `broker` leaves every ISR it is in.
-    pub(super) fn remove_from_isrs(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+    pub(super) fn remove_from_isrs(&mut self, ctx: &mut Ctx<ControllerTimer>, broker: BrokerId) {
         let tps: Vec<TopicPartition> = self
             .partitions
             .values()
@@ -135,7 +135,11 @@ impl Controller {
     }
 
     /// `handleBrokerUncleanShutdown`: `broker` leaves every ISR and ELR.
-    pub(super) fn remove_unclean_shutdown_replica(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+    pub(super) fn remove_unclean_shutdown_replica(
+        &mut self,
+        ctx: &mut Ctx<ControllerTimer>,
+        broker: BrokerId,
+    ) {
         let tps: Vec<TopicPartition> = self
             .partitions
             .values()
@@ -159,7 +163,11 @@ impl Controller {
 
     /// `handleBrokerUnfenced` (with `returning`) and the unclean-election check (`None`):
     /// leaderless partitions elect a leader if they can.
-    pub(super) fn elect_leaderless(&mut self, ctx: &mut Ctx, returning: Option<BrokerId>) {
+    pub(super) fn elect_leaderless(
+        &mut self,
+        ctx: &mut Ctx<ControllerTimer>,
+        returning: Option<BrokerId>,
+    ) {
         if self.leaderless == 0 {
             return;
         }
@@ -183,12 +191,12 @@ impl Controller {
     }
 
     /// The periodic unclean-election run.
-    pub(super) fn elect_unclean_leaders(&mut self, ctx: &mut Ctx) {
+    pub(super) fn elect_unclean_leaders(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         self.elect_leaderless(ctx, None);
     }
 
     /// `maybeBalancePartitionLeaders`: preferred-replica elections for imbalanced partitions.
-    pub(super) fn balance_partition_leaders(&mut self, ctx: &mut Ctx) {
+    pub(super) fn balance_partition_leaders(&mut self, ctx: &mut Ctx<ControllerTimer>) {
         let tps: Vec<TopicPartition> = self
             .partitions
             .values()
@@ -212,7 +220,7 @@ impl Controller {
     /// `alterPartition` (KIP-497): the leader proposes a new ISR.
     pub(super) fn on_alter_partition(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ControllerTimer>,
         from: NodeId,
         tp: TopicPartition,
         leader_epoch: u32,
@@ -287,13 +295,13 @@ mod tests {
 
     fn balance(c: &mut Controller, topics: &TopicTable) -> Vec<crate::engine::events::SimEvent> {
         let (mut rng, mut out) = (SimRng::new(1), Outbox::default());
-        let mut ctx = Ctx {
-            now: 0,
-            me: crate::engine::ids::CONTROLLER,
-            rng: &mut rng,
+        let mut ctx = Ctx::new(
+            0,
+            crate::engine::ids::CONTROLLER,
+            &mut rng,
             topics,
-            out: &mut out,
-        };
+            &mut out,
+        );
         c.balance_partition_leaders(&mut ctx);
         out.events
     }

@@ -48,16 +48,10 @@ impl Harness {
 
     fn ctx_run(
         &mut self,
-        f: impl FnOnce(&mut GroupCoordinator, &mut Ctx),
+        f: impl FnOnce(&mut GroupCoordinator, &mut Ctx<CoordinatorTimer>),
     ) -> Vec<(NodeId, Message)> {
         let mut out = Outbox::default();
-        let mut ctx = Ctx {
-            now: self.now,
-            me: NodeId(1),
-            rng: &mut self.rng,
-            topics: &self.topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(self.now, NodeId(1), &mut self.rng, &self.topics, &mut out);
         f(&mut self.coordinator, &mut ctx);
         // The hosting broker answers a write once it is committed; here at once.
         let mut sends = out.sends;

@@ -96,13 +96,7 @@ mod coordinator_tests {
             }],
         };
         let (mut rng, mut out) = (SimRng::new(1), Outbox::default());
-        let mut ctx = Ctx {
-            now: 0,
-            me: NodeId(1),
-            rng: &mut rng,
-            topics: &topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(0, NodeId(1), &mut rng, &topics, &mut out);
         let request = Message::JoinGroupRequest(Box::new(JoinGroup {
             correlation_id: 7,
             group_id: "g".into(),

@@ -215,7 +215,7 @@ impl Producer {
 
     /// Starts: learns the partition count from the topic table, asks for metadata, and starts
     /// the application.
-    pub fn start(&mut self, ctx: &mut Ctx) {
+    pub fn start(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         let n = ctx.topics.partitions(self.topic).max(1);
         self.partitions = n;
         self.leaders = vec![None; n as usize];
@@ -242,7 +242,7 @@ impl Producer {
     }
 
     /// Handles a message from a broker.
-    pub fn handle_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+    pub fn handle_message(&mut self, ctx: &mut Ctx<ProducerTimer>, from: NodeId, msg: Message) {
         match msg {
             Message::MetadataResponse {
                 correlation_id,
@@ -258,7 +258,7 @@ impl Producer {
     }
 
     /// A message could not be delivered (the broker process is down): fail fast and retry.
-    pub fn handle_unreachable(&mut self, ctx: &mut Ctx, _to: NodeId, msg: Message) {
+    pub fn handle_unreachable(&mut self, ctx: &mut Ctx<ProducerTimer>, _to: NodeId, msg: Message) {
         match msg {
             Message::ProduceRequest { correlation_id, .. } => self.fail_request(
                 ctx,
@@ -282,7 +282,7 @@ impl Producer {
     /// The connection to `peer` closed (its process died): every request in flight to it fails
     /// with NETWORK_EXCEPTION (retried after a metadata refresh), as Kafka's `NetworkClient`
     /// completes a dropped connection's requests as disconnected.
-    pub fn handle_disconnect(&mut self, ctx: &mut Ctx, peer: NodeId) {
+    pub fn handle_disconnect(&mut self, ctx: &mut Ctx<ProducerTimer>, peer: NodeId) {
         let lost: Vec<u64> = self
             .in_flight
             .iter()
@@ -295,7 +295,7 @@ impl Producer {
     }
 
     /// Handles a timer.
-    pub fn handle_timer(&mut self, ctx: &mut Ctx, t: ProducerTimer) {
+    pub fn handle_timer(&mut self, ctx: &mut Ctx<ProducerTimer>, t: ProducerTimer) {
         match t {
             ProducerTimer::AppTick { gen } if gen == self.tick_gen => self.app_tick(ctx),
             ProducerTimer::Wakeup { gen } if gen == self.wakeup_gen => {
@@ -335,7 +335,7 @@ impl Producer {
 
     /// A live config change: Kafka needs a new producer for most configs, so the client is
     /// reconfigured in place keeping its queues and counters (documented simplification).
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, new: ProducerConfig) {
+    pub fn reconfigure(&mut self, ctx: &mut Ctx<ProducerTimer>, new: ProducerConfig) {
         self.accumulator.capacity_bytes = new.buffer_memory;
         self.config = new;
         self.sticky =

@@ -11,7 +11,6 @@ use crate::engine::protocol::{
     ErrorCode, PartitionState, ProducePartition, ProducePartitionResponse, RecordBatch, RecordIds,
 };
 use crate::engine::time::{after_ms, ms, MILLIS};
-use crate::engine::timer::Timer;
 
 /// Idempotent producer ids start here (`InitProducerId` is not modelled).
 pub const PRODUCER_ID_BASE: i64 = 1000;
@@ -41,7 +40,7 @@ impl Producer {
         self.reconnect_at[slot] = after_ms(now, RECONNECT_BACKOFF_MS);
     }
 
-    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
             return;
         }
@@ -80,11 +79,16 @@ impl Producer {
         );
         ctx.timer_in(
             ms(self.config.request_timeout_ms.min(5_000)),
-            Timer::Producer(ProducerTimer::MetadataTimeout { correlation_id: id }),
+            ProducerTimer::MetadataTimeout { correlation_id: id },
         );
     }
 
-    pub(super) fn on_metadata(&mut self, ctx: &mut Ctx, id: u64, partitions: Vec<PartitionState>) {
+    pub(super) fn on_metadata(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        id: u64,
+        partitions: Vec<PartitionState>,
+    ) {
         if self.metadata_in_flight.map(|m| m.0) != Some(id) {
             return;
         }
@@ -106,7 +110,7 @@ impl Producer {
         self.drain(ctx);
     }
 
-    pub(super) fn schedule_wakeup(&mut self, ctx: &mut Ctx, at: SimTime) {
+    pub(super) fn schedule_wakeup(&mut self, ctx: &mut Ctx<ProducerTimer>, at: SimTime) {
         if at >= self.wakeup_at {
             return;
         }
@@ -114,14 +118,14 @@ impl Producer {
         self.wakeup_gen += 1;
         ctx.timer_at(
             at,
-            Timer::Producer(ProducerTimer::Wakeup {
+            ProducerTimer::Wakeup {
                 gen: self.wakeup_gen,
-            }),
+            },
         );
     }
 
     /// Sends every ready batch whose leader has room for another request in flight.
-    pub(super) fn drain(&mut self, ctx: &mut Ctx) {
+    pub(super) fn drain(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         let now = ctx.now;
         let linger = self.config.linger();
         let delivery_timeout = ms(self.config.delivery_timeout_ms);
@@ -219,7 +223,12 @@ impl Producer {
         }
     }
 
-    fn send_request(&mut self, ctx: &mut Ctx, broker: BrokerId, batches: Vec<ProducerBatch>) {
+    fn send_request(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        broker: BrokerId,
+        batches: Vec<ProducerBatch>,
+    ) {
         self.next_correlation += 1;
         let id = self.next_correlation;
         let idempotent = self.config.idempotence_effective();
@@ -276,13 +285,13 @@ impl Producer {
     }
 
     /// Keeps one timer at the earliest in-flight deadline.
-    pub(super) fn arm_request_timeouts(&mut self, ctx: &mut Ctx) {
+    pub(super) fn arm_request_timeouts(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         if self.timeout_timer {
             return;
         }
         if let Some(at) = self.in_flight.values().map(|r| r.deadline).min() {
             self.timeout_timer = true;
-            ctx.timer_at(at, Timer::Producer(ProducerTimer::RequestTimeouts));
+            ctx.timer_at(at, ProducerTimer::RequestTimeouts);
         }
     }
 
@@ -308,7 +317,7 @@ impl Producer {
     /// A batch is acknowledged at `base_offset`, stored by the leader of `leader_epoch`.
     fn ack_batch(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ProducerTimer>,
         b: &ProducerBatch,
         base_offset: u64,
         leader_epoch: u32,
@@ -331,7 +340,7 @@ impl Producer {
         });
     }
 
-    fn fail_batch(&mut self, ctx: &mut Ctx, b: &ProducerBatch, error: ErrorCode) {
+    fn fail_batch(&mut self, ctx: &mut Ctx<ProducerTimer>, b: &ProducerBatch, error: ErrorCode) {
         self.failed += b.records as u64;
         self.accumulator.release(b);
         ctx.event(SimEvent::ProduceFailed {
@@ -342,7 +351,12 @@ impl Producer {
         });
     }
 
-    fn retry_or_fail(&mut self, ctx: &mut Ctx, mut b: ProducerBatch, error: ErrorCode) {
+    fn retry_or_fail(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        mut b: ProducerBatch,
+        error: ErrorCode,
+    ) {
         let expired = ctx.now.saturating_sub(b.created) >= ms(self.config.delivery_timeout_ms);
         let idempotent_retry = match error {
             ErrorCode::OutOfOrderSequenceNumber => {
@@ -410,7 +424,7 @@ impl Producer {
 
     pub(super) fn on_produce_response(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<ProducerTimer>,
         _from: NodeId,
         id: u64,
         results: Vec<ProducePartitionResponse>,
@@ -449,7 +463,7 @@ impl Producer {
     /// sequence order, as if never tried (no retry counted, no backoff), keeping the original
     /// create time for `delivery.timeout.ms` (`RecordAccumulator.splitAndReenqueue`). Its
     /// `buffer.memory` is released; the parts are allocated off the pool.
-    fn split_and_reenqueue(&mut self, ctx: &mut Ctx, b: ProducerBatch) {
+    fn split_and_reenqueue(&mut self, ctx: &mut Ctx<ProducerTimer>, b: ProducerBatch) {
         ctx.event(SimEvent::ProduceRetried {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
@@ -471,7 +485,7 @@ impl Producer {
         self.schedule_wakeup(ctx, ctx.now);
     }
 
-    pub(super) fn fail_request(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode) {
+    pub(super) fn fail_request(&mut self, ctx: &mut Ctx<ProducerTimer>, id: u64, error: ErrorCode) {
         let Some(req) = self.in_flight.remove(&id) else {
             return;
         };
@@ -517,7 +531,7 @@ impl Producer {
     /// acknowledged). The producer bumps its epoch and renumbers, from 0 and in their old order,
     /// every batch of that partition that already had a sequence: `failed`, those in flight and
     /// those queued for retry (`TransactionManager.startSequencesAtBeginning`).
-    fn bump_epoch(&mut self, ctx: &mut Ctx, failed: &mut ProducerBatch) {
+    fn bump_epoch(&mut self, ctx: &mut Ctx<ProducerTimer>, failed: &mut ProducerBatch) {
         let p = failed.partition;
         let epoch = self.sequences.bump(p);
         let mut order: Vec<(i32, u8, u64, usize)> = Vec::new(); // (old seq, where, key, index)
@@ -556,7 +570,7 @@ impl Producer {
     }
 
     /// `delivery.timeout.ms`: batches waiting too long in the accumulator fail.
-    fn expire_batches(&mut self, ctx: &mut Ctx, timeout: SimTime) {
+    fn expire_batches(&mut self, ctx: &mut Ctx<ProducerTimer>, timeout: SimTime) {
         let now = ctx.now;
         let mut expired = Vec::new();
         for q in &mut self.accumulator.queues {

@@ -77,12 +77,9 @@ impl Producer {
         record_bytes(&self.spec)
     }
 
-    pub(super) fn schedule_tick(&mut self, ctx: &mut Ctx, at: SimTime) {
+    pub(super) fn schedule_tick(&mut self, ctx: &mut Ctx<ProducerTimer>, at: SimTime) {
         self.tick_gen += 1;
-        ctx.timer_at(
-            at,
-            crate::engine::timer::Timer::Producer(ProducerTimer::AppTick { gen: self.tick_gen }),
-        );
+        ctx.timer_at(at, ProducerTimer::AppTick { gen: self.tick_gen });
     }
 
     fn remaining(&self) -> u64 {
@@ -99,7 +96,12 @@ impl Producer {
     }
 
     /// The application's `send()` threw for `n` records (they are not in the accumulator).
-    fn fail_in_send(&mut self, ctx: &mut Ctx, n: u64, error: crate::engine::protocol::ErrorCode) {
+    fn fail_in_send(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        n: u64,
+        error: crate::engine::protocol::ErrorCode,
+    ) {
         if n == 0 {
             return;
         }
@@ -122,7 +124,7 @@ impl Producer {
     ///   thread (`BufferPool.allocate`) until an acknowledgement frees memory, or throws a
     ///   TimeoutException after `max.block.ms` — one record per `max.block.ms` waited, as a
     ///   thread calling `send()` in a loop does; the records behind it wait their turn.
-    pub(super) fn app_tick(&mut self, ctx: &mut Ctx) {
+    pub(super) fn app_tick(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         use crate::engine::protocol::ErrorCode;
         let now = ctx.now;
         if self.remaining() == 0 {
@@ -241,7 +243,7 @@ impl Producer {
     /// Records blocked in `send()` longer than `max.block.ms` fail with a TimeoutException
     /// (`BufferPool.allocate`: BufferExhaustedException), one per `max.block.ms` waited; with
     /// `max.block.ms=0` every record that finds the pool full fails at once.
-    fn expire_blocked_sends(&mut self, ctx: &mut Ctx, waiting: u64) {
+    fn expire_blocked_sends(&mut self, ctx: &mut Ctx<ProducerTimer>, waiting: u64) {
         let Some(since) = self.app.blocked_since else {
             return;
         };
@@ -314,7 +316,13 @@ impl Producer {
 
     /// Appends up to `n` records created evenly over `[t0, t1]`, stopping when `buffer.memory`
     /// has no room for another batch; returns how many were appended.
-    fn append_records(&mut self, ctx: &mut Ctx, n: u64, t0: SimTime, t1: SimTime) -> u64 {
+    fn append_records(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        n: u64,
+        t0: SimTime,
+        t1: SimTime,
+    ) -> u64 {
         let rec = self.record_bytes();
         let batch = self.config.batch_size;
         let ct = |i: u64| {

@@ -3,6 +3,82 @@
 use super::*;
 use crate::engine::config::registry;
 use crate::engine::reasons::{CommandRefusal, NetworkChange};
+use serde::{Deserialize, Serialize};
+
+/// Something a person (a click in the page) or a fault schedule does to the running system.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    /// Kill a broker process (its log survives on disk).
+    CrashBroker {
+        /// Broker id.
+        broker: u32,
+    },
+    /// Start a crashed broker again; it truncates per KIP-101 and catches up.
+    RestartBroker {
+        /// Broker id.
+        broker: u32,
+    },
+    /// Crash whichever broker currently leads a partition.
+    CrashLeader {
+        /// Topic name.
+        topic: String,
+        /// Partition number.
+        partition: u32,
+    },
+    /// Cut every link of a broker (to other brokers, the controller and clients).
+    IsolateBroker {
+        /// Broker id.
+        broker: u32,
+    },
+    /// Split brokers into groups that cannot reach each other (clients and the controller
+    /// stay with the first group).
+    PartitionNetwork {
+        /// Broker id groups.
+        groups: Vec<Vec<u32>>,
+    },
+    /// Cut or heal one link between two brokers (both ways unless `one_way`).
+    CutLink {
+        /// One end.
+        from: u32,
+        /// Other end.
+        to: u32,
+        /// Only traffic from `from` to `to` is dropped.
+        one_way: bool,
+    },
+    /// Restore every link.
+    HealNetwork,
+    /// Slow a broker's disk and/or NIC by a factor (1 = normal, 10 = ten times slower).
+    SlowBroker {
+        /// Broker id.
+        broker: u32,
+        /// Disk slow-down factor.
+        disk_factor: f64,
+        /// NIC slow-down factor.
+        nic_factor: f64,
+    },
+    /// Kill one consumer of a group (by member index).
+    CrashConsumer {
+        /// Group id.
+        group: String,
+        /// Member index within the group (0-based, in start order).
+        member: u32,
+    },
+    /// Start one more consumer in a group.
+    AddConsumer {
+        /// Group id.
+        group: String,
+    },
+    /// Change a config live: `target` is `broker`, `topic:NAME`, `producer:ID` or `group:ID`.
+    SetConfig {
+        /// What the config belongs to.
+        target: String,
+        /// Kafka config name, e.g. `linger.ms`.
+        key: String,
+        /// New value as Kafka would read it from a properties file.
+        value: String,
+    },
+}
 
 impl Engine {
     /// Applies a command at the current simulated time. Invalid commands (unknown broker,
@@ -169,7 +245,7 @@ impl Engine {
                 }
                 let c = self.spawn_consumer(g);
                 let node = NodeId(self.net.len() as u32 - 1);
-                self.with_node(node, |e, ctx| e.consumers[c].start(ctx));
+                self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
             }
             Command::SetConfig { target, key, value } => self.set_config(target, key, value)?,
         }
@@ -182,7 +258,8 @@ impl Engine {
             let mut cfg = self.controller.config.clone();
             registry::apply_broker(&mut cfg, key, &v).map_err(refusal)?;
             self.with_node(CONTROLLER, |e, ctx| {
-                e.controller.handle_config_change(ctx, Some(cfg), None)
+                e.controller
+                    .handle_config_change(&mut ctx.part(), Some(cfg), None)
             });
             return Ok(());
         }
@@ -196,7 +273,8 @@ impl Engine {
             let mut tc = self.controller.topic_config(t);
             registry::apply_topic(&mut tc, key, &v).map_err(refusal)?;
             self.with_node(CONTROLLER, |e, ctx| {
-                e.controller.handle_config_change(ctx, None, Some((t, tc)))
+                e.controller
+                    .handle_config_change(&mut ctx.part(), None, Some((t, tc)))
             });
             return Ok(());
         }
@@ -211,7 +289,9 @@ impl Engine {
             registry::apply_producer(&mut cfg, key, &v).map_err(refusal)?;
             self.scenario.producers[i].config = cfg.clone();
             let node = self.node_of(NodeRole::Producer(i));
-            self.with_node(node, |e, ctx| e.producers[i].reconfigure(ctx, cfg));
+            self.with_node(node, |e, ctx| {
+                e.producers[i].reconfigure(&mut ctx.part(), cfg)
+            });
             return Ok(());
         }
         if let Some(id) = target.strip_prefix("group:") {
@@ -222,7 +302,9 @@ impl Engine {
             for c in self.groups[g].members.clone() {
                 let node = self.node_of(NodeRole::Consumer(c));
                 let cfg = cfg.clone();
-                self.with_node(node, |e, ctx| e.consumers[c].reconfigure(ctx, cfg));
+                self.with_node(node, |e, ctx| {
+                    e.consumers[c].reconfigure(&mut ctx.part(), cfg)
+                });
             }
             return Ok(());
         }

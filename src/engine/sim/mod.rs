@@ -25,10 +25,11 @@ use super::producer::Producer;
 use super::protocol::Message;
 use super::queue::EventQueue;
 use super::rng::SimRng;
-use super::scenario::{Command, Scenario};
+use super::scenario::Scenario;
 use super::time::{ms, SimTime, MILLIS};
 use super::timer::Timer;
 
+pub use commands::Command;
 pub use stuck::{StuckClock, Who, CLOCK_CHECK_EVERY};
 pub use trace::TraceHash;
 
@@ -133,6 +134,7 @@ pub struct Engine {
     stuck: Option<Box<StuckClock>>,
     sample_every: SimTime,
     dropped_events: u64,
+    misrouted_timers: u64,
     samples_taken: u64,
     metrics: Metrics,
     checker: InvariantChecker,
@@ -232,6 +234,7 @@ impl Engine {
             stuck: None,
             sample_every: 100 * MILLIS,
             dropped_events: 0,
+            misrouted_timers: 0,
             samples_taken: 0,
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
@@ -264,21 +267,21 @@ impl Engine {
 
     /// Time zero: the controller publishes metadata, brokers and clients start.
     fn boot(&mut self) {
-        self.with_node(CONTROLLER, |e, ctx| e.controller.start(ctx));
+        self.with_node(CONTROLLER, |e, ctx| e.controller.start(&mut ctx.part()));
         for i in 0..self.brokers.len() {
             self.with_node(NodeId(i as u32 + 1), |e, ctx| {
                 if let Some(p) = e.brokers[i].process_mut() {
-                    p.start(ctx, true)
+                    p.start(&mut ctx.part(), true)
                 }
             });
         }
         for i in 0..self.producers.len() {
             let node = self.node_of(NodeRole::Producer(i));
-            self.with_node(node, |e, ctx| e.producers[i].start(ctx));
+            self.with_node(node, |e, ctx| e.producers[i].start(&mut ctx.part()));
         }
         for i in 0..self.consumers.len() {
             let node = self.node_of(NodeRole::Consumer(i));
-            self.with_node(node, |e, ctx| e.consumers[i].start(ctx));
+            self.with_node(node, |e, ctx| e.consumers[i].start(&mut ctx.part()));
         }
         self.queue.push(self.sample_every, Pending::Sample);
     }
@@ -317,7 +320,7 @@ impl Engine {
     }
 
     /// Runs `f` with a fresh context for `node`, then routes its outputs.
-    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut EngineParts, &mut Ctx)) {
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut EngineParts, &mut Ctx<Timer>)) {
         {
             let mut parts = EngineParts {
                 controller: &mut self.controller,
@@ -325,13 +328,7 @@ impl Engine {
                 producers: &mut self.producers,
                 consumers: &mut self.consumers,
             };
-            let mut ctx = Ctx {
-                now: self.now,
-                me: node,
-                rng: &mut self.rng,
-                topics: &self.topics,
-                out: &mut self.out,
-            };
+            let mut ctx = Ctx::new(self.now, node, &mut self.rng, &self.topics, &mut self.out);
             f(&mut parts, &mut ctx);
         }
         self.route(node);
@@ -508,14 +505,14 @@ impl Engine {
                     self.with_node(sender, |e, ctx| match role {
                         Some(NodeRole::Broker(i)) => {
                             if let Some(p) = e.brokers[i].process_mut() {
-                                p.handle_unreachable(ctx, to, msg)
+                                p.handle_unreachable(&mut ctx.part(), to, msg)
                             }
                         }
                         Some(NodeRole::Producer(i)) => {
-                            e.producers[i].handle_unreachable(ctx, to, msg)
+                            e.producers[i].handle_unreachable(&mut ctx.part(), to, msg)
                         }
                         Some(NodeRole::Consumer(i)) => {
-                            e.consumers[i].handle_unreachable(ctx, to, msg)
+                            e.consumers[i].handle_unreachable(&mut ctx.part(), to, msg)
                         }
                         _ => {}
                     });
@@ -532,11 +529,15 @@ impl Engine {
                     self.with_node(node, |e, ctx| match role {
                         Some(NodeRole::Broker(i)) => {
                             if let Some(p) = e.brokers[i].process_mut() {
-                                p.handle_disconnect(ctx, peer)
+                                p.handle_disconnect(&mut ctx.part(), peer)
                             }
                         }
-                        Some(NodeRole::Producer(i)) => e.producers[i].handle_disconnect(ctx, peer),
-                        Some(NodeRole::Consumer(i)) => e.consumers[i].handle_disconnect(ctx, peer),
+                        Some(NodeRole::Producer(i)) => {
+                            e.producers[i].handle_disconnect(&mut ctx.part(), peer)
+                        }
+                        Some(NodeRole::Consumer(i)) => {
+                            e.consumers[i].handle_disconnect(&mut ctx.part(), peer)
+                        }
                         _ => {}
                     });
                 }
@@ -606,7 +607,7 @@ impl Engine {
         self.with_node(node, |e, ctx| {
             if let Some(p) = e.brokers[i].restart(incarnation as u64) {
                 ctx.event(SimEvent::BrokerRestarted { broker: p.id });
-                p.start(ctx, false);
+                p.start(&mut ctx.part(), false);
             }
         });
     }
@@ -614,40 +615,72 @@ impl Engine {
     fn dispatch_message(&mut self, from: NodeId, to: NodeId, msg: Message) {
         let role = self.roles.get(to.0 as usize).copied();
         self.with_node(to, |e, ctx| match role {
-            Some(NodeRole::Controller) => e.controller.handle_message(ctx, from, msg),
+            Some(NodeRole::Controller) => e.controller.handle_message(&mut ctx.part(), from, msg),
             Some(NodeRole::Broker(i)) => {
                 if let Some(p) = e.brokers[i].process_mut() {
-                    p.handle_message(ctx, from, msg)
+                    p.handle_message(&mut ctx.part(), from, msg)
                 }
             }
-            Some(NodeRole::Producer(i)) => e.producers[i].handle_message(ctx, from, msg),
-            Some(NodeRole::Consumer(i)) => e.consumers[i].handle_message(ctx, from, msg),
+            Some(NodeRole::Producer(i)) => {
+                e.producers[i].handle_message(&mut ctx.part(), from, msg)
+            }
+            Some(NodeRole::Consumer(i)) => {
+                e.consumers[i].handle_message(&mut ctx.part(), from, msg)
+            }
             None => {}
         });
     }
 
     fn dispatch_timer(&mut self, node: NodeId, timer: Timer) {
         let role = self.roles.get(node.0 as usize).copied();
+        // Components set timers through their own typed context (`Ctx<BrokerTimer>`, ...), so a
+        // timer always comes back to a node of its owner's kind; anything else is an engine bug,
+        // reported (debug builds stop here), never silently handled by someone else.
+        let owned = matches!(
+            (role, &timer),
+            (Some(NodeRole::Controller), Timer::Controller(_))
+                | (
+                    Some(NodeRole::Broker(_)),
+                    Timer::Broker(_) | Timer::Coordinator(_)
+                )
+                | (Some(NodeRole::Producer(_)), Timer::Producer(_))
+                | (Some(NodeRole::Consumer(_)), Timer::Consumer(_))
+        );
+        if !owned {
+            self.misrouted_timers += 1;
+            debug_assert!(
+                false,
+                "timer {timer:?} at node {node:?} ({role:?}) has no owner"
+            );
+            return;
+        }
         self.with_node(node, |e, ctx| match (role, timer) {
-            (Some(NodeRole::Controller), Timer::Controller(t)) => e.controller.handle_timer(ctx, t),
+            (Some(NodeRole::Controller), Timer::Controller(t)) => {
+                e.controller.handle_timer(&mut ctx.part(), t)
+            }
             (Some(NodeRole::Broker(i)), Timer::Broker(t)) => {
                 if let Some(p) = e.brokers[i].process_mut() {
-                    p.handle_timer(ctx, t)
+                    p.handle_timer(&mut ctx.part(), t)
                 }
             }
             (Some(NodeRole::Broker(i)), Timer::Coordinator(t)) => {
                 if let Some(p) = e.brokers[i].process_mut() {
-                    p.handle_coordinator_timer(ctx, t)
+                    p.handle_coordinator_timer(&mut ctx.part(), t)
                 }
             }
             (Some(NodeRole::Producer(i)), Timer::Producer(t)) => {
-                e.producers[i].handle_timer(ctx, t)
+                e.producers[i].handle_timer(&mut ctx.part(), t)
             }
             (Some(NodeRole::Consumer(i)), Timer::Consumer(t)) => {
-                e.consumers[i].handle_timer(ctx, t)
+                e.consumers[i].handle_timer(&mut ctx.part(), t)
             }
-            _ => {}
+            _ => {} // checked above
         });
+    }
+
+    /// Timers that fired at a node not of their owner's kind (an engine bug; 0 in every run).
+    pub fn misrouted_timers(&self) -> u64 {
+        self.misrouted_timers
     }
 
     /// Runs until simulated time `until` or until `max_events` were processed, whichever first;
@@ -837,5 +870,38 @@ fn flow_records(msg: &Message) -> u64 {
             .map(|p| p.batches.iter().map(|b| b.record_count as u64).sum::<u64>())
             .sum(),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod timer_owner_tests {
+    use super::*;
+    use crate::engine::config::ProducerConfig;
+    use crate::engine::producer::ProducerTimer;
+
+    /// Issue 13: a timer that comes back to a node not of its owner's kind is an error, not a
+    /// silent no-op (debug builds stop; release builds count it).
+    #[test]
+    #[cfg_attr(debug_assertions, should_panic(expected = "has no owner"))]
+    fn a_timer_for_a_node_of_another_kind_is_an_error() {
+        let s = Scenario::cluster(1, 1, 1_000)
+            .with_topic("t", 1, 1)
+            .with_producer("p", "t", 10.0, 100, ProducerConfig::default());
+        let mut e = Engine::new(&s);
+        let broker = e
+            .roles
+            .iter()
+            .position(|r| matches!(r, NodeRole::Broker(_)))
+            .expect("a broker node");
+        e.queue.push(
+            MILLIS,
+            Pending::Timer {
+                node: NodeId(broker as u32),
+                incarnation: 0,
+                timer: Timer::Producer(ProducerTimer::MetadataTimeout { correlation_id: 1 }),
+            },
+        );
+        e.run_until(2 * MILLIS, u64::MAX);
+        assert_eq!(e.misrouted_timers(), 1);
     }
 }

@@ -11,13 +11,7 @@ impl Harness {
     fn isr_check_at(&mut self, at: SimTime) -> Vec<(NodeId, Message)> {
         self.now = at;
         let mut out = Outbox::default();
-        let mut ctx = Ctx {
-            now: self.now,
-            me: NodeId(1),
-            rng: &mut self.rng,
-            topics: &self.topics,
-            out: &mut out,
-        };
+        let mut ctx = Ctx::new(self.now, NodeId(1), &mut self.rng, &self.topics, &mut out);
         self.broker.handle_timer(&mut ctx, BrokerTimer::IsrCheck);
         out.sends
     }

@@ -17,7 +17,6 @@ use crate::engine::protocol::{
 };
 use crate::engine::reasons::{RebalanceReason, RemovalCause};
 use crate::engine::time::{ms, SimTime};
-use crate::engine::timer::Timer;
 use crate::engine::tp_map::TpMap;
 
 mod rebalance;
@@ -212,10 +211,10 @@ impl GroupCoordinator {
         self.groups.contains_key(group) || self.offsets.contains_key(group)
     }
 
-    fn ensure_tick(&mut self, ctx: &mut Ctx) {
+    fn ensure_tick(&mut self, ctx: &mut Ctx<CoordinatorTimer>) {
         if !self.ticking {
             self.ticking = true;
-            ctx.timer_in(ms(TICK_MS), Timer::Coordinator(CoordinatorTimer::Tick));
+            ctx.timer_in(ms(TICK_MS), CoordinatorTimer::Tick);
         }
     }
 
@@ -224,7 +223,7 @@ impl GroupCoordinator {
     /// (Kafka's `GroupMetadataManager` loading: offset commits and the last group metadata).
     pub fn on_leadership_change(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         led: &BTreeSet<u32>,
         logs: &TpMap<PartitionLog>,
     ) {
@@ -292,7 +291,7 @@ impl GroupCoordinator {
 
     /// Writes the group's metadata to its offsets partition (at the end of a generation, and
     /// when the group empties or a static member is replaced, as Kafka's `storeGroup`).
-    fn persist(&mut self, ctx: &mut Ctx, group_id: &str) {
+    fn persist(&mut self, ctx: &mut Ctx<CoordinatorTimer>, group_id: &str) {
         let Some(g) = self.groups.get(group_id) else {
             return;
         };
@@ -314,7 +313,7 @@ impl GroupCoordinator {
     /// Handles a group request from `from`.
     pub fn handle_request(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         from: NodeId,
         msg: Message,
         cfg: &BrokerConfig,
@@ -522,7 +521,12 @@ impl GroupCoordinator {
     }
 
     /// Periodic check: expired sessions leave; join phases complete on their deadlines.
-    pub fn handle_timer(&mut self, ctx: &mut Ctx, t: CoordinatorTimer, cfg: &BrokerConfig) {
+    pub fn handle_timer(
+        &mut self,
+        ctx: &mut Ctx<CoordinatorTimer>,
+        t: CoordinatorTimer,
+        cfg: &BrokerConfig,
+    ) {
         let CoordinatorTimer::Tick = t;
         let now = ctx.now;
         let expired: Vec<(String, String)> = self
@@ -548,7 +552,7 @@ impl GroupCoordinator {
         if self.groups.is_empty() {
             self.ticking = false;
         } else {
-            ctx.timer_in(ms(TICK_MS), Timer::Coordinator(CoordinatorTimer::Tick));
+            ctx.timer_in(ms(TICK_MS), CoordinatorTimer::Tick);
         }
     }
 

@@ -7,7 +7,7 @@ use super::*;
 impl GroupCoordinator {
     pub(super) fn join(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         group_id: &str,
         member_id: String,
         mut member: MemberRecord,
@@ -114,7 +114,7 @@ impl GroupCoordinator {
     }
 
     pub(super) fn prepare_rebalance(
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         group_id: &str,
         g: &mut GroupRecord,
         reason: RebalanceReason,
@@ -147,7 +147,7 @@ impl GroupCoordinator {
 
     /// Completes the join phase once every member rejoined (after the initial delay), or at the
     /// rebalance timeout dropping members that did not.
-    pub(super) fn maybe_complete_join(&mut self, ctx: &mut Ctx, group_id: &str) {
+    pub(super) fn maybe_complete_join(&mut self, ctx: &mut Ctx<CoordinatorTimer>, group_id: &str) {
         let now = ctx.now;
         let Some(g) = self.groups.get_mut(group_id) else {
             return;
@@ -249,7 +249,7 @@ impl GroupCoordinator {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn sync(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         group_id: &str,
         from: NodeId,
         correlation_id: u64,
@@ -257,7 +257,7 @@ impl GroupCoordinator {
         member_id: String,
         assignments: Vec<(String, Vec<TopicPartition>)>,
     ) {
-        let reply = |ctx: &mut Ctx, error, assignment| {
+        let reply = |ctx: &mut Ctx<CoordinatorTimer>, error, assignment| {
             ctx.send(
                 from,
                 Message::SyncGroupResponse {
@@ -337,7 +337,7 @@ impl GroupCoordinator {
 
     pub(super) fn remove_member(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<CoordinatorTimer>,
         group_id: &str,
         member_id: &str,
         cause: RemovalCause,
