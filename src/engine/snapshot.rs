@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use super::broker::Role;
-use super::ids::BrokerId;
-use super::sim::Engine;
+use super::ids::{BrokerId, NodeId, TopicPartition};
+use super::sim::{Engine, NodeRole};
 use super::time::SimTime;
 
 /// One replica of a partition, as hosted on a broker.
@@ -21,6 +23,23 @@ pub struct ReplicaSnapshot {
     pub high_watermark: u64,
     /// In the controller's ISR.
     pub in_isr: bool,
+    /// Log start offset (the first offset still in the log).
+    #[serde(default)]
+    pub log_start_offset: u64,
+}
+
+/// Where a partition's leader believes one follower is: the follower's log end offset as of
+/// its last fetch (Kafka's `Replica` state in the leader's `Partition`, updated by
+/// `updateFollowerFetchState`), and when it was last caught up (`lastCaughtUpTimeMs`, the clock
+/// `replica.lag.time.max.ms` runs against).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowerPosition {
+    /// The follower's broker.
+    pub broker: BrokerId,
+    /// Its log end offset as the leader knows it (the offset of its last fetch).
+    pub log_end_offset: u64,
+    /// Last time it had fetched up to the leader's log end offset.
+    pub last_caught_up: SimTime,
 }
 
 /// A partition as the controller and its replicas see it.
@@ -44,6 +63,9 @@ pub struct PartitionSnapshot {
     pub log_end_offset: u64,
     /// Per-replica state.
     pub replica_states: Vec<ReplicaSnapshot>,
+    /// The leader's view of its followers (empty when offline).
+    #[serde(default)]
+    pub followers: Vec<FollowerPosition>,
 }
 
 /// A broker.
@@ -61,6 +83,116 @@ pub struct BrokerSnapshot {
     pub log_bytes: u64,
     /// Disk slow-down factor.
     pub disk_factor: f64,
+    /// NIC slow-down factor (1 = full bandwidth).
+    #[serde(default = "one")]
+    pub nic_factor: f64,
+    /// Every link to and from this broker is cut (`isolate_broker`).
+    #[serde(default)]
+    pub isolated: bool,
+    /// Broker epoch of the last registration or heartbeat the controller accepted.
+    #[serde(default)]
+    pub broker_epoch: u64,
+    /// When the controller last heard a heartbeat from it.
+    #[serde(default)]
+    pub last_heartbeat: SimTime,
+    /// Bytes its NIC received so far.
+    #[serde(default)]
+    pub bytes_in: u64,
+    /// Bytes its NIC sent so far.
+    #[serde(default)]
+    pub bytes_out: u64,
+    /// Partitions it leads whose ISR is smaller than their replica set (Kafka's per-broker
+    /// `UnderReplicatedPartitions`).
+    #[serde(default)]
+    pub under_replicated: u32,
+    /// Replicas it hosts (user topics).
+    #[serde(default)]
+    pub replicas: u32,
+    /// Offset of the last cluster-metadata record this broker applied, once brokers replay a
+    /// metadata log (KRaft); `None` until then.
+    #[serde(default)]
+    pub metadata_offset: Option<u64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// One end of a network link, by what runs there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Endpoint {
+    /// The KRaft controller.
+    Controller,
+    /// A broker, by id.
+    Broker(BrokerId),
+    /// A producer, by index.
+    Producer(u32),
+    /// A consumer, by index.
+    Consumer(u32),
+}
+
+/// A cut link (traffic dropped), between two endpoints of which at least one is a broker or the
+/// controller. Links of an isolated broker are not listed (the broker says `isolated`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutLink {
+    /// One end (the lower node).
+    pub a: Endpoint,
+    /// The other end.
+    pub b: Endpoint,
+    /// Traffic a → b is dropped.
+    pub a_to_b: bool,
+    /// Traffic b → a is dropped.
+    pub b_to_a: bool,
+}
+
+/// The controller's settings the page shows next to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControllerSnapshot {
+    /// `broker.session.timeout.ms`: a broker silent this long is fenced.
+    pub session_timeout_ms: u64,
+    /// `broker.heartbeat.interval.ms`.
+    pub heartbeat_interval_ms: u64,
+}
+
+/// One partition a consumer group reads: the group's committed offset (what
+/// `kafka-consumer-groups.sh --describe` shows as CURRENT-OFFSET), the owning member's position,
+/// and the leader's offsets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupPartitionSnapshot {
+    /// Topic name.
+    pub topic: String,
+    /// Partition number.
+    pub partition: u32,
+    /// Committed offset (the next record to consume), `None` before the first commit.
+    pub committed: Option<u64>,
+    /// Consumer (index) that owns it now, if any.
+    pub owner: Option<u32>,
+    /// The owner's position (next offset it will return from `poll()`).
+    pub position: Option<u64>,
+    /// The high watermark in the owner's last fetch response.
+    pub owner_high_watermark: Option<u64>,
+    /// The leader's high watermark (0 when offline).
+    pub high_watermark: u64,
+    /// The leader's log end offset (0 when offline).
+    pub log_end_offset: u64,
+}
+
+/// A consumer group: its members and, per partition, committed offset and position, with both
+/// lag definitions summed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupSnapshot {
+    /// `group.id`.
+    pub group_id: String,
+    /// Consumer indexes in start order (a member's number in the group is its position here,
+    /// as `crash_consumer`'s `member` counts them).
+    pub members: Vec<u32>,
+    /// Partitions of the subscribed topics.
+    pub partitions: Vec<GroupPartitionSnapshot>,
+    /// Σ high watermark − committed offset: `kafka-consumer-groups.sh --describe`'s LAG.
+    pub committed_lag: u64,
+    /// Σ over the members' assigned partitions of high watermark − position, as each consumer
+    /// knows them from its last fetch: the consumer's `records-lag` metric.
+    pub records_lag: u64,
 }
 
 /// The whole cluster at `now`.
@@ -80,6 +212,12 @@ pub struct ClusterSnapshot {
     pub producers: Vec<super::producer::ProducerSnapshot>,
     /// Consumers.
     pub consumers: Vec<super::consumer::ConsumerSnapshot>,
+    /// Consumer groups.
+    pub groups: Vec<GroupSnapshot>,
+    /// Cut links (not those of isolated brokers).
+    pub cut_links: Vec<CutLink>,
+    /// The controller.
+    pub controller: ControllerSnapshot,
 }
 
 impl Engine {
@@ -111,14 +249,14 @@ impl Engine {
                         log_end_offset: r.log.log_end_offset(),
                         high_watermark: r.log.high_watermark(),
                         in_isr: st.isr.contains(&b),
+                        log_start_offset: r.log.log_start_offset(),
                     });
                 }
             }
-            let leader_log = st.leader.and_then(|l| {
+            let leader_replica = st.leader.and_then(|l| {
                 self.brokers()
                     .get(l as usize - 1)
                     .and_then(|b| b.replicas.get(&st.tp))
-                    .map(|r| (r.log.high_watermark(), r.log.log_end_offset()))
             });
             out.push(PartitionSnapshot {
                 topic: info.name.clone(),
@@ -127,32 +265,236 @@ impl Engine {
                 leader_epoch: st.leader_epoch,
                 isr: st.isr.clone(),
                 replicas: st.replicas.clone(),
-                high_watermark: leader_log.map(|l| l.0).unwrap_or(0),
-                log_end_offset: leader_log.map(|l| l.1).unwrap_or(0),
+                high_watermark: leader_replica.map(|r| r.log.high_watermark()).unwrap_or(0),
+                log_end_offset: leader_replica.map(|r| r.log.log_end_offset()).unwrap_or(0),
                 replica_states,
+                followers: leader_replica
+                    .filter(|r| r.role == Role::Leader)
+                    .map(|r| {
+                        r.followers
+                            .iter()
+                            .map(|(b, f)| FollowerPosition {
+                                broker: *b,
+                                log_end_offset: f.leo,
+                                last_caught_up: f.last_caught_up,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             });
         }
         out
     }
 
-    /// Everything the page draws, at the current time.
-    pub fn snapshot(&self) -> ClusterSnapshot {
-        let partitions = self.partition_snapshots();
+    /// The brokers as the controller and the network see them.
+    pub fn broker_snapshots(&self) -> Vec<BrokerSnapshot> {
         let regs = self.controller().brokers();
-        ClusterSnapshot {
-            now: self.now(),
-            brokers: self
-                .brokers()
-                .iter()
-                .map(|b| BrokerSnapshot {
+        let net = self.network();
+        let base_bps = self.scenario().cluster.hardware.nic_bits_per_s.max(1) as f64;
+        let mut urp = vec![0u32; self.brokers().len()];
+        let mut hosted = vec![0u32; self.brokers().len()];
+        for st in self.controller().partitions() {
+            if self
+                .topics()
+                .get(st.tp.topic)
+                .map(|t| t.internal)
+                .unwrap_or(true)
+            {
+                continue;
+            }
+            for &b in &st.replicas {
+                if let Some(h) = hosted.get_mut(b as usize - 1) {
+                    *h += 1;
+                }
+            }
+            if let Some(l) = st.leader {
+                if st.isr.len() < st.replicas.len() {
+                    if let Some(u) = urp.get_mut(l as usize - 1) {
+                        *u += 1;
+                    }
+                }
+            }
+        }
+        self.brokers()
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let node = NodeId(b.id);
+                let reg = regs.get(&b.id);
+                let nic = net.nic(node);
+                BrokerSnapshot {
                     id: b.id,
                     alive: b.alive,
-                    fenced: regs.get(&b.id).map(|r| r.fenced).unwrap_or(false),
+                    fenced: reg.map(|r| r.fenced).unwrap_or(false),
                     leaders: b.leader_count() as u32,
                     log_bytes: b.replicas.values().map(|r| r.log.size_bytes()).sum(),
                     disk_factor: b.disk_factor,
-                })
-                .collect(),
+                    nic_factor: nic
+                        .map(|n| base_bps / n.bits_per_s.max(1) as f64)
+                        .unwrap_or(1.0),
+                    isolated: self.isolated(node),
+                    broker_epoch: reg.map(|r| r.broker_epoch).unwrap_or(0),
+                    last_heartbeat: reg.map(|r| r.last_heartbeat).unwrap_or(0),
+                    bytes_in: nic.map(|n| n.bytes_in).unwrap_or(0),
+                    bytes_out: nic.map(|n| n.bytes_out).unwrap_or(0),
+                    under_replicated: urp[i],
+                    replicas: hosted[i],
+                    metadata_offset: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether every link to and from `node` is cut (there is at least one other node).
+    fn isolated(&self, node: NodeId) -> bool {
+        let net = self.network();
+        net.len() > 1
+            && (0..net.len() as u32)
+                .map(NodeId)
+                .filter(|&n| n != node)
+                .all(|n| net.is_cut(node, n) && net.is_cut(n, node))
+    }
+
+    fn endpoint(&self, node: NodeId) -> Option<Endpoint> {
+        Some(match self.roles().get(node.0 as usize)? {
+            NodeRole::Controller => Endpoint::Controller,
+            NodeRole::Broker(i) => Endpoint::Broker(*i as BrokerId + 1),
+            NodeRole::Producer(i) => Endpoint::Producer(*i as u32),
+            NodeRole::Consumer(i) => Endpoint::Consumer(*i as u32),
+        })
+    }
+
+    /// Cut links with a broker or the controller at one end, leaving out isolated brokers'.
+    pub fn cut_links(&self) -> Vec<CutLink> {
+        let net = self.network();
+        let n = net.len() as u32;
+        let server = |e: Endpoint| matches!(e, Endpoint::Controller | Endpoint::Broker(_));
+        let isolated: Vec<bool> = (0..n).map(|i| self.isolated(NodeId(i))).collect();
+        let mut out = Vec::new();
+        for a in 0..n {
+            for b in a + 1..n {
+                let (na, nb) = (NodeId(a), NodeId(b));
+                let (ab, ba) = (net.is_cut(na, nb), net.is_cut(nb, na));
+                if !(ab || ba) || isolated[a as usize] || isolated[b as usize] {
+                    continue;
+                }
+                let (Some(ea), Some(eb)) = (self.endpoint(na), self.endpoint(nb)) else {
+                    continue;
+                };
+                if server(ea) || server(eb) {
+                    out.push(CutLink {
+                        a: ea,
+                        b: eb,
+                        a_to_b: ab,
+                        b_to_a: ba,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Every consumer group with its committed offsets (from the group coordinators' offset
+    /// store) and its members' positions.
+    pub fn group_snapshots(&self) -> Vec<GroupSnapshot> {
+        let store = &self.offset_store().committed;
+        let consumers = self.consumers();
+        self.groups()
+            .iter()
+            .map(|g| {
+                let gid = &g.spec.group_id;
+                let committed: BTreeMap<TopicPartition, u64> = store
+                    .range((gid.clone(), TopicPartition::new(0, 0))..)
+                    .take_while(|((id, _), _)| id == gid)
+                    .map(|((_, tp), o)| (*tp, *o))
+                    .collect();
+                // Owner, position and the high watermark it knows, per partition.
+                let mut owned: BTreeMap<TopicPartition, (u32, u64, u64)> = BTreeMap::new();
+                let mut records_lag = 0;
+                for &c in &g.members {
+                    let Some(consumer) = consumers.get(c) else {
+                        continue;
+                    };
+                    if !consumer.is_alive() {
+                        continue;
+                    }
+                    for (tp, position, _, lag) in consumer.snapshot().partitions {
+                        records_lag += lag;
+                        owned.insert(tp, (c as u32, position, position + lag));
+                    }
+                }
+                let mut partitions = Vec::new();
+                let mut committed_lag = 0;
+                for t in &g.spec.topics {
+                    let Some(ti) = self.topics().index_of(t) else {
+                        continue;
+                    };
+                    for p in 0..self.topics().partitions(ti) {
+                        let tp = TopicPartition::new(ti, p);
+                        let (hw, leo) = self.leader_offsets(tp);
+                        let c = committed.get(&tp).copied();
+                        committed_lag += hw.saturating_sub(c.unwrap_or(0));
+                        let own = owned.get(&tp);
+                        partitions.push(GroupPartitionSnapshot {
+                            topic: t.clone(),
+                            partition: p,
+                            committed: c,
+                            owner: own.map(|o| o.0),
+                            position: own.map(|o| o.1),
+                            owner_high_watermark: own.map(|o| o.2),
+                            high_watermark: hw,
+                            log_end_offset: leo,
+                        });
+                    }
+                }
+                GroupSnapshot {
+                    group_id: gid.clone(),
+                    members: g.members.iter().map(|&c| c as u32).collect(),
+                    partitions,
+                    committed_lag,
+                    records_lag,
+                }
+            })
+            .collect()
+    }
+
+    /// The leader's high watermark and log end offset of a partition, `(0, 0)` when offline.
+    fn leader_offsets(&self, tp: TopicPartition) -> (u64, u64) {
+        self.controller()
+            .partition(tp)
+            .and_then(|st| st.leader)
+            .and_then(|l| self.brokers().get(l as usize - 1))
+            .and_then(|b| b.replicas.get(&tp))
+            .map(|r| (r.log.high_watermark(), r.log.log_end_offset()))
+            .unwrap_or((0, 0))
+    }
+
+    /// Records-lag per group (Σ high watermark − position over the live members' assigned
+    /// partitions, as each consumer knows them): Kafka's consumer `records-lag`, summed.
+    pub fn group_records_lags(&self) -> Vec<(String, u64)> {
+        let consumers = self.consumers();
+        self.groups()
+            .iter()
+            .map(|g| {
+                let lag = g
+                    .members
+                    .iter()
+                    .filter_map(|&c| consumers.get(c))
+                    .filter(|c| c.is_alive())
+                    .map(|c| c.records_lag())
+                    .sum();
+                (g.spec.group_id.clone(), lag)
+            })
+            .collect()
+    }
+
+    /// Everything the page draws, at the current time.
+    pub fn snapshot(&self) -> ClusterSnapshot {
+        let partitions = self.partition_snapshots();
+        let cfg = &self.controller().config;
+        ClusterSnapshot {
+            now: self.now(),
+            brokers: self.broker_snapshots(),
             under_replicated: partitions
                 .iter()
                 .filter(|p| p.isr.len() < p.replicas.len())
@@ -161,6 +503,12 @@ impl Engine {
             partitions,
             producers: self.producers().iter().map(|p| p.snapshot()).collect(),
             consumers: self.consumers().iter().map(|c| c.snapshot()).collect(),
+            groups: self.group_snapshots(),
+            cut_links: self.cut_links(),
+            controller: ControllerSnapshot {
+                session_timeout_ms: cfg.broker_session_timeout_ms,
+                heartbeat_interval_ms: cfg.broker_heartbeat_interval_ms,
+            },
         }
     }
 }

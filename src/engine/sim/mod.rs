@@ -640,6 +640,11 @@ impl Engine {
         &self.net
     }
 
+    /// The group coordinators' committed offsets (read by `snapshot.rs`).
+    pub(crate) fn offset_store(&self) -> &OffsetStore {
+        &self.offsets
+    }
+
     fn sample(&mut self) {
         let mut inputs = SampleInputs {
             isr_min: u32::MAX,
@@ -675,6 +680,12 @@ impl Engine {
             0.0
         };
         inputs.lag = self.group_lags();
+        inputs.records_lag = self.group_records_lags();
+        inputs.producer_requests = self
+            .producers
+            .iter()
+            .map(|p| p.request_counters())
+            .collect();
         self.metrics.sample(self.now, inputs);
         self.samples_taken += 1;
         if self.samples_taken % 50 == 0 {
