@@ -160,3 +160,32 @@ fn request_metrics_per_producer_show_batching() {
     let totals = e.snapshot().producers[1].requests;
     assert!(totals.requests > 0 && totals.records >= totals.requests);
 }
+
+#[test]
+fn the_overview_agrees_with_the_detailed_snapshot() {
+    let mut e = Engine::new(&preset("quickstart").unwrap());
+    e.run_until(ms(12_500), u64::MAX);
+    e.apply(Command::CrashBroker { broker: 1 });
+    e.run_until(ms(13_000), u64::MAX);
+    let (snap, over) = (e.snapshot(), e.overview());
+    assert_eq!(over.topics.len(), 1);
+    assert_eq!(over.topics[0].name, "orders");
+    for p in &snap.partitions {
+        let c = over.topics[0].partitions[p.partition as usize];
+        assert_eq!(c.leader, p.leader);
+        assert_eq!(c.isr as usize, p.isr.len());
+        assert_eq!(c.high_watermark, p.high_watermark);
+        assert_eq!(c.log_end_offset, p.log_end_offset);
+        let gp = &snap.groups[0].partitions[p.partition as usize];
+        assert_eq!(
+            c.committed_lag,
+            gp.high_watermark - gp.committed.unwrap_or(0)
+        );
+    }
+    assert_eq!(over.under_replicated, snap.under_replicated);
+    assert_eq!(over.offline, snap.offline);
+    assert_eq!(over.groups[0].committed_lag, snap.groups[0].committed_lag);
+    assert_eq!(over.groups[0].records_lag, snap.groups[0].records_lag);
+    assert_eq!((over.groups[0].members, over.groups[0].alive), (3, 3));
+    assert_eq!(over.brokers, snap.brokers);
+}

@@ -193,6 +193,8 @@ pub struct GroupSnapshot {
     /// Σ over the members' assigned partitions of high watermark − position, as each consumer
     /// knows them from its last fetch: the consumer's `records-lag` metric.
     pub records_lag: u64,
+    /// The broker coordinating the group: the leader of its `__consumer_offsets` partition.
+    pub coordinator: Option<BrokerId>,
 }
 
 /// The whole cluster at `now`.
@@ -216,6 +218,72 @@ pub struct ClusterSnapshot {
     pub groups: Vec<GroupSnapshot>,
     /// Cut links (not those of isolated brokers).
     pub cut_links: Vec<CutLink>,
+    /// The controller.
+    pub controller: ControllerSnapshot,
+}
+
+/// One partition in the overview of a big cluster: small and without strings, so that a
+/// thousand of them can be gathered every frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartitionCell {
+    /// Leader, `None` when offline.
+    pub leader: Option<BrokerId>,
+    /// ISR size.
+    pub isr: u16,
+    /// Replica count.
+    pub replicas: u16,
+    /// Leader's high watermark.
+    pub high_watermark: u64,
+    /// Leader's log end offset.
+    pub log_end_offset: u64,
+    /// Largest committed lag of the groups reading the partition (high watermark − committed).
+    pub committed_lag: u64,
+    /// Records-lag of the member reading it (high watermark − position), largest over groups.
+    pub records_lag: u64,
+}
+
+/// A topic's partitions in the overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopicOverview {
+    /// Topic name.
+    pub name: String,
+    /// Partitions by number.
+    pub partitions: Vec<PartitionCell>,
+}
+
+/// A consumer group in the overview: members and both lags.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    /// `group.id`.
+    pub group_id: String,
+    /// Members started.
+    pub members: u32,
+    /// Members running.
+    pub alive: u32,
+    /// Σ high watermark − committed (`kafka-consumer-groups.sh --describe`).
+    pub committed_lag: u64,
+    /// Σ records-lag of the members.
+    pub records_lag: u64,
+    /// The broker coordinating the group.
+    pub coordinator: Option<BrokerId>,
+}
+
+/// The cluster in summary, for views too big to draw replica by replica: brokers, partitions
+/// as cells, groups as totals.
+#[derive(Clone, Debug, Serialize)]
+pub struct OverviewSnapshot {
+    /// Simulated time.
+    pub now: SimTime,
+    /// Brokers.
+    pub brokers: Vec<BrokerSnapshot>,
+    /// User topics.
+    pub topics: Vec<TopicOverview>,
+    /// Partitions whose ISR is smaller than their replica set.
+    pub under_replicated: u32,
+    /// Partitions without a leader.
+    pub offline: u32,
+    /// Groups.
+    pub groups: Vec<GroupSummary>,
     /// The controller.
     pub controller: ControllerSnapshot,
 }
@@ -397,17 +465,12 @@ impl Engine {
     /// Every consumer group with its committed offsets (from the group coordinators' offset
     /// store) and its members' positions.
     pub fn group_snapshots(&self) -> Vec<GroupSnapshot> {
-        let store = &self.offset_store().committed;
         let consumers = self.consumers();
         self.groups()
             .iter()
             .map(|g| {
                 let gid = &g.spec.group_id;
-                let committed: BTreeMap<TopicPartition, u64> = store
-                    .range((gid.clone(), TopicPartition::new(0, 0))..)
-                    .take_while(|((id, _), _)| id == gid)
-                    .map(|((_, tp), o)| (*tp, *o))
-                    .collect();
+                let committed = self.committed_offsets(gid);
                 // Owner, position and the high watermark it knows, per partition.
                 let mut owned: BTreeMap<TopicPartition, (u32, u64, u64)> = BTreeMap::new();
                 let mut records_lag = 0;
@@ -453,9 +516,37 @@ impl Engine {
                     partitions,
                     committed_lag,
                     records_lag,
+                    coordinator: self.coordinator_of(gid),
                 }
             })
             .collect()
+    }
+
+    /// A group's committed offsets, from the coordinators' offset store.
+    fn committed_offsets(&self, group_id: &str) -> BTreeMap<TopicPartition, u64> {
+        self.offset_store()
+            .committed
+            .range((group_id.to_string(), TopicPartition::new(0, 0))..)
+            .take_while(|((id, _), _)| id == group_id)
+            .map(|((_, tp), o)| (*tp, *o))
+            .collect()
+    }
+
+    /// The broker leading a group's `__consumer_offsets` partition (its coordinator).
+    fn coordinator_of(&self, group_id: &str) -> Option<BrokerId> {
+        let t = self.topics().offsets_topic()?;
+        let p = crate::engine::group::offsets_partition_for(group_id, self.topics().partitions(t));
+        self.controller()
+            .partition(TopicPartition::new(t, p))
+            .and_then(|st| st.leader)
+    }
+
+    fn controller_snapshot(&self) -> ControllerSnapshot {
+        let cfg = &self.controller().config;
+        ControllerSnapshot {
+            session_timeout_ms: cfg.broker_session_timeout_ms,
+            heartbeat_interval_ms: cfg.broker_heartbeat_interval_ms,
+        }
     }
 
     /// The leader's high watermark and log end offset of a partition, `(0, 0)` when offline.
@@ -488,10 +579,103 @@ impl Engine {
             .collect()
     }
 
+    /// The overview of the cluster (see [`OverviewSnapshot`]).
+    pub fn overview(&self) -> OverviewSnapshot {
+        let topics = self.topics();
+        let mut out: Vec<TopicOverview> = Vec::new();
+        let mut index: Vec<Option<usize>> = vec![None; topics.topics.len()];
+        for (i, t) in topics.topics.iter().enumerate() {
+            if !t.internal {
+                index[i] = Some(out.len());
+                out.push(TopicOverview {
+                    name: t.name.clone(),
+                    partitions: vec![PartitionCell::default(); t.partitions as usize],
+                });
+            }
+        }
+        // Where a partition's cell is in `out`: (topic, partition) indexes.
+        let at = |out: &[TopicOverview], tp: TopicPartition| -> Option<(usize, usize)> {
+            let t = (*index.get(tp.topic as usize)?)?;
+            let p = tp.partition as usize;
+            (p < out[t].partitions.len()).then_some((t, p))
+        };
+        let (mut urp, mut offline) = (0, 0);
+        for st in self.controller().partitions() {
+            let Some((t, p)) = at(&out, st.tp) else {
+                continue;
+            };
+            let (hw, leo) = self.leader_offsets(st.tp);
+            out[t].partitions[p] = PartitionCell {
+                leader: st.leader,
+                isr: st.isr.len() as u16,
+                replicas: st.replicas.len() as u16,
+                high_watermark: hw,
+                log_end_offset: leo,
+                committed_lag: 0,
+                records_lag: 0,
+            };
+            urp += u32::from(st.isr.len() < st.replicas.len());
+            offline += u32::from(st.leader.is_none());
+        }
+        let consumers = self.consumers();
+        let mut groups = Vec::new();
+        for g in self.groups() {
+            let gid = &g.spec.group_id;
+            let committed = self.committed_offsets(gid);
+            let mut sum = GroupSummary {
+                group_id: gid.clone(),
+                members: g.members.len() as u32,
+                alive: 0,
+                committed_lag: 0,
+                records_lag: 0,
+                coordinator: self.coordinator_of(gid),
+            };
+            for t in &g.spec.topics {
+                let Some(ti) = topics.index_of(t) else {
+                    continue;
+                };
+                for p in 0..topics.partitions(ti) {
+                    let tp = TopicPartition::new(ti, p);
+                    let Some((t, p)) = at(&out, tp) else {
+                        continue;
+                    };
+                    let c = &mut out[t].partitions[p];
+                    let lag = c
+                        .high_watermark
+                        .saturating_sub(committed.get(&tp).copied().unwrap_or(0));
+                    sum.committed_lag += lag;
+                    c.committed_lag = c.committed_lag.max(lag);
+                }
+            }
+            for &m in &g.members {
+                let Some(consumer) = consumers.get(m).filter(|c| c.is_alive()) else {
+                    continue;
+                };
+                sum.alive += 1;
+                for (tp, _, _, lag) in consumer.snapshot().partitions {
+                    sum.records_lag += lag;
+                    if let Some((t, p)) = at(&out, tp) {
+                        let c = &mut out[t].partitions[p];
+                        c.records_lag = c.records_lag.max(lag);
+                    }
+                }
+            }
+            groups.push(sum);
+        }
+        OverviewSnapshot {
+            now: self.now(),
+            brokers: self.broker_snapshots(),
+            topics: out,
+            under_replicated: urp,
+            offline,
+            groups,
+            controller: self.controller_snapshot(),
+        }
+    }
+
     /// Everything the page draws, at the current time.
     pub fn snapshot(&self) -> ClusterSnapshot {
         let partitions = self.partition_snapshots();
-        let cfg = &self.controller().config;
         ClusterSnapshot {
             now: self.now(),
             brokers: self.broker_snapshots(),
@@ -505,10 +689,7 @@ impl Engine {
             consumers: self.consumers().iter().map(|c| c.snapshot()).collect(),
             groups: self.group_snapshots(),
             cut_links: self.cut_links(),
-            controller: ControllerSnapshot {
-                session_timeout_ms: cfg.broker_session_timeout_ms,
-                heartbeat_interval_ms: cfg.broker_heartbeat_interval_ms,
-            },
+            controller: self.controller_snapshot(),
         }
     }
 }

@@ -36,6 +36,10 @@ const PRESETS: &[(&str, &str)] = &[
         "idempotent-producer",
         include_str!("../../scenarios/idempotent-producer.json"),
     ),
+    (
+        "big-cluster",
+        include_str!("../../scenarios/big-cluster.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.
