@@ -77,7 +77,8 @@ pub struct BrokerSnapshot {
     pub alive: bool,
     /// Fenced by the controller.
     pub fenced: bool,
-    /// Partitions led.
+    /// Partitions of user topics it leads (as the controller has it; the internal offsets
+    /// topic is left out, as everywhere in the snapshot).
     pub leaders: u32,
     /// Bytes on disk (retained).
     pub log_bytes: u64,
@@ -198,7 +199,7 @@ pub struct GroupSnapshot {
 }
 
 /// The whole cluster at `now`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterSnapshot {
     /// Simulated time.
     pub now: SimTime,
@@ -270,7 +271,7 @@ pub struct GroupSummary {
 
 /// The cluster in summary, for views too big to draw replica by replica: brokers, partitions
 /// as cells, groups as totals.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OverviewSnapshot {
     /// Simulated time.
     pub now: SimTime,
@@ -286,6 +287,17 @@ pub struct OverviewSnapshot {
     pub groups: Vec<GroupSummary>,
     /// The controller.
     pub controller: ControllerSnapshot,
+}
+
+/// The configs in effect now, after live changes: what the page's config form starts from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LiveConfigs {
+    /// Broker-level configs (cluster-wide).
+    pub broker: super::config::BrokerConfig,
+    /// Each producer's `client.id` and config.
+    pub producers: Vec<(String, super::config::ProducerConfig)>,
+    /// Each group's `group.id` and its members' config.
+    pub groups: Vec<(String, super::config::ConsumerConfig)>,
 }
 
 impl Engine {
@@ -360,6 +372,7 @@ impl Engine {
         let net = self.network();
         let base_bps = self.scenario().cluster.hardware.nic_bits_per_s.max(1) as f64;
         let mut urp = vec![0u32; self.brokers().len()];
+        let mut led = vec![0u32; self.brokers().len()];
         let mut hosted = vec![0u32; self.brokers().len()];
         for st in self.controller().partitions() {
             if self
@@ -376,6 +389,9 @@ impl Engine {
                 }
             }
             if let Some(l) = st.leader {
+                if let Some(n) = led.get_mut(l as usize - 1) {
+                    *n += 1;
+                }
                 if st.isr.len() < st.replicas.len() {
                     if let Some(u) = urp.get_mut(l as usize - 1) {
                         *u += 1;
@@ -394,7 +410,7 @@ impl Engine {
                     id: b.id,
                     alive: b.alive,
                     fenced: reg.map(|r| r.fenced).unwrap_or(false),
-                    leaders: b.leader_count() as u32,
+                    leaders: led[i],
                     log_bytes: b.replicas.values().map(|r| r.log.size_bytes()).sum(),
                     disk_factor: b.disk_factor,
                     nic_factor: nic
@@ -670,6 +686,24 @@ impl Engine {
             offline,
             groups,
             controller: self.controller_snapshot(),
+        }
+    }
+
+    /// The configs in effect now.
+    pub fn live_configs(&self) -> LiveConfigs {
+        LiveConfigs {
+            broker: self.controller().config.clone(),
+            producers: self
+                .scenario()
+                .producers
+                .iter()
+                .map(|p| (p.id.clone(), p.config.clone()))
+                .collect(),
+            groups: self
+                .groups()
+                .iter()
+                .map(|g| (g.spec.group_id.clone(), g.spec.config.clone()))
+                .collect(),
         }
     }
 

@@ -192,13 +192,7 @@ pub fn topology(counts: &Counts, width: f64, max_height: f64, font: f64) -> Opti
             .collect()
     };
     // Top row: producers, then the controller at the right.
-    let top = row_of(
-        counts.producers + 1,
-        m.pad,
-        m.pad,
-        inner,
-        m.min_client_w * 1.5,
-    );
+    let top = row_of(counts.producers + 1, m.pad, m.pad, inner, m.font * 22.0);
     let controller = *top.last()?;
     let producers = top[..counts.producers].to_vec();
     let mut y = m.pad + m.client_h + m.band;
@@ -228,7 +222,7 @@ pub fn topology(counts: &Counts, width: f64, max_height: f64, font: f64) -> Opti
         r
     };
     y = brokers.last().map(|b| b.bottom()).unwrap_or(y) + m.low_band;
-    let mut consumers = row_of(n_bottom, y, m.pad, inner, m.min_client_w * 1.5);
+    let mut consumers = row_of(n_bottom, y, m.pad, inner, m.font * 20.0);
     if column {
         // Below the brokers, in rows of two.
         let per_row = ((inner + m.pad) / (m.min_client_w + m.pad))

@@ -171,9 +171,9 @@ pub fn smooth(points: &[(f64, Option<f64>)], window: f64) -> Vec<(f64, f64)> {
     out
 }
 
-/// The top of a scale for `values` that a few outliers cannot take over: when the largest value
-/// is well above the 98th percentile, the scale stops a little above the percentile and the
-/// peak is returned to be marked as clipped.
+/// The top of a scale for `values` that a brief peak cannot take over: when the largest value is
+/// well above the 90th percentile (a peak shorter than a tenth of the chart), the scale stops a
+/// little above the percentile and the peak is returned to be marked as clipped.
 pub fn robust_top(values: &mut [f64]) -> (f64, Option<f64>) {
     let floor = 1.0;
     if values.is_empty() {
@@ -181,8 +181,8 @@ pub fn robust_top(values: &mut [f64]) -> (f64, Option<f64>) {
     }
     values.sort_by(|a, b| a.total_cmp(b));
     let max = values[values.len() - 1];
-    let q = values[((values.len() - 1) as f64 * 0.98) as usize];
-    if max > q * 1.5 && max > floor && values.len() >= 20 {
+    let q = values[((values.len() - 1) as f64 * 0.9) as usize];
+    if max > q * 1.6 && max > floor && values.len() >= 20 {
         ((q * 1.3).max(floor), Some(max))
     } else {
         ((max * 1.1).max(floor), None)
@@ -443,6 +443,10 @@ mod tests {
         let (top, peak) = robust_top(&mut v);
         assert!(top < 20_000.0, "{top}");
         assert_eq!(peak, Some(80_000.0));
+        // A change that lasts is not a peak: linger.ms 0 → 50 halfway.
+        let mut v: Vec<f64> = (0..120).map(|i| if i < 50 { 2.0 } else { 50.0 }).collect();
+        let (top, peak) = robust_top(&mut v);
+        assert!((top - 55.0).abs() < 1e-9 && peak.is_none());
         // A steady climb is not a spike.
         let mut v: Vec<f64> = (0..300).map(|i| i as f64 * 100.0).collect();
         let (top, peak) = robust_top(&mut v);

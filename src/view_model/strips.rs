@@ -50,9 +50,19 @@ pub fn nice_span(x: u64) -> u64 {
 
 /// A window ending at `hi` that shows every offset in `marks` with a quarter of room to spare.
 pub fn window(hi: u64, marks: impl IntoIterator<Item = u64>) -> Window {
+    window_after(None, hi, marks)
+}
+
+/// [`window`], keeping the span of the previous frame's window (`prev`) while it still shows
+/// every mark and is not ten times too wide, so the scale does not flicker as lags move.
+pub fn window_after(prev: Option<u64>, hi: u64, marks: impl IntoIterator<Item = u64>) -> Window {
     let lo_mark = marks.into_iter().fold(hi, u64::min);
     let needed = (hi - lo_mark) + (hi - lo_mark) / 4;
-    let span = nice_span(needed).min(hi.max(10));
+    let span = match prev {
+        Some(p) if needed <= p && needed.max(10) * 10 > p => p,
+        _ => nice_span(needed),
+    }
+    .min(hi.max(10));
     Window {
         lo: hi.saturating_sub(span),
         hi: hi.max(span),
@@ -102,6 +112,15 @@ pub struct PartitionStrips {
 
 /// The strips of partition `p` of `snap`.
 pub fn partition_strips(snap: &ClusterSnapshot, p: &PartitionSnapshot) -> PartitionStrips {
+    partition_strips_after(snap, p, None)
+}
+
+/// [`partition_strips`] with the previous frame's window span (see [`window_after`]).
+pub fn partition_strips_after(
+    snap: &ClusterSnapshot,
+    p: &PartitionSnapshot,
+    prev: Option<u64>,
+) -> PartitionStrips {
     let replicas: Vec<ReplicaStrip> = p
         .replica_states
         .iter()
@@ -149,7 +168,7 @@ pub fn partition_strips(snap: &ClusterSnapshot, p: &PartitionSnapshot) -> Partit
                 .flat_map(|g| g.committed.into_iter().chain(g.position)),
         );
     PartitionStrips {
-        window: window(hi, marks),
+        window: window_after(prev, hi, marks),
         high_watermark: p.high_watermark,
         replicas,
         followers,
@@ -181,6 +200,17 @@ mod tests {
         assert!((w.frac(750) - 0.5).abs() < 1e-9);
         // A young log starts at zero and is never scaled below ten offsets.
         assert_eq!(window(3, [0]), Window { lo: 0, hi: 10 });
+    }
+
+    #[test]
+    fn the_span_holds_while_it_fits_so_the_scale_does_not_flicker() {
+        let w = window(1_000, [900]);
+        assert_eq!(w.span(), 200);
+        // A mark moves closer: the span stays; farther than it can show: it grows.
+        assert_eq!(window_after(Some(w.span()), 1_010, [990]).span(), 200);
+        assert_eq!(window_after(Some(200), 1_010, [700]).span(), 500);
+        // Ten times too wide: it shrinks.
+        assert_eq!(window_after(Some(10_000), 1_010, [1_005]).span(), 10);
     }
 
     #[test]
