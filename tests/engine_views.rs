@@ -189,3 +189,28 @@ fn the_overview_agrees_with_the_detailed_snapshot() {
     assert_eq!((over.groups[0].members, over.groups[0].alive), (3, 3));
     assert_eq!(over.brokers, snap.brokers);
 }
+
+#[test]
+fn the_light_snapshot_is_the_snapshot_without_partitions() {
+    let mut e = Engine::new(&preset("quickstart").unwrap());
+    e.run_until(ms(12_500), u64::MAX);
+    let (full, light) = (e.snapshot(), e.snapshot_light());
+    assert!(light.partitions.is_empty() && light.groups[0].partitions.is_empty());
+    assert_eq!(light.brokers, full.brokers);
+    assert_eq!(light.consumers, full.consumers);
+    assert_eq!(
+        (light.under_replicated, light.offline),
+        (full.under_replicated, full.offline)
+    );
+    assert_eq!(light.groups[0].committed_lag, full.groups[0].committed_lag);
+    assert_eq!(light.groups[0].records_lag, full.groups[0].records_lag);
+    // Leaders are counted over user topics only.
+    let led: u32 = full.brokers.iter().map(|b| b.leaders).sum();
+    assert_eq!(
+        led as usize,
+        full.partitions
+            .iter()
+            .filter(|p| p.leader.is_some())
+            .count()
+    );
+}

@@ -59,16 +59,27 @@ async fn page_renders_title_cluster_and_chart() {
 }
 
 #[wasm_bindgen_test]
-async fn crashing_a_broker_renders_it_as_crashed() {
+async fn crashing_a_broker_from_its_menu_renders_it_as_crashed() {
     let div = mount().await;
-    let button = div
+    let broker = div
         .query_selector("svg.cluster-svg g.broker[data-broker=\"2\"]")
         .unwrap()
         .expect("broker 2 drawn");
-    let ev = web_sys::MouseEvent::new("click").unwrap();
-    web_sys::EventTarget::from(button)
-        .dispatch_event(&ev)
-        .unwrap();
+    let click = |target: web_sys::Element| {
+        let ev = web_sys::MouseEvent::new("click").unwrap();
+        web_sys::EventTarget::from(target)
+            .dispatch_event(&ev)
+            .unwrap();
+    };
+    click(broker);
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    let items = div.query_selector_all("[role=menuitem]").unwrap();
+    let crash = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .find(|e| e.text_content().as_deref() == Some("crash broker 2"))
+        .expect("the menu names its target");
+    click(crash);
     yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(div
         .query_selector("svg.cluster-svg g.broker.down[data-broker=\"2\"]")

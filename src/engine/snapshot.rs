@@ -481,6 +481,11 @@ impl Engine {
     /// Every consumer group with its committed offsets (from the group coordinators' offset
     /// store) and its members' positions.
     pub fn group_snapshots(&self) -> Vec<GroupSnapshot> {
+        self.groups_with(true)
+    }
+
+    /// The groups, with (`per_partition`) or without their partitions (totals only).
+    fn groups_with(&self, per_partition: bool) -> Vec<GroupSnapshot> {
         let consumers = self.consumers();
         self.groups()
             .iter()
@@ -513,6 +518,9 @@ impl Engine {
                         let (hw, leo) = self.leader_offsets(tp);
                         let c = committed.get(&tp).copied();
                         committed_lag += hw.saturating_sub(c.unwrap_or(0));
+                        if !per_partition {
+                            continue;
+                        }
                         let own = owned.get(&tp);
                         partitions.push(GroupPartitionSnapshot {
                             topic: t.clone(),
@@ -704,6 +712,37 @@ impl Engine {
                 .iter()
                 .map(|g| (g.spec.group_id.clone(), g.spec.config.clone()))
                 .collect(),
+        }
+    }
+
+    /// [`snapshot`](Self::snapshot) without the partitions (neither the cluster's nor the
+    /// groups'): brokers, clients, groups' totals, links. Cheap enough for a big cluster a few
+    /// times a second.
+    pub fn snapshot_light(&self) -> ClusterSnapshot {
+        let (mut urp, mut offline) = (0, 0);
+        for st in self.controller().partitions() {
+            if self
+                .topics()
+                .get(st.tp.topic)
+                .map(|t| t.internal)
+                .unwrap_or(true)
+            {
+                continue;
+            }
+            urp += u32::from(st.isr.len() < st.replicas.len());
+            offline += u32::from(st.leader.is_none());
+        }
+        ClusterSnapshot {
+            now: self.now(),
+            brokers: self.broker_snapshots(),
+            partitions: Vec::new(),
+            under_replicated: urp,
+            offline,
+            producers: self.producers().iter().map(|p| p.snapshot()).collect(),
+            consumers: self.consumers().iter().map(|c| c.snapshot()).collect(),
+            groups: self.groups_with(false),
+            cut_links: self.cut_links(),
+            controller: self.controller_snapshot(),
         }
     }
 

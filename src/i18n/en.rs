@@ -209,7 +209,6 @@ pub const TEXT: &[(&str, &str)] = &[
     ("share.not_utf8", "it is damaged (its data is not text)"),
     ("ui.share_broken", "This share link cannot be opened: {e}"),
     ("ui.share_invalid", "This share link holds an invalid scenario: {e}"),
-    ("ui.share_link", "Share link: {l}"),
     ("ui.no_preset", "no preset named {name}"),
     ("err.sc.exp.group_id", "a group id"),
     ("err.sc.exp.topic_name", "a topic name"),
@@ -445,4 +444,5 @@ pub const TEXT: &[(&str, &str)] = &[
     ("view.legend.links", "Links:"),
     ("view.tile_leads", "leads {n} · URP {u}"),
     ("view.tile_heartbeat", "♥ {s} s · metadata {m}"),
+    ("ui.share_link_label", "Share link (it carries what is running now, with your changes):"),
 ];

@@ -209,7 +209,6 @@ pub const TEXT: &[(&str, &str)] = &[
     ("share.not_utf8", "链接已损坏（数据不是文本）"),
     ("ui.share_broken", "无法打开这个分享链接：{e}"),
     ("ui.share_invalid", "这个分享链接中的场景无效：{e}"),
-    ("ui.share_link", "分享链接：{l}"),
     ("ui.no_preset", "没有名为 {name} 的预设场景"),
     ("err.sc.exp.group_id", "消费者组 id"),
     ("err.sc.exp.topic_name", "主题名"),
@@ -445,4 +444,5 @@ pub const TEXT: &[(&str, &str)] = &[
     ("view.legend.links", "链路："),
     ("view.tile_leads", "leader {n} 个 · URP {u}"),
     ("view.tile_heartbeat", "♥ {s} 秒 · 元数据 {m}"),
+    ("ui.share_link_label", "分享链接（包含正在运行的内容和你的修改）："),
 ];

@@ -189,7 +189,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
             }
             if let Some(Notice::Shared(link)) = &page.notice {
                 <div class="notice" role="status">
-                    <span>{ tf(l, "ui.share_link", &[("l", link.clone())]) }</span>
+                    <span>{ t(l, "ui.share_link_label") }{ " " }<a class="share-link" href={link.clone()}>{ link.clone() }</a></span>
                     <button class="dismiss" aria-label={t(l, "ui.dismiss")}
                         onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Notice(None))) }}>{ "×" }</button>
                 </div>

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::cluster::lit;
-use super::simulation::core::ChartsData;
+use super::simulation::frame::ChartsData;
 use super::state::{use_page, Action};
 use crate::i18n::{t, Lang};
 use crate::view_model::event_log::command_short;
@@ -20,8 +20,8 @@ use crate::view_model::series::{
 /// Properties of the panel.
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
-    /// The data.
-    pub data: ChartsData,
+    /// The data of each chart, in [`charts_for`] order.
+    pub data: Rc<Vec<ChartsData>>,
     /// Lesson highlight targets.
     pub highlight: AttrValue,
 }
@@ -31,22 +31,30 @@ pub struct ChartsProps {
 pub fn charts_panel(p: &ChartsProps) -> Html {
     let page = use_page();
     let l = page.lang;
-    let kinds: Vec<ChartKind> = charts_for(&p.data.ctx)
+    let Some(first) = p.data.first() else {
+        return html! {};
+    };
+    let on_metric = {
+        let d = page.dispatcher();
+        Callback::from(move |m: RequestMetric| d.dispatch(Action::RequestMetric(m)))
+    };
+    let charts: Vec<(ChartKind, ChartsData)> = charts_for(&first.ctx)
         .into_iter()
-        .map(|k| match k {
-            ChartKind::Requests(_) => ChartKind::Requests(page.request_metric),
-            k => k,
+        .zip(p.data.iter().cloned())
+        .map(|(k, d)| match k {
+            ChartKind::Requests(_) => (ChartKind::Requests(page.request_metric), d),
+            k => (k, d),
         })
-        .filter(|k| !page.presentation || lit(&p.highlight, &format!("chart:{}", k.id())))
+        .filter(|(k, _)| !page.presentation || lit(&p.highlight, &format!("chart:{}", k.id())))
         .collect();
-    if kinds.is_empty() {
+    if charts.is_empty() {
         return html! {};
     }
     html! {
         <section class="charts panel" aria-label={t(l, "ui.charts")}>
             <h2>{ t(l, "ui.charts") }</h2>
-            { for kinds.into_iter().map(|kind| html! {
-                <ChartView {kind} data={p.data.clone()} lang={l} presentation={page.presentation}
+            { for charts.into_iter().map(|(kind, data)| html! {
+                <ChartView {kind} {data} lang={l} presentation={page.presentation} on_metric={on_metric.clone()}
                     lit={lit(&p.highlight, &format!("chart:{}", kind.id()))} />
             }) }
         </section>
@@ -66,6 +74,8 @@ pub struct ChartViewProps {
     pub presentation: bool,
     /// Highlighted by the lesson.
     pub lit: bool,
+    /// The request chart's metric was chosen.
+    pub on_metric: Callback<RequestMetric>,
 }
 
 fn value(v: f64) -> String {
@@ -78,7 +88,6 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     let canvas_ref = use_node_ref();
     let holder = use_node_ref();
     let width = use_state(|| 380.0f64);
-    let page = use_page();
     let font = if p.presentation { 20.0 } else { 12.0 };
     let height = if p.presentation { 320.0 } else { 170.0 };
     {
@@ -101,25 +110,28 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
             move || drop(listener)
         });
     }
-    let model: Rc<ChartModel> = {
-        let markers: Vec<Marker> = p
-            .data
-            .markers
-            .iter()
-            .map(|(t, c)| Marker {
-                t: *t,
-                label: command_short(c, p.lang),
-            })
-            .collect();
-        Rc::new(chart(
-            p.kind,
-            &p.data.samples,
-            &p.data.ctx,
-            &markers,
-            *width as usize,
-            p.lang,
-        ))
-    };
+    // Recomputed only when the data (the same Rcs), the width or the language change.
+    let model: Rc<ChartModel> = use_memo(
+        (p.data.clone(), *width as i64, p.lang, p.kind),
+        |(data, width, lang, kind)| {
+            let markers: Vec<Marker> = data
+                .markers
+                .iter()
+                .map(|(t, c)| Marker {
+                    t: *t,
+                    label: command_short(c, *lang),
+                })
+                .collect();
+            chart(
+                *kind,
+                &data.samples,
+                &data.ctx,
+                &markers,
+                *width as usize,
+                *lang,
+            )
+        },
+    );
     {
         let canvas_ref = canvas_ref.clone();
         let model = model.clone();
@@ -141,16 +153,16 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
         .join(", ");
     let aria = format!("{caption}: {summary}");
     let metric_select = if let ChartKind::Requests(m) = p.kind {
-        let d = page.dispatcher();
+        let on_metric = p.on_metric.clone();
         let on = Callback::from(move |e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            d.dispatch(Action::RequestMetric(match v.as_str() {
+            on_metric.emit(match v.as_str() {
                 "batch-size-avg" => RequestMetric::BatchSizeAvg,
                 "records-per-request-avg" => RequestMetric::RecordsPerRequestAvg,
                 _ => RequestMetric::RequestRate,
-            }))
+            })
         });
         html! {
             <select class="metric" aria-label="Producer metric" onchange={on}>

@@ -21,7 +21,7 @@ use self::menu::{items, Act, ActionMenu, OpenMenu, Target};
 use self::overview::Overview;
 use self::topology::TopologyView;
 use self::zoom::ZoomView;
-use super::simulation::core::Mode;
+use super::simulation::frame::Mode;
 use super::simulation::{SimHandle, SimRequest};
 use super::state::{use_page, Action, Zoom};
 use crate::engine::snapshot::{ClusterSnapshot, OverviewSnapshot};
@@ -117,7 +117,8 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
                     } else if presentation {
                         inner(win.inner_height()).unwrap_or(1080.0) - 110.0
                     } else {
-                        el.client_height() as f64 - 40.0
+                        // A short window still gets a topology it can scroll through.
+                        (el.client_height() as f64 - 40.0).max(560.0)
                     };
                     if (w, h) != *size {
                         size.set((w, h));

@@ -18,31 +18,49 @@ pub fn lit(highlight: &str, id: &str) -> bool {
     highlight.split_whitespace().any(|h| h == id)
 }
 
-/// Click, right-click and keys that open `target`'s menu.
-pub fn opener(
-    target: Target,
-    on_open: &Callback<Target>,
-) -> (
-    Callback<MouseEvent>,
-    Callback<MouseEvent>,
-    Callback<KeyboardEvent>,
-) {
-    let (t1, t2, t3) = (target.clone(), target.clone(), target);
-    let (o1, o2, o3) = (on_open.clone(), on_open.clone(), on_open.clone());
-    (
-        Callback::from(move |_: MouseEvent| o1.emit(t1.clone())),
-        Callback::from(move |e: MouseEvent| {
+/// The handlers that open `target`'s menu: click, right-click, Enter, the context-menu key,
+/// Shift+F10, and Space — on its release, as a button does, so that the release does not land
+/// on the menu's first item once focus has moved there.
+pub struct Opener {
+    /// Click.
+    pub onclick: Callback<MouseEvent>,
+    /// Right-click.
+    pub oncontextmenu: Callback<MouseEvent>,
+    /// Enter, context-menu key, Shift+F10 (and Space's default prevented).
+    pub onkeydown: Callback<KeyboardEvent>,
+    /// Space released.
+    pub onkeyup: Callback<KeyboardEvent>,
+}
+
+/// The handlers that open `target`'s menu through `on_open`.
+pub fn opener(target: Target, on_open: &Callback<Target>) -> Opener {
+    let emit = {
+        let on_open = on_open.clone();
+        move || on_open.emit(target.clone())
+    };
+    let (e1, e2, e3, e4) = (emit.clone(), emit.clone(), emit.clone(), emit);
+    Opener {
+        onclick: Callback::from(move |_: MouseEvent| e1()),
+        oncontextmenu: Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            o2.emit(t2.clone())
+            e2()
         }),
-        Callback::from(move |e: KeyboardEvent| {
+        onkeydown: Callback::from(move |e: KeyboardEvent| {
             let k = e.key();
-            if k == "Enter" || k == " " || k == "ContextMenu" || (k == "F10" && e.shift_key()) {
+            if k == " " {
                 e.prevent_default();
-                o3.emit(t3.clone());
+            } else if k == "Enter" || k == "ContextMenu" || (k == "F10" && e.shift_key()) {
+                e.prevent_default();
+                e3();
             }
         }),
-    )
+        onkeyup: Callback::from(move |e: KeyboardEvent| {
+            if e.key() == " " {
+                e.prevent_default();
+                e4();
+            }
+        }),
+    }
 }
 
 fn txt(x: f64, y: f64, class: &'static str, s: String) -> Html {
@@ -132,7 +150,12 @@ pub struct BrokerBox<'a> {
 pub fn broker_box(lang: Lang, p: BrokerBox, highlight: &str, on_open: &Callback<Target>) -> Html {
     let BrokerBox { b, r, font, .. } = p;
     let line = (font * 1.35).round();
-    let (onclick, oncontextmenu, onkeydown) = opener(Target::Broker(b.id), on_open);
+    let Opener {
+        onclick,
+        oncontextmenu,
+        onkeydown,
+        onkeyup,
+    } = opener(Target::Broker(b.id), on_open);
     let leads = tf(
         lang,
         "view.tile_leads",
@@ -173,7 +196,7 @@ pub fn broker_box(lang: Lang, p: BrokerBox, highlight: &str, on_open: &Callback<
     let inner = r.w - font * 1.2;
     html! {
         <g {class} id={format!("node-broker-{}", b.id)} data-broker={b.id.to_string()} tabindex="0" role="button"
-           aria-label={label} {onclick} {oncontextmenu} {onkeydown}>
+           aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
             <rect x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="6" class="box" />
             { txt(tx, r.y + line, "title", fit(&tf(lang, "view.broker", &[("b", b.id.to_string())]), inner * 0.45, font * 1.1)) }
             <text x={format!("{:.1}", r.x + r.w - font * 0.6)} y={format!("{:.1}", r.y + line)} class="sub" text-anchor="end">{ fit(&leads, inner * 0.55, font) }</text>
@@ -201,10 +224,15 @@ pub fn client_box(
     let line = (font * 1.35).round();
     let tx = r.x + font * 0.6;
     let inner = r.w - font * 1.2;
-    let (onclick, oncontextmenu, onkeydown) = opener(target.clone(), on_open);
+    let Opener {
+        onclick,
+        oncontextmenu,
+        onkeydown,
+        onkeyup,
+    } = opener(target.clone(), on_open);
     let [a, b, c] = lines;
     html! {
-        <g class={classes!("node", class)} id={target.dom_id()} tabindex="0" role="button" aria-label={label} {onclick} {oncontextmenu} {onkeydown}>
+        <g class={classes!("node", class)} id={target.dom_id()} tabindex="0" role="button" aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
             <rect x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="6" class="box" />
             { txt(tx, r.y + line, "title", fit(&a, inner, font * 1.05)) }
             { txt(tx, r.y + line * 2.0, "sub", fit(&b, inner, font)) }

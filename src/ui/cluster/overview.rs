@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::heat_map::HeatMap;
 use super::menu::Target;
-use super::nodes::{broker_state, lit, opener};
+use super::nodes::{broker_state, lit, opener, Opener};
 use super::strip::offset;
 use crate::engine::snapshot::{OverviewSnapshot, PartitionCell};
 use crate::engine::time::SimTime;
@@ -118,7 +118,7 @@ pub fn overview(p: &OverviewProps) -> Html {
         })
     };
     let tiles = p.over.brokers.iter().zip(&rates).map(|(b, (rin, rout))| {
-        let (onclick, oncontextmenu, onkeydown) = opener(Target::Broker(b.id), &p.on_open);
+        let Opener { onclick, oncontextmenu, onkeydown, onkeyup } = opener(Target::Broker(b.id), &p.on_open);
         let leads = tf(l, "view.leads", &[("n", b.leaders.to_string()), ("u", b.under_replicated.to_string())]);
         let state = broker_state(l, b);
         let label = tf(l, "view.broker_label", &[("b", b.id.to_string()), ("state", state.clone()), ("leads", leads.clone())]);
@@ -132,7 +132,7 @@ pub fn overview(p: &OverviewProps) -> Html {
         );
         html! {
             <div {class} id={format!("node-broker-{}", b.id)} data-broker={b.id.to_string()} role="button" tabindex="0"
-                 aria-label={label} {onclick} {oncontextmenu} {onkeydown}>
+                 aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
                 <div class="tile-title">{ tf(l, "view.broker", &[("b", b.id.to_string())]) }<span class="tile-state">{ format!(" · {state}") }</span></div>
                 <div>{ tf(l, "view.tile_leads", &[("n", b.leaders.to_string()), ("u", b.under_replicated.to_string())]) }</div>
                 <div>{ tf(l, "view.bytes", &[("i", rate(*rin)), ("o", rate(*rout))]) }</div>

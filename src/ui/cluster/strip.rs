@@ -177,7 +177,7 @@ pub fn strip(
             </text>
             <text x={format!("{:.1}", b.x + b.w)} y={format!("{:.1}", b.y + f)} class="num" text-anchor="end">{ right }</text>
             <rect x={format!("{bar_x:.1}")} y={format!("{bar_y:.1}")} width={format!("{bar_w:.1}")} height={bar_h.to_string()} class="track" />
-            <rect x={format!("{bar_x:.1}")} y={format!("{bar_y:.1}")} width={format!("{:.1}", (leo_x - bar_x).max(0.0))} height={bar_h.to_string()} class="log" />
+            <rect x={format!("{bar_x:.1}")} y={format!("{bar_y:.1}")} width={format!("{:.1}", (leo_x - bar_x).max(0.0))} height={bar_h.to_string()} class="logfill" />
             <rect x={format!("{bar_x:.1}")} y={format!("{bar_y:.1}")} width={format!("{:.1}", (hw_x - bar_x).max(0.0))} height={bar_h.to_string()} class="committed" />
             <line x1={format!("{hw_x:.1}")} x2={format!("{hw_x:.1}")} y1={format!("{:.1}", bar_y - 3.0)} y2={format!("{:.1}", bar_y + bar_h + 3.0)} class="hw" />
             if r.leader {

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::menu::Target;
 use super::nodes::{
     broker_box, client_box, consumer_lines, group_lines, lit, opener, producer_lines, BrokerBox,
+    Opener,
 };
 use crate::engine::protocol::MessageKind;
 use crate::engine::snapshot::{ClusterSnapshot, Endpoint};
@@ -137,10 +138,10 @@ pub fn topology_view(p: &TopologyProps) -> Html {
         });
         if let (LinkKind::Replication, Endpoint::Broker(x), Endpoint::Broker(y)) = (path.spec.kind, a, b) {
             let target = Target::Link(x, y);
-            let (onclick, oncontextmenu, onkeydown) = opener(target.clone(), &p.on_open);
+            let Opener { onclick, oncontextmenu, onkeydown, onkeyup } = opener(target.clone(), &p.on_open);
             let label = tf(l, if cut { "view.link_cut" } else { "view.link" }, &[("a", x.to_string()), ("b", y.to_string())]);
             html! {
-                <g {class} id={target.dom_id()} tabindex="0" role="button" aria-label={label} {onclick} {oncontextmenu} {onkeydown}>
+                <g {class} id={target.dom_id()} tabindex="0" role="button" aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
                     <path d={d.clone()} class="hit" />
                     <path {d} class="line" />
                     { for cut_mark }

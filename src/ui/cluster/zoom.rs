@@ -119,7 +119,7 @@ pub fn zoom_view(p: &ZoomProps) -> Html {
         Callback::from(move |_| d.dispatch(Action::Zoom(Zoom::None)))
     };
     let actions = if let Zoom::Broker(b) = &p.zoom {
-        let (onclick, _, _) = opener(Target::Broker(*b), &p.on_open);
+        let onclick = opener(Target::Broker(*b), &p.on_open).onclick;
         html! { <button id={format!("node-broker-{b}")} {onclick}>{ tf(l, "view.actions_for", &[("b", b.to_string())]) }</button> }
     } else {
         html! {}

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::i18n::{t, Lang};
 use crate::ui::cluster::lit;
-use crate::ui::simulation::core::AuditView;
+use crate::ui::simulation::frame::AuditView;
 use crate::ui::state::use_page;
 
 /// Properties.

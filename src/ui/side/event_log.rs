@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::i18n::t;
 use crate::ui::cluster::lit;
-use crate::ui::simulation::core::LogView;
+use crate::ui::simulation::frame::LogView;
 use crate::ui::state::use_page;
 use crate::view_model::event_log::describe;
 

@@ -4,6 +4,7 @@
 //! inputs as props and re-render only when those change.
 
 pub mod core;
+pub mod frame;
 pub mod requests;
 
 use std::cell::RefCell;
@@ -136,8 +137,11 @@ pub fn simulation() -> Html {
         let dispatcher = page.dispatcher();
         let handle = (*handle).clone();
         use_effect_with((), move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "keydown", move |e| {
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::window(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                         return;
                     };
@@ -155,7 +159,8 @@ pub fn simulation() -> Html {
                         }
                         _ => {}
                     }
-                });
+                },
+            );
             move || drop(listener)
         });
     }

@@ -190,13 +190,14 @@ fn report(dispatch: &UseReducerDispatcher<PageState>, r: Result<(), &'static str
     }
 }
 
-/// Restarts with `s` outside lessons, and saves it.
+/// Restarts with `s` outside lessons, and saves it once the engine runs it (if building the run
+/// fails, the saved scenario is still the last one that worked).
 fn load(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, s: Scenario) {
     core.lesson = None;
     dispatch.dispatch(Action::Lesson(None));
     dispatch.dispatch(Action::Error(None));
-    storage::save_scenario(&s);
     core.restart(s);
+    storage::save_scenario(core.session.scenario());
 }
 
 /// Plays lesson `i` from its start up to step `step`, applying the actions of the steps before
