@@ -164,7 +164,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                     <summary>{ t(l, "ui.files") }</summary>
                     <div class="files-menu">
                         <button onclick={on_import_click}>{ t(l, "ui.import") }</button>
-                        <input ref={import_input} class="visually-hidden" tabindex="-1" type="file"
+                        <input ref={import_input} class="visually-hidden" tabindex="-1" aria-hidden="true" type="file"
                             accept=".json,application/json" aria-label={t(l, "ui.import")} onchange={on_import} />
                         <button onclick={send(SimRequest::ExportScenario)}>{ t(l, "ui.export_scenario") }</button>
                         <button onclick={send(SimRequest::ExportReport)}>{ t(l, "ui.export_report") }</button>
@@ -180,20 +180,22 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                     { t(l, "ui.presentation") }
                 </button>
             </div>
-            if let Some(e) = &page.error {
-                <div class="error" role="alert">
-                    <span>{ e.text(l) }</span>
-                    <button class="dismiss" aria-label={t(l, "ui.dismiss")}
-                        onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Error(None))) }}>{ "×" }</button>
-                </div>
-            }
-            if let Some(Notice::Shared(link)) = &page.notice {
-                <div class="notice" role="status">
-                    <span>{ t(l, "ui.share_link_label") }{ " " }<a class="share-link" href={link.clone()}>{ link.clone() }</a></span>
-                    <button class="dismiss" aria-label={t(l, "ui.dismiss")}
-                        onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Notice(None))) }}>{ "×" }</button>
-                </div>
-            }
+            <div class="messages">
+                if let Some(e) = &page.error {
+                    <div class="error" role="alert">
+                        <span>{ e.text(l) }</span>
+                        <button class="dismiss" aria-label={t(l, "ui.dismiss")}
+                            onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Error(None))) }}>{ "×" }</button>
+                    </div>
+                }
+                if let Some(Notice::Shared(link)) = &page.notice {
+                    <div class="notice" role="status">
+                        <span>{ t(l, "ui.share_link_label") }{ " " }<a class="share-link" href={link.clone()}>{ link.clone() }</a></span>
+                        <button class="dismiss" aria-label={t(l, "ui.dismiss")}
+                            onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Notice(None))) }}>{ "×" }</button>
+                    </div>
+                }
+            </div>
         </header>
     }
 }

@@ -13,11 +13,11 @@ export async function run({ openPage }) {
   await page.waitForSelector('svg.cluster-svg g.producer');
   await waitForSimTime(page, 6);
   const before = await rebalances(page);
-  await page.click('details.config-panel > summary');
+  await page.click('details.live-config > summary');
   await page.selectOption('select[aria-label="Config target"]', 'producer:orders-app');
-  await page.selectOption('details.config-panel select[aria-label="acks"]', '1');
-  await page.fill('details.config-panel input[aria-label="linger.ms"]', '77');
-  await page.click('details.config-panel button.apply');
+  await page.selectOption('details.live-config select[aria-label="acks"]', '1');
+  await page.fill('details.live-config input[aria-label="linger.ms"]', '77');
+  await page.click('details.live-config button.apply');
   await page.waitForFunction(() => /set acks=1 on producer orders-app/.test(document.querySelector('.log')?.textContent || ''));
   await page.waitForFunction(() => /set linger.ms=77 on producer orders-app/.test(document.querySelector('.log')?.textContent || ''));
   const logText = await page.locator('.log').textContent();
@@ -32,9 +32,9 @@ export async function run({ openPage }) {
   await other.page.waitForSelector('svg.cluster-svg g.producer');
   assert.match(await other.page.locator('.note').textContent(), /2 scheduled faults/);
   await other.page.waitForFunction(() => /acks=1 · linger\.ms=77/.test(document.querySelector('g.producer')?.textContent || ''), null, { timeout: 30000 });
-  await other.page.click('details.config-panel > summary');
-  assert.equal(await other.page.locator('details.config-panel select[aria-label="acks"]').inputValue(), '1');
-  assert.equal(await other.page.locator('details.config-panel input[aria-label="linger.ms"]').inputValue(), '77');
+  await other.page.click('details.live-config > summary');
+  assert.equal(await other.page.locator('details.live-config select[aria-label="acks"]').inputValue(), '1');
+  assert.equal(await other.page.locator('details.live-config input[aria-label="linger.ms"]').inputValue(), '77');
   // The autosave carries it too: a plain reload of the first page (no link) keeps it.
   const saved = await page.evaluate(() => localStorage.getItem('kafkasim.scenario'));
   assert.match(saved, /"linger\.ms"/);

@@ -193,7 +193,9 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
     html! {
         <section {class} aria-label="Cluster view" ref={container}>
             <div class="cluster-scroll">{ body }</div>
-            { for menu_view }
+            // A stable element around the menu: opening it must not re-create the drawing (and
+            // lose the focus on the element it acts on).
+            <div class="menu-slot">{ for menu_view }</div>
             <Legend />
         </section>
     }

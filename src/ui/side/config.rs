@@ -114,6 +114,7 @@ pub fn config_panel(p: &ConfigProps) -> Html {
     };
     let class = classes!(
         "config-panel",
+        "live-config",
         "panel",
         lit(&p.highlight, "config").then_some("lesson-highlight")
     );
