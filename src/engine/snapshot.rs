@@ -199,7 +199,7 @@ pub struct GroupSnapshot {
 }
 
 /// The whole cluster at `now`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSnapshot {
     /// Simulated time.
     pub now: SimTime,
