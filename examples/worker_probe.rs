@@ -70,5 +70,3 @@ mod probe {
             .unwrap_or(-1.0)
     }
 }
-
-fn main() {}
