@@ -204,7 +204,14 @@ impl Core {
         f.real_speed = self.real_speed;
         f.engine_ms = self.engine_ms;
         f.render_ms = render_ms;
-        let slow = ts - b.last_slow >= SLOW_TICK_MS || self.dirty;
+        // At most one heavy piece of work per frame (outside a change the user made): the
+        // overview's refresh, the slow refresh (names, audit, charts' samples), or one chart.
+        let zoomed = self.controls.zoom != Zoom::None;
+        let overview_due =
+            ts - b.last_overview >= OVERVIEW_TICK_MS || self.dirty || f.overview.is_none();
+        let overview_mode_before = matches!(f.mode, Mode::Overview) && !zoomed;
+        let slow = self.dirty
+            || (ts - b.last_slow >= SLOW_TICK_MS && !(overview_mode_before && overview_due));
         // The topology when it fits the view, else the overview.
         let rows = match (&f.detail, &f.overview) {
             (Some(d), _) => Counts::of(d).rows,
@@ -242,7 +249,6 @@ impl Core {
             };
             b.topo_key = Some(key);
         }
-        let zoomed = self.controls.zoom != Zoom::None;
         let topology = matches!(f.mode, Mode::Topology(_));
         if topology || zoomed || slow {
             // The overview needs no partitions of the detailed snapshot (it has its cells).
@@ -255,8 +261,10 @@ impl Core {
                 f.detail = Some(Rc::new(snap));
             }
         }
+        let mut heavy = slow;
         if !topology && !zoomed {
-            if ts - b.last_overview >= OVERVIEW_TICK_MS || self.dirty || f.overview.is_none() {
+            if overview_due {
+                heavy = true;
                 let over = engine.overview();
                 if f.overview.as_deref() != Some(&over) {
                     f.overview = Some(Rc::new(over));
@@ -315,8 +323,12 @@ impl Core {
                 f.configs = Rc::new(configs);
             }
         }
-        // One chart takes the latest data per frame.
-        let n = f.charts.len();
+        // One chart takes the latest data, in a frame with nothing else heavy.
+        let n = if heavy && !self.dirty {
+            0
+        } else {
+            f.charts.len()
+        };
         if let Some(k) = (0..n)
             .map(|i| (b.chart_cursor + i) % n)
             .find(|&i| f.charts[i] != b.latest_charts)
