@@ -241,10 +241,11 @@ pub fn topology(counts: &Counts, width: f64, max_height: f64, font: f64) -> Opti
             })
             .collect();
     }
+    // Below the brokers there is room for the replication arcs even without consumers.
     let height = consumers
         .iter()
         .map(|c| c.bottom())
-        .fold(y - m.low_band + m.pad, f64::max)
+        .fold(y - m.low_band * 0.4, f64::max)
         + m.pad;
     if height > max_height {
         return None;

@@ -244,10 +244,13 @@ fn raw_series(
                     ));
                 }
             }
+            // With several producers, the groups' lines are dashed: style, not only colour,
+            // tells producers from groups.
+            let groups_dashed = np > 1;
             for (g, id) in ctx.groups.iter().enumerate() {
                 let name = tf(lang, "legend.consumed_by", &[("g", id.clone())]);
                 let f = move |s: &Sample| Some(s.group_consume_rps.get(g).copied().unwrap_or(0.0));
-                out.push((name, pick(&f), false, group_colour(g)));
+                out.push((name, pick(&f), groups_dashed, group_colour(g)));
             }
         }
         ChartKind::Latency => {

@@ -49,6 +49,11 @@ export async function run({ openPage, shots }) {
   console.log(`     1920x1080 presentation: smallest text ${p.min} px (${p.where}), cluster ${(await pres.page.evaluate(clusterShare) * 100).toFixed(0)}%`);
   assert.ok(p.min >= 20, `presentation: smallest text ${p.min} px: ${p.where}`);
   await pres.page.screenshot({ path: path.join(shots, 'presentation-1920x1080-en.png') });
+  await pres.page.selectOption('select[aria-label="Language / 语言"]', 'zh');
+  await pres.page.waitForTimeout(600);
+  assert.ok((await pres.page.evaluate(smallestText)).min >= 20);
+  await pres.page.screenshot({ path: path.join(shots, 'presentation-1920x1080-zh.png') });
+  await pres.page.selectOption('select[aria-label="Language / 语言"]', 'en');
   await preset(pres.page, 'big-cluster');
   await pres.page.waitForSelector('.overview .tile[data-broker="30"]');
   await pres.page.waitForTimeout(2500);

@@ -10,7 +10,7 @@ use crate::ui::state::use_page;
 /// A key drawn like the view draws it.
 fn key(kind: &str) -> Html {
     let shape = match kind {
-        "lead" => html! { <text x="2" y="11" class="role lead">{ "★" }</text> },
+        "lead" => return html! { <span class="key-text lead" aria-hidden="true">{ "★" }</span> },
         "bar" => html! { <>
             <rect x="1" y="4" width="16" height="6" class="logfill" />
             <rect x="1" y="4" width="10" height="6" class="committed" />
@@ -19,7 +19,7 @@ fn key(kind: &str) -> Html {
         "fol" => html! { <polygon points="5,2 13,2 9,9" class="follower-pos" /> },
         "gc" => html! { <polygon points="5,11 13,11 9,3" class="group-committed c2" /> },
         "gp" => html! { <polygon points="5,11 13,11 9,3" class="group-position c2" /> },
-        "warn" => html! { <text x="3" y="11" class="warn">{ "✗" }</text> },
+        "warn" => return html! { <span class="key-text warn" aria-hidden="true">{ "✗" }</span> },
         "cut" => {
             html! { <g class="link cut"><line x1="0" x2="18" y1="6" y2="6" class="line" /></g> }
         }

@@ -234,7 +234,27 @@ pub fn items(
         Target::Controller => {
             out.push(cmd(lang, Command::HealNetwork));
         }
-        Target::Producer(_) => {}
+        Target::Producer(i) => {
+            // Quick live changes the lessons compare: acks and linger.ms.
+            if let Some(p) = detail.and_then(|d| d.producers.get(*i as usize)) {
+                let set = |key: &str, value: &str| {
+                    cmd(
+                        lang,
+                        Command::SetConfig {
+                            target: format!("producer:{}", p.id),
+                            key: key.into(),
+                            value: value.into(),
+                        },
+                    )
+                };
+                for acks in ["all", "1", "0"] {
+                    if p.acks != acks {
+                        out.push(set("acks", acks));
+                    }
+                }
+                out.push(set("linger.ms", if p.linger_ms == 0 { "50" } else { "0" }));
+            }
+        }
     }
     out
 }

@@ -11,6 +11,17 @@ fn snap(name: &str, at_ms: u64) -> ClusterSnapshot {
 /// Every link stays out of every box but its own two ends' (checked at 200 points along it,
 /// away from its ends), and no two boxes overlap.
 fn assert_clear(t: &Topology, paths: &[LinkPath]) {
+    // Every link stays inside the drawing.
+    for p in paths {
+        for k in 0..=50 {
+            let (x, y) = p.at(k as f64 / 50.0);
+            assert!(
+                x >= 0.0 && x <= t.width && y >= 0.0 && y <= t.height,
+                "{:?} leaves the drawing at ({x:.0}, {y:.0})",
+                p.spec
+            );
+        }
+    }
     let mut boxes: Vec<(Endpoint, Rect)> = vec![(Endpoint::Controller, t.controller)];
     boxes.extend(
         t.producers
@@ -134,6 +145,21 @@ fn many_consumers_are_drawn_as_their_groups() {
         assert_eq!(t.consumers.len(), c.groups);
     }
     assert_clear(&t, &t.paths(&links(&s, t.consumer_boxes)));
+}
+
+#[test]
+fn without_consumers_the_replication_arcs_still_fit() {
+    for brokers in [3, 5] {
+        let sc = crate::engine::scenario::Scenario::cluster(brokers, 1, 10_000)
+            .with_topic("t", 6, 3)
+            .with_producer("p", "t", 1_000.0, 100, Default::default());
+        let mut e = Engine::new(&sc);
+        e.run_until(ms(2_000), u64::MAX);
+        let s = e.snapshot();
+        assert!(s.consumers.is_empty());
+        let t = topology(&Counts::of(&s), 1_250.0, 900.0, 12.0).expect("fits");
+        assert_clear(&t, &t.paths(&links(&s, t.consumer_boxes)));
+    }
 }
 
 #[test]
