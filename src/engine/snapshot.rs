@@ -252,23 +252,6 @@ pub struct TopicOverview {
     pub partitions: Vec<PartitionCell>,
 }
 
-/// A consumer group in the overview: members and both lags.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GroupSummary {
-    /// `group.id`.
-    pub group_id: String,
-    /// Members started.
-    pub members: u32,
-    /// Members running.
-    pub alive: u32,
-    /// Σ high watermark − committed (`kafka-consumer-groups.sh --describe`).
-    pub committed_lag: u64,
-    /// Σ records-lag of the members.
-    pub records_lag: u64,
-    /// The broker coordinating the group.
-    pub coordinator: Option<BrokerId>,
-}
-
 /// The cluster in summary, for views too big to draw replica by replica: brokers, partitions
 /// as cells, groups as totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -283,8 +266,8 @@ pub struct OverviewSnapshot {
     pub under_replicated: u32,
     /// Partitions without a leader.
     pub offline: u32,
-    /// Groups.
-    pub groups: Vec<GroupSummary>,
+    /// Groups, with their totals (no per-partition entries: the cells carry the lags).
+    pub groups: Vec<GroupSnapshot>,
     /// The controller.
     pub controller: ControllerSnapshot,
 }
@@ -481,11 +464,17 @@ impl Engine {
     /// Every consumer group with its committed offsets (from the group coordinators' offset
     /// store) and its members' positions.
     pub fn group_snapshots(&self) -> Vec<GroupSnapshot> {
-        self.groups_with(true)
+        self.groups_with(true, &mut |_, _, _| {})
     }
 
-    /// The groups, with (`per_partition`) or without their partitions (totals only).
-    fn groups_with(&self, per_partition: bool) -> Vec<GroupSnapshot> {
+    /// The groups, with (`per_partition`) or without their partitions (totals only); `visit`
+    /// sees every partition a group reads with its committed lag and, when a member owns it,
+    /// that member's records-lag.
+    fn groups_with(
+        &self,
+        per_partition: bool,
+        visit: &mut dyn FnMut(TopicPartition, u64, Option<u64>),
+    ) -> Vec<GroupSnapshot> {
         let consumers = self.consumers();
         self.groups()
             .iter()
@@ -517,11 +506,13 @@ impl Engine {
                         let tp = TopicPartition::new(ti, p);
                         let (hw, leo) = self.leader_offsets(tp);
                         let c = committed.get(&tp).copied();
-                        committed_lag += hw.saturating_sub(c.unwrap_or(0));
+                        let lag = hw.saturating_sub(c.unwrap_or(0));
+                        committed_lag += lag;
+                        let own = owned.get(&tp);
+                        visit(tp, lag, own.map(|o| o.2 - o.1));
                         if !per_partition {
                             continue;
                         }
-                        let own = owned.get(&tp);
                         partitions.push(GroupPartitionSnapshot {
                             topic: t.clone(),
                             partition: p,
@@ -641,51 +632,13 @@ impl Engine {
             urp += u32::from(st.isr.len() < st.replicas.len());
             offline += u32::from(st.leader.is_none());
         }
-        let consumers = self.consumers();
-        let mut groups = Vec::new();
-        for g in self.groups() {
-            let gid = &g.spec.group_id;
-            let committed = self.committed_offsets(gid);
-            let mut sum = GroupSummary {
-                group_id: gid.clone(),
-                members: g.members.len() as u32,
-                alive: 0,
-                committed_lag: 0,
-                records_lag: 0,
-                coordinator: self.coordinator_of(gid),
-            };
-            for t in &g.spec.topics {
-                let Some(ti) = topics.index_of(t) else {
-                    continue;
-                };
-                for p in 0..topics.partitions(ti) {
-                    let tp = TopicPartition::new(ti, p);
-                    let Some((t, p)) = at(&out, tp) else {
-                        continue;
-                    };
-                    let c = &mut out[t].partitions[p];
-                    let lag = c
-                        .high_watermark
-                        .saturating_sub(committed.get(&tp).copied().unwrap_or(0));
-                    sum.committed_lag += lag;
-                    c.committed_lag = c.committed_lag.max(lag);
-                }
+        let groups = self.groups_with(false, &mut |tp, committed_lag, records_lag| {
+            if let Some((t, p)) = at(&out, tp) {
+                let c = &mut out[t].partitions[p];
+                c.committed_lag = c.committed_lag.max(committed_lag);
+                c.records_lag = c.records_lag.max(records_lag.unwrap_or(0));
             }
-            for &m in &g.members {
-                let Some(consumer) = consumers.get(m).filter(|c| c.is_alive()) else {
-                    continue;
-                };
-                sum.alive += 1;
-                for (tp, _, _, lag) in consumer.snapshot().partitions {
-                    sum.records_lag += lag;
-                    if let Some((t, p)) = at(&out, tp) {
-                        let c = &mut out[t].partitions[p];
-                        c.records_lag = c.records_lag.max(lag);
-                    }
-                }
-            }
-            groups.push(sum);
-        }
+        });
         OverviewSnapshot {
             now: self.now(),
             brokers: self.broker_snapshots(),
@@ -740,7 +693,7 @@ impl Engine {
             offline,
             producers: self.producers().iter().map(|p| p.snapshot()).collect(),
             consumers: self.consumers().iter().map(|c| c.snapshot()).collect(),
-            groups: self.groups_with(false),
+            groups: self.groups_with(false, &mut |_, _, _| {}),
             cut_links: self.cut_links(),
             controller: self.controller_snapshot(),
         }

@@ -83,6 +83,21 @@ pub struct ChartContext {
     pub replicated: bool,
 }
 
+impl ChartContext {
+    /// The clients of a scenario.
+    pub fn of(s: &crate::engine::scenario::Scenario) -> ChartContext {
+        ChartContext {
+            producers: s.producers.iter().map(|p| p.id.clone()).collect(),
+            groups: s
+                .consumer_groups
+                .iter()
+                .map(|g| g.group_id.clone())
+                .collect(),
+            replicated: s.topics.iter().any(|t| t.replication_factor > 1) && s.cluster.brokers > 1,
+        }
+    }
+}
+
 /// The charts worth drawing for a run, in page order.
 pub fn charts_for(ctx: &ChartContext) -> Vec<ChartKind> {
     let mut out = Vec::new();

@@ -91,6 +91,14 @@ pub struct BrokerState {
     pub slow: bool,
 }
 
+/// Whether consumer `c` is running.
+fn running(d: &ClusterSnapshot, c: u32) -> bool {
+    d.consumers
+        .get(c as usize)
+        .map(|x| x.alive)
+        .unwrap_or(false)
+}
+
 /// The items for `target`.
 pub fn items(
     lang: Lang,
@@ -189,11 +197,7 @@ pub fn items(
         Target::Consumer(c) => {
             if let Some(d) = detail {
                 if let Some((group, member)) = Names::member_number(d, *c) {
-                    if d.consumers
-                        .get(*c as usize)
-                        .map(|x| x.alive)
-                        .unwrap_or(false)
-                    {
+                    if running(d, *c) {
                         out.push(cmd(
                             lang,
                             Command::CrashConsumer {
@@ -213,12 +217,7 @@ pub fn items(
             if let Some(group) = group {
                 if let Some(d) = detail {
                     let gs = &d.groups[*g];
-                    if let Some(k) = gs.members.iter().position(|&c| {
-                        d.consumers
-                            .get(c as usize)
-                            .map(|x| x.alive)
-                            .unwrap_or(false)
-                    }) {
+                    if let Some(k) = gs.members.iter().position(|&c| running(d, c)) {
                         out.push(cmd(
                             lang,
                             Command::CrashConsumer {

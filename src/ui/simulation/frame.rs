@@ -119,25 +119,12 @@ pub struct Frame {
     pub scenario: Rc<Scenario>,
 }
 
-/// The clients of a run, for its charts.
-pub fn chart_context(s: &Scenario) -> ChartContext {
-    ChartContext {
-        producers: s.producers.iter().map(|p| p.id.clone()).collect(),
-        groups: s
-            .consumer_groups
-            .iter()
-            .map(|g| g.group_id.clone())
-            .collect(),
-        replicated: s.topics.iter().any(|t| t.replication_factor > 1) && s.cluster.brokers > 1,
-    }
-}
-
 /// The first frame of a run.
 pub fn first_frame(session: &Session) -> Frame {
     let e = session.engine();
     let snap = Rc::new(e.snapshot());
     let names = Rc::new(Names::of(&snap));
-    let ctx = chart_context(session.scenario());
+    let ctx = ChartContext::of(session.scenario());
     let n = charts_for(&ctx).len();
     Frame {
         now: e.now(),
@@ -286,7 +273,7 @@ impl Core {
         }
         if *f.scenario != *self.session.scenario() {
             f.scenario = Rc::new(self.session.scenario().clone());
-            let ctx = chart_context(&f.scenario);
+            let ctx = ChartContext::of(&f.scenario);
             if ctx != *b.latest_charts.ctx {
                 b.latest_charts.ctx = Rc::new(ctx);
                 f.charts = Rc::new(vec![
