@@ -119,7 +119,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                 </button>
                 <button class="step" onclick={send(SimRequest::Step)} title="→">{ t(l, "ui.step") }</button>
                 <button class="reset" onclick={send(SimRequest::Reset)}>{ t(l, "ui.reset") }</button>
-                <label class="field">{ t(l, "ui.speed") }
+                <label class="field"><span class="label-text">{ t(l, "ui.speed") }</span>
                     <select onchange={on_speed} aria-label="Speed">
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                             <option value={i.to_string()} selected={i == page.speed}>
@@ -135,7 +135,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                     { tf(l, "ui.perf", &[("e", format!("{:.1}", p.engine_ms)), ("r", format!("{:.1}", p.render_ms.0))]) }
                 </span>
                 <span class="spacer"></span>
-                <label class="field scenario-field">{ t(l, "ui.scenario") }
+                <label class="field scenario-field"><span class="label-text">{ t(l, "ui.scenario") }</span>
                     <select onchange={on_preset} aria-label="Preset scenario">
                         if !known {
                             <option selected=true value="">{ p.scenario_name.clone() }</option>
@@ -145,7 +145,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <label class="field">{ t(l, "ui.lesson") }
+                <label class="field"><span class="label-text">{ t(l, "ui.lesson") }</span>
                     <select onchange={on_lesson} aria-label="Lesson">
                         <option value="" selected={lesson_index.is_none()}>{ t(l, "ui.lesson.none") }</option>
                         { for p.lessons.iter().enumerate().map(|(i, title)| html! {
@@ -153,7 +153,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <label class="field view-field">{ t(l, "ui.view") }
+                <label class="field view-field"><span class="label-text">{ t(l, "ui.view") }</span>
                     <select onchange={on_view} aria-label="View">
                         <option value="auto" selected={page.view == ViewChoice::Auto}>{ t(l, "ui.view.auto") }</option>
                         <option value="overview" selected={page.view == ViewChoice::Overview}>{ t(l, "ui.view.overview") }</option>
