@@ -35,18 +35,20 @@ fn ln_and_powf_bits_match_the_native_vectors() {
     rng_vectors::check_float_bits();
 }
 
-async fn mount() -> web_sys::Element {
+/// Mounts the page; the handle unmounts it (its animation loop would otherwise keep running
+/// beside the engine tests that follow).
+async fn mount() -> (web_sys::Element, yew::AppHandle<kafka_sim::ui::App>) {
     let doc = gloo::utils::document();
     let div = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
-    yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
+    let app = yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
     yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
-    div
+    (div, app)
 }
 
 #[wasm_bindgen_test]
 async fn page_renders_title_cluster_and_chart() {
-    let div = mount().await;
+    let (div, app) = mount().await;
     let html = div.inner_html();
     assert!(html.contains("KafkaSim"));
     assert_eq!(
@@ -56,11 +58,12 @@ async fn page_renders_title_cluster_and_chart() {
         3
     );
     assert!(div.query_selector("canvas.chart-canvas").unwrap().is_some());
+    app.destroy();
 }
 
 #[wasm_bindgen_test]
 async fn crashing_a_broker_from_its_menu_renders_it_as_crashed() {
-    let div = mount().await;
+    let (div, app) = mount().await;
     let broker = div
         .query_selector("svg.cluster-svg g.broker[data-broker=\"2\"]")
         .unwrap()
@@ -86,4 +89,5 @@ async fn crashing_a_broker_from_its_menu_renders_it_as_crashed() {
         .unwrap()
         .is_some());
     assert!(div.inner_html().contains("broker 2 crashed"));
+    app.destroy();
 }
