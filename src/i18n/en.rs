@@ -66,6 +66,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("shape.refused", "Refused"),
     ("ui.import", "Import scenario…"),
     ("ui.import_failed", "That file is not a valid scenario; your current run is unchanged"),
+    ("ui.scenario_warnings", "Loaded; these keys are accepted but not modelled (they have no effect here)"),
     ("ui.export_scenario", "Export scenario"),
     ("ui.export_report", "Export report"),
     ("ui.export_csv", "Export chart CSV"),

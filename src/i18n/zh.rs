@@ -66,6 +66,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("shape.refused", "已拒绝"),
     ("ui.import", "导入场景…"),
     ("ui.import_failed", "该文件不是有效的场景；当前运行保持不变"),
+    ("ui.scenario_warnings", "已加载；以下配置项被接受但未被模拟（在此不起作用）"),
     ("ui.export_scenario", "导出场景"),
     ("ui.export_report", "导出报告"),
     ("ui.export_csv", "导出图表 CSV"),

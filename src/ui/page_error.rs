@@ -3,7 +3,7 @@
 
 use crate::engine::reasons::CommandRefusal;
 use crate::i18n::{t, tf, Lang};
-use crate::scenario::ScenarioError;
+use crate::scenario::{ScenarioError, ScenarioWarning};
 use crate::share::ShareError;
 
 /// An error the page shows.
@@ -23,6 +23,9 @@ pub enum PageError {
     EngineRefused(CommandRefusal),
     /// A fixed message, by i18n key (e.g. a failed download).
     Key(&'static str),
+    /// The scenario loaded, with keys Kafka accepts that KafkaSim does not model (issue 14
+    /// item 9): named, so nobody expects them to have an effect.
+    Warnings(Vec<ScenarioWarning>),
     /// The simulation stopped: simulated time stopped moving (issue 14 item 10).
     StuckClock(Box<crate::engine::sim::StuckClock>),
 }
@@ -44,6 +47,15 @@ impl PageError {
             PageError::EngineRefused(r) => tf(lang, "log.refused", &[("why", r.localized(lang))]),
             PageError::Key(k) => t(lang, k).to_string(),
             PageError::StuckClock(s) => s.localized(lang),
+            PageError::Warnings(w) => format!(
+                "{}{}{}",
+                t(lang, "ui.scenario_warnings"),
+                t(lang, "ui.colon"),
+                w.iter()
+                    .map(|w| w.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         }
     }
 }

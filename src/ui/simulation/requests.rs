@@ -102,8 +102,13 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             None => dispatch.dispatch(Action::Error(Some(PageError::NoPreset(name)))),
         },
         // A broken file leaves the current run and the saved scenario untouched.
-        SimRequest::Import(text) => match crate::scenario::parse_scenario(&text) {
-            Ok(s) => load(core, dispatch, s),
+        SimRequest::Import(text) => match crate::scenario::parse_scenario_with_warnings(&text) {
+            Ok((s, warnings)) => {
+                load(core, dispatch, s);
+                if !warnings.is_empty() {
+                    dispatch.dispatch(Action::Error(Some(PageError::Warnings(warnings))));
+                }
+            }
             Err(e) => dispatch.dispatch(Action::Error(Some(PageError::Import(e)))),
         },
         SimRequest::Lesson(Some(i)) => goto_step(core, dispatch, i, 0),
