@@ -390,6 +390,13 @@ impl Engine {
 
     fn push_event(&mut self, event: SimEvent) {
         let at = self.now;
+        if matches!(event, SimEvent::Flow { .. }) {
+            // Recorded for the page's animation only when asked: not part of the run, so the
+            // trace hash is the same with flow recording on or off (a page at any speed and the
+            // CLI reach the same hash).
+            self.buffer_event(at, event);
+            return;
+        }
         self.trace.event(at, &event);
         // Observers (metrics, invariant checker) see every event.
         self.metrics.observe_at(at, &event);
@@ -406,6 +413,11 @@ impl Engine {
         if bulk && !self.record_bulk {
             return;
         }
+        self.buffer_event(at, event);
+    }
+
+    /// Keeps an event for [`Engine::drain_events`] (the oldest dropped past [`EVENT_BUFFER`]).
+    fn buffer_event(&mut self, at: SimTime, event: SimEvent) {
         if self.events.len() >= EVENT_BUFFER {
             self.events.pop_front();
             self.dropped_events += 1;
