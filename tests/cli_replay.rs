@@ -28,6 +28,14 @@ fn json(o: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("JSON on stdout ({e}): {}{}", stdout(o), stderr(o)))
 }
 
+fn tmp(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("kafka-sim-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
 fn preset_json(name: &str) -> String {
     kafka_sim::scenario::presets::presets()
         .into_iter()
@@ -117,4 +125,90 @@ fn run_until_us_bad_input_exits_2_naming_the_flag() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--duration-ms"), "{}", stderr(&o));
+}
+
+/// The acks=1 data-loss preset against the same scenario with acks=all: same seed, same faults.
+fn acks_pair() -> (String, String) {
+    let a = preset_json("data-loss-acks-1");
+    let b = a
+        .replace(r#""acks": "1""#, r#""acks": "all""#)
+        .replace(r#""name": "data-loss-acks-1""#, r#""name": "acks-all""#);
+    assert_ne!(a, b);
+    (tmp("acks-1.json", &a), tmp("acks-all.json", &b))
+}
+
+#[test]
+fn compare_prints_both_reports_and_their_differences_as_json() {
+    let (a, b) = acks_pair();
+    let o = run(&["compare", &a, &b, "--json", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let (ra, rb) = (&v["a"], &v["b"]);
+    assert_eq!(ra["scenario"], "data-loss-acks-1");
+    assert_eq!(rb["scenario"], "acks-all");
+    assert_eq!(ra["seed"], rb["seed"]);
+    // acks=1 loses acknowledged records when the leader dies; acks=all does not.
+    let lost_a = ra["invariants"]["acked_lost"].as_u64().unwrap();
+    let lost_b = rb["invariants"]["acked_lost"].as_u64().unwrap();
+    assert!(lost_a > 0 && lost_b == 0, "{lost_a} {lost_b}");
+    let d = &v["diff"]["invariants.acked_lost"];
+    assert_eq!(d["a"], lost_a);
+    assert_eq!(d["b"], 0);
+    assert_eq!(d["change"], -(lost_a as f64));
+    assert_ne!(ra["trace_hash"], rb["trace_hash"]);
+    assert!(v["diff"]["trace_hash"].is_object());
+    // What measures the machine is not a difference.
+    assert!(v["diff"].get("wall_ms").is_none());
+    assert!(v["diff"].get("scenario").is_none());
+    // A figure equal in both runs is not listed.
+    assert!(v["diff"].get("seed").is_none());
+}
+
+#[test]
+fn compare_of_a_scenario_with_itself_has_no_differences() {
+    let o = run(&["compare", "quickstart", "quickstart"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("A: quickstart") && out.contains("B: quickstart"),
+        "{out}"
+    );
+    assert!(out.contains("no differences"), "{out}");
+}
+
+#[test]
+fn compare_of_files_that_differ_in_seed_explains_and_exits_2() {
+    let a = preset_json("quickstart");
+    let seed = serde_json::from_str::<serde_json::Value>(&a).unwrap()["seed"]
+        .as_u64()
+        .unwrap();
+    let b = a.replacen(
+        &format!(r#""seed": {seed}"#),
+        &format!(r#""seed": {}"#, seed + 1),
+        1,
+    );
+    assert_ne!(a, b, "the seed was changed");
+    let (pa, pb) = (tmp("seed-a.json", &a), tmp("seed-b.json", &b));
+    let o = run(&["compare", &pa, &pb, "--json", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("seed {seed}")) && e.contains(&format!("seed {}", seed + 1)),
+        "{e}"
+    );
+    assert!(e.contains("same `seed`"), "{e}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn compare_bad_input_exits_2_naming_the_file() {
+    let broken = tmp("broken.json", r#"{"topcs": []}"#);
+    let o = run(&["compare", "quickstart", &broken]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("broken.json"), "{}", stderr(&o));
+    let o = run(&["compare", "quickstart", "no-such-preset"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-preset"), "{}", stderr(&o));
+    let o = run(&["compare", "quickstart"]);
+    assert_eq!(o.status.code(), Some(2));
 }

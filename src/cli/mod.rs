@@ -4,6 +4,7 @@
 //! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error.
 
 pub mod calibration;
+mod compare;
 pub mod perf_test;
 mod run;
 mod sweep;
@@ -56,6 +57,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario (a JSON file, or the name of a built-in preset) and print a summary.
     Run(run::RunArgs),
+    /// Run two scenarios with the same seed (an A/B what-if) and print both reports and the
+    /// figures that differ.
+    Compare(compare::CompareArgs),
     /// Run the cartesian product of parameter values, in parallel, and write a CSV row per run.
     Sweep(sweep::SweepArgs),
     /// Emulate kafka-producer-perf-test.sh against a simulated cluster.
@@ -148,6 +152,7 @@ pub fn write_output(path: &str, text: &str) -> Result<(), CliError> {
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::PerfTest(a) => perf_test::perf_test(a),
         Command::Partition { partitions, keys } => {
