@@ -212,3 +212,176 @@ fn compare_bad_input_exits_2_naming_the_file() {
     let o = run(&["compare", "quickstart"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The acks=1 data-loss preset with keyed records (so a record can be followed by key).
+fn keyed_acks_1() -> String {
+    let s = preset_json("data-loss-acks-1")
+        .replace(r#""keys": "none""#, r#""keys": { "uniform": 50 }"#);
+    assert!(s.contains(r#""keys": { "uniform": 50 }"#));
+    s
+}
+
+#[test]
+fn follow_prints_a_record_journey_with_the_same_trace_hash_as_run() {
+    let o = run(&[
+        "follow",
+        "quickstart",
+        "--key",
+        "key-3",
+        "--nth",
+        "200",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let steps: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    for want in [
+        "send",
+        "produce_request",
+        "leader_append",
+        "replica_copy",
+        "high_watermark",
+        "acked",
+        "consumed",
+        "committed",
+    ] {
+        assert!(steps.contains(&want), "{want} missing in {steps:?}");
+    }
+    // In time order, and in Kafka's order: appended before copied, the HW passes it only after
+    // every copy of the ISR (acks=all), acknowledged after that.
+    let at: Vec<u64> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["at_ns"].as_u64().unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] <= w[1]), "{at:?}");
+    let pos = |k: &str| steps.iter().position(|s| *s == k).unwrap();
+    let last_copy = steps.iter().rposition(|s| *s == "replica_copy").unwrap();
+    assert!(pos("send") < pos("produce_request"));
+    assert!(pos("leader_append") < pos("replica_copy"));
+    assert!(last_copy < pos("high_watermark") && pos("high_watermark") < pos("acked"));
+    assert_eq!(steps.iter().filter(|s| **s == "replica_copy").count(), 2);
+    assert_eq!(v["outcome"]["outcome"], "delivered");
+    assert_eq!(v["key"], "key-3");
+    assert_eq!(v["nth"], 200);
+    let offset = v["steps"][pos("leader_append")]["offset"].clone();
+    assert_eq!(v["steps"][pos("acked")]["offset"], offset);
+
+    // Following a record changes nothing in the run.
+    let o = run(&["run", "quickstart", "--json", "-"]);
+    assert_eq!(json(&o)["trace_hash"], v["trace_hash"]);
+
+    // The text form says the same.
+    let o = run(&["follow", "quickstart", "--key", "key-3", "--nth", "200"]);
+    let out = stdout(&o);
+    assert!(out.contains("record 200 of"), "{out}");
+    assert!(
+        out.contains(&format!("appended it at offset {offset}")),
+        "{out}"
+    );
+    assert!(out.contains("outcome at 30.000 s: delivered"), "{out}");
+}
+
+/// acks=1 and a leader crash: find, with the engine, a record of key-7 that was acknowledged
+/// and lost; `follow` shows its journey ending in the loss, naming the broker that cut it.
+#[test]
+fn follow_shows_where_an_acknowledged_record_was_lost_with_acks_1() {
+    use kafka_sim::engine::journey::{JourneyBook, Outcome};
+    let text = keyed_acks_1();
+    let s = kafka_sim::scenario::parse_scenario(&text).unwrap();
+    let mut e = Engine::new(&s);
+    e.follow_key("key-7").unwrap();
+    let mut book = JourneyBook::new(vec!["analytics".into()]);
+    while !e.run_until(50_000_000_000, 5_000).reached {
+        e.drain_events().iter().for_each(|x| book.observe(x));
+    }
+    e.drain_events().iter().for_each(|x| book.observe(x));
+    let lost = book
+        .records()
+        .iter()
+        .position(|r| {
+            matches!(
+                book.outcome(r, &e.record_copies(r)),
+                Some(Outcome::Lost { .. })
+            )
+        })
+        .expect("acks=1 loses some record of key-7");
+    let nth = (lost + 1).to_string();
+    let path = tmp("keyed-acks-1.json", &text);
+    let o = run(&[
+        "follow", &path, "--key", "key-7", "--nth", &nth, "--json", "-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["outcome"]["outcome"], "lost");
+    let steps = v["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    let acked = kinds
+        .iter()
+        .position(|k| *k == "acked")
+        .expect("acknowledged");
+    let cut = kinds
+        .iter()
+        .rposition(|k| *k == "truncated")
+        .expect("truncated");
+    assert!(acked < cut, "{kinds:?}");
+    // Acknowledged by the leader alone: no follower had copied it.
+    assert!(!kinds[..acked].contains(&"replica_copy"), "{kinds:?}");
+    assert_eq!(v["outcome"]["last_truncated_on"], steps[cut]["broker"]);
+    let o = run(&["follow", &path, "--key", "key-7", "--nth", &nth]);
+    assert!(stdout(&o).contains("LOST"), "{}", stdout(&o));
+}
+
+#[test]
+fn follow_bad_input_exits_2_naming_the_field() {
+    // A key the producers do not send.
+    let o = run(&["follow", "quickstart", "--key", "key-100000"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("--key = key-100000") && e.contains("producers[0].keys"),
+        "{e}"
+    );
+    let o = run(&["follow", "quickstart", "--key", "customer-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--key = customer-1"), "{}", stderr(&o));
+    // A keyless scenario.
+    let o = run(&["follow", "data-loss-acks-1", "--key", "key-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("producers[].keys"), "{}", stderr(&o));
+    // N past the end: the message says how many there were.
+    let o = run(&[
+        "follow",
+        "quickstart",
+        "--key",
+        "key-3",
+        "--nth",
+        "100000",
+        "--until-us",
+        "2000000",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("--nth = 100000: key key-3 was sent"), "{e}");
+    assert!(e.contains("allowed 1..="), "{e}");
+    let o = run(&["follow", "quickstart", "--key", "key-3", "--nth", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--nth = 0"), "{}", stderr(&o));
+    // Nothing sent yet at time zero.
+    let o = run(&["follow", "quickstart", "--key", "key-3", "--until-us", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no record with this key"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["follow", "quickstart"]);
+    assert_eq!(o.status.code(), Some(2));
+}
