@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm calibration mutants clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker calibration mutants clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -72,6 +72,16 @@ mutants:
 	@scripts/setup.sh mutants
 	@start=$$(date +%s); cargo mutants $(MUTANTS_ARGS); \
 	  echo "make mutants: $$(( $$(date +%s) - start )) s"; scripts/mutants-score.sh mutants.out
+
+## The page's frame figures before and after (target/dist-before holds a build of the previous page)
+bench-page: build
+	node tests/bench/page_frames.mjs target/dist-before dist 2
+
+## Main thread or Web Worker: the page against a worker probe, in one run
+bench-worker: build
+	cargo build --release --target wasm32-unknown-unknown --example worker_probe
+	wasm-bindgen --target web --no-typescript --out-dir target/worker-probe/pkg target/wasm32-unknown-unknown/release/examples/worker_probe.wasm
+	node tests/bench/worker_eval.mjs 2
 
 clean:
 	cargo clean

@@ -17,3 +17,4 @@ pub mod cli;
 
 pub mod i18n;
 pub mod lessons;
+pub mod view_model;

@@ -174,3 +174,40 @@ fn every_preset_has_a_description_in_both_languages() {
         );
     }
 }
+
+#[test]
+fn every_highlight_points_at_an_element_of_the_lessons_view() {
+    use kafka_sim::view_model::series::{charts_for, ChartContext};
+    for lesson in lessons() {
+        let s = &lesson.scenario;
+        let ctx = ChartContext {
+            producers: s.producers.iter().map(|p| p.id.clone()).collect(),
+            groups: s
+                .consumer_groups
+                .iter()
+                .map(|g| g.group_id.clone())
+                .collect(),
+            replicated: s.topics.iter().any(|t| t.replication_factor > 1),
+        };
+        let charts: Vec<&str> = charts_for(&ctx).iter().map(|k| k.id()).collect();
+        for step in &lesson.steps {
+            for target in step.highlight.unwrap_or("").split_whitespace() {
+                let ok = match target.split_once(':') {
+                    None => ["cluster", "log", "audit", "config"].contains(&target),
+                    Some(("broker", b)) => b
+                        .parse::<u32>()
+                        .is_ok_and(|b| (1..=s.cluster.brokers).contains(&b)),
+                    Some(("producer", id)) => s.producers.iter().any(|p| p.id == id),
+                    Some(("group", id)) => s.consumer_groups.iter().any(|g| g.group_id == id),
+                    Some(("chart", id)) => charts.contains(&id),
+                    _ => false,
+                };
+                assert!(
+                    ok,
+                    "lesson {} step {}: `{target}` is not in its view",
+                    lesson.id, step.text
+                );
+            }
+        }
+    }
+}

@@ -43,18 +43,20 @@ fn ln_and_powf_bits_match_the_native_vectors() {
     rng_vectors::check_float_bits();
 }
 
-async fn mount() -> web_sys::Element {
+/// Mounts the page; the handle unmounts it (its animation loop would otherwise keep running
+/// beside the engine tests that follow).
+async fn mount() -> (web_sys::Element, yew::AppHandle<kafka_sim::ui::App>) {
     let doc = gloo::utils::document();
     let div = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
-    yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
+    let app = yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
     yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
-    div
+    (div, app)
 }
 
 #[wasm_bindgen_test]
 async fn page_renders_title_cluster_and_chart() {
-    let div = mount().await;
+    let (div, app) = mount().await;
     let html = div.inner_html();
     assert!(html.contains("KafkaSim"));
     assert_eq!(
@@ -64,23 +66,36 @@ async fn page_renders_title_cluster_and_chart() {
         3
     );
     assert!(div.query_selector("canvas.chart-canvas").unwrap().is_some());
+    app.destroy();
 }
 
 #[wasm_bindgen_test]
-async fn crashing_a_broker_renders_it_as_crashed() {
-    let div = mount().await;
-    let button = div
+async fn crashing_a_broker_from_its_menu_renders_it_as_crashed() {
+    let (div, app) = mount().await;
+    let broker = div
         .query_selector("svg.cluster-svg g.broker[data-broker=\"2\"]")
         .unwrap()
         .expect("broker 2 drawn");
-    let ev = web_sys::MouseEvent::new("click").unwrap();
-    web_sys::EventTarget::from(button)
-        .dispatch_event(&ev)
-        .unwrap();
+    let click = |target: web_sys::Element| {
+        let ev = web_sys::MouseEvent::new("click").unwrap();
+        web_sys::EventTarget::from(target)
+            .dispatch_event(&ev)
+            .unwrap();
+    };
+    click(broker);
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    let items = div.query_selector_all("[role=menuitem]").unwrap();
+    let crash = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .find(|e| e.text_content().as_deref() == Some("crash broker 2"))
+        .expect("the menu names its target");
+    click(crash);
     yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(div
         .query_selector("svg.cluster-svg g.broker.down[data-broker=\"2\"]")
         .unwrap()
         .is_some());
     assert!(div.inner_html().contains("broker 2 crashed"));
+    app.destroy();
 }

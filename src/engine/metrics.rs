@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::{SimEvent, TimedEvent};
 use super::histogram::LatencyHistogram;
+use super::producer::RequestCounters;
 use super::time::{to_ms_f64, SimTime, SECONDS};
 
 /// Most samples kept; past that, neighbours are merged (half the resolution).
@@ -25,6 +26,28 @@ pub struct SampleInputs {
     pub isr_min: u32,
     /// Average ISR size.
     pub isr_avg: f64,
+    /// Records-lag per group (Σ high watermark − position, as the consumers know them).
+    pub records_lag: Vec<(String, u64)>,
+    /// Each producer's request counters so far, by producer index.
+    pub producer_requests: Vec<RequestCounters>,
+}
+
+/// One producer's figures over a sample window: Kafka's producer metrics of the same names
+/// (`SenderMetrics`), and its produce-ack latency.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProducerSample {
+    /// `request-rate`: produce requests sent per second.
+    pub request_rate: f64,
+    /// `batch-size-avg`: bytes per batch sent.
+    pub batch_size_avg: f64,
+    /// `records-per-request-avg`: records per produce request.
+    pub records_per_request_avg: f64,
+    /// Records acknowledged per second.
+    pub ack_rps: f64,
+    /// Produce-ack latency p50 in the window, ms (0 when nothing was acknowledged).
+    pub ack_p50: f64,
+    /// p99, ms.
+    pub ack_p99: f64,
 }
 
 /// One point of the time series (rates over the window since the previous sample).
@@ -62,6 +85,15 @@ pub struct Sample {
     pub isr_min: u32,
     /// Average ISR.
     pub isr_avg: f64,
+    /// Records-lag per group (the consumers' `records-lag`, summed).
+    #[serde(default)]
+    pub records_lag: Vec<(String, u64)>,
+    /// Per producer, by producer index.
+    #[serde(default)]
+    pub producers: Vec<ProducerSample>,
+    /// Records consumed per second, per group index.
+    #[serde(default)]
+    pub group_consume_rps: Vec<f64>,
 }
 
 /// Run-wide totals and histograms, and the time series.
@@ -100,6 +132,12 @@ pub struct Metrics {
     window_consumed: u64,
     samples: Vec<Sample>,
     markers: Vec<(SimTime, String)>,
+    /// Per producer index: produce-ack latency and records acknowledged in the open window.
+    window_by_producer: Vec<(LatencyHistogram, u64)>,
+    /// Per group index: records consumed in the open window.
+    window_by_group: Vec<u64>,
+    /// Request counters at the previous sample, per producer.
+    requests_before: Vec<RequestCounters>,
 }
 
 impl Metrics {
@@ -134,7 +172,9 @@ impl Metrics {
                 self.sent += records;
                 self.window_sent += records;
             }
-            SimEvent::ProduceAcked { batch, .. } => {
+            SimEvent::ProduceAcked {
+                batch, producer, ..
+            } => {
                 let n = batch.record_count as u64;
                 self.acked += n;
                 self.acked_bytes += batch.bytes as u64;
@@ -144,6 +184,14 @@ impl Metrics {
                 let lo = now.saturating_sub(batch.last_create_time);
                 let hi = now.saturating_sub(batch.first_create_time);
                 self.window_ack.record_spread(lo, hi, n);
+                let p = *producer as usize;
+                if self.window_by_producer.len() <= p {
+                    self.window_by_producer
+                        .resize_with(p + 1, || (LatencyHistogram::new(), 0));
+                }
+                let (h, acked) = &mut self.window_by_producer[p];
+                h.record_spread(lo, hi, n);
+                *acked += n;
             }
             SimEvent::ProduceFailed { records, .. } => self.failed += *records as u64,
             SimEvent::ProduceRetried { .. } => self.retried += 1,
@@ -151,6 +199,7 @@ impl Metrics {
                 batch,
                 from_offset,
                 to_offset,
+                group,
                 ..
             } => {
                 let n = to_offset.saturating_sub(*from_offset);
@@ -159,6 +208,11 @@ impl Metrics {
                 }
                 self.consumed += n;
                 self.window_consumed += n;
+                let g = *group as usize;
+                if self.window_by_group.len() <= g {
+                    self.window_by_group.resize(g + 1, 0);
+                }
+                self.window_by_group[g] += n;
                 let count = batch.record_count.max(1) as u64;
                 let span = batch
                     .last_create_time
@@ -212,8 +266,17 @@ impl Metrics {
             offline: inputs.offline,
             isr_min: inputs.isr_min,
             isr_avg: inputs.isr_avg,
+            records_lag: inputs.records_lag,
+            producers: self.producer_samples(dt, &inputs.producer_requests),
+            group_consume_rps: self.window_by_group.iter().map(|&n| per_s(n)).collect(),
         };
         self.samples.push(s);
+        self.window_by_group.iter_mut().for_each(|n| *n = 0);
+        for (h, acked) in &mut self.window_by_producer {
+            h.clear();
+            *acked = 0;
+        }
+        self.requests_before = inputs.producer_requests;
         self.ack_closed.merge(&self.window_ack);
         self.e2e_closed.merge(&self.window_e2e);
         self.window_ack.clear();
@@ -231,6 +294,42 @@ impl Metrics {
                 .collect();
             self.samples = merged;
         }
+    }
+
+    /// The per-producer figures of the window closing now (`dt` seconds long), from the
+    /// request counters now and at the previous sample.
+    fn producer_samples(&self, dt: f64, now: &[RequestCounters]) -> Vec<ProducerSample> {
+        let empty = (LatencyHistogram::new(), 0);
+        now.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let before = self.requests_before.get(i).copied().unwrap_or_default();
+                let requests = c.requests.saturating_sub(before.requests);
+                let batches = c.batches.saturating_sub(before.batches);
+                let ratio = |x: u64, y: u64| if y > 0 { x as f64 / y as f64 } else { 0.0 };
+                let (h, acked) = self.window_by_producer.get(i).unwrap_or(&empty);
+                let has = h.count() > 0;
+                ProducerSample {
+                    request_rate: if dt > 0.0 { requests as f64 / dt } else { 0.0 },
+                    batch_size_avg: ratio(c.bytes.saturating_sub(before.bytes), batches),
+                    records_per_request_avg: ratio(
+                        c.records.saturating_sub(before.records),
+                        requests,
+                    ),
+                    ack_rps: if dt > 0.0 { *acked as f64 / dt } else { 0.0 },
+                    ack_p50: if has {
+                        to_ms_f64(h.percentile(0.5))
+                    } else {
+                        0.0
+                    },
+                    ack_p99: if has {
+                        to_ms_f64(h.percentile(0.99))
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect()
     }
 
     /// The time series.

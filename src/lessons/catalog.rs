@@ -82,11 +82,11 @@ fn keys() -> Lesson {
         title: "lesson.keys.title",
         scenario: s,
         steps: vec![
-            step(1_000, "lesson.keys.1").look(".cluster"),
+            step(1_000, "lesson.keys.1").look("cluster"),
             step(6_000, "lesson.keys.2")
-                .look(".cluster-svg")
+                .look("producer:keyed producer:no-key")
                 .claim(Check::ConsumedAtLeast(1_000)),
-            step(10_000, "lesson.keys.3").look(".log"),
+            step(10_000, "lesson.keys.3").look("log"),
         ],
     }
 }
@@ -107,7 +107,7 @@ fn batching() -> Lesson {
         scenario: s,
         steps: vec![
             step(5_000, "lesson.batching.1")
-                .look(".chart")
+                .look("chart:latency")
                 .claim(Check::AckP50BelowMs(5.0))
                 .ask("lesson.batching.q", "lesson.batching.a")
                 .act(Command::SetConfig {
@@ -116,7 +116,7 @@ fn batching() -> Lesson {
                     value: "50".into(),
                 }),
             step(12_000, "lesson.batching.2")
-                .look(".chart")
+                .look("chart:latency")
                 .claim(Check::AckP50AboveMs(20.0)),
         ],
     }
@@ -149,13 +149,13 @@ fn acks_and_loss() -> Lesson {
         title: "lesson.acks.title",
         scenario: s,
         steps: vec![
-            step(5_000, "lesson.acks.1").look(".controls"),
+            step(5_000, "lesson.acks.1").look("producer:web"),
             step(18_000, "lesson.acks.2")
-                .look(".cluster-svg")
+                .look("broker:1")
                 .ask("lesson.acks.q", "lesson.acks.a")
                 .act(Command::CrashBroker { broker: 1 }),
             step(40_000, "lesson.acks.3")
-                .look(".log")
+                .look("audit log")
                 .claim(Check::AckedLostAtLeast(1)),
         ],
     }
@@ -189,14 +189,14 @@ fn isr() -> Lesson {
         title: "lesson.isr.title",
         scenario: s,
         steps: vec![
-            step(2_000, "lesson.isr.1").look(".cluster-svg"),
+            step(2_000, "lesson.isr.1").look("broker:3"),
             step(15_000, "lesson.isr.2")
-                .look(".cluster-svg")
+                .look("cluster")
                 .claim(Check::IsrShrank)
                 .ask("lesson.isr.q", "lesson.isr.a")
                 .act(Command::CrashBroker { broker: 2 }),
             step(70_000, "lesson.isr.3")
-                .look(".log")
+                .look("log")
                 .claim(Check::ProduceRejected(ErrorCode::NotEnoughReplicas)),
         ],
     }
@@ -214,11 +214,11 @@ fn election() -> Lesson {
         scenario: s,
         steps: vec![
             step(3_000, "lesson.election.1")
-                .look("[data-broker=\"1\"]")
+                .look("broker:1")
                 .ask("lesson.election.q", "lesson.election.a")
                 .act(Command::CrashBroker { broker: 1 }),
             step(16_000, "lesson.election.2")
-                .look(".log")
+                .look("log")
                 .claim(Check::LeaderElected),
             step(20_000, "lesson.election.3").claim(Check::NoAckedLost),
         ],
@@ -237,9 +237,9 @@ fn groups() -> Lesson {
         title: "lesson.groups.title",
         scenario: s,
         steps: vec![
-            step(5_000, "lesson.groups.1").look(".cluster-svg"),
+            step(5_000, "lesson.groups.1").look("group:workers"),
             step(25_000, "lesson.groups.2")
-                .look(".chart")
+                .look("chart:lag")
                 .claim(Check::LagAbove("workers", 1_000))
                 .act(Command::AddConsumer {
                     group: "workers".into(),
@@ -291,12 +291,12 @@ fn rebalancing() -> Lesson {
             step(10_001, "lesson.rebalancing.2").act(Command::AddConsumer {
                 group: "cooperative".into(),
             }),
-            step(25_000, "lesson.rebalancing.3").look(".chart").claim(
-                Check::CooperativeRevokesFewer {
+            step(25_000, "lesson.rebalancing.3")
+                .look("log chart:throughput")
+                .claim(Check::CooperativeRevokesFewer {
                     eager: "eager",
                     cooperative: "cooperative",
-                },
-            ),
+                }),
         ],
     }
 }
@@ -329,7 +329,7 @@ fn idempotence() -> Lesson {
             step(15_000, "lesson.idempotence.1")
                 .ask("lesson.idempotence.q", "lesson.idempotence.a"),
             step(48_000, "lesson.idempotence.2")
-                .look(".log")
+                .look("audit log")
                 .claim(Check::DuplicatesOnlyFrom(1)),
         ],
     }

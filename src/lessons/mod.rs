@@ -21,7 +21,10 @@ pub struct Step {
     pub at_ms: u64,
     /// Narration text key.
     pub text: &'static str,
-    /// What to look at: a CSS selector in the page (e.g. `[data-broker="1"]`, `.chart`, `.log`).
+    /// What to look at: space-separated targets of the page — `cluster`, `broker:ID`,
+    /// `producer:CLIENT_ID`, `group:GROUP_ID`, `chart:throughput|latency|lag|isr|requests`, `log`,
+    /// `audit`, `config`. Each element of the view marks itself when it is a target (and in
+    /// presentation mode a chart is shown only when a step points at it).
     pub highlight: Option<&'static str>,
     /// An action applied when the learner continues (the page asks them to click it, or does it).
     pub action: Option<Command>,
@@ -66,7 +69,7 @@ pub enum Check {
 }
 
 /// A lesson.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     /// Stable id (`keys`, `batching`, …).
     pub id: &'static str,

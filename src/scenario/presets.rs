@@ -48,6 +48,10 @@ const PRESETS: &[(&str, &str)] = &[
         "isolated-broker-heal",
         include_str!("../../scenarios/isolated-broker-heal.json"),
     ),
+    (
+        "big-cluster",
+        include_str!("../../scenarios/big-cluster.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.

@@ -1,16 +1,19 @@
-//! The Yew page (wasm32 only): a thin layer that reads engine snapshots and the event stream.
+//! The Yew page (wasm32 only): function components drawing what [`crate::view_model`] computes
+//! from engine snapshots, metrics and the event stream. Page state is a `Reducible` in context
+//! ([`state`]); one component owns the engine and its animation loop ([`simulation`]).
 
 mod app;
 mod charts;
-mod cluster_view;
-mod config_panel;
+mod cluster;
 mod files;
 mod form;
-mod lesson_panel;
 mod page_error;
 mod panic_banner;
-mod shape_panel;
+mod side;
+mod simulation;
+mod state;
 mod storage;
+mod top_bar;
 
 use wasm_bindgen::prelude::*;
 

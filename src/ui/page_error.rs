@@ -1,6 +1,7 @@
 //! Errors shown at the top of the page, kept as data and rendered in the current language at
 //! each render (switching language re-renders them).
 
+use crate::engine::reasons::CommandRefusal;
 use crate::i18n::{t, tf, Lang};
 use crate::scenario::ScenarioError;
 use crate::share::ShareError;
@@ -16,6 +17,10 @@ pub enum PageError {
     Import(ScenarioError),
     /// No preset with this name.
     NoPreset(String),
+    /// An intervention the scenario validator refused (it would make the scenario invalid).
+    Refused(ScenarioError),
+    /// An intervention the engine refused in its current state.
+    EngineRefused(CommandRefusal),
     /// A fixed message, by i18n key (e.g. a failed download).
     Key(&'static str),
     /// The simulation stopped: simulated time stopped moving (issue 14 item 10).
@@ -35,6 +40,8 @@ impl PageError {
                 e.localized(lang)
             ),
             PageError::NoPreset(name) => tf(lang, "ui.no_preset", &[("name", name.clone())]),
+            PageError::Refused(e) => tf(lang, "ui.refused", &[("e", e.localized(lang))]),
+            PageError::EngineRefused(r) => tf(lang, "log.refused", &[("why", r.localized(lang))]),
             PageError::Key(k) => t(lang, k).to_string(),
             PageError::StuckClock(s) => s.localized(lang),
         }

@@ -31,7 +31,7 @@ pub fn show(message: &str) {
     };
     if let Some(el) = banner.dyn_ref::<web_sys::HtmlElement>() {
         el.set_inner_text(&format!(
-            "KafkaSim stopped because of an internal error: {message}\nReload the page to start again (your scenario is kept)."
+            "KafkaSim stopped because of an internal error: {message}"
         ));
     }
 }

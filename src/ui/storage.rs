@@ -64,3 +64,14 @@ pub fn share_link(s: &Scenario) -> Option<String> {
     loc.set_hash(&format!("s={code}")).ok()?;
     loc.href().ok()
 }
+
+/// The scenario to start with: a share link wins over the saved scenario, the saved one over
+/// the default; a broken link keeps the saved work and returns why it is broken.
+pub fn initial_scenario() -> (Scenario, Option<PageError>) {
+    let saved = || load_scenario().unwrap_or_else(super::simulation::requests::default_scenario);
+    match scenario_from_hash() {
+        Some(Ok(s)) => (s, None),
+        Some(Err(e)) => (saved(), Some(e)),
+        None => (saved(), None),
+    }
+}

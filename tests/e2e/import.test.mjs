@@ -6,7 +6,7 @@ export const name = 'import: a broken file is refused with the reason, a valid o
 
 export async function run({ openPage }) {
   const { page, problems } = await openPage('/');
-  await page.waitForSelector('svg.cluster-svg g.broker');
+  await page.waitForSelector('[data-broker="1"]');
   const before = await page.locator('select[aria-label="Preset scenario"]').inputValue();
   const input = page.locator('input[type=file]');
   await input.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"cluster": {"brokers": 0}}') });
@@ -15,7 +15,7 @@ export async function run({ openPage }) {
   assert.equal(await page.locator('select[aria-label="Preset scenario"]').inputValue(), before, 'current run unchanged');
   const good = { name: 'imported', cluster: { brokers: 4 }, topics: [{ name: 't', partitions: 4, replication_factor: 2 }] };
   await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
-  await page.waitForSelector('svg.cluster-svg g.broker[data-broker="4"]');
+  await page.waitForSelector('[data-broker="4"]');
   assert.equal(await page.locator('.error').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();

@@ -6,8 +6,8 @@ export const name = 'shape form: invalid values refused with the reason, valid o
 
 export async function run({ openPage }) {
   const { page, problems } = await openPage('/');
-  await page.waitForSelector('svg.cluster-svg g.broker');
-  const brokersBefore = await page.locator('svg.cluster-svg g.broker').count();
+  await page.waitForSelector('[data-broker="1"]');
+  const brokersBefore = await page.locator('[data-broker]').count();
   await page.locator('details.shape-panel > summary').click();
   const brokers = page.locator('details.shape-panel input[aria-label="brokers"]');
   await brokers.fill('99');
@@ -16,12 +16,12 @@ export async function run({ openPage }) {
   const why = await page.locator('details.shape-panel .form-error').textContent();
   assert.match(why, /cluster\.brokers/);
   assert.match(why, /64/);
-  assert.equal(await page.locator('svg.cluster-svg g.broker').count(), brokersBefore, 'run kept');
+  assert.equal(await page.locator('[data-broker]').count(), brokersBefore, 'run kept');
   await brokers.fill(String(brokersBefore + 2));
   await page.locator('details.shape-panel button.restart-run').click();
-  await page.waitForSelector(`svg.cluster-svg g.broker[data-broker="${brokersBefore + 2}"]`);
+  await page.waitForSelector(`[data-broker="${brokersBefore + 2}"]`);
   assert.equal(await page.locator('details.shape-panel .form-error').count(), 0);
-  assert.equal(await page.locator('svg.cluster-svg g.broker').count(), brokersBefore + 2);
+  assert.equal(await page.locator('[data-broker]').count(), brokersBefore + 2);
   assert.deepEqual(problems, []);
   await page.close();
 }

@@ -413,7 +413,19 @@ impl Consumer {
         }
     }
 
-    /// What the page shows.
+    /// Kafka's consumer `records-lag`, summed over the assigned partitions: the high watermark
+    /// of each partition's last fetch response minus the position (no allocation: sampled often).
+    pub fn records_lag(&self) -> u64 {
+        self.assigned
+            .values()
+            .map(|a| {
+                a.high_watermark
+                    .saturating_sub(a.consumed_position.unwrap_or(0))
+            })
+            .sum()
+    }
+
+    /// What the page shows of this consumer.
     pub fn snapshot(&self) -> ConsumerSnapshot {
         ConsumerSnapshot {
             index: self.index,

@@ -106,6 +106,24 @@ pub struct ProducerSnapshot {
     pub leaders: Vec<Option<BrokerId>>,
     /// Blocked on a full buffer.
     pub blocked: bool,
+    /// Produce requests sent so far.
+    #[serde(default)]
+    pub requests: RequestCounters,
+}
+
+/// Produce requests a producer has put on the wire, with the batches, records and bytes they
+/// carried (retries included): the counts behind Kafka's producer metrics `request-rate`,
+/// `batch-size-avg` and `records-per-request-avg` (`SenderMetrics`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCounters {
+    /// ProduceRequests sent.
+    pub requests: u64,
+    /// Batches in them (one per partition per request).
+    pub batches: u64,
+    /// Records in them.
+    pub records: u64,
+    /// Bytes of the batches in them.
+    pub bytes: u64,
 }
 
 /// A producer application and its client.
@@ -153,6 +171,7 @@ pub struct Producer {
     /// The followed key's index: each record sent with it is noted
     /// ([`crate::engine::Engine::follow_key`]).
     follow_key: Option<u32>,
+    requests: RequestCounters,
 }
 
 impl Producer {
@@ -203,6 +222,7 @@ impl Producer {
             retries: 0,
             last_ack: 0,
             follow_key: None,
+            requests: RequestCounters::default(),
         }
     }
 
@@ -384,7 +404,13 @@ impl Producer {
             sticky_partition: self.sticky.as_ref().and_then(|s| s.current_partition()),
             leaders: self.leaders.clone(),
             blocked: self.app.blocked_since.is_some(),
+            requests: self.requests,
         }
+    }
+
+    /// Produce requests sent so far (sampled for the request metrics).
+    pub fn request_counters(&self) -> RequestCounters {
+        self.requests
     }
 
     fn buffer_used(&self) -> u64 {

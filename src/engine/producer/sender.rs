@@ -232,6 +232,12 @@ impl Producer {
         self.next_correlation += 1;
         let id = self.next_correlation;
         let idempotent = self.config.idempotence_effective();
+        self.requests.requests += 1;
+        for b in &batches {
+            self.requests.batches += 1;
+            self.requests.records += b.records as u64;
+            self.requests.bytes += b.bytes;
+        }
         let partitions = batches
             .iter()
             .map(|b| ProducePartition {

@@ -44,6 +44,12 @@ impl Engine {
             0.0
         };
         inputs.lag = self.group_lags();
+        inputs.records_lag = self.group_records_lags();
+        inputs.producer_requests = self
+            .producers
+            .iter()
+            .map(|p| p.request_counters())
+            .collect();
         self.metrics.sample(self.now, inputs);
         self.samples_taken += 1;
         if self.samples_taken % 50 == 0 {

@@ -8,21 +8,21 @@
 
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::engine::scenario::Scenario;
 use crate::i18n::{t, Lang};
 use crate::scenario::with_edits;
+use crate::ui::simulation::{SimHandle, SimRequest};
+use crate::ui::state::use_page;
 
-use super::form::{read, use_form_fields};
+use super::super::form::{read, use_form_fields};
 
 /// Properties of the shape panel.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ShapePanelProps {
-    /// The scenario being run (current values).
-    pub scenario: Scenario,
-    /// Receives the edited, validated scenario; the page restarts with it.
-    pub on_restart: Callback<Scenario>,
-    /// Language.
-    pub lang: Lang,
+    /// The scenario being run (current values, with the interventions recorded so far).
+    pub scenario: Rc<Scenario>,
 }
 
 /// One editable field: its scenario path, its label, its current value, and the choices when
@@ -122,7 +122,8 @@ fn fields(s: &Scenario, l: Lang) -> Vec<Field> {
 /// The form.
 #[function_component(ShapePanel)]
 pub fn shape_panel(p: &ShapePanelProps) -> Html {
-    let l = p.lang;
+    let l = use_page().lang;
+    let sim = use_context::<SimHandle>().expect("SimHandle");
     let error = use_state(|| None::<crate::scenario::ScenarioError>);
     let fields = fields(&p.scenario, l);
     let refs = use_form_fields(
@@ -137,7 +138,6 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             .map(|f| (f.path.clone(), f.value.clone()))
             .collect();
         let scenario = p.scenario.clone();
-        let on_restart = p.on_restart.clone();
         let error = error.clone();
         Callback::from(move |_| {
             let edits: Vec<(String, String)> = refs
@@ -155,14 +155,14 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             match with_edits(&scenario, &edits) {
                 Ok(s) => {
                     error.set(None);
-                    on_restart.emit(s);
+                    sim.send(SimRequest::Load(Box::new(s)));
                 }
                 Err(e) => error.set(Some(e)),
             }
         })
     };
     html! {
-        <details class="config-panel shape-panel">
+        <details class="config-panel shape-panel panel">
             <summary>{ t(l, "shape.title") }</summary>
             <p class="hint">{ t(l, "shape.hint") }</p>
             <div class="cfg-grid">

@@ -1,11 +1,112 @@
-//! The event log's lines: one localized line per engine event worth showing.
+//! The event log's lines: one localized line per engine event worth showing, clients by their
+//! one name ([`Names`]), and the words for commands shared by the log, the chart markers and
+//! the action menus ("crash broker 2" is both a button's accessible name and a log line).
 
 use crate::engine::events::SimEvent;
-use crate::i18n::{fill, t, Lang};
+use crate::engine::Command;
+use crate::i18n::{fill, t, tf, Lang};
+
+use super::names::{consumer_label, Names};
+
+/// A command in words (`crash broker 2`, `acks=1 on producer orders-app`).
+pub fn command_text(cmd: &Command, lang: Lang) -> String {
+    let s = |v: &dyn ToString| v.to_string();
+    match cmd {
+        Command::CrashBroker { broker } => tf(lang, "cmd.crash_broker", &[("b", s(broker))]),
+        Command::RestartBroker { broker } => tf(lang, "cmd.restart_broker", &[("b", s(broker))]),
+        Command::CrashLeader { topic, partition } => tf(
+            lang,
+            "cmd.crash_leader",
+            &[("tp", format!("{topic}-{partition}"))],
+        ),
+        Command::IsolateBroker { broker } => tf(lang, "cmd.isolate_broker", &[("b", s(broker))]),
+        Command::PartitionNetwork { groups } => tf(
+            lang,
+            "cmd.partition_network",
+            &[("g", format!("{groups:?}"))],
+        ),
+        Command::CutLink { from, to, one_way } => tf(
+            lang,
+            "cmd.cut_link",
+            &[
+                ("a", s(from)),
+                ("b", s(to)),
+                ("dir", if *one_way { "→" } else { "↔" }.to_string()),
+            ],
+        ),
+        Command::HealNetwork => t(lang, "cmd.heal").to_string(),
+        Command::SlowBroker {
+            broker,
+            disk_factor,
+            nic_factor,
+        } if *disk_factor <= 1.0 && *nic_factor <= 1.0 => {
+            tf(lang, "cmd.restore_broker", &[("b", s(broker))])
+        }
+        Command::SlowBroker {
+            broker,
+            disk_factor,
+            nic_factor,
+        } => tf(
+            lang,
+            "cmd.slow_broker",
+            &[
+                ("b", s(broker)),
+                ("d", s(disk_factor)),
+                ("n", s(nic_factor)),
+            ],
+        ),
+        Command::CrashConsumer { group, member } => tf(
+            lang,
+            "cmd.crash_consumer",
+            &[("c", consumer_label(group, *member as usize + 1))],
+        ),
+        Command::AddConsumer { group } => tf(lang, "cmd.add_consumer", &[("g", group.clone())]),
+        Command::SetConfig { target, key, value } => tf(
+            lang,
+            "cmd.set_config",
+            &[
+                ("k", key.clone()),
+                ("v", value.clone()),
+                ("target", target.replacen(':', " ", 1)),
+            ],
+        ),
+    }
+}
+
+/// A command in a few characters, for a chart marker.
+pub fn command_short(cmd: &Command, lang: Lang) -> String {
+    match cmd {
+        Command::CrashBroker { broker } => format!("✖ b{broker}"),
+        Command::RestartBroker { broker } => format!("↻ b{broker}"),
+        Command::CrashLeader { topic, partition } => format!("✖ ★{topic}-{partition}"),
+        Command::IsolateBroker { broker } => {
+            tf(lang, "cmdshort.isolate", &[("b", broker.to_string())])
+        }
+        Command::PartitionNetwork { .. } => t(lang, "cmdshort.partition").to_string(),
+        Command::CutLink { from, to, .. } => format!("✂ {from}–{to}"),
+        Command::HealNetwork => t(lang, "cmdshort.heal").to_string(),
+        Command::SlowBroker {
+            broker,
+            disk_factor,
+            nic_factor,
+        } if *disk_factor <= 1.0 && *nic_factor <= 1.0 => {
+            tf(lang, "cmdshort.restore", &[("b", broker.to_string())])
+        }
+        Command::SlowBroker { broker, .. } => {
+            tf(lang, "cmdshort.slow", &[("b", broker.to_string())])
+        }
+        Command::CrashConsumer { group, member } => {
+            format!("✖ {}", consumer_label(group, *member as usize + 1))
+        }
+        Command::AddConsumer { group } => format!("+ {group}"),
+        Command::SetConfig { key, value, .. } => format!("{key}={value}"),
+    }
+}
 
 /// One event-log line for an event in `lang`, and whether to highlight it.
 pub fn describe(
     topics: &crate::engine::ids::TopicTable,
+    names: &Names,
     e: &SimEvent,
     lang: Lang,
 ) -> Option<(String, bool)> {
@@ -177,14 +278,14 @@ pub fn describe(
             tr(
                 "log.revoked",
                 &[
-                    ("c", consumer.to_string()),
+                    ("c", names.consumer(*consumer)),
                     ("n", partitions.len().to_string()),
                 ],
             ),
             false,
         ),
         SimEvent::ConsumerCrashed { consumer, .. } => (
-            tr("log.consumer_crashed", &[("c", consumer.to_string())]),
+            tr("log.consumer_crashed", &[("c", names.consumer(*consumer))]),
             true,
         ),
         SimEvent::ConsumerLeft {
@@ -192,11 +293,18 @@ pub fn describe(
         } => (
             tr(
                 "log.consumer_left",
-                &[("c", consumer.to_string()), ("why", reason.localized(lang))],
+                &[
+                    ("c", names.consumer(*consumer)),
+                    ("why", reason.localized(lang)),
+                ],
             ),
             true,
         ),
         SimEvent::NetworkChanged { description } => (description.localized(lang), true),
+        SimEvent::CommandApplied { command } => (
+            tr("log.applied", &[("what", command_text(command, lang))]),
+            false,
+        ),
         SimEvent::CommandRejected { reason, .. } => {
             (tr("log.refused", &[("why", reason.localized(lang))]), true)
         }

@@ -1,0 +1,214 @@
+//! The charts beside the cluster: only those with something to show, each a canvas with its
+//! legend (colour and line style, so not by colour alone) and a table alternative; in
+//! presentation mode only the chart the lesson step points at.
+
+mod canvas;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::cluster::lit;
+use super::simulation::frame::ChartsData;
+use super::state::{use_page, Action};
+use crate::i18n::{t, Lang};
+use crate::view_model::event_log::command_short;
+use crate::view_model::series::{
+    chart, charts_for, table, ChartKind, ChartModel, Marker, RequestMetric,
+};
+
+/// Properties of the panel.
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// The data of each chart, in [`charts_for`] order.
+    pub data: Rc<Vec<ChartsData>>,
+    /// Lesson highlight targets.
+    pub highlight: AttrValue,
+}
+
+/// The charts.
+#[function_component(ChartsPanel)]
+pub fn charts_panel(p: &ChartsProps) -> Html {
+    let page = use_page();
+    let l = page.lang;
+    let Some(first) = p.data.first() else {
+        return html! {};
+    };
+    let on_metric = {
+        let d = page.dispatcher();
+        Callback::from(move |m: RequestMetric| d.dispatch(Action::RequestMetric(m)))
+    };
+    let charts: Vec<(ChartKind, ChartsData)> = charts_for(&first.ctx)
+        .into_iter()
+        .zip(p.data.iter().cloned())
+        .map(|(k, d)| match k {
+            ChartKind::Requests(_) => (ChartKind::Requests(page.request_metric), d),
+            k => (k, d),
+        })
+        .filter(|(k, _)| !page.presentation || lit(&p.highlight, &format!("chart:{}", k.id())))
+        .collect();
+    if charts.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="charts panel" aria-label={t(l, "ui.charts")}>
+            <h2>{ t(l, "ui.charts") }</h2>
+            { for charts.into_iter().map(|(kind, data)| html! {
+                <ChartView {kind} {data} lang={l} presentation={page.presentation} on_metric={on_metric.clone()}
+                    lit={lit(&p.highlight, &format!("chart:{}", kind.id()))} />
+            }) }
+        </section>
+    }
+}
+
+/// Properties of one chart.
+#[derive(Properties, PartialEq)]
+pub struct ChartViewProps {
+    /// Which.
+    pub kind: ChartKind,
+    /// The data.
+    pub data: ChartsData,
+    /// Language.
+    pub lang: Lang,
+    /// Presentation mode (larger text).
+    pub presentation: bool,
+    /// Highlighted by the lesson.
+    pub lit: bool,
+    /// The request chart's metric was chosen.
+    pub on_metric: Callback<RequestMetric>,
+}
+
+fn value(v: f64) -> String {
+    canvas::short_number(v)
+}
+
+/// One chart.
+#[function_component(ChartView)]
+pub fn chart_view(p: &ChartViewProps) -> Html {
+    let canvas_ref = use_node_ref();
+    let holder = use_node_ref();
+    let width = use_state(|| 380.0f64);
+    let font = if p.presentation { 20.0 } else { 12.0 };
+    let height = if p.presentation { 320.0 } else { 170.0 };
+    {
+        let holder = holder.clone();
+        let width = width.clone();
+        use_effect_with(p.presentation, move |_| {
+            let measure = move || {
+                if let Some(el) = holder.cast::<web_sys::Element>() {
+                    let w = (el.client_width() as f64).max(200.0);
+                    if (w - *width).abs() >= 1.0 {
+                        width.set(w);
+                    }
+                }
+            };
+            measure();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    measure()
+                });
+            move || drop(listener)
+        });
+    }
+    // Recomputed only when the data (the same Rcs), the width or the language change.
+    let model: Rc<ChartModel> = use_memo(
+        (p.data.clone(), *width as i64, p.lang, p.kind),
+        |(data, width, lang, kind)| {
+            let markers: Vec<Marker> = data
+                .markers
+                .iter()
+                .map(|(t, c)| Marker {
+                    t: *t,
+                    label: command_short(c, *lang),
+                })
+                .collect();
+            chart(
+                *kind,
+                &data.samples,
+                &data.ctx,
+                &markers,
+                *width as usize,
+                *lang,
+            )
+        },
+    );
+    {
+        let canvas_ref = canvas_ref.clone();
+        let model = model.clone();
+        use_effect_with((model.clone(), *width as i64, font as i64), move |_| {
+            if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
+                if let Err(e) = canvas::draw(&c, &model, font) {
+                    web_sys::console::warn_1(&format!("chart: {e}").into());
+                }
+            }
+        });
+    }
+    let l = p.lang;
+    let caption = p.kind.caption(l);
+    let rows = table(&model);
+    let summary = rows
+        .iter()
+        .map(|(n, last, ..)| format!("{n} {}", value(*last)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let aria = format!("{caption}: {summary}");
+    let metric_select = if let ChartKind::Requests(m) = p.kind {
+        let on_metric = p.on_metric.clone();
+        let on = Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            on_metric.emit(match v.as_str() {
+                "batch-size-avg" => RequestMetric::BatchSizeAvg,
+                "records-per-request-avg" => RequestMetric::RecordsPerRequestAvg,
+                _ => RequestMetric::RequestRate,
+            })
+        });
+        html! {
+            <select class="metric" aria-label="Producer metric" onchange={on}>
+                { for [RequestMetric::RequestRate, RequestMetric::BatchSizeAvg, RequestMetric::RecordsPerRequestAvg].iter().map(|x| html! {
+                    <option value={x.name()} selected={*x == m}>{ x.name() }</option>
+                }) }
+            </select>
+        }
+    } else {
+        html! {}
+    };
+    html! {
+        <figure class={classes!("chart", p.lit.then_some("lesson-highlight"))} data-chart={p.kind.id()}>
+            <figcaption>
+                <span class="cap">{ caption.clone() }</span>
+                { metric_select }
+                if model.clipped_peak.is_some() {
+                    <span class="clip-note">{ t(l, "chart.clipped") }</span>
+                }
+            </figcaption>
+            <div class="canvas-holder" ref={holder}>
+                <canvas ref={canvas_ref} width={format!("{:.0}", *width)} height={format!("{height:.0}")}
+                    role="img" aria-label={aria} class="chart-canvas"></canvas>
+            </div>
+            <ul class="chart-legend">
+                { for model.series.iter().map(|s| html! {
+                    <li><span class={classes!("swatch", format!("c{}", s.colour % 7), s.dashed.then_some("dashed"))} aria-hidden="true"></span>{ s.name.clone() }</li>
+                }) }
+            </ul>
+            <details class="chart-table">
+                <summary>{ t(l, "chart.table") }</summary>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{ t(l, "chart.series") }</th>
+                        <th scope="col">{ t(l, "chart.now") }</th>
+                        <th scope="col">{ t(l, "chart.min") }</th>
+                        <th scope="col">{ t(l, "chart.max") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|(n, last, min, max)| html! {
+                            <tr><th scope="row">{ n.clone() }</th><td>{ value(*last) }</td><td>{ value(*min) }</td><td>{ value(*max) }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                <p class="smoothing">{ t(l, "chart.smoothing") }</p>
+            </details>
+        </figure>
+    }
+}

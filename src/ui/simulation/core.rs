@@ -1,0 +1,181 @@
+//! The simulation's core, owned by the [`super::Simulation`] component: the session (engine and
+//! scenario), the lessons, and the frame loop's pacing. The engine's share of a frame adapts to
+//! what the frame costs on this machine: it shrinks when frames come late (the browser's own
+//! style, layout and paint included) and grows back while they are on time, between
+//! [`MIN_BUDGET_MS`] and [`FRAME_BUDGET_MS`], so the page holds 60 fps and answers input in the
+//! next frame at every speed; what it costs is simulated speed, which the page shows.
+
+use crate::engine::scenario::Scenario;
+use crate::engine::time::MILLIS;
+use crate::lessons::Lesson;
+use crate::view_model::session::Session;
+
+use super::frame::{first_frame, Builder, Frame, Mode};
+use crate::ui::state::{Zoom, SPEEDS};
+
+/// Most wall-clock time per frame for the engine, ms.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// Least wall-clock time per frame for the engine, ms.
+pub const MIN_BUDGET_MS: f64 = 2.0;
+/// A frame interval above this (ms) is late: the engine's budget shrinks.
+const LATE_FRAME_MS: f64 = 18.0;
+/// Events processed between clock checks.
+const EVENT_CHUNK: u64 = 250;
+/// Frames whose render time is kept for the figures.
+const RENDER_RING: usize = 240;
+
+/// The controls the core follows (copied from the page state at each render).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Controls {
+    /// Running.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Overview forced.
+    pub overview: bool,
+    /// Zoom.
+    pub zoom: Zoom,
+    /// Text size, px.
+    pub font: f64,
+}
+
+/// The core.
+pub struct Core {
+    /// The engine and the scenario.
+    pub session: Session,
+    /// The lessons.
+    pub lessons: Vec<Lesson>,
+    /// The lesson being played: index and step.
+    pub lesson: Option<(usize, usize)>,
+    /// What the page asks for.
+    pub controls: Controls,
+    /// The cluster view's size (px).
+    pub view_size: (f64, f64),
+    /// The current frame.
+    pub frame: Frame,
+    /// Something changed outside the loop (a command, a new run): build a frame next tick.
+    pub dirty: bool,
+    pub(super) builder: Builder,
+    pub(super) engine_ms: f64,
+    pub(super) real_speed: f64,
+    last_ts: Option<f64>,
+    render_times: Vec<f64>,
+    frame_ready_at: Option<f64>,
+    build_ms: f64,
+    /// The engine's budget per frame, ms (adapted to the frame rate).
+    budget_ms: f64,
+}
+
+impl Core {
+    /// A core running `scenario`.
+    pub fn new(scenario: Scenario, lessons: Vec<Lesson>) -> Self {
+        let session = Session::new(scenario);
+        let frame = first_frame(&session);
+        Core {
+            builder: Builder::new(&frame),
+            session,
+            lessons,
+            lesson: None,
+            controls: Controls {
+                playing: true,
+                speed: 2,
+                overview: false,
+                zoom: Zoom::None,
+                font: 12.0,
+            },
+            view_size: (800.0, 600.0),
+            frame,
+            dirty: true,
+            engine_ms: 0.0,
+            real_speed: 0.0,
+            last_ts: None,
+            render_times: Vec::new(),
+            frame_ready_at: None,
+            build_ms: 0.0,
+            budget_ms: FRAME_BUDGET_MS,
+        }
+    }
+
+    /// Starts `scenario` from time zero.
+    pub fn restart(&mut self, scenario: Scenario) {
+        self.session = Session::new(scenario);
+        self.frame = first_frame(&self.session);
+        self.builder = Builder::new(&self.frame);
+        self.last_ts = None;
+        self.dirty = true;
+    }
+
+    /// One animation frame at `ts` (ms): advances the engine when playing, then builds the
+    /// frame's inputs. Returns whether the views need to render.
+    pub fn tick(&mut self, ts: f64, clock: &mut dyn FnMut() -> f64) -> bool {
+        let dt = self.last_ts.map(|l| ts - l).unwrap_or(0.0);
+        self.last_ts = Some(ts);
+        let speed = SPEEDS[self.controls.speed];
+        let animate = matches!(self.frame.mode, Mode::Topology(_))
+            && self.controls.zoom == Zoom::None
+            && speed > 0.0
+            && speed <= 10.0;
+        self.session.set_animate(animate && self.controls.playing);
+        if !self.controls.playing && !self.dirty {
+            return false;
+        }
+        if self.controls.playing {
+            let t0 = clock();
+            let before = self.session.engine().now();
+            let target = if speed > 0.0 {
+                before + (dt.min(100.0) * speed * MILLIS as f64) as u64
+            } else {
+                u64::MAX
+            };
+            // Late frames (two refreshes or more at 60 Hz) shrink the budget fast; on-time frames
+            // grow it slowly.
+            if dt > LATE_FRAME_MS {
+                self.budget_ms *= 0.85;
+            } else if dt > 0.0 {
+                self.budget_ms += 0.1;
+            }
+            self.budget_ms = self.budget_ms.clamp(MIN_BUDGET_MS, FRAME_BUDGET_MS);
+            self.session
+                .advance(target, self.budget_ms, EVENT_CHUNK, clock);
+            let spent = clock() - t0;
+            self.engine_ms = if self.engine_ms == 0.0 {
+                spent
+            } else {
+                0.9 * self.engine_ms + 0.1 * spent
+            };
+            if dt > 0.0 {
+                let advanced = (self.session.engine().now() - before) as f64 / MILLIS as f64;
+                self.real_speed = advanced / dt;
+            }
+        }
+        let t1 = clock();
+        self.session.absorb();
+        self.build(ts);
+        self.dirty = false;
+        let t2 = clock();
+        self.build_ms = t2 - t1;
+        self.frame_ready_at = Some(t2);
+        true
+    }
+
+    /// Records how long the views took to render the last frame (with building its inputs).
+    pub fn rendered(&mut self, now: f64) {
+        if let Some(t0) = self.frame_ready_at.take() {
+            if self.render_times.len() >= RENDER_RING {
+                self.render_times.remove(0);
+            }
+            self.render_times.push(now - t0 + self.build_ms);
+        }
+    }
+
+    /// Median and 95th percentile of the recent render times, ms.
+    pub(super) fn render_percentiles(&self) -> (f64, f64) {
+        let v = &self.render_times;
+        if v.is_empty() {
+            return (0.0, 0.0);
+        }
+        let mut s = v.clone();
+        s.sort_by(|a, b| a.total_cmp(b));
+        (s[s.len() / 2], s[(s.len() * 95 / 100).min(s.len() - 1)])
+    }
+}

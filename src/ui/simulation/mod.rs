@@ -1,0 +1,224 @@
+//! The component that owns the simulation (as Yew's boids example owns its flock): the engine's
+//! session in a [`Core`], its requestAnimationFrame loop (one closure, built once and kept, as in
+//! Yew's webgl example), the keyboard shortcuts, and the page's body, whose parts get the frame's
+//! inputs as props and re-render only when those change.
+
+pub mod core;
+pub mod frame;
+pub mod requests;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use self::core::{Controls, Core};
+pub use requests::{SimHandle, SimRequest};
+
+use super::charts::ChartsPanel;
+use super::cluster::ClusterView;
+use super::page_error::PageError;
+use super::side::{
+    AuditPanel, ConfigPanel, EventLog, GroupsPanel, LessonPanel, ScenarioNote, ShapePanel,
+};
+use super::state::{use_page, Action, ViewChoice};
+use super::storage;
+use super::top_bar::TopBar;
+
+fn perf_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Whether keyboard focus is on something that uses keys itself (Space and arrows are theirs).
+fn on_control(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(
+        tag.as_str(),
+        "input" | "select" | "textarea" | "button" | "summary" | "a" | "option"
+    ) || el.has_attribute("contenteditable")
+        || matches!(
+            el.get_attribute("role").as_deref(),
+            Some("button" | "menuitem" | "menu" | "slider" | "tab")
+        )
+}
+
+/// The simulation and the page around it.
+#[function_component(Simulation)]
+pub fn simulation() -> Html {
+    let page = use_page();
+    let core = use_mut_ref(|| {
+        let (scenario, _) = storage::initial_scenario();
+        Core::new(scenario, crate::lessons::lessons())
+    });
+    let redraw = use_force_update();
+    {
+        let mut c = core.borrow_mut();
+        let controls = Controls {
+            playing: page.playing,
+            speed: page.speed,
+            overview: page.view == ViewChoice::Overview,
+            zoom: page.zoom.clone(),
+            font: if page.presentation { 20.0 } else { 12.0 },
+        };
+        if c.controls != controls {
+            c.controls = controls;
+            c.dirty = true;
+        }
+    }
+    // A broken share link: shown once, the saved work kept.
+    {
+        let dispatcher = page.dispatcher();
+        use_effect_with((), move |_| {
+            if let (_, Some(e)) = storage::initial_scenario() {
+                dispatcher.dispatch(Action::Error(Some(e)));
+            }
+        });
+    }
+    // The animation loop.
+    {
+        let core = core.clone();
+        let redraw = redraw.clone();
+        let dispatcher = page.dispatcher();
+        use_effect_with((), move |_| {
+            let mut stuck_shown = false;
+            type Tick = Closure<dyn FnMut(f64)>;
+            let slot: Rc<RefCell<Option<Tick>>> = Rc::new(RefCell::new(None));
+            let pending = Rc::new(RefCell::new(None::<i32>));
+            let (slot2, pending2) = (slot.clone(), pending.clone());
+            let request = move |slot: &Rc<RefCell<Option<Tick>>>| -> Option<i32> {
+                let f = slot.borrow();
+                let f = f.as_ref()?;
+                web_sys::window()?
+                    .request_animation_frame(f.as_ref().unchecked_ref())
+                    .ok()
+            };
+            *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+                let changed = core.borrow_mut().tick(ts, &mut perf_now);
+                // Simulated time stopped moving (issue 14): pause and say why, once, rather
+                // than spinning in every frame.
+                let stuck = core.borrow().session.engine().stuck_clock().cloned();
+                match stuck {
+                    Some(stuck) if !stuck_shown => {
+                        stuck_shown = true;
+                        dispatcher.dispatch(Action::Pause);
+                        dispatcher
+                            .dispatch(Action::Error(Some(PageError::StuckClock(Box::new(stuck)))));
+                    }
+                    None => stuck_shown = false, // a new run
+                    _ => {}
+                }
+                if changed {
+                    redraw.force_update();
+                }
+                *pending2.borrow_mut() = request(&slot2);
+            }));
+            *pending.borrow_mut() = request(&slot);
+            move || {
+                if let (Some(id), Some(w)) = (*pending.borrow(), web_sys::window()) {
+                    let _ = w.cancel_animation_frame(id);
+                }
+                // Breaks the closure's reference to its own slot.
+                slot.borrow_mut().take();
+            }
+        });
+    }
+    // How long the views took to render this frame.
+    {
+        let core = core.clone();
+        use_effect(move || {
+            core.borrow_mut().rendered(perf_now());
+        });
+    }
+    let handle = {
+        let core = core.clone();
+        let dispatcher = page.dispatcher();
+        let redraw = redraw.clone();
+        use_memo((), move |_| {
+            SimHandle(Callback::from(move |req| {
+                requests::handle(&mut core.borrow_mut(), &dispatcher, req);
+                redraw.force_update();
+            }))
+        })
+    };
+    // Space: play/pause, →: step — only when focus is not on a control.
+    {
+        let dispatcher = page.dispatcher();
+        let handle = (*handle).clone();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::window(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.alt_key() || e.ctrl_key() || e.meta_key() || on_control(e.target()) {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        " " => {
+                            e.prevent_default();
+                            dispatcher.dispatch(Action::TogglePlay);
+                        }
+                        "ArrowRight" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::Step);
+                        }
+                        _ => {}
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
+    let c = core.borrow();
+    let f = &c.frame;
+    let lesson = c
+        .lesson
+        .and_then(|(i, s)| Some((c.lessons.get(i)?.clone(), s)));
+    let highlight: AttrValue = lesson
+        .as_ref()
+        .and_then(|(l, s)| l.steps.get(*s)?.highlight)
+        .unwrap_or("")
+        .into();
+    let presets: Vec<&'static str> = crate::scenario::presets::presets()
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let lesson_titles: Vec<&'static str> = c.lessons.iter().map(|l| l.title).collect();
+    html! {
+        <ContextProvider<SimHandle> context={(*handle).clone()}>
+            <div class={classes!("page", page.presentation.then_some("presentation"))}
+                 lang={page.lang.tag()} data-highlight={highlight.clone()}>
+                <TopBar now={f.now} real_speed={f.real_speed} engine_ms={f.engine_ms} render_ms={f.render_ms}
+                    scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)} />
+                <main class="stage">
+                    <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
+                        flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
+                    <aside class="side" aria-label={crate::i18n::t(page.lang, "ui.side")}>
+                        if let Some((l, s)) = lesson {
+                            <LessonPanel lesson={Rc::new(l)} step={s} />
+                        } else {
+                            <ScenarioNote scenario={f.scenario.clone()} />
+                        }
+                        <ChartsPanel data={f.charts.clone()} highlight={highlight.clone()} />
+                        <GroupsPanel snap={f.detail.clone()} highlight={highlight.clone()} />
+                        <AuditPanel audit={f.audit.clone()} highlight={highlight.clone()} />
+                        <EventLog log={f.log.clone()} highlight={highlight.clone()} />
+                        <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} />
+                        <ShapePanel scenario={f.scenario.clone()} />
+                    </aside>
+                </main>
+            </div>
+        </ContextProvider<SimHandle>>
+    }
+}

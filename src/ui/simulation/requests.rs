@@ -1,0 +1,222 @@
+//! What the views ask of the simulation (through the [`SimHandle`] context): interventions,
+//! playback steps, new runs, lessons, sharing and files. Each request changes the core and, where
+//! needed, the page state.
+
+use yew::prelude::*;
+
+use super::core::Core;
+use crate::engine::scenario::Scenario;
+use crate::engine::time::{ms, MILLIS};
+use crate::engine::Command;
+use crate::ui::files;
+use crate::ui::page_error::PageError;
+use crate::ui::state::{Action, Notice, PageState};
+use crate::ui::storage;
+use crate::view_model::session::Refused;
+
+/// A request to the simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimRequest {
+    /// A user's intervention: applied at the next whole millisecond and recorded.
+    Intervene(Command),
+    /// Advance 100 simulated ms (pauses).
+    Step,
+    /// Restart the run (a lesson restarts at its first step).
+    Reset,
+    /// Restart with a scenario (the shape form): saved.
+    Load(Box<Scenario>),
+    /// A built-in scenario by name.
+    Preset(String),
+    /// An imported scenario file's text.
+    Import(String),
+    /// Start lesson `i`, or leave lessons.
+    Lesson(Option<usize>),
+    /// Next lesson step (applies the step's action).
+    LessonNext,
+    /// Previous lesson step (replays from the start).
+    LessonBack,
+    /// The lesson's first step.
+    LessonRestart,
+    /// Put the running scenario in the URL.
+    Share,
+    /// Download the running scenario.
+    ExportScenario,
+    /// Download the run's report.
+    ExportReport,
+    /// Download the charts' data.
+    ExportCsv,
+    /// The cluster view's size changed (px).
+    ViewSize(f64, f64),
+}
+
+/// The simulation's request channel, in context.
+#[derive(Clone, PartialEq)]
+pub struct SimHandle(pub Callback<SimRequest>);
+
+impl SimHandle {
+    /// Sends a request.
+    pub fn send(&self, r: SimRequest) {
+        self.0.emit(r);
+    }
+}
+
+/// The built-in default.
+pub fn default_scenario() -> Scenario {
+    crate::scenario::presets::preset("quickstart")
+        .unwrap_or_else(|| Scenario::cluster(3, 1, 60_000).with_topic("orders", 6, 3))
+}
+
+/// Handles `req`; page-state changes go through `dispatch`.
+pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: SimRequest) {
+    core.dirty = true;
+    match req {
+        SimRequest::Intervene(cmd) => match core.session.intervene(cmd) {
+            Ok(()) => {
+                if core.lesson.is_none() {
+                    storage::save_scenario(core.session.scenario());
+                }
+                dispatch.dispatch(Action::Error(None));
+            }
+            Err(Refused::Scenario(e)) => {
+                dispatch.dispatch(Action::Error(Some(PageError::Refused(e))))
+            }
+            Err(Refused::Engine(r)) => {
+                dispatch.dispatch(Action::Error(Some(PageError::EngineRefused(r))))
+            }
+        },
+        SimRequest::Step => {
+            dispatch.dispatch(Action::Pause);
+            let t = core.session.engine().now() + 100 * MILLIS;
+            core.session.run_to(t);
+        }
+        SimRequest::Reset => match core.lesson {
+            Some((i, _)) => goto_step(core, dispatch, i, 0),
+            None => {
+                let s = core.session.scenario().clone();
+                core.restart(s);
+            }
+        },
+        SimRequest::Load(s) => load(core, dispatch, *s),
+        SimRequest::Preset(name) => match crate::scenario::presets::preset(&name) {
+            Some(s) => load(core, dispatch, s),
+            None => dispatch.dispatch(Action::Error(Some(PageError::NoPreset(name)))),
+        },
+        // A broken file leaves the current run and the saved scenario untouched.
+        SimRequest::Import(text) => match crate::scenario::parse_scenario(&text) {
+            Ok(s) => load(core, dispatch, s),
+            Err(e) => dispatch.dispatch(Action::Error(Some(PageError::Import(e)))),
+        },
+        SimRequest::Lesson(Some(i)) => goto_step(core, dispatch, i, 0),
+        SimRequest::Lesson(None) => {
+            core.lesson = None;
+            dispatch.dispatch(Action::Lesson(None));
+            core.restart(storage::load_scenario().unwrap_or_else(default_scenario));
+        }
+        SimRequest::LessonNext => {
+            if let Some((i, step)) = core.lesson {
+                let steps = &core.lessons[i].steps;
+                if step + 1 < steps.len() {
+                    let action = steps[step].action.clone();
+                    let at = steps[step + 1].at_ms;
+                    if let Some(a) = action {
+                        core.session.apply_scripted(a);
+                    }
+                    core.session.run_to(ms(at));
+                    core.lesson = Some((i, step + 1));
+                    dispatch.dispatch(Action::Lesson(core.lesson));
+                }
+            }
+        }
+        SimRequest::LessonBack => {
+            if let Some((i, step)) = core.lesson {
+                goto_step(core, dispatch, i, step.saturating_sub(1));
+            }
+        }
+        SimRequest::LessonRestart => {
+            if let Some((i, _)) = core.lesson {
+                goto_step(core, dispatch, i, 0);
+            }
+        }
+        SimRequest::Share => {
+            if let Some(link) = storage::share_link(core.session.scenario()) {
+                dispatch.dispatch(Action::Notice(Some(Notice::Shared(link))));
+            }
+        }
+        SimRequest::ExportScenario => {
+            let s = core.session.scenario();
+            report(
+                dispatch,
+                files::download(
+                    &format!("{}.json", s.name),
+                    "application/json",
+                    &crate::scenario::to_json(s),
+                ),
+            );
+        }
+        SimRequest::ExportReport => {
+            let r = core.session.engine_mut().report(0.0);
+            report(
+                dispatch,
+                files::download(
+                    "kafka-sim-report.json",
+                    "application/json",
+                    &serde_json::to_string_pretty(&r).unwrap_or_default(),
+                ),
+            );
+        }
+        SimRequest::ExportCsv => {
+            let ids: Vec<String> = core
+                .session
+                .scenario()
+                .producers
+                .iter()
+                .map(|p| p.id.clone())
+                .collect();
+            let csv = crate::view_model::csv::samples_csv(
+                core.session.engine().metrics().samples(),
+                &ids,
+            );
+            report(
+                dispatch,
+                files::download("kafka-sim-charts.csv", "text/csv", &csv),
+            );
+        }
+        SimRequest::ViewSize(w, h) => core.view_size = (w, h),
+    }
+}
+
+fn report(dispatch: &UseReducerDispatcher<PageState>, r: Result<(), &'static str>) {
+    if let Err(key) = r {
+        dispatch.dispatch(Action::Error(Some(PageError::Key(key))));
+    }
+}
+
+/// Restarts with `s` outside lessons, and saves it once the engine runs it (if building the run
+/// fails, the saved scenario is still the last one that worked).
+fn load(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, s: Scenario) {
+    core.lesson = None;
+    dispatch.dispatch(Action::Lesson(None));
+    dispatch.dispatch(Action::Error(None));
+    core.restart(s);
+    storage::save_scenario(core.session.scenario());
+}
+
+/// Plays lesson `i` from its start up to step `step`, applying the actions of the steps before
+/// it (the run is deterministic, so going back replays the same run). Pauses.
+fn goto_step(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, i: usize, step: usize) {
+    let Some(lesson) = core.lessons.get(i).cloned() else {
+        return;
+    };
+    core.restart(lesson.scenario.clone());
+    for (k, s) in lesson.steps.iter().enumerate().take(step + 1) {
+        core.session.run_to(ms(s.at_ms));
+        if k < step {
+            if let Some(a) = &s.action {
+                core.session.apply_scripted(a.clone());
+            }
+        }
+    }
+    core.lesson = Some((i, step));
+    dispatch.dispatch(Action::Pause);
+    dispatch.dispatch(Action::Lesson(core.lesson));
+}

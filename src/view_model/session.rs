@@ -1,0 +1,338 @@
+//! The session: the engine running the page's scenario, and that scenario as the one source of
+//! truth for what is running. Every intervention (a click, a live config change) is checked by
+//! the scenario validator, applied at the next whole simulated millisecond
+//! ([`Engine::apply_at`]) and recorded in the scenario as a fault at that time, so the share
+//! link, the export and the autosave carry exactly what is running, and replaying the scenario
+//! gives the same run.
+
+use std::collections::VecDeque;
+
+use crate::engine::events::{SimEvent, TimedEvent};
+use crate::engine::reasons::CommandRefusal;
+use crate::engine::scenario::{Scenario, ScheduledFault};
+use crate::engine::sim::NodeRole;
+use crate::engine::snapshot::Endpoint;
+use crate::engine::time::{ms, to_ms_f64, SimTime, MILLIS};
+use crate::engine::Command;
+use crate::engine::Engine;
+use crate::scenario::ScenarioError;
+
+use super::flows::{Flow, FlowBuffer};
+
+/// Event-log entries kept.
+pub const LOG_KEEP: usize = 200;
+
+/// An event worth a line in the log, with its time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    /// Simulated seconds.
+    pub t: f64,
+    /// The event.
+    pub event: SimEvent,
+}
+
+/// Why an intervention was not applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refused {
+    /// The scenario with the change recorded would not be valid (field and reason).
+    Scenario(ScenarioError),
+    /// The engine refused it in the state it is in.
+    Engine(CommandRefusal),
+}
+
+/// The engine and the scenario it runs.
+#[derive(Clone, Debug)]
+pub struct Session {
+    engine: Engine,
+    scenario: Scenario,
+    log: VecDeque<LogEntry>,
+    /// Bumped whenever the log changes (so views redraw only then).
+    log_version: u64,
+    /// Commands applied (scenario faults and interventions): simulated seconds and command.
+    markers: Vec<(f64, Command)>,
+    flows: FlowBuffer,
+}
+
+/// The next whole simulated millisecond strictly after `now`.
+pub fn next_whole_ms(now: SimTime) -> u64 {
+    now / MILLIS + 1
+}
+
+impl Session {
+    /// A session running `scenario` from time zero.
+    pub fn new(scenario: Scenario) -> Self {
+        Session {
+            engine: Engine::new(&scenario),
+            scenario,
+            log: VecDeque::new(),
+            log_version: 0,
+            markers: Vec::new(),
+            flows: FlowBuffer::default(),
+        }
+    }
+
+    /// The scenario running now, with every intervention recorded.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The engine (read-only).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The engine, for what only observes (reports, audits, lesson checks).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
+    /// Applies `cmd` as a user's intervention: validated with the scenario validator as a
+    /// fault at the next whole millisecond, applied then, and recorded.
+    pub fn intervene(&mut self, cmd: Command) -> Result<(), Refused> {
+        let at_ms = next_whole_ms(self.engine.now());
+        let mut candidate = self.scenario.clone();
+        // Faults at the same millisecond replay in file order: this one was applied before any
+        // scheduled fault still waiting at that millisecond, so it goes before them.
+        let pos = candidate
+            .faults
+            .iter()
+            .position(|f| f.at_ms >= at_ms)
+            .unwrap_or(candidate.faults.len());
+        candidate.faults.insert(
+            pos,
+            ScheduledFault {
+                at_ms,
+                action: cmd.clone(),
+            },
+        );
+        let checked = crate::scenario::parse_scenario(&crate::scenario::to_json(&candidate))
+            .map_err(Refused::Scenario)?;
+        let result = self
+            .engine
+            .apply_at(ms(at_ms), cmd)
+            .map_err(Refused::Engine);
+        if result.is_ok() {
+            self.scenario = checked;
+        }
+        self.absorb();
+        result
+    }
+
+    /// Applies a lesson's scripted action (part of the lesson, not recorded).
+    pub fn apply_scripted(&mut self, cmd: Command) {
+        self.engine.apply(cmd);
+        self.absorb();
+    }
+
+    /// Runs towards `target` until it is reached or `budget_ms` of wall time (read with
+    /// `clock`, ms) is spent, `chunk` events at a time. Returns whether the target was reached.
+    pub fn advance(
+        &mut self,
+        target: SimTime,
+        budget_ms: f64,
+        chunk: u64,
+        clock: &mut dyn FnMut() -> f64,
+    ) -> bool {
+        let start = clock();
+        loop {
+            if self.engine.stuck_clock().is_some() {
+                return false; // the run stopped for good (the page shows why)
+            }
+            if self.engine.run_until(target, chunk).reached {
+                return true;
+            }
+            if clock() - start >= budget_ms {
+                return false;
+            }
+        }
+    }
+
+    /// Runs to `t` with no budget (lesson steps, the step button).
+    pub fn run_to(&mut self, t: SimTime) {
+        self.engine.run_until(t, u64::MAX);
+        self.absorb();
+    }
+
+    /// Records messages on the wire for the animation (costly: only at slow speeds).
+    pub fn set_animate(&mut self, on: bool) {
+        self.engine.set_record_flows(on);
+        if !on {
+            self.flows.clear();
+        }
+    }
+
+    /// Takes the engine's new events into the log, the markers and the flows.
+    pub fn absorb(&mut self) {
+        let roles = self.engine.roles().to_vec();
+        let endpoint = |n: crate::engine::ids::NodeId| match roles.get(n.0 as usize)? {
+            NodeRole::Controller => Some(Endpoint::Controller),
+            NodeRole::Broker(i) => Some(Endpoint::Broker(*i as u32 + 1)),
+            NodeRole::Producer(i) => Some(Endpoint::Producer(*i as u32)),
+            NodeRole::Consumer(i) => Some(Endpoint::Consumer(*i as u32)),
+        };
+        let mut logged = false;
+        for TimedEvent { at, event } in self.engine.drain_events() {
+            if let SimEvent::Flow {
+                from,
+                to,
+                kind,
+                arrives,
+                ..
+            } = &event
+            {
+                if let (Some(f), Some(t)) = (endpoint(*from), endpoint(*to)) {
+                    self.flows.push(Flow {
+                        from: f,
+                        to: t,
+                        sent: at,
+                        arrives: *arrives,
+                        kind: *kind,
+                    });
+                }
+                continue;
+            }
+            let t = to_ms_f64(at) / 1000.0;
+            if let SimEvent::CommandApplied { command } = &event {
+                self.markers.push((t, command.clone()));
+            }
+            if loggable(&event) {
+                self.log.push_back(LogEntry { t, event });
+                logged = true;
+            }
+        }
+        while self.log.len() > LOG_KEEP {
+            self.log.pop_front();
+        }
+        if logged {
+            self.log_version += 1;
+        }
+    }
+
+    /// The event log (oldest first) and its version.
+    pub fn log(&self) -> (&VecDeque<LogEntry>, u64) {
+        (&self.log, self.log_version)
+    }
+
+    /// Commands applied so far (simulated seconds).
+    pub fn markers(&self) -> &[(f64, Command)] {
+        &self.markers
+    }
+
+    /// Messages in flight.
+    pub fn flows(&self) -> &FlowBuffer {
+        &self.flows
+    }
+}
+
+/// Whether an event gets a line in the log (the bulk of appends, acks and fetches does not).
+fn loggable(e: &SimEvent) -> bool {
+    !matches!(
+        e,
+        SimEvent::LeaderAppend { .. }
+            | SimEvent::HighWatermark { .. }
+            | SimEvent::Consumed { .. }
+            | SimEvent::ProduceAcked { .. }
+            | SimEvent::RecordsSent { .. }
+            | SimEvent::OffsetsCommitted { .. }
+            | SimEvent::ProduceRetried { .. }
+            | SimEvent::ProduceFailed { .. }
+            | SimEvent::Flow { .. }
+            | SimEvent::PartitionsAssigned { .. }
+            | SimEvent::ConsumerStarted { .. }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quickstart() -> Scenario {
+        crate::scenario::presets::preset("quickstart").unwrap()
+    }
+
+    #[test]
+    fn an_intervention_is_recorded_at_the_next_whole_millisecond_and_logged() {
+        let mut s = Session::new(quickstart());
+        s.run_to(1_234_567_000);
+        s.intervene(Command::SetConfig {
+            target: "producer:orders-app".into(),
+            key: "acks".into(),
+            value: "1".into(),
+        })
+        .unwrap();
+        let f = s.scenario().faults.last().unwrap();
+        assert_eq!(f.at_ms, 1_235);
+        assert_eq!(s.engine().now(), ms(1_235));
+        assert_eq!(s.engine().snapshot().producers[0].acks, "1");
+        assert!(s
+            .log()
+            .0
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::CommandApplied { .. })));
+        assert_eq!(s.markers().len(), 1);
+    }
+
+    #[test]
+    fn a_change_the_validator_refuses_is_neither_applied_nor_recorded() {
+        let mut s = Session::new(quickstart());
+        s.run_to(ms(100));
+        let r = s.intervene(Command::SetConfig {
+            target: "producer:orders-app".into(),
+            key: "linger.ms".into(),
+            value: "-1".into(),
+        });
+        assert!(matches!(r, Err(Refused::Scenario(_))), "{r:?}");
+        assert!(s.scenario().faults.is_empty());
+        assert_eq!(s.engine().snapshot().producers[0].linger_ms, 5);
+        // The engine's own refusal (a consumer already down) is not recorded either.
+        s.intervene(Command::CrashConsumer {
+            group: "billing".into(),
+            member: 0,
+        })
+        .unwrap();
+        let again = s.intervene(Command::CrashConsumer {
+            group: "billing".into(),
+            member: 0,
+        });
+        assert!(matches!(again, Err(Refused::Engine(_))), "{again:?}");
+        assert_eq!(s.scenario().faults.len(), 1);
+    }
+
+    #[test]
+    fn an_intervention_goes_before_a_scheduled_fault_of_the_same_millisecond() {
+        let mut sc = quickstart();
+        sc.faults.push(ScheduledFault {
+            at_ms: 501,
+            action: Command::CrashBroker { broker: 1 },
+        });
+        let mut s = Session::new(sc);
+        s.run_to(ms(500) + 10);
+        s.intervene(Command::CrashBroker { broker: 2 }).unwrap();
+        let order: Vec<_> = s
+            .scenario()
+            .faults
+            .iter()
+            .map(|f| f.action.clone())
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                Command::CrashBroker { broker: 2 },
+                Command::CrashBroker { broker: 1 }
+            ]
+        );
+        s.run_to(ms(3_000));
+        let mut replay = Engine::new(s.scenario());
+        replay.run_until(ms(3_000), u64::MAX);
+        assert_eq!(replay.trace_hash(), s.engine().trace_hash());
+    }
+
+    #[test]
+    fn every_lesson_scenario_accepts_recorded_interventions() {
+        for lesson in crate::lessons::lessons() {
+            let json = crate::scenario::to_json(&lesson.scenario);
+            crate::scenario::parse_scenario(&json)
+                .unwrap_or_else(|e| panic!("lesson {}: {e}", lesson.id));
+        }
+    }
+}
