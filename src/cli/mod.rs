@@ -4,6 +4,8 @@
 //! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error.
 
 pub mod calibration;
+mod compare;
+mod follow;
 pub mod perf_test;
 mod run;
 mod sweep;
@@ -56,6 +58,12 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario (a JSON file, or the name of a built-in preset) and print a summary.
     Run(run::RunArgs),
+    /// Run two scenarios with the same seed (an A/B what-if) and print both reports and the
+    /// figures that differ.
+    Compare(compare::CompareArgs),
+    /// Follow one record (by key) through the run: send(), batch, produce request, appends,
+    /// the high watermark, the acknowledgement or the loss, each group's fetch and commit.
+    Follow(follow::FollowArgs),
     /// Run the cartesian product of parameter values, in parallel, and write a CSV row per run.
     Sweep(sweep::SweepArgs),
     /// Emulate kafka-producer-perf-test.sh against a simulated cluster.
@@ -148,6 +156,8 @@ pub fn write_output(path: &str, text: &str) -> Result<(), CliError> {
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::compare(a),
+        Command::Follow(a) => follow::follow(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::PerfTest(a) => perf_test::perf_test(a),
         Command::Partition { partitions, keys } => {

@@ -8,7 +8,7 @@ use clap::Args;
 use super::{load_scenario, write_output, CliError};
 use crate::engine::report::Report;
 use crate::engine::scenario::Scenario;
-use crate::engine::time::{ms, MILLIS};
+use crate::engine::time::{ms, SimTime, MICROS, MILLIS};
 use crate::engine::Engine;
 
 /// Arguments of `run`.
@@ -20,8 +20,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Override the scenario's duration (simulated milliseconds).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "until_us")]
     pub duration_ms: Option<u64>,
+    /// Stop at exactly this simulated time (microseconds), e.g. the `simulated_us` of a report
+    /// exported from the page: the run then has the same trace hash as the page had.
+    #[arg(long)]
+    pub until_us: Option<u64>,
     /// Write the JSON report to this file (`-` for stdout).
     #[arg(long)]
     pub json: Option<String>,
@@ -33,15 +37,37 @@ pub struct RunArgs {
 /// Longest duration accepted on the command line (24 h simulated).
 pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
 
+/// Latest `--until-us` accepted (the same 24 h, in microseconds).
+pub const MAX_UNTIL_US: u64 = MAX_DURATION_MS * 1_000;
+
+/// Checks `--until-us` and turns it into simulated time.
+pub fn until_time(until_us: u64) -> Result<SimTime, CliError> {
+    if until_us > MAX_UNTIL_US {
+        return Err(CliError::BadInput(format!(
+            "--until-us = {until_us}: allowed 0..={MAX_UNTIL_US} (24 h simulated)"
+        )));
+    }
+    Ok(until_us * MICROS)
+}
+
 /// Runs a scenario to its end with a progress bar on stderr when it takes more than a second
 /// and stderr is a terminal. Returns the report with the wall time measured here, or — when
 /// simulated time stopped moving — a bad-input error naming the timer and the likely config.
 pub fn run_scenario(scenario: &Scenario, progress: bool) -> Result<Report, CliError> {
+    run_scenario_until(scenario, ms(scenario.duration_ms), progress)
+}
+
+/// Runs a scenario to simulated time `end` exactly (every event at or before `end`, nothing
+/// after), as [`run_scenario`] does to the scenario's end.
+pub fn run_scenario_until(
+    scenario: &Scenario,
+    end: SimTime,
+    progress: bool,
+) -> Result<Report, CliError> {
     let started = Instant::now();
     let mut engine = Engine::new(scenario);
-    let end = ms(scenario.duration_ms);
     let bar = if progress && std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(scenario.duration_ms.max(1));
+        let b = indicatif::ProgressBar::new((end / MILLIS).max(1));
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} sim ms  {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -75,14 +101,23 @@ pub fn run_scenario(scenario: &Scenario, progress: bool) -> Result<Report, CliEr
     Ok(engine.report(started.elapsed().as_secs_f64() * 1000.0))
 }
 
+/// Simulated seconds from microseconds: three decimals on a whole millisecond, six otherwise.
+pub fn seconds(us: u64) -> String {
+    if us % 1_000 == 0 {
+        format!("{:.3}", us as f64 / 1e6)
+    } else {
+        format!("{:.6}", us as f64 / 1e6)
+    }
+}
+
 /// A human summary of a report.
 pub fn summary(r: &Report) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "scenario {}  seed {}  simulated {:.3} s  events {}  ({:.0} ms wall, {:.2} M events/s)\n",
+        "scenario {}  seed {}  simulated {} s  events {}  ({:.0} ms wall, {:.2} M events/s)\n",
         r.scenario,
         r.seed,
-        r.simulated_ms as f64 / 1000.0,
+        seconds(r.simulated_us),
         r.events,
         r.wall_ms,
         r.events_per_s / 1e6
@@ -153,7 +188,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         scenario.duration_ms = d;
     }
-    let report = run_scenario(&scenario, !a.quiet)?;
+    let end = match a.until_us {
+        Some(us) => until_time(us)?,
+        None => ms(scenario.duration_ms),
+    };
+    let report = run_scenario_until(&scenario, end, !a.quiet)?;
     if let Some(path) = &a.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| CliError::Internal(format!("cannot serialize the report: {e}")))?;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::{BrokerId, NodeId, TopicPartition};
+use super::journey::FollowNote;
 use super::protocol::{ErrorCode, MessageKind, RecordBatch};
 use super::reasons::{CommandRefusal, LeaveReason, NetworkChange, RebalanceReason};
 use super::sim::Command;
@@ -179,6 +180,10 @@ pub enum SimEvent {
         records: u32,
         /// Last error.
         error: ErrorCode,
+        /// Number of the batch's first record in the producer's stream to `tp` (`None`: failed
+        /// in `send()`, before the records had one).
+        #[serde(default)]
+        first_record: Option<u64>,
     },
     /// The idempotent producer bumped its epoch after a sequence gap on a partition (KIP-360):
     /// that partition's sequences restart at 0.
@@ -198,6 +203,12 @@ pub enum SimEvent {
         tp: TopicPartition,
         /// The error.
         error: ErrorCode,
+        /// Number of the batch's first record in the producer's stream to `tp`.
+        #[serde(default)]
+        first_record: u64,
+        /// Records in the batch.
+        #[serde(default)]
+        records: u32,
     },
 
     // ----- consumer groups -----
@@ -323,6 +334,12 @@ pub enum SimEvent {
     NetworkChanged {
         /// What changed.
         description: NetworkChange,
+    },
+    /// Something about a followed record that no other event says (only while a key is
+    /// followed: [`crate::engine::Engine::follow_key`]; not part of the trace hash).
+    Follow {
+        /// What.
+        note: FollowNote,
     },
 }
 

@@ -18,6 +18,7 @@ pub mod group;
 pub mod histogram;
 pub mod id_window;
 pub mod ids;
+pub mod journey;
 pub mod limits;
 pub mod log;
 pub mod metadata_image;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::BrokerId;
 use super::sim::Engine;
-use super::time::MILLIS;
+use super::time::{MICROS, MILLIS};
 
 /// Produce counters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -119,8 +119,12 @@ pub struct Report {
     pub scenario: String,
     /// Seed.
     pub seed: u64,
-    /// Simulated time, ms.
+    /// Simulated time, ms (rounded down).
     pub simulated_ms: u64,
+    /// Simulated time, µs (rounded down): exact for a run stopped at a whole microsecond, such
+    /// as `kafka-sim run --until-us N` or a page paused at a frame boundary.
+    #[serde(default)]
+    pub simulated_us: u64,
     /// Events processed.
     pub events: u64,
     /// Wall-clock time the run took, ms (measured by the caller; 0 in the page).
@@ -155,6 +159,7 @@ impl Engine {
             scenario: self.scenario().name.clone(),
             seed: self.scenario().seed,
             simulated_ms,
+            simulated_us: self.now() / MICROS,
             events,
             wall_ms,
             events_per_s: if wall_ms > 0.0 {

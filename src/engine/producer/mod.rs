@@ -168,6 +168,9 @@ pub struct Producer {
     retries: u64,
     /// When the last batch was acknowledged.
     last_ack: SimTime,
+    /// The followed key's index: each record sent with it is noted
+    /// ([`crate::engine::Engine::follow_key`]).
+    follow_key: Option<u32>,
     requests: RequestCounters,
 }
 
@@ -218,6 +221,7 @@ impl Producer {
             failed: 0,
             retries: 0,
             last_ack: 0,
+            follow_key: None,
             requests: RequestCounters::default(),
         }
     }
@@ -362,6 +366,11 @@ impl Producer {
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
         self.spec.config = self.config.clone();
         self.drain(ctx);
+    }
+
+    /// Notes every record sent with key `key-{key}` from now on (observation only).
+    pub fn follow_key(&mut self, key: Option<u32>) {
+        self.follow_key = key;
     }
 
     /// Records handed to `send()`, acknowledged and failed so far.

@@ -354,6 +354,7 @@ impl Producer {
             tp: TopicPartition::new(self.topic, b.partition),
             records: b.records,
             error,
+            first_record: Some(b.first_record),
         });
     }
 
@@ -402,6 +403,8 @@ impl Producer {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
             error,
+            first_record: b.first_record,
+            records: b.records,
         });
         let exp = 1u64 << (b.attempts.saturating_sub(1)).min(20);
         let backoff = (self.config.retry_backoff_ms.saturating_mul(exp)).min(
@@ -474,6 +477,8 @@ impl Producer {
             producer: self.index,
             tp: TopicPartition::new(self.topic, b.partition),
             error: ErrorCode::MessageTooLarge,
+            first_record: b.first_record,
+            records: b.records,
         });
         self.accumulator.release(&b);
         let parts = b.split(self.config.batch_size);

@@ -112,6 +112,7 @@ impl Producer {
             tp: crate::engine::ids::TopicPartition::new(self.topic, 0),
             records: n.min(u32::MAX as u64) as u32,
             error,
+            first_record: None,
         });
     }
 
@@ -354,6 +355,9 @@ impl Producer {
                 if got == 0 {
                     break; // buffer.memory exhausted
                 }
+                if self.follow_key == Some(k as u32) {
+                    self.note_keyed_send(ctx, k as u32, p, id);
+                }
                 self.next_record[p as usize] += got as u64;
                 done += got as u64;
             }
@@ -421,6 +425,22 @@ impl Producer {
             });
         }
         done
+    }
+
+    /// A record with the followed key was appended to its batch (`send()` returned).
+    #[cold]
+    fn note_keyed_send(&self, ctx: &mut Ctx<ProducerTimer>, key: u32, partition: u32, id: u64) {
+        let record = crate::engine::journey::RecordRef {
+            producer: self.index,
+            tp: crate::engine::ids::TopicPartition::new(self.topic, partition),
+            record: id,
+        };
+        ctx.event(SimEvent::Follow {
+            note: crate::engine::journey::FollowNote::KeyedSend {
+                record,
+                key: format!("key-{key}"),
+            },
+        });
     }
 
     /// Refreshes the adaptive partitioning statistics from the queues (RecordAccumulator.ready).

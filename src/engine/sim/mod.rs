@@ -6,6 +6,7 @@
 //! [`Engine::drain_events`]. The engine is `Clone` (checkpoints).
 
 mod commands;
+mod follow;
 mod observe;
 mod stuck;
 mod trace;
@@ -138,6 +139,8 @@ pub struct Engine {
     samples_taken: u64,
     metrics: Metrics,
     checker: InvariantChecker,
+    /// The records of a followed key ([`Engine::follow_key`]); `None` almost always.
+    followed: Option<Box<follow::Followed>>,
 }
 
 impl Engine {
@@ -238,6 +241,7 @@ impl Engine {
             samples_taken: 0,
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
+            followed: None,
         };
         engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
             scenario
@@ -340,6 +344,9 @@ impl Engine {
         if !self.out.sends.is_empty() {
             let mut sends = std::mem::take(&mut self.out.sends);
             for (to, msg) in sends.drain(..) {
+                if self.followed.is_some() {
+                    self.note_send(node, to, &msg);
+                }
                 let to_incarnation = self.incarnation(to);
                 let bytes = msg.wire_bytes();
                 if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
@@ -390,6 +397,16 @@ impl Engine {
 
     fn push_event(&mut self, event: SimEvent) {
         let at = self.now;
+        if matches!(event, SimEvent::Flow { .. } | SimEvent::Follow { .. }) {
+            // Recorded for the page's animation or for following a record, only when asked:
+            // not part of the run, so the trace hash is the same with them on or off (a page at
+            // any speed and the CLI reach the same hash).
+            if let SimEvent::Follow { note } = &event {
+                self.note_followed(note);
+            }
+            self.buffer_event(at, event);
+            return;
+        }
         self.trace.event(at, &event);
         // Observers (metrics, invariant checker) see every event.
         self.metrics.observe_at(at, &event);
@@ -406,6 +423,11 @@ impl Engine {
         if bulk && !self.record_bulk {
             return;
         }
+        self.buffer_event(at, event);
+    }
+
+    /// Keeps an event for [`Engine::drain_events`] (the oldest dropped past [`EVENT_BUFFER`]).
+    fn buffer_event(&mut self, at: SimTime, event: SimEvent) {
         if self.events.len() >= EVENT_BUFFER {
             self.events.pop_front();
             self.dropped_events += 1;
@@ -489,7 +511,13 @@ impl Engine {
                         );
                     }
                 } else if self.incarnation(to) == to_incarnation {
-                    self.dispatch_message(from, to, msg);
+                    if self.followed.is_some() {
+                        let carried = self.followed_in_fetch(to, &msg);
+                        self.dispatch_message(from, to, msg);
+                        self.note_replica_copies(to, carried);
+                    } else {
+                        self.dispatch_message(from, to, msg);
+                    }
                 }
                 // Otherwise it was sent to a process that has died since: lost with its
                 // connection (the sender was told of the disconnect).
