@@ -50,7 +50,19 @@ async fn mount() -> (web_sys::Element, yew::AppHandle<kafka_sim::ui::App>) {
     let div = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
     let app = yew::Renderer::<kafka_sim::ui::App>::with_root(div.clone()).render();
-    yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The first frame builds the engine and the view: wait for the brokers (up to 10 s on a
+    // loaded machine) rather than a fixed pause.
+    for _ in 0..100 {
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+        if div
+            .query_selector("svg.cluster-svg g.broker")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            break;
+        }
+    }
     (div, app)
 }
 
