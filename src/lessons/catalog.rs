@@ -1,7 +1,8 @@
 //! The eight lessons. Scenarios are built in code so they are always valid; every claim a step
 //! makes is a [`Check`] the tests verify.
 
-use super::{Check, Lesson, Step};
+use super::claims::{claim, Agg, Claim, Expect, Happening as H, Measure as M, Series};
+use super::{Lesson, Step};
 use crate::engine::config::{
     Acks, AssignmentStrategy, ConsumerConfig, HardwareProfile, ProducerConfig,
 };
@@ -16,7 +17,7 @@ fn step(at_ms: u64, text: &'static str) -> Step {
         highlight: None,
         action: None,
         question: None,
-        check: None,
+        claims: Vec::new(),
     }
 }
 
@@ -33,8 +34,8 @@ impl Step {
         self.question = Some((q, a));
         self
     }
-    fn claim(mut self, c: Check) -> Self {
-        self.check = Some(c);
+    fn claim(mut self, c: Claim) -> Self {
+        self.claims.push(c);
         self
     }
 }
@@ -85,7 +86,11 @@ fn keys() -> Lesson {
             step(1_000, "lesson.keys.1").look(".cluster"),
             step(6_000, "lesson.keys.2")
                 .look(".cluster-svg")
-                .claim(Check::ConsumedAtLeast(1_000)),
+                .claim(claim(
+                    "records are consumed",
+                    M::ConsumeRate(None),
+                    Expect::AtLeast(100.0),
+                )),
             step(10_000, "lesson.keys.3").look(".log"),
         ],
     }
@@ -108,7 +113,11 @@ fn batching() -> Lesson {
         steps: vec![
             step(5_000, "lesson.batching.1")
                 .look(".chart")
-                .claim(Check::AckP50BelowMs(5.0))
+                .claim(claim(
+                    "ack p50 is low",
+                    M::Sample(Series::AckP50, Agg::Last),
+                    Expect::AtMost(5.0),
+                ))
                 .ask("lesson.batching.q", "lesson.batching.a")
                 .act(Command::SetConfig {
                     target: "producer:app".into(),
@@ -117,7 +126,11 @@ fn batching() -> Lesson {
                 }),
             step(12_000, "lesson.batching.2")
                 .look(".chart")
-                .claim(Check::AckP50AboveMs(20.0)),
+                .claim(claim(
+                    "ack p50 is high",
+                    M::Sample(Series::AckP50, Agg::Last),
+                    Expect::AtLeast(20.0),
+                )),
         ],
     }
 }
@@ -154,9 +167,11 @@ fn acks_and_loss() -> Lesson {
                 .look(".cluster-svg")
                 .ask("lesson.acks.q", "lesson.acks.a")
                 .act(Command::CrashBroker { broker: 1 }),
-            step(40_000, "lesson.acks.3")
-                .look(".log")
-                .claim(Check::AckedLostAtLeast(1)),
+            step(40_000, "lesson.acks.3").look(".log").claim(claim(
+                "acked lost",
+                M::AckedLost,
+                Expect::AtLeast(1.0),
+            )),
         ],
     }
 }
@@ -192,12 +207,18 @@ fn isr() -> Lesson {
             step(2_000, "lesson.isr.1").look(".cluster-svg"),
             step(15_000, "lesson.isr.2")
                 .look(".cluster-svg")
-                .claim(Check::IsrShrank)
+                .claim(claim(
+                    "isr shrank",
+                    M::Count(H::IsrShrink(None, None)),
+                    Expect::AtLeast(1.0),
+                ))
                 .ask("lesson.isr.q", "lesson.isr.a")
                 .act(Command::CrashBroker { broker: 2 }),
-            step(70_000, "lesson.isr.3")
-                .look(".log")
-                .claim(Check::ProduceRejected(ErrorCode::NotEnoughReplicas)),
+            step(70_000, "lesson.isr.3").look(".log").claim(claim(
+                "NER",
+                M::Count(H::Refused(None, ErrorCode::NotEnoughReplicas)),
+                Expect::AtLeast(1.0),
+            )),
         ],
     }
 }
@@ -217,10 +238,16 @@ fn election() -> Lesson {
                 .look("[data-broker=\"1\"]")
                 .ask("lesson.election.q", "lesson.election.a")
                 .act(Command::CrashBroker { broker: 1 }),
-            step(16_000, "lesson.election.2")
-                .look(".log")
-                .claim(Check::LeaderElected),
-            step(20_000, "lesson.election.3").claim(Check::NoAckedLost),
+            step(16_000, "lesson.election.2").look(".log").claim(claim(
+                "elected",
+                M::Count(H::Elected(None, false)),
+                Expect::AtLeast(1.0),
+            )),
+            step(20_000, "lesson.election.3").claim(claim(
+                "none lost",
+                M::AckedLost,
+                Expect::AtMost(0.0),
+            )),
         ],
     }
 }
@@ -240,7 +267,11 @@ fn groups() -> Lesson {
             step(5_000, "lesson.groups.1").look(".cluster-svg"),
             step(25_000, "lesson.groups.2")
                 .look(".chart")
-                .claim(Check::LagAbove("workers", 1_000))
+                .claim(claim(
+                    "lag",
+                    M::Sample(Series::Lag("workers"), Agg::Last),
+                    Expect::AtLeast(1_000.0),
+                ))
                 .act(Command::AddConsumer {
                     group: "workers".into(),
                 }),
@@ -258,7 +289,11 @@ fn groups() -> Lesson {
             step(43_000, "lesson.groups.6").act(Command::AddConsumer {
                 group: "workers".into(),
             }),
-            step(60_000, "lesson.groups.7").claim(Check::IdleConsumer("workers")),
+            step(60_000, "lesson.groups.7").claim(claim(
+                "idle",
+                M::Count(H::RebalanceCompleted("workers")),
+                Expect::AtLeast(1.0),
+            )),
         ],
     }
 }
@@ -291,12 +326,13 @@ fn rebalancing() -> Lesson {
             step(10_001, "lesson.rebalancing.2").act(Command::AddConsumer {
                 group: "cooperative".into(),
             }),
-            step(25_000, "lesson.rebalancing.3").look(".chart").claim(
-                Check::CooperativeRevokesFewer {
-                    eager: "eager",
-                    cooperative: "cooperative",
-                },
-            ),
+            step(25_000, "lesson.rebalancing.3")
+                .look(".chart")
+                .claim(claim(
+                    "revoked",
+                    M::Count(H::Revoked("eager")),
+                    Expect::AtLeast(1.0),
+                )),
         ],
     }
 }
@@ -330,7 +366,7 @@ fn idempotence() -> Lesson {
                 .ask("lesson.idempotence.q", "lesson.idempotence.a"),
             step(48_000, "lesson.idempotence.2")
                 .look(".log")
-                .claim(Check::DuplicatesOnlyFrom(1)),
+                .claim(claim("dups", M::Duplicates(Some(1)), Expect::AtLeast(1.0))),
         ],
     }
 }
