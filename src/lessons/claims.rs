@@ -153,6 +153,8 @@ pub enum Measure {
     BatchesPerSec(u32),
     /// Records per poll handed to a group's application (largest in the window).
     MaxRecordsPerPoll(&'static str),
+    /// Members the group's latest rebalance in the window gave no partition.
+    IdleMembers(&'static str),
 }
 
 /// The range a measured value must fall in.
@@ -222,6 +224,7 @@ impl Measure {
             | Measure::ReadAboveHw => "records",
             Measure::RecordsPerBatch(_) | Measure::MaxRecordsPerPoll(_) => "records",
             Measure::BatchesPerSec(_) => "batches/s",
+            Measure::IdleMembers(_) => "members",
         }
     }
 }

@@ -256,6 +256,21 @@ impl ClaimRun {
                 }
                 polls.values().copied().max().unwrap_or(0) as f64
             }
+            Measure::IdleMembers(g) => self
+                .in_window(w)
+                .filter_map(|(_, f)| match f {
+                    Fact::Event(SimEvent::RebalanceCompleted {
+                        group_id,
+                        assignment,
+                        ..
+                    }) if group_id == g => {
+                        Some(assignment.iter().filter(|(_, p)| p.is_empty()).count())
+                    }
+                    _ => None,
+                })
+                .last()
+                .map(|n| n as f64)
+                .unwrap_or(f64::NAN),
             Measure::LongestConsumeGapMs(g) => self.longest_gap(g, w),
             Measure::LongestUnownedMs(g) => self.longest_unowned(g, w),
             Measure::IsrMin(p) => self.isr_min(*p, w),
