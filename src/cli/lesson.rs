@@ -58,8 +58,8 @@ pub fn lesson(a: LessonArgs) -> Result<(), CliError> {
         if a.json.is_some() {
             return Err(CliError::BadInput("--json needs --check".into()));
         }
-        for (n, l) in &chosen {
-            println!("{n}. {} ({})", t(Lang::En, l.title), l.id);
+        for (_, l) in &chosen {
+            println!("{} ({})", t(Lang::En, l.title), l.id);
             for (i, s) in l.steps.iter().enumerate() {
                 println!(
                     "  step {} at {:.1} s: {}",
@@ -76,7 +76,7 @@ pub fn lesson(a: LessonArgs) -> Result<(), CliError> {
     for (n, l) in &chosen {
         let r = check_lesson(l, *n);
         if !quiet {
-            println!("lesson {n} {} — {}", l.id, t(Lang::En, l.title));
+            println!("lesson {} — {}", l.id, t(Lang::En, l.title));
             for s in &r.steps {
                 if !s.verdicts.is_empty() {
                     println!(" step {} ({:.1} s)", s.step, s.at_ms as f64 / 1000.0);

@@ -20,7 +20,7 @@ fn cut(s: Scenario, at_ms: u64, a: u32, b: u32) -> Scenario {
     )
 }
 
-/// 9. The high watermark: a record is readable once every ISR member has it.
+/// Lesson 9: The high watermark: a record is readable once every ISR member has it.
 pub(super) fn high_watermark() -> Lesson {
     let mut s = Scenario::cluster(3, 9, 60_000)
         .with_topic("readings", 3, 3)
@@ -112,7 +112,7 @@ pub(super) fn high_watermark() -> Lesson {
     }
 }
 
-/// 10. Truncation on return (KIP-101 / KIP-279): a returning leader drops what was never
+/// Lesson 10: Truncation on return (KIP-101 / KIP-279): a returning leader drops what was never
 /// committed; with acks=all nothing acknowledged goes.
 pub(super) fn truncation() -> Lesson {
     let mut s = Scenario::cluster(3, 10, 60_000)
@@ -170,7 +170,7 @@ pub(super) fn truncation() -> Lesson {
     }
 }
 
-/// 11. Unclean leader election: availability bought with acknowledged records.
+/// Lesson 11: Unclean leader election: availability bought with acknowledged records.
 pub(super) fn unclean() -> Lesson {
     let mut s = Scenario::cluster(3, 11, 60_000)
         .with_topic("metrics", 3, 3)
@@ -227,7 +227,7 @@ pub(super) fn unclean() -> Lesson {
     }
 }
 
-/// 12. Eligible leader replicas (KIP-966): a clean election after the ISR shrank to one.
+/// Lesson 12: Eligible leader replicas (KIP-966): a clean election after the ISR shrank to one.
 pub(super) fn elr() -> Lesson {
     let mut s = Scenario::cluster(3, 12, 60_000)
         .with_topic("accounts", 3, 3)
@@ -286,7 +286,7 @@ pub(super) fn elr() -> Lesson {
     }
 }
 
-/// 13. The adaptive partitioner (KIP-794) steers keyless records away from a slow broker.
+/// Lesson 13: The adaptive partitioner (KIP-794) steers keyless records away from a slow broker.
 pub(super) fn adaptive() -> Lesson {
     let fixed = ProducerConfig {
         partitioner_adaptive_partitioning_enable: false,
@@ -360,7 +360,7 @@ pub(super) fn adaptive() -> Lesson {
     }
 }
 
-/// 14. Retries, delivery.timeout.ms and ordering with max.in.flight.
+/// Lesson 14: Retries, delivery.timeout.ms and ordering with max.in.flight.
 pub(super) fn retries() -> Lesson {
     let ordered = ProducerConfig {
         request_timeout_ms: 3_000,
@@ -422,7 +422,7 @@ pub(super) fn retries() -> Lesson {
     }
 }
 
-/// 15. KRaft fencing: a quick restart must wait for the old session to expire.
+/// Lesson 15: KRaft fencing: a quick restart must wait for the old session to expire.
 pub(super) fn fencing() -> Lesson {
     let mut s = Scenario::cluster(3, 15, 60_000)
         .with_topic("events", 3, 3)
@@ -473,7 +473,7 @@ pub(super) fn fencing() -> Lesson {
     }
 }
 
-/// 16. The article's three questions, answered in the simulator, and why throughput is measured.
+/// Lesson 16: The article's three questions, answered in the simulator, and why throughput is measured.
 pub(super) fn article() -> Lesson {
     let producer = ProducerConfig {
         linger_ms: 100,

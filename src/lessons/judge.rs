@@ -394,12 +394,8 @@ impl ClaimRun {
                     SimEvent::LogTruncated {
                         broker, removed, ..
                     },
-                ) => {
-                    if b.is_none_or(|b| b == *broker) {
-                        removed.iter().map(|r| u64::from(r.record_count)).sum()
-                    } else {
-                        0
-                    }
+                ) if b.is_none_or(|b| b == *broker) => {
+                    removed.iter().map(|r| u64::from(r.record_count)).sum()
                 }
                 (Happening::RebalanceStarted(g), SimEvent::RebalanceStarted { group_id, .. }) => {
                     u64::from(group_id == g)
@@ -415,25 +411,13 @@ impl ClaimRun {
                         partitions,
                         ..
                     },
-                ) => {
-                    if group(g, *gi) {
-                        partitions.len() as u64
-                    } else {
-                        0
-                    }
-                }
+                ) if group(g, *gi) => partitions.len() as u64,
                 (
                     Happening::DeliveryFailed(p),
                     SimEvent::ProduceFailed {
                         producer, records, ..
                     },
-                ) => {
-                    if p.is_none_or(|p| p == *producer) {
-                        u64::from(*records)
-                    } else {
-                        0
-                    }
-                }
+                ) if p.is_none_or(|p| p == *producer) => u64::from(*records),
                 (
                     Happening::Retried(p, code),
                     SimEvent::ProduceRetried {
