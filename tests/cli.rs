@@ -273,3 +273,55 @@ fn every_preset_runs_and_its_report_is_reproducible() {
         assert_eq!(run(), run(), "{name}: a seeded run is reproducible");
     }
 }
+
+/// `lesson N --check` prints every claim with its measured value and exits 0 when all hold;
+/// `--json -` is machine-readable; `run PRESET --check` judges the preset; a file has no
+/// claims (exit 2).
+#[test]
+fn lesson_and_preset_checks_print_every_claim() {
+    let out = bin().args(["lesson", "4", "--check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("held") && text.contains("measured") && text.contains("0 failed"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["lesson", "isr", "--check", "--json", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["id"], "isr");
+    assert!(v[0]["steps"][1]["verdicts"].as_array().unwrap().len() >= 3);
+    let out = bin()
+        .args(["run", "isr-shrink", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NOT_ENOUGH_REPLICAS"));
+    let f = tmp(
+        "nocheck.json",
+        &String::from_utf8_lossy(
+            &bin()
+                .args(["preset", "quickstart"])
+                .output()
+                .unwrap()
+                .stdout,
+        ),
+    );
+    let out = bin().args(["run", &f, "--check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().args(["lesson", "99", "--check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

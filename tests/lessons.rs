@@ -6,24 +6,34 @@ use kafka_sim::engine::protocol::ErrorCode;
 use kafka_sim::engine::scenario::Scenario;
 use kafka_sim::engine::Command;
 use kafka_sim::i18n::{missing_keys, t, Lang};
-use kafka_sim::lessons::{lessons, play, Check, Lesson, Step};
+use kafka_sim::lessons::{
+    check_lesson, check_scenario, claim, lessons, play, preset_claims, Claim, Expect, Happening,
+    Lesson, Measure, Step,
+};
+
+const IDS: [&str; 16] = [
+    "keys",
+    "batching",
+    "acks",
+    "isr",
+    "election",
+    "groups",
+    "rebalancing",
+    "idempotence",
+    "high-watermark",
+    "truncation",
+    "unclean",
+    "elr",
+    "adaptive",
+    "retries",
+    "fencing",
+    "article",
+];
 
 #[test]
-fn there_are_eight_lessons() {
+fn there_are_sixteen_lessons() {
     let ids: Vec<&str> = lessons().iter().map(|l| l.id).collect();
-    assert_eq!(
-        ids,
-        [
-            "keys",
-            "batching",
-            "acks",
-            "isr",
-            "election",
-            "groups",
-            "rebalancing",
-            "idempotence"
-        ]
-    );
+    assert_eq!(ids, IDS);
 }
 
 /// A lesson's scenario is built in code; it passes the same checks as a scenario file (limits,
@@ -37,8 +47,30 @@ fn every_lesson_scenario_validates_as_a_file_would() {
     }
 }
 
-/// One test per lesson: plays it to its end; every step's claim is judged on the run between
-/// the previous step and that step (a claim cannot be met by an earlier step's events).
+/// Every lesson states at least three claims, and a claim's own window ends by its step (a
+/// step cannot claim what the learner has not seen yet).
+#[test]
+fn every_lesson_states_three_claims_within_its_steps() {
+    for l in lessons() {
+        let n: usize = l.steps.iter().map(|s| s.claims.len()).sum();
+        assert!(n >= 3, "lesson {} has {n} claims", l.id);
+        for s in &l.steps {
+            for c in &s.claims {
+                if let Some(w) = c.window {
+                    assert!(
+                        w.to_ms <= s.at_ms && w.from_ms < w.to_ms,
+                        "{}: {}",
+                        l.id,
+                        c.says
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// One test per lesson: plays it to its end; every step's claims are judged on the run
+/// between the previous step and that step (or their own window), and all hold.
 macro_rules! lesson_test {
     ($($name:ident => $id:literal),* $(,)?) => {$(
         #[test]
@@ -58,17 +90,50 @@ lesson_test! {
     lesson_groups_claims_hold => "groups",
     lesson_rebalancing_claims_hold => "rebalancing",
     lesson_idempotence_claims_hold => "idempotence",
+    lesson_high_watermark_claims_hold => "high-watermark",
+    lesson_truncation_claims_hold => "truncation",
+    lesson_unclean_claims_hold => "unclean",
+    lesson_elr_claims_hold => "elr",
+    lesson_adaptive_claims_hold => "adaptive",
+    lesson_retries_claims_hold => "retries",
+    lesson_fencing_claims_hold => "fencing",
+    lesson_article_claims_hold => "article",
 }
 
-fn step(at_ms: u64, check: Option<Check>, action: Option<Command>) -> Step {
+/// Every preset states at least three claims about its run, and they all hold.
+#[test]
+fn every_preset_claim_holds() {
+    for (name, _) in kafka_sim::scenario::presets::presets() {
+        let claims = preset_claims(name);
+        assert!(
+            claims.len() >= 3,
+            "preset {name} has {} claims",
+            claims.len()
+        );
+        let s = kafka_sim::scenario::presets::preset(name).unwrap();
+        for v in check_scenario(&s, &claims) {
+            assert!(v.held, "preset {name}: {v}");
+        }
+    }
+}
+
+fn step(at_ms: u64, claims: Vec<Claim>, action: Option<Command>) -> Step {
     Step {
         at_ms,
         text: "lesson.election.2",
         highlight: None,
         action,
         question: None,
-        check,
+        claims,
     }
+}
+
+fn elected() -> Claim {
+    claim(
+        "elected",
+        Measure::Count(Happening::Elected(None, false)),
+        Expect::AtLeast(1.0),
+    )
 }
 
 /// A lesson whose broker crash (step 1's action at 2 s) leads to elections by ~13 s.
@@ -96,38 +161,143 @@ fn a_claim_is_judged_on_its_own_step_not_on_earlier_ones() {
     let crash = Some(Command::CrashBroker { broker: 1 });
     // The election happens between step 1 (2 s) and step 2 (16 s): claimed there, it holds.
     let at_step_2 = crash_lesson(vec![
-        step(2_000, None, crash.clone()),
-        step(16_000, Some(Check::LeaderElected), None),
+        step(2_000, vec![], crash.clone()),
+        step(16_000, vec![elected()], None),
     ]);
     play(&at_step_2).unwrap();
     // Claimed at step 3 (16 s to 20 s, no election in between), it does not.
     let at_step_3 = crash_lesson(vec![
-        step(2_000, None, crash.clone()),
-        step(16_000, None, None),
-        step(20_000, Some(Check::LeaderElected), None),
+        step(2_000, vec![], crash.clone()),
+        step(16_000, vec![], None),
+        step(20_000, vec![elected()], None),
     ]);
     let err = play(&at_step_3).unwrap_err();
     assert!(
-        err.contains("step 3") && err.contains("no leader election"),
+        err.contains("step 3") && err.contains("measured 0 times"),
         "{err}"
     );
-    // Counters too: records consumed or lost before a step do not count for it.
-    let none_produced = crash_lesson(vec![step(
+    // An explicit window overrides the step's: the election is in [2 s, 16 s).
+    let windowed = crash_lesson(vec![
+        step(2_000, vec![], crash.clone()),
+        step(16_000, vec![], None),
+        step(20_000, vec![elected().during(2_000, 16_000)], None),
+    ]);
+    play(&windowed).unwrap();
+    // Counters too: records lost before a step do not count for it.
+    let none_refused = crash_lesson(vec![step(
         1_000,
-        Some(Check::ProduceRejected(ErrorCode::NotEnoughReplicas)),
+        vec![claim(
+            "refused",
+            Measure::Count(Happening::Refused(None, ErrorCode::NotEnoughReplicas)),
+            Expect::AtLeast(1.0),
+        )],
         None,
     )]);
-    assert!(play(&none_produced).is_err());
-    let no_acks_in_step = {
-        let mut l = crash_lesson(vec![
-            step(5_000, None, None),
-            step(5_001, Some(Check::NoAckedLost), None),
-        ]);
-        l.scenario.producers.clear();
-        l
-    };
-    let err = play(&no_acks_in_step).unwrap_err();
-    assert!(err.contains("0 acknowledged in this step"), "{err}");
+    assert!(play(&none_refused).is_err());
+}
+
+// ----- the wrong statements of issue 16, each with the test that catches it -----
+
+/// Lesson 1 credited the sticky partitioner to KIP-794 (it is KIP-480) and told a page user
+/// to run a CLI command.
+#[test]
+fn lesson_texts_credit_kip_480_and_send_no_page_user_to_the_cli() {
+    assert!(t(Lang::En, "lesson.keys.3").contains("KIP-480"));
+    for l in lessons() {
+        for s in &l.steps {
+            for lang in [Lang::En, Lang::Zh] {
+                assert!(
+                    !t(lang, s.text).contains("kafka-sim "),
+                    "{}: {}",
+                    l.id,
+                    s.text
+                );
+            }
+        }
+    }
+}
+
+/// Lesson 4 step 2 said writes still succeed while no write was acknowledged for ~7 s and
+/// payments-2 (led by the cut-off broker) refused them; its claims now measure both, and its
+/// text no longer says they succeed.
+#[test]
+fn lesson_isr_step_2_tells_the_stall_and_the_partition_led_by_the_cut_off_broker() {
+    let l = lessons().into_iter().find(|l| l.id == "isr").unwrap();
+    let r = check_lesson(&l, 4);
+    let step2 = &r.steps[1];
+    let stall = step2
+        .verdicts
+        .iter()
+        .find(|v| v.says.contains("no write is acknowledged"))
+        .unwrap();
+    assert!(stall.held && stall.measured == 0.0, "{stall}");
+    let p2 = step2
+        .verdicts
+        .iter()
+        .find(|v| v.says.contains("payments-2 acknowledges nothing"))
+        .unwrap();
+    assert!(p2.held, "{p2}");
+    let en = t(Lang::En, "lesson.isr.2");
+    assert!(
+        !en.contains("still succeed") && en.contains("payments-2") && en.contains("7 s"),
+        "{en}"
+    );
+}
+
+/// Lesson 3 said the followers' disks are slow while every link of brokers 2 and 3 was slow
+/// (they led 4 of 6 partitions); lessons 3 and 5 said broker 1 truncates / gets its
+/// leaderships back when it returns, but it never restarted.
+#[test]
+fn lessons_that_tell_a_return_restart_the_broker() {
+    for id in ["acks", "election", "truncation"] {
+        let l = lessons().into_iter().find(|l| l.id == id).unwrap();
+        let restarts = l
+            .steps
+            .iter()
+            .any(|s| matches!(s.action, Some(Command::RestartBroker { .. })))
+            || l.scenario
+                .faults
+                .iter()
+                .any(|f| matches!(f.action, Command::RestartBroker { .. }));
+        assert!(
+            restarts,
+            "lesson {id} tells a return but never restarts the broker"
+        );
+    }
+    let acks = t(Lang::En, "lesson.acks.1");
+    assert!(!acks.contains("disk") && acks.contains("3 ms"), "{acks}");
+}
+
+/// Lesson 8 said order is kept while the audit counted records out of order; it now claims
+/// them and explains where they come from.
+#[test]
+fn lesson_idempotence_explains_the_records_out_of_order() {
+    let l = lessons()
+        .into_iter()
+        .find(|l| l.id == "idempotence")
+        .unwrap();
+    let r = check_lesson(&l, 8);
+    let ooo = r
+        .verdicts()
+        .find(|v| v.says.contains("out of order"))
+        .unwrap();
+    assert!(ooo.held && ooo.measured > 0.0, "{ooo}");
+    assert!(t(Lang::En, "lesson.idempotence.2").contains("out of order"));
+}
+
+/// The quickstart promised lag near zero (committed lag saw-tooths with auto-commit) and
+/// batching-tradeoff asked to compare figures the page does not show.
+#[test]
+fn preset_texts_promise_only_what_is_checked() {
+    let q = t(Lang::En, "preset.quickstart");
+    assert!(!q.contains("near zero") && q.contains("saw-tooth"), "{q}");
+    let b = t(Lang::En, "preset.batching-tradeoff");
+    assert!(!b.contains("CPU"), "{b}");
+    // The eager group visibly stops; isr-shrink really shrinks and refuses.
+    let has =
+        |preset: &str, words: &str| preset_claims(preset).iter().any(|c| c.says.contains(words));
+    assert!(has("consumer-group-rebalance", "consumption stops"));
+    assert!(has("isr-shrink", "NOT_ENOUGH_REPLICAS"));
 }
 
 #[test]

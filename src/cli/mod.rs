@@ -1,11 +1,13 @@
 //! The `kafka-sim` command line (native only): run scenarios headless, sweep parameters,
 //! emulate `kafka-producer-perf-test.sh`, and expose the partitioner and assignors.
 //!
-//! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error.
+//! Exit codes: 0 ok, 2 bad input (the message on stderr names the problem), 1 internal error
+//! or a claim that failed (`--check`).
 
 pub mod calibration;
 mod compare;
 mod follow;
+pub mod lesson;
 pub mod perf_test;
 mod run;
 mod sweep;
@@ -24,6 +26,8 @@ pub enum CliError {
     BadInput(String),
     /// Something failed that is not the user's fault.
     Internal(String),
+    /// A claim of a lesson or a preset did not hold (`--check`; exit 1).
+    ClaimsFailed(String),
 }
 
 impl CliError {
@@ -31,7 +35,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::BadInput(_) => 2,
-            CliError::Internal(_) => 1,
+            CliError::Internal(_) | CliError::ClaimsFailed(_) => 1,
         }
     }
 }
@@ -39,7 +43,9 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::BadInput(m) | CliError::Internal(m) => f.write_str(m),
+            CliError::BadInput(m) | CliError::Internal(m) | CliError::ClaimsFailed(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
@@ -81,6 +87,8 @@ pub enum Command {
         /// Input JSON file (`-` for stdin).
         input: String,
     },
+    /// Print a lesson's script, or play it and judge its claims (`--check`).
+    Lesson(lesson::LessonArgs),
     /// List the built-in scenarios.
     Presets,
     /// Print a built-in scenario as JSON.
@@ -160,6 +168,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Follow(a) => follow::follow(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::PerfTest(a) => perf_test::perf_test(a),
+        Command::Lesson(a) => lesson::lesson(a),
         Command::Partition { partitions, keys } => {
             if partitions == 0 || partitions > 1_000_000 {
                 return Err(CliError::BadInput(format!(

@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// Write the JSON report to this file (`-` for stdout).
     #[arg(long)]
     pub json: Option<String>,
+    /// Judge the claims of the preset's description against the run; print each with the
+    /// measured value (exit 1 if any fails). Only built-in presets carry claims.
+    #[arg(long)]
+    pub check: bool,
     /// No summary, no progress bar and no warnings.
     #[arg(long, short)]
     pub quiet: bool,
@@ -188,6 +192,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         scenario.duration_ms = d;
     }
+    if a.check {
+        return check_preset(&a, &scenario);
+    }
     let end = match a.until_us {
         Some(us) => until_time(us)?,
         None => ms(scenario.duration_ms),
@@ -203,6 +210,42 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     if !a.quiet {
         print!("{}", summary(&report));
+    }
+    Ok(())
+}
+
+/// `kafka-sim run PRESET --check`: judges the preset's claims (on its own seed and duration
+/// unless overridden).
+fn check_preset(a: &RunArgs, scenario: &Scenario) -> Result<(), CliError> {
+    let claims = crate::lessons::preset_claims(&scenario.name);
+    let is_preset = crate::scenario::presets::preset(&a.scenario).is_some();
+    if claims.is_empty() || !is_preset {
+        return Err(CliError::BadInput(format!(
+            "{}: --check needs a built-in preset (its description's claims are checked); see `kafka-sim presets`",
+            a.scenario
+        )));
+    }
+    let verdicts = crate::lessons::check_scenario(scenario, &claims);
+    let failed = verdicts.iter().filter(|v| !v.held).count();
+    if let Some(path) = &a.json {
+        let json = serde_json::to_string_pretty(&verdicts)
+            .map_err(|e| CliError::Internal(format!("cannot serialize the verdicts: {e}")))?;
+        write_output(path, &json)?;
+    }
+    if a.json.as_deref() != Some("-") {
+        println!("preset {} (seed {})", scenario.name, scenario.seed);
+        super::lesson::print_verdicts(&verdicts);
+        println!(
+            "{} claims, {} held, {failed} failed",
+            verdicts.len(),
+            verdicts.len() - failed
+        );
+    }
+    if failed > 0 {
+        return Err(CliError::ClaimsFailed(format!(
+            "{failed} of {} claims failed",
+            verdicts.len()
+        )));
     }
     Ok(())
 }
