@@ -30,7 +30,7 @@ mod probe {
         /// Parses and starts a scenario.
         #[wasm_bindgen(constructor)]
         pub fn new(json: &str) -> Result<Probe, JsValue> {
-            let s = kafka_sim::scenario::parse_scenario(json)
+            let s = kafka_sim::scenario_file::parse_scenario(json)
                 .map_err(|e| JsValue::from_str(&e.to_string()))?;
             Ok(Probe {
                 session: Session::new(s),

@@ -6,7 +6,7 @@
 //! scenario files (JSON) and holds the built-in presets; [`share`] packs a scenario into a link.
 
 pub mod engine;
-pub mod scenario;
+pub mod scenario_file;
 pub mod share;
 
 #[cfg(target_arch = "wasm32")]

@@ -10,7 +10,7 @@ use base64::Engine as _;
 /// Version prefix of the current format.
 pub const PREFIX: &str = "v1.";
 /// Largest decompressed scenario accepted, in bytes.
-pub const MAX_DECODED_BYTES: usize = crate::scenario::caps::MAX_FILE_BYTES;
+pub const MAX_DECODED_BYTES: usize = crate::scenario_file::caps::MAX_FILE_BYTES;
 /// Longest share string accepted before any decoding (a deflated scenario is far smaller).
 pub const MAX_ENCODED_CHARS: usize = 2 * MAX_DECODED_BYTES;
 
@@ -55,7 +55,7 @@ pub fn encode_share(json: &str) -> String {
 }
 
 /// Unpacks a share string (surrounding whitespace is ignored). The result is the JSON text; parse
-/// it with [`crate::scenario::parse_scenario`].
+/// it with [`crate::scenario_file::parse_scenario`].
 pub fn decode_share(s: &str) -> Result<String, ShareError> {
     let s = s.trim();
     if s.len() > MAX_ENCODED_CHARS {

@@ -37,7 +37,7 @@ fn tmp(name: &str, text: &str) -> String {
 }
 
 fn preset_json(name: &str) -> String {
-    kafka_sim::scenario::presets::presets()
+    kafka_sim::scenario_file::presets::presets()
         .into_iter()
         .find(|(n, _)| *n == name)
         .expect("preset")
@@ -49,7 +49,8 @@ fn preset_json(name: &str) -> String {
 /// recorded for the animation) is reproduced by `run --until-us` at its `simulated_us`.
 #[test]
 fn run_until_us_stops_where_the_page_paused_with_the_same_trace_hash() {
-    let s = kafka_sim::scenario::parse_scenario(&preset_json("broker-failure-acks-all")).unwrap();
+    let s =
+        kafka_sim::scenario_file::parse_scenario(&preset_json("broker-failure-acks-all")).unwrap();
     let pause_us = 20_412_345u64; // just after the leader crash at 20 s
     let mut page = Engine::new(&s);
     page.set_record_flows(true);
@@ -295,7 +296,7 @@ fn follow_prints_a_record_journey_with_the_same_trace_hash_as_run() {
 fn follow_shows_where_an_acknowledged_record_was_lost_with_acks_1() {
     use kafka_sim::engine::journey::{JourneyBook, Outcome};
     let text = keyed_acks_1();
-    let s = kafka_sim::scenario::parse_scenario(&text).unwrap();
+    let s = kafka_sim::scenario_file::parse_scenario(&text).unwrap();
     let mut e = Engine::new(&s);
     e.follow_key("key-7").unwrap();
     let mut book = JourneyBook::new(vec!["analytics".into()]);

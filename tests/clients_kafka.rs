@@ -473,7 +473,7 @@ fn linger_batches(arrivals: Option<&str>) -> (f64, f64, u64, u64) {
         r#"{{"duration_ms": 20000, "topics": [{{"name": "t", "partitions": 1, "replication_factor": 3}}],
             "producers": [{{"rate": 2000, {arrivals} "record_size": 100, "config": {{"linger.ms": 20}}}}]}}"#
     );
-    let s = kafka_sim::scenario::parse_scenario(&text).expect("valid scenario");
+    let s = kafka_sim::scenario_file::parse_scenario(&text).expect("valid scenario");
     let mut e = Engine::new(&s);
     let events = run_collect(&mut e, 20_000 * MILLIS);
     let sizes: Vec<f64> = events
@@ -541,7 +541,7 @@ fn poisson_arrivals_cost_about_what_fixed_arrivals_cost() {
                 "faults": [{{"at_ms": 1500, "action": "crash_broker", "broker": 1}},
                            {{"at_ms": 2200, "action": "restart_broker", "broker": 1}}]}}"#
         );
-        let mut e = Engine::new(&kafka_sim::scenario::parse_scenario(&text).expect("valid"));
+        let mut e = Engine::new(&kafka_sim::scenario_file::parse_scenario(&text).expect("valid"));
         e.run_to_end();
         e.events_processed()
     };

@@ -7,7 +7,7 @@
 use kafka_sim::engine::config::registry::{self, Scope, ValueType};
 use kafka_sim::engine::time::MILLIS;
 use kafka_sim::engine::Engine;
-use kafka_sim::scenario::parse_scenario;
+use kafka_sim::scenario_file::parse_scenario;
 use serde_json::{json, Value};
 
 /// Simulated time each run must reach.
@@ -158,7 +158,7 @@ fn every_numeric_scenario_field_at_its_extremes_is_refused_or_runs() {
     for (path, values) in edits {
         for v in *values {
             let mut doc = scenario(Scope::Producer, json!({}), None);
-            kafka_sim::scenario::set_field(&mut doc, path, v).expect("a field path");
+            kafka_sim::scenario_file::set_field(&mut doc, path, v).expect("a field path");
             let text = doc.to_string();
             let outcome =
                 std::panic::catch_unwind(|| run(&text)).unwrap_or_else(|_| Err("panic".into()));

@@ -309,7 +309,7 @@ const BIG: &str = "big-cluster";
 
 #[test]
 fn every_preset_keeps_the_at_least_once_contract() {
-    for (name, _) in kafka_sim::scenario::presets::presets() {
+    for (name, _) in kafka_sim::scenario_file::presets::presets() {
         if name != BIG {
             check_at_least_once(name, None);
         }
@@ -324,7 +324,7 @@ fn the_big_cluster_keeps_the_at_least_once_contract_over_its_first_20_s() {
 /// Runs preset `name` to its end (or to `until_ms`) and checks that no group skipped records
 /// or moved a committed offset back, and that its groups consumed and committed.
 fn check_at_least_once(name: &str, until_ms: Option<u64>) {
-    let s = kafka_sim::scenario::presets::preset(name).unwrap();
+    let s = kafka_sim::scenario_file::presets::preset(name).unwrap();
     let end = until_ms.unwrap_or(s.duration_ms).min(s.duration_ms);
     let mut e = Engine::new(&s);
     e.set_record_bulk(true);

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::config::registry::{keys, Scope};
-use kafka_sim::scenario::FAULT_ACTIONS;
+use kafka_sim::scenario_file::FAULT_ACTIONS;
 
 #[test]
 fn scenario_doc_covers_every_key_and_action() {

@@ -10,7 +10,7 @@ use kafka_sim::engine::snapshot::Endpoint;
 use kafka_sim::engine::time::ms;
 use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
-use kafka_sim::scenario::presets::preset;
+use kafka_sim::scenario_file::presets::preset;
 
 #[test]
 fn leaders_know_their_followers_and_the_high_watermark_is_below_every_isr_follower() {

@@ -103,14 +103,14 @@ lesson_test! {
 /// Every preset states at least three claims about its run, and they all hold.
 #[test]
 fn every_preset_claim_holds() {
-    for (name, _) in kafka_sim::scenario::presets::presets() {
+    for (name, _) in kafka_sim::scenario_file::presets::presets() {
         let claims = preset_claims(name);
         assert!(
             claims.len() >= 3,
             "preset {name} has {} claims",
             claims.len()
         );
-        let s = kafka_sim::scenario::presets::preset(name).unwrap();
+        let s = kafka_sim::scenario_file::presets::preset(name).unwrap();
         for v in check_scenario(&s, &claims) {
             assert!(v.held, "preset {name}: {v}");
         }
@@ -328,7 +328,7 @@ fn every_key_a_lesson_uses_has_text() {
 
 #[test]
 fn every_preset_has_a_description_in_both_languages() {
-    for (name, _) in kafka_sim::scenario::presets::presets() {
+    for (name, _) in kafka_sim::scenario_file::presets::presets() {
         for lang in [Lang::En, Lang::Zh] {
             assert!(
                 !t(lang, &format!("preset.{name}")).is_empty(),
@@ -336,7 +336,7 @@ fn every_preset_has_a_description_in_both_languages() {
             );
         }
         // The English text is the preset file's own description (no drift between the two).
-        let s = kafka_sim::scenario::presets::preset(name).unwrap();
+        let s = kafka_sim::scenario_file::presets::preset(name).unwrap();
         assert_eq!(
             t(Lang::En, &format!("preset.{name}")),
             s.description,

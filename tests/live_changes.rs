@@ -8,7 +8,7 @@ use kafka_sim::engine::scenario::ScheduledFault;
 use kafka_sim::engine::time::{ms, MILLIS};
 use kafka_sim::engine::Command;
 use kafka_sim::engine::Engine;
-use kafka_sim::scenario::presets::preset;
+use kafka_sim::scenario_file::presets::preset;
 
 /// The next whole millisecond strictly after `now` (ns).
 fn next_ms(now: u64) -> u64 {
@@ -63,8 +63,8 @@ fn live_changes_recorded_as_faults_replay_bit_for_bit() {
     }
     live.run_until(ms(12_000), u64::MAX);
     // The recorded scenario is valid (it goes through the same parser as a share link) …
-    let json = kafka_sim::scenario::to_json(&recorded);
-    let parsed = kafka_sim::scenario::parse_scenario(&json).unwrap();
+    let json = kafka_sim::scenario_file::to_json(&recorded);
+    let parsed = kafka_sim::scenario_file::parse_scenario(&json).unwrap();
     assert_eq!(parsed.faults, recorded.faults);
     // … and replays to the same trace.
     let mut replay = Engine::new(&parsed);

@@ -7,11 +7,11 @@ use kafka_sim::engine::time::MICROS;
 use kafka_sim::engine::Engine;
 
 fn preset(name: &str) -> kafka_sim::engine::scenario::Scenario {
-    let (_, json) = kafka_sim::scenario::presets::presets()
+    let (_, json) = kafka_sim::scenario_file::presets::presets()
         .into_iter()
         .find(|(n, _)| *n == name)
         .expect("preset");
-    kafka_sim::scenario::parse_scenario(json).expect("valid preset")
+    kafka_sim::scenario_file::parse_scenario(json).expect("valid preset")
 }
 
 /// The page records message flows for its animation at slow speeds only; turning that on or

@@ -5,7 +5,7 @@
 use kafka_sim::engine::config::{Acks, AssignmentStrategy, OffsetReset};
 use kafka_sim::engine::scenario::{KeyDistribution, Workload};
 use kafka_sim::engine::Command;
-use kafka_sim::scenario::{parse_scenario, parse_scenario_with_warnings, set_field, to_json};
+use kafka_sim::scenario_file::{parse_scenario, parse_scenario_with_warnings, set_field, to_json};
 
 /// A small valid scenario the cases below break in one place.
 const BASE_TOPICS: &str =
@@ -324,7 +324,7 @@ fn set_field_edits_paths_with_dotted_config_keys() {
 /// shape.
 #[test]
 fn shape_edits_are_validated_as_a_whole() {
-    use kafka_sim::scenario::{presets::preset, with_edits};
+    use kafka_sim::scenario_file::{presets::preset, with_edits};
     let base = preset("quickstart").expect("quickstart preset");
     let edit = |p: &str, v: &str| vec![(p.to_string(), v.to_string())];
     let s = with_edits(&base, &edit("topics.0.partitions", "12")).expect("valid");

@@ -5,8 +5,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use kafka_sim::scenario::presets::presets;
-use kafka_sim::scenario::{parse_scenario, parse_scenario_value, set_field, to_json};
+use kafka_sim::scenario_file::presets::presets;
+use kafka_sim::scenario_file::{parse_scenario, parse_scenario_value, set_field, to_json};
 use kafka_sim::share::{decode_share, encode_share};
 
 /// Values that probe edges: types, signs, sizes, precision, names the parser knows.

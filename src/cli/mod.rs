@@ -111,21 +111,21 @@ pub fn read_input(path: &str) -> Result<String, CliError> {
 }
 
 /// A scenario as loaded: the validated scenario, its text, and its warnings.
-pub type Loaded = (Scenario, String, Vec<crate::scenario::ScenarioWarning>);
+pub type Loaded = (Scenario, String, Vec<crate::scenario_file::ScenarioWarning>);
 
 /// Loads a scenario from a file, or a preset by name when no such file exists, with the
 /// parser's warnings (unmodelled keys, values Kafka changes silently, …).
 pub fn load_scenario(arg: &str) -> Result<Loaded, CliError> {
     if arg != "-" && !Path::new(arg).exists() {
-        if let Some((_, json)) = crate::scenario::presets::presets()
+        if let Some((_, json)) = crate::scenario_file::presets::presets()
             .into_iter()
             .find(|(n, _)| *n == arg)
         {
-            let (s, w) = crate::scenario::parse_scenario_with_warnings(json)
+            let (s, w) = crate::scenario_file::parse_scenario_with_warnings(json)
                 .map_err(|e| CliError::Internal(format!("preset {arg}: {e}")))?;
             return Ok((s, json.to_string(), w));
         }
-        let names: Vec<&str> = crate::scenario::presets::presets()
+        let names: Vec<&str> = crate::scenario_file::presets::presets()
             .iter()
             .map(|(n, _)| *n)
             .collect();
@@ -135,13 +135,13 @@ pub fn load_scenario(arg: &str) -> Result<Loaded, CliError> {
         )));
     }
     let text = read_input(arg)?;
-    let (s, w) = crate::scenario::parse_scenario_with_warnings(&text)
+    let (s, w) = crate::scenario_file::parse_scenario_with_warnings(&text)
         .map_err(|e| CliError::BadInput(format!("{arg}: {e}")))?;
     Ok((s, text, w))
 }
 
 /// Prints warnings on stderr, one a line, naming the field (`kafka-sim: warning: PATH: …`).
-pub fn print_warnings(warnings: &[crate::scenario::ScenarioWarning]) {
+pub fn print_warnings(warnings: &[crate::scenario_file::ScenarioWarning]) {
     for w in warnings {
         eprintln!("kafka-sim: warning: {w}");
     }
@@ -190,8 +190,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Presets => {
-            for (name, json) in crate::scenario::presets::presets() {
-                let desc = crate::scenario::parse_scenario(json)
+            for (name, json) in crate::scenario_file::presets::presets() {
+                let desc = crate::scenario_file::parse_scenario(json)
                     .map(|s| s.description)
                     .unwrap_or_default();
                 println!("{name:<28} {desc}");
@@ -199,7 +199,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Preset { name } => {
-            let (_, json) = crate::scenario::presets::presets()
+            let (_, json) = crate::scenario_file::presets::presets()
                 .into_iter()
                 .find(|(n, _)| *n == name)
                 .ok_or_else(|| {

@@ -178,7 +178,7 @@ fn flag_of(path: &str) -> String {
 pub fn scenario_for(a: &PerfTestArgs) -> Result<(Scenario, Vec<String>), CliError> {
     check_ranges(a)?;
     let doc = document(a)?;
-    let (scenario, warnings) = crate::scenario::parse_scenario_value(&doc).map_err(|e| {
+    let (scenario, warnings) = crate::scenario_file::parse_scenario_value(&doc).map_err(|e| {
         let value = e
             .value
             .as_deref()

@@ -218,7 +218,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
 /// unless overridden).
 fn check_preset(a: &RunArgs, scenario: &Scenario) -> Result<(), CliError> {
     let claims = crate::lessons::preset_claims(&scenario.name);
-    let is_preset = crate::scenario::presets::preset(&a.scenario).is_some();
+    let is_preset = crate::scenario_file::presets::preset(&a.scenario).is_some();
     if claims.is_empty() || !is_preset {
         return Err(CliError::BadInput(format!(
             "{}: --check needs a built-in preset (its description's claims are checked); see `kafka-sim presets`",

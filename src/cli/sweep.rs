@@ -115,12 +115,12 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         for (k, vals) in sets.iter().rev() {
             let v = &vals[rest % vals.len()];
             rest /= vals.len();
-            crate::scenario::set_path::set_field(&mut value, k, v)
+            crate::scenario_file::set_path::set_field(&mut value, k, v)
                 .map_err(|e| CliError::BadInput(format!("--set {k}={v}: {e}")))?;
             chosen.push(v.clone());
         }
         chosen.reverse();
-        let scenario = crate::scenario::parse_scenario(&value.to_string())
+        let scenario = crate::scenario_file::parse_scenario(&value.to_string())
             .map_err(|e| CliError::BadInput(format!("with {}: {e}", describe(&sets, &chosen))))?;
         combos.push((chosen, scenario));
     }

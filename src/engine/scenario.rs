@@ -1,7 +1,7 @@
 //! The typed, validated description of an experiment: cluster, topics, clients, fault schedule.
 //!
 //! This is what [`crate::engine::Engine`] is built from. JSON scenario files are parsed and
-//! validated into it by `crate::scenario` (clear errors, never a panic).
+//! validated into it by `crate::scenario_file` (clear errors, never a panic).
 
 use serde::{Deserialize, Serialize};
 

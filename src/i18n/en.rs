@@ -225,7 +225,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("warn.group_session_bounds", "{min} > group.max.session.timeout.ms = {max}: no consumer can join a group"),
     ("warn.min_isr", "{min_isr} is above the replication factor {rf}: Kafka caps it at {rf} (effectiveMinIsr), so acks=all needs every replica in sync"),
     ("warn.min_isr_inherited", "{min_isr} (the broker default) is above the replication factor {rf}: Kafka caps it at {rf} (effectiveMinIsr), so acks=all needs every replica in sync"),
-    // ----- scenario errors (src/scenario/error.rs) -----
+    // ----- scenario errors (src/scenario_file/error.rs) -----
     ("err.sc.with_value", "{path} = {value}: {reason}"),
     ("err.sc.with_path", "{path}: {reason}"),
     ("err.sc.file_too_large", "the file is {bytes} bytes; KafkaSim reads scenario files of at most {max} bytes"),

@@ -2,7 +2,7 @@
 //! equals the English `Display` (a test checks every kind).
 
 use super::{t, tf, Lang};
-use crate::scenario::{
+use crate::scenario_file::{
     Duplicated, ExpectedJson, JsonType, Lookup, NotFound, ScenarioError, ScenarioReason,
 };
 
@@ -78,7 +78,11 @@ pub fn keys() -> Vec<&'static str> {
     v.push("err.d.not_a_field_path");
     v.push("err.d.index_range");
     v.push("err.d.no_field_in");
-    v.extend(crate::scenario::FixedReason::ALL.iter().map(|r| r.key()));
+    v.extend(
+        crate::scenario_file::FixedReason::ALL
+            .iter()
+            .map(|r| r.key()),
+    );
     v
 }
 

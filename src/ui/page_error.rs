@@ -3,7 +3,7 @@
 
 use crate::engine::reasons::CommandRefusal;
 use crate::i18n::{t, tf, Lang};
-use crate::scenario::{ScenarioError, ScenarioWarning};
+use crate::scenario_file::{ScenarioError, ScenarioWarning};
 use crate::share::ShareError;
 
 /// An error the page shows.

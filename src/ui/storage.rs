@@ -15,14 +15,14 @@ fn storage() -> Option<web_sys::Storage> {
 /// Saves the scenario (as scenario JSON).
 pub fn save_scenario(s: &Scenario) {
     if let Some(st) = storage() {
-        let _ = st.set_item(SCENARIO_KEY, &crate::scenario::to_json(s));
+        let _ = st.set_item(SCENARIO_KEY, &crate::scenario_file::to_json(s));
     }
 }
 
 /// The saved scenario, if any and still valid.
 pub fn load_scenario() -> Option<Scenario> {
     let json = storage()?.get_item(SCENARIO_KEY).ok()??;
-    crate::scenario::parse_scenario(&json).ok()
+    crate::scenario_file::parse_scenario(&json).ok()
 }
 
 /// The saved language, else the browser's.
@@ -52,14 +52,14 @@ pub fn scenario_from_hash() -> Option<Result<Scenario, PageError>> {
         crate::share::decode_share(code)
             .map_err(PageError::ShareBroken)
             .and_then(|json| {
-                crate::scenario::parse_scenario(&json).map_err(PageError::ShareInvalid)
+                crate::scenario_file::parse_scenario(&json).map_err(PageError::ShareInvalid)
             }),
     )
 }
 
 /// Puts the scenario in the URL fragment and returns the full link.
 pub fn share_link(s: &Scenario) -> Option<String> {
-    let code = crate::share::encode_share(&crate::scenario::to_json(s));
+    let code = crate::share::encode_share(&crate::scenario_file::to_json(s));
     let loc = web_sys::window()?.location();
     loc.set_hash(&format!("s={code}")).ok()?;
     loc.href().ok()

@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn consumers_are_named_by_group_and_start_order_with_their_member_id() {
-        let mut e = Engine::new(&crate::scenario::presets::preset("quickstart").unwrap());
+        let mut e = Engine::new(&crate::scenario_file::presets::preset("quickstart").unwrap());
         e.run_until(ms(5_000), u64::MAX);
         let snap = e.snapshot();
         let names = Names::of(&snap);

@@ -15,7 +15,7 @@ use crate::engine::snapshot::Endpoint;
 use crate::engine::time::{ms, to_ms_f64, SimTime, MILLIS};
 use crate::engine::Command;
 use crate::engine::Engine;
-use crate::scenario::ScenarioError;
+use crate::scenario_file::ScenarioError;
 
 use super::flows::{Flow, FlowBuffer};
 
@@ -105,8 +105,9 @@ impl Session {
                 action: cmd.clone(),
             },
         );
-        let checked = crate::scenario::parse_scenario(&crate::scenario::to_json(&candidate))
-            .map_err(Refused::Scenario)?;
+        let checked =
+            crate::scenario_file::parse_scenario(&crate::scenario_file::to_json(&candidate))
+                .map_err(Refused::Scenario)?;
         let result = self
             .engine
             .apply_at(ms(at_ms), cmd)
@@ -247,7 +248,7 @@ mod tests {
     use super::*;
 
     fn quickstart() -> Scenario {
-        crate::scenario::presets::preset("quickstart").unwrap()
+        crate::scenario_file::presets::preset("quickstart").unwrap()
     }
 
     #[test]
@@ -330,8 +331,8 @@ mod tests {
     #[test]
     fn every_lesson_scenario_accepts_recorded_interventions() {
         for lesson in crate::lessons::lessons() {
-            let json = crate::scenario::to_json(&lesson.scenario);
-            crate::scenario::parse_scenario(&json)
+            let json = crate::scenario_file::to_json(&lesson.scenario);
+            crate::scenario_file::parse_scenario(&json)
                 .unwrap_or_else(|e| panic!("lesson {}: {e}", lesson.id));
         }
     }

@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn a_lagging_follower_and_a_group_are_placed_on_the_leaders_scale() {
-        let mut e = Engine::new(&crate::scenario::presets::preset("quickstart").unwrap());
+        let mut e = Engine::new(&crate::scenario_file::presets::preset("quickstart").unwrap());
         e.run_until(ms(11_000), u64::MAX);
         e.apply(Command::IsolateBroker { broker: 3 });
         e.run_until(ms(13_000), u64::MAX);

@@ -9,7 +9,7 @@ use crate::engine::config::registry::{self, ConfigErrorKind, ConfigValue, Config
 use crate::engine::reasons::{
     CommandRefusal, LeaveReason, NetworkChange, RebalanceReason, RemovalCause,
 };
-use crate::scenario::ScenarioReason;
+use crate::scenario_file::ScenarioReason;
 use crate::share::ShareError;
 use config_samples::{config_errors, warnings};
 use scenario_samples::scenario_errors;
@@ -368,7 +368,7 @@ fn chinese_rendering_differs_and_keeps_the_parameters() {
 
 #[test]
 fn real_parser_errors_render_in_chinese_with_field_and_range() {
-    let e = crate::scenario::parse_scenario(
+    let e = crate::scenario_file::parse_scenario(
         r#"{"cluster": {"brokers": 3}, "topics": [{"name": "t", "partitions": 0}]}"#,
     )
     .unwrap_err();
@@ -378,7 +378,7 @@ fn real_parser_errors_render_in_chinese_with_field_and_range() {
         zh.contains("topics[0].partitions") && zh.contains("超出允许范围"),
         "{zh}"
     );
-    let e = crate::scenario::parse_scenario(
+    let e = crate::scenario_file::parse_scenario(
         r#"{"topics": [{"name": "t"}], "producers": [{"topic": "t", "config": {"lingr.ms": 5}}]}"#,
     )
     .unwrap_err();

@@ -2,8 +2,8 @@
 
 use super::config_samples::cfg;
 use crate::engine::config::registry::{ConfigErrorKind, Scope};
-use crate::scenario::Detail;
-use crate::scenario::{
+use crate::scenario_file::Detail;
+use crate::scenario_file::{
     Duplicated, ExpectedJson, FixedReason, JsonType, Lookup, NotFound, ScenarioError,
     ScenarioReason,
 };

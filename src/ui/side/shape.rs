@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use crate::engine::scenario::Scenario;
 use crate::i18n::{t, Lang};
-use crate::scenario::with_edits;
+use crate::scenario_file::with_edits;
 use crate::ui::simulation::{SimHandle, SimRequest};
 use crate::ui::state::use_page;
 
@@ -124,7 +124,7 @@ fn fields(s: &Scenario, l: Lang) -> Vec<Field> {
 pub fn shape_panel(p: &ShapePanelProps) -> Html {
     let l = use_page().lang;
     let sim = use_context::<SimHandle>().expect("SimHandle");
-    let error = use_state(|| None::<crate::scenario::ScenarioError>);
+    let error = use_state(|| None::<crate::scenario_file::ScenarioError>);
     let fields = fields(&p.scenario, l);
     let refs = use_form_fields(
         fields.len(),

@@ -190,7 +190,7 @@ pub fn simulation() -> Html {
         .and_then(|(l, s)| l.steps.get(*s)?.highlight)
         .unwrap_or("")
         .into();
-    let presets: Vec<&'static str> = crate::scenario::presets::presets()
+    let presets: Vec<&'static str> = crate::scenario_file::presets::presets()
         .iter()
         .map(|(n, _)| *n)
         .collect();

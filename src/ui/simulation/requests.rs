@@ -62,7 +62,7 @@ impl SimHandle {
 
 /// The built-in default.
 pub fn default_scenario() -> Scenario {
-    crate::scenario::presets::preset("quickstart")
+    crate::scenario_file::presets::preset("quickstart")
         .unwrap_or_else(|| Scenario::cluster(3, 1, 60_000).with_topic("orders", 6, 3))
 }
 
@@ -97,12 +97,13 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             }
         },
         SimRequest::Load(s) => load(core, dispatch, *s),
-        SimRequest::Preset(name) => match crate::scenario::presets::preset(&name) {
+        SimRequest::Preset(name) => match crate::scenario_file::presets::preset(&name) {
             Some(s) => load(core, dispatch, s),
             None => dispatch.dispatch(Action::Error(Some(PageError::NoPreset(name)))),
         },
         // A broken file leaves the current run and the saved scenario untouched.
-        SimRequest::Import(text) => match crate::scenario::parse_scenario_with_warnings(&text) {
+        SimRequest::Import(text) => match crate::scenario_file::parse_scenario_with_warnings(&text)
+        {
             Ok((s, warnings)) => {
                 load(core, dispatch, s);
                 if !warnings.is_empty() {
@@ -154,7 +155,7 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
                 files::download(
                     &format!("{}.json", s.name),
                     "application/json",
-                    &crate::scenario::to_json(s),
+                    &crate::scenario_file::to_json(s),
                 ),
             );
         }

@@ -3,7 +3,7 @@ use crate::engine::time::ms;
 use crate::engine::Engine;
 
 fn snap(name: &str, at_ms: u64) -> ClusterSnapshot {
-    let mut e = Engine::new(&crate::scenario::presets::preset(name).unwrap());
+    let mut e = Engine::new(&crate::scenario_file::presets::preset(name).unwrap());
     e.run_until(ms(at_ms), u64::MAX);
     e.snapshot()
 }

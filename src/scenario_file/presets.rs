@@ -68,7 +68,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{parse_scenario, parse_scenario_with_warnings, to_json};
+    use crate::scenario_file::{parse_scenario, parse_scenario_with_warnings, to_json};
 
     #[test]
     fn every_preset_parses_validates_and_round_trips() {

@@ -1,5 +1,7 @@
 //! Scenario files: the JSON format people write (documented in `docs/SCENARIOS.md`), parsed and
-//! validated into the engine's typed [`Scenario`], and written back with [`to_json`].
+//! validated into the engine's typed [`Scenario`] (`engine::scenario`, the engine's input), and
+//! written back with [`to_json`]. The two are named apart: `scenario_file` is the text format,
+//! `engine::scenario` the value the engine runs.
 //!
 //! Parsing never panics. Every error names the JSON path of the field, the value and what would
 //! be valid: `topics[0].replication_factor = 5: the cluster has 3 brokers (allowed 1..=3)`.
