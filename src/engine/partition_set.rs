@@ -11,6 +11,7 @@ pub struct PartitionSet {
     /// Bit `w % 64` of summary word `w / 64` is set when `words[w]` is not zero.
     summary: Vec<u64>,
     len: u32,
+    capacity: u32,
 }
 
 impl PartitionSet {
@@ -21,6 +22,7 @@ impl PartitionSet {
             words: vec![0; words],
             summary: vec![0; words.div_ceil(64)],
             len: 0,
+            capacity: n,
         }
     }
 
@@ -43,6 +45,9 @@ impl PartitionSet {
 
     /// Adds `p` (ignored past the capacity); returns whether it was new.
     pub fn insert(&mut self, p: u32) -> bool {
+        if p >= self.capacity {
+            return false;
+        }
         let w = (p / 64) as usize;
         let Some(word) = self.words.get_mut(w) else {
             return false;
