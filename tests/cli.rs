@@ -32,7 +32,7 @@ fn broken_scenarios_exit_2_with_a_message_naming_the_problem() {
             r#"{"cluster": {"brokers": 0}}"#.into(),
             "cluster.brokers = 0",
         ),
-        (r#"{"cluster": {"brokers": 999999}}"#.into(), "1..=64"),
+        (r#"{"cluster": {"brokers": 999999}}"#.into(), "1..=100"),
         (
             r#"{"cluster": {"hardware": "quantum"}}"#.into(),
             "cluster.hardware",
