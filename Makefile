@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker calibration mutants clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker bench-scale calibration mutants clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -49,9 +49,17 @@ test-wasm: setup-test
 test-e2e: setup-test build
 	node tests/e2e/run.mjs
 
-## Criterion benchmarks (native), the same workload as wasm in Node, and the calibration table
-bench: bench-wasm calibration
+## Criterion benchmarks (native), the same workload as wasm in Node, the calibration table and
+## the scaling rows
+bench: bench-wasm calibration bench-scale
 	cargo bench --bench engine --profile criterion
+
+## Events per wall second from 3 brokers x 6 partitions to 30 x 1,000 (README, "Scale"); with
+## BASE=path/to/an/older/kafka-sim the two binaries run alternately and the table shows both
+## (RUNS=3 runs each, the median).
+bench-scale:
+	cargo build --release --bin kafka-sim
+	scripts/bench-scale.sh
 
 ## perf-test on the linkedin-2014 and confluent-2020 profiles against the published benchmarks:
 ## published value, KafkaSim value and ratio per row (README, "Calibration")

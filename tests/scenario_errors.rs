@@ -51,8 +51,8 @@ fn broken_scenarios_name_the_field_and_the_allowed_values() {
         (r#"{"duration_ms": 2.5}"#.into(), &["duration_ms = 2.5", "whole number"]),
         (r#"{"name": 5}"#.into(), &["name = 5", "expected a string"]),
         // Cluster.
-        (r#"{"cluster": {"brokers": 0}}"#.into(), &["cluster.brokers = 0", "1..=64"]),
-        (r#"{"cluster": {"brokers": 100000}}"#.into(), &["cluster.brokers = 100000", "1..=64"]),
+        (r#"{"cluster": {"brokers": 0}}"#.into(), &["cluster.brokers = 0", "1..=100"]),
+        (r#"{"cluster": {"brokers": 100000}}"#.into(), &["cluster.brokers = 100000", "1..=100"]),
         (r#"{"cluster": {"brokers": 3, "hardware": "fast"}}"#.into(), &["cluster.hardware = \"fast\"", "modest, cloud"]),
         (r#"{"cluster": {"hardware": {"profile": "modest", "nic_gbps": 0}}}"#.into(), &["cluster.hardware.nic_gbps = 0", "0.001..=1000"]),
         (r#"{"cluster": {"config": {"acks": "all"}}}"#.into(), &["cluster.config.acks", "is a producer config, not a broker config"]),
@@ -63,9 +63,10 @@ fn broken_scenarios_name_the_field_and_the_allowed_values() {
         (r#"{"cluster": {"config": "min.insync.replicas=2"}}"#.into(), &["cluster.config", "expected an object of Kafka broker configs"]),
         // Topics.
         (r#"{"cluster": {"brokers": 3}, "topics": [{"name": "t", "replication_factor": 5}]}"#.into(), &["topics[0].replication_factor = 5", "the cluster has 3 brokers (allowed 1..=3)"]),
-        (r#"{"topics": [{"name": "t", "partitions": 0}]}"#.into(), &["topics[0].partitions = 0", "1..=1000"]),
-        (r#"{"topics": [{"name": "t", "partitions": 5000}]}"#.into(), &["topics[0].partitions = 5000", "1..=1000"]),
-        (r#"{"topics": [{"name": "a", "partitions": 1000}, {"name": "b", "partitions": 1000}, {"name": "c", "partitions": 1000}, {"name": "d", "partitions": 1000}, {"name": "e", "partitions": 1000}, {"name": "f", "partitions": 1}]}"#.into(), &["topics[5].partitions", "5001", "at most 5000"]),
+        (r#"{"topics": [{"name": "t", "partitions": 0}]}"#.into(), &["topics[0].partitions = 0", "1..=10000"]),
+        (r#"{"topics": [{"name": "t", "partitions": 50000}]}"#.into(), &["topics[0].partitions = 50000", "1..=10000"]),
+        (r#"{"topics": [{"name": "a", "partitions": 10000}, {"name": "b", "partitions": 10000}, {"name": "c", "partitions": 10000}, {"name": "d", "partitions": 10000}, {"name": "e", "partitions": 10000}, {"name": "f", "partitions": 1}]}"#.into(), &["topics[5].partitions", "50001", "at most 50000"]),
+        (r#"{"cluster": {"brokers": 100}, "topics": [{"name": "a", "partitions": 10000}, {"name": "b", "partitions": 1}]}"#.into(), &["topics[1].partitions", "100 brokers × 10001 partitions = 1000100", "at most 1000000"]),
         (r#"{"topics": [{"name": "t"}, {"name": "t"}]}"#.into(), &["topics[1].name = \"t\"", "duplicate", "topics[0]"]),
         (r#"{"topics": [{"partitions": 3}]}"#.into(), &["topics[0].name", "required"]),
         (r#"{"topics": [{"name": "bad name!"}]}"#.into(), &["topics[0].name", "legal Kafka topic name"]),
@@ -342,7 +343,10 @@ fn shape_edits_are_validated_as_a_whole() {
     let e = with_edits(&base, &edit("cluster.brokers", "0"))
         .expect_err("no brokers")
         .to_string();
-    assert!(e.contains("cluster.brokers") && e.contains("64"), "{e}");
+    assert!(
+        e.contains("cluster.brokers") && e.contains("1..=100"),
+        "{e}"
+    );
     let e = with_edits(&base, &edit("producers.0.rate", "fast"))
         .expect_err("not a number")
         .to_string();

@@ -1,5 +1,6 @@
 //! `kafka-sim sweep`: the cartesian product of `--set KEY=V1,V2,…` values, run in parallel
-//! across cores, one CSV row per run.
+//! across cores, one CSV row per run; `--shard I/N` runs one slice of them, for sweeps spread
+//! over machines.
 
 use clap::Args;
 
@@ -20,6 +21,34 @@ pub struct SweepArgs {
     /// Parallel runs (default: the number of cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// `I/N`: run only the I-th of N equal, consecutive slices of the runs (0-based), for a
+    /// batch scheduler running one shard per machine (a Kubernetes indexed Job, a Slurm
+    /// array). Shard 0 writes the header; the shards' CSVs concatenated in order are the
+    /// unsharded CSV.
+    #[arg(long)]
+    pub shard: Option<String>,
+}
+
+/// `I/N` of `--shard`: shard index and count.
+fn parse_shard(s: &str) -> Result<(usize, usize), CliError> {
+    let bad = || {
+        CliError::BadInput(format!(
+            "--shard {s}: expected I/N with 0 <= I < N, e.g. --shard 0/4"
+        ))
+    };
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let i: usize = i.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || i >= n || n > MAX_RUNS {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The runs of shard `i` of `n` among `total`: a consecutive slice, the slices in order
+/// covering `0..total` exactly once.
+fn shard_range(total: usize, i: usize, n: usize) -> std::ops::Range<usize> {
+    (total * i / n)..(total * (i + 1) / n)
 }
 
 /// Most runs one sweep may ask for.
@@ -89,6 +118,7 @@ fn row(r: &Report) -> Vec<String> {
 
 /// `kafka-sim sweep`.
 pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     let (_, text, warnings) = load_scenario(&a.scenario)?;
     super::print_warnings(&warnings);
     let base: serde_json::Value = serde_json::from_str(&text)
@@ -106,8 +136,10 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         .ok_or_else(|| {
             CliError::BadInput(format!("the sweep asks for more than {MAX_RUNS} runs"))
         })?;
-    // Build and validate every combination before running any.
+    // Build and validate every combination before running any (in every shard, so each one
+    // reports the same errors).
     let mut combos = Vec::with_capacity(total);
+    let mine = shard.map_or(0..total, |(i, n)| shard_range(total, i, n));
     for i in 0..total {
         let mut rest = i;
         let mut value = base.clone();
@@ -122,7 +154,9 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         chosen.reverse();
         let scenario = crate::scenario_file::parse_scenario(&value.to_string())
             .map_err(|e| CliError::BadInput(format!("with {}: {e}", describe(&sets, &chosen))))?;
-        combos.push((chosen, scenario));
+        if mine.contains(&i) {
+            combos.push((chosen, scenario));
+        }
     }
     let jobs = a
         .jobs
@@ -151,10 +185,12 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
         }
     });
     let mut csv = String::new();
-    let mut header: Vec<String> = sets.iter().map(|(k, _)| csv_field(k)).collect();
-    header.extend(COLUMNS.iter().map(|c| c.to_string()));
-    csv.push_str(&header.join(","));
-    csv.push('\n');
+    if shard.is_none_or(|(i, _)| i == 0) {
+        let mut header: Vec<String> = sets.iter().map(|(k, _)| csv_field(k)).collect();
+        header.extend(COLUMNS.iter().map(|c| c.to_string()));
+        csv.push_str(&header.join(","));
+        csv.push('\n');
+    }
     for ((chosen, _), slot) in combos.iter().zip(results) {
         let r = slot
             .into_inner()
@@ -184,4 +220,32 @@ fn describe(sets: &[(String, Vec<String>)], chosen: &[String]) -> String {
         .map(|((k, _), v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_every_run_once_in_order() {
+        for total in [0, 1, 2, 7, 100] {
+            for n in 1..=9 {
+                let all: Vec<usize> = (0..n).flat_map(|i| shard_range(total, i, n)).collect();
+                assert_eq!(
+                    all,
+                    (0..total).collect::<Vec<_>>(),
+                    "{total} runs, {n} shards"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_shards_name_the_option() {
+        for s in ["3/3", "1", "a/2", "0/0", "-1/2", "1/2/3"] {
+            let e = parse_shard(s).unwrap_err();
+            assert!(format!("{e:?}").contains("--shard"), "{s}: {e:?}");
+        }
+        assert_eq!(parse_shard("2/5").unwrap(), (2, 5));
+    }
 }

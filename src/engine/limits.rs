@@ -5,15 +5,19 @@
 /// Largest scenario file, in bytes (also the share-link decompression limit).
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Brokers in the cluster.
-pub const MAX_BROKERS: u64 = 64;
+pub const MAX_BROKERS: u64 = 100;
 /// Topics.
 pub const MAX_TOPICS: usize = 100;
 /// Partitions of one topic.
-pub const MAX_PARTITIONS_PER_TOPIC: u64 = 1_000;
+pub const MAX_PARTITIONS_PER_TOPIC: u64 = 10_000;
 /// Partitions over all topics.
-pub const MAX_TOTAL_PARTITIONS: u64 = 5_000;
+pub const MAX_TOTAL_PARTITIONS: u64 = 50_000;
+/// Brokers × partitions over all topics: every broker keeps the metadata of every partition
+/// (`MetadataImage`, as Kafka's brokers do), about 400 bytes each natively, so this bounds the
+/// metadata to about 400 MB (measured: README, "Scale").
+pub const MAX_BROKER_PARTITIONS: u64 = 1_000_000;
 /// Partition replicas over all topics (partitions × replication factor).
-pub const MAX_TOTAL_REPLICAS: u64 = 15_000;
+pub const MAX_TOTAL_REPLICAS: u64 = 200_000;
 /// Simulated duration, in milliseconds (24 hours).
 pub const MAX_DURATION_MS: u64 = 86_400_000;
 /// Producers.

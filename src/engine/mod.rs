@@ -24,6 +24,7 @@ pub mod log;
 pub mod metadata_image;
 pub mod metrics;
 pub mod network;
+pub mod partition_set;
 pub mod partitioner;
 pub mod producer;
 pub mod protocol;

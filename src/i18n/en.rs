@@ -302,6 +302,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.rf_above_brokers", "the cluster has {brokers} brokers (allowed 1..={brokers})"),
     ("err.d.default_rf", "not given, and the default (cluster.config.default.replication.factor = {rf}) exceeds the {brokers} brokers (allowed 1..={brokers})"),
     ("err.d.total_partitions", "brings the total to {total} partitions; KafkaSim allows at most {max} over all topics"),
+    ("err.d.broker_partitions", "makes {brokers} brokers × {partitions} partitions = {total} partition metadata entries (every broker keeps every partition's metadata, about 400 bytes each); KafkaSim allows at most {max}: fewer brokers or fewer partitions"),
     ("err.d.total_replicas", "brings the total to {total} partition replicas; KafkaSim allows at most {max}"),
     ("err.d.rate_range", "out of range: records per second, more than 0 and at most {max}"),
     ("err.d.burst_rate", "{records} records every {every_ms} ms is more than {max} records per second"),

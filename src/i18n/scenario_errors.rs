@@ -60,6 +60,7 @@ pub fn keys() -> Vec<&'static str> {
     v.push("err.d.default_rf");
     v.push("err.d.total_partitions");
     v.push("err.d.total_replicas");
+    v.push("err.d.broker_partitions");
     v.push("err.d.rate_range");
     v.push("err.d.burst_rate");
     v.push("err.d.action_required");

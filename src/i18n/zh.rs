@@ -302,6 +302,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.rf_above_brokers", "集群只有 {brokers} 个 broker（允许 1..={brokers}）"),
     ("err.d.default_rf", "未填写，而默认值（cluster.config.default.replication.factor = {rf}）超过了 {brokers} 个 broker（允许 1..={brokers}）"),
     ("err.d.total_partitions", "所有主题的分区总数将达到 {total}；KafkaSim 最多允许 {max} 个"),
+    ("err.d.broker_partitions", "使 {brokers} 个 broker × {partitions} 个分区 = {total} 条分区元数据（每个 broker 保存所有分区的元数据，每条约 400 字节）；KafkaSim 最多允许 {max} 条：请减少 broker 或分区"),
     ("err.d.total_replicas", "分区副本总数将达到 {total}；KafkaSim 最多允许 {max} 个"),
     ("err.d.rate_range", "超出范围：每秒消息数必须大于 0 且不超过 {max}"),
     ("err.d.burst_rate", "每 {every_ms} ms 发送 {records} 条超过了每秒 {max} 条的上限"),

@@ -37,6 +37,15 @@ pub enum Detail {
         /// The cap.
         max: u64,
     },
+    /// Brokers × partitions over the cap: every broker keeps every partition's metadata.
+    BrokerPartitions {
+        /// Brokers.
+        brokers: u64,
+        /// Partitions over all topics, with this topic.
+        partitions: u64,
+        /// The cap on their product.
+        max: u64,
+    },
     /// A producer rate outside `(0, max]`.
     RateRange {
         /// The cap, as printed.
@@ -152,6 +161,19 @@ impl Detail {
             Detail::TotalReplicas { total, max } => (
                 "err.d.total_replicas",
                 vec![("total", s(total)), ("max", s(max))],
+            ),
+            Detail::BrokerPartitions {
+                brokers,
+                partitions,
+                max,
+            } => (
+                "err.d.broker_partitions",
+                vec![
+                    ("brokers", s(brokers)),
+                    ("partitions", s(partitions)),
+                    ("total", s(&(brokers * partitions))),
+                    ("max", s(max)),
+                ],
             ),
             Detail::RateRange { max } => ("err.d.rate_range", vec![("max", max.clone())]),
             Detail::BurstRate {

@@ -250,6 +250,18 @@ fn topics(o: &Obj, cluster: &ClusterSpec, ctx: &mut Ctx) -> Result<Vec<TopicSpec
                 },
             ));
         }
+        let brokers = u64::from(cluster.brokers);
+        if total.saturating_mul(brokers) > caps::MAX_BROKER_PARTITIONS {
+            return Err(err(
+                &t.at("partitions"),
+                None,
+                Detail::BrokerPartitions {
+                    brokers,
+                    partitions: total,
+                    max: caps::MAX_BROKER_PARTITIONS,
+                },
+            ));
+        }
         if replicas > caps::MAX_TOTAL_REPLICAS {
             return Err(err(
                 &rf_path,

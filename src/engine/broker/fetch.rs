@@ -8,18 +8,7 @@ use crate::engine::ids::NodeId;
 use crate::engine::log::PartitionLog;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
 use crate::engine::time::ms;
-use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
-
-/// Whether a parked fetch watches `tp` (a binary search: fetchers and consumers list their
-/// partitions in order; a linear scan otherwise).
-fn watches(req: &FetchRequest, tp: TopicPartition) -> bool {
-    match req.partitions.binary_search_by_key(&tp, |p| p.tp) {
-        Ok(_) => true,
-        Err(_) => {
-            !req.partitions.is_sorted_by_key(|p| p.tp) && req.partitions.iter().any(|p| p.tp == tp)
-        }
-    }
-}
+use crate::engine::timer::BrokerTimer;
 
 /// Whether `tp` belongs to an internal topic (whose batches carry payloads).
 fn internal(ctx: &Ctx<BrokerTimer>, tp: TopicPartition) -> bool {
@@ -65,7 +54,7 @@ impl BrokerProcess {
         } else {
             let id = self.next_id();
             let deadline = ctx.now.saturating_add(ms(req.max_wait_ms));
-            self.parked_fetches.insert(id, (from, req, deadline));
+            self.parked_fetches.insert(id, from, req, deadline);
             self.arm_fetch_wait(ctx, deadline);
         }
     }
@@ -82,12 +71,12 @@ impl BrokerProcess {
         if !self.fetch_wait_timer.fire(ctx.now) {
             return;
         }
-        for id in due_ids(self.parked_fetches.iter(), ctx.now, |(_, _, d)| *d) {
-            if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
+        for id in self.parked_fetches.due(ctx.now) {
+            if let Some((from, req, _)) = self.parked_fetches.remove(id) {
                 self.answer_fetch(ctx, from, &req);
             }
         }
-        if let Some(next) = earliest_deadline(self.parked_fetches.iter(), |(_, _, d)| *d) {
+        if let Some(next) = self.parked_fetches.earliest_deadline() {
             self.arm_fetch_wait(ctx, next);
         }
     }
@@ -250,8 +239,8 @@ impl BrokerProcess {
     }
 
     /// Answers parked fetches that now have enough data after an append or a HW move on
-    /// `changed`; like Kafka's fetch purgatory, keyed by partition, only the fetches watching one
-    /// of those partitions are looked at.
+    /// `changed`; like Kafka's fetch purgatory, keyed by partition (fetch_purgatory.rs), only the
+    /// fetches watching one of those partitions are looked at.
     pub(super) fn complete_parked_fetches(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
@@ -261,17 +250,16 @@ impl BrokerProcess {
             return;
         }
         let mut ready = std::mem::take(&mut self.id_scratch);
-        ready.clear();
-        ready.extend(
+        self.parked_fetches.watching(changed, &mut ready);
+        self.parked_fetches.lookups += 1;
+        self.parked_fetches.checked += ready.len() as u64;
+        ready.retain(|&id| {
             self.parked_fetches
-                .iter()
-                .filter(|(_, (_, req, _))| {
-                    changed.iter().any(|tp| watches(req, *tp)) && self.fetch_ready(req)
-                })
-                .map(|(&id, _)| id),
-        );
+                .get(id)
+                .is_some_and(|req| self.fetch_ready(req))
+        });
         for &id in &ready {
-            if let Some((from, req, _)) = self.parked_fetches.remove(&id) {
+            if let Some((from, req, _)) = self.parked_fetches.remove(id) {
                 self.answer_fetch(ctx, from, &req);
             }
         }

@@ -18,6 +18,7 @@
 mod connections;
 mod coordinator_log;
 mod fetch;
+mod fetch_purgatory;
 mod follower;
 mod leader;
 mod lifecycle;

@@ -68,7 +68,7 @@ pub struct BrokerProcess {
     pub(super) connections: super::connections::Connections,
     pub(super) work: IdWindow<Work>,
     pub(super) next_id: u64,
-    pub(super) parked_fetches: VecMap<u64, (NodeId, FetchRequest, SimTime)>,
+    pub(super) parked_fetches: super::fetch_purgatory::FetchPurgatory,
     pub(super) parked_produces: VecMap<u64, super::produce::ParkedProduce>,
     /// Coordinator responses waiting for their `__consumer_offsets` records to commit.
     pub(super) parked_writes: VecMap<u64, super::coordinator_log::ParkedWrite>,
@@ -107,7 +107,7 @@ impl BrokerProcess {
             connections: Default::default(),
             work: IdWindow::new(),
             next_id: 0,
-            parked_fetches: VecMap::new(),
+            parked_fetches: Default::default(),
             parked_produces: VecMap::new(),
             parked_writes: VecMap::new(),
             write_timeout_timer: DeadlineTimer::default(),

@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::ready::ReadyIndex;
 use crate::engine::time::SimTime;
 
 /// Kafka's record batch (v2) header size in bytes.
@@ -125,6 +126,8 @@ pub struct RecordAccumulator {
     /// the sender thread only then (`batchIsFull || newBatchCreated`); otherwise the sender
     /// sleeps until its own deadline (linger, retry backoff, a response).
     pub wake_sender: bool,
+    /// Which queues the Sender must look at, and a summary of the open batches.
+    pub ready: ReadyIndex,
 }
 
 impl RecordAccumulator {
@@ -135,6 +138,7 @@ impl RecordAccumulator {
             used_bytes: 0,
             capacity_bytes,
             wake_sender: false,
+            ready: ReadyIndex::new(partitions),
         }
     }
 
@@ -226,11 +230,36 @@ impl RecordAccumulator {
         } else {
             t0 + lerp(t1 - t0, k as u64 - 1, n as u64 - 1)
         };
+        let mut closed_now = false;
         if b.is_full(batch_size, record_bytes) {
             b.closed = true;
             self.wake_sender = true;
+            closed_now = true;
         }
+        if need_new || closed_now {
+            self.ready.touch(partition);
+        }
+        self.sync_open(partition);
         k
+    }
+
+    /// Call after any change to `partition`'s queue: records its open batch (the back, still
+    /// taking records and without a sequence) in the ready index's summary.
+    pub fn sync_open(&mut self, partition: u32) {
+        let open = self
+            .queues
+            .get(partition as usize)
+            .and_then(|q| q.back())
+            .filter(|b| !b.closed && b.base_sequence.is_none())
+            .map(|b| (b.bytes, b.created));
+        self.ready.set_open(partition, open);
+    }
+
+    /// Call after putting a batch back into `partition`'s queue, or otherwise changing what is
+    /// at its front: the Sender looks at the partition again.
+    pub fn touch(&mut self, partition: u32) {
+        self.ready.touch(partition);
+        self.sync_open(partition);
     }
 
     /// Records waiting in a partition's queue (not sent yet).

@@ -9,6 +9,7 @@
 mod accumulator;
 pub mod arrivals;
 pub mod idempotence;
+mod ready;
 mod sender;
 mod workload;
 
@@ -365,6 +366,8 @@ impl Producer {
         self.sticky =
             BuiltInPartitioner::new(self.config.batch_size.clamp(1, u32::MAX as u64) as u32).ok();
         self.spec.config = self.config.clone();
+        // linger.ms may have changed: the parked partitions are looked at again.
+        self.accumulator.ready.touch_all();
         self.drain(ctx);
     }
 
@@ -376,6 +379,15 @@ impl Producer {
     /// Records handed to `send()`, acknowledged and failed so far.
     pub fn totals(&self) -> (u64, u64, u64) {
         (self.sent, self.acked, self.failed)
+    }
+
+    /// Sender drains so far and the partitions they looked at in all: what a drain costs, as
+    /// the tests pin it (proportional to the partitions that changed, not to the topic's size).
+    pub fn drain_work(&self) -> (u64, u64) {
+        (
+            self.accumulator.ready.drains,
+            self.accumulator.ready.visited,
+        )
     }
 
     /// When the last batch was acknowledged (0 before the first).
@@ -418,5 +430,7 @@ impl Producer {
     }
 }
 
+#[cfg(test)]
+mod scale_tests;
 #[cfg(test)]
 mod tests;

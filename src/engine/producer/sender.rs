@@ -102,6 +102,8 @@ impl Producer {
             }
         }
         self.refresh_view();
+        // Leaders may have moved: the parked partitions are looked at again.
+        self.accumulator.ready.touch_all();
         if missing {
             // Partitions without a leader: ask again after retry.backoff.ms.
             self.metadata_wanted = true;
@@ -129,8 +131,12 @@ impl Producer {
         let now = ctx.now;
         let linger = self.config.linger();
         let delivery_timeout = ms(self.config.delivery_timeout_ms);
+        self.accumulator.ready.wake_due(now);
+        self.accumulator.ready.drains += 1;
         self.expire_batches(ctx, delivery_timeout);
-        self.update_partition_load();
+        if self.uses_sticky_partitioner() {
+            self.update_partition_load();
+        }
         let max_in_flight = self.config.max_in_flight_requests_per_connection.max(1);
         let idempotent = self.config.idempotence_effective();
         let mut next_wakeup = SimTime::MAX;
@@ -139,12 +145,28 @@ impl Producer {
         // as the map it replaces was).
         let mut per_broker = std::mem::take(&mut self.drain_scratch);
         per_broker.clear();
-        for p in 0..self.partitions {
+        // Only the candidates, in ascending order as Kafka's scan over every partition: the
+        // lingering ones are parked in the ready index until their deadline (ready.rs).
+        let mut from = 0;
+        while let Some(p) = self.accumulator.ready.next_candidate(from) {
+            from = p + 1;
+            self.accumulator.ready.visited += 1;
             let Some(leader) = self.leaders[p as usize] else {
                 continue;
             };
-            if self.accumulator.queues[p as usize].is_empty() {
-                continue; // nothing to send (checked first: it is the common case)
+            let q = &self.accumulator.queues[p as usize];
+            let Some(first) = q.front() else {
+                self.accumulator.ready.forget(p); // nothing to send
+                continue;
+            };
+            if q.len() == 1 && first.attempts == 0 && !first.closed {
+                let deadline = first.created.saturating_add(linger);
+                if deadline > now {
+                    // Lingering: nothing changes for it before its deadline, or before a record
+                    // closes or follows its batch (`RecordAccumulator.append` touches it).
+                    self.accumulator.ready.park(p, leader, deadline);
+                    continue;
+                }
             }
             let slot = per_broker.iter().position(|(b, _, _)| *b == leader);
             let busy = self
@@ -195,6 +217,7 @@ impl Producer {
             }
             let mut b = q.pop_front().expect("front exists");
             b.closed = true;
+            self.accumulator.sync_open(p);
             if idempotent && b.base_sequence.is_none() {
                 let stale = self.sequences.partitions[p as usize].epoch != self.sequences.epoch;
                 let idle = stale && !self.has_in_flight(p);
@@ -211,6 +234,23 @@ impl Producer {
                     let bytes = b.bytes;
                     per_broker.push((leader, vec![b], bytes));
                 }
+            }
+        }
+        // The parked partitions' deadlines count for a leader that could take a request, as a
+        // lingering partition of a leader at max.in.flight is skipped before its deadline is
+        // looked at; a leader in reconnect backoff counts from the end of the backoff.
+        // (`wake_due` left every leader's top live, and nothing in between touched a queue.)
+        for leader in 0..self.accumulator.ready.leader_slots() {
+            let Some(deadline) = self.accumulator.ready.parked_deadline(leader) else {
+                continue;
+            };
+            let busy = self.in_flight_per_broker.get(leader).copied().unwrap_or(0);
+            if busy >= max_in_flight {
+                continue;
+            }
+            match self.reconnect_at.get(leader) {
+                Some(&t) if t > now => next_wakeup = next_wakeup.min(t),
+                _ => next_wakeup = next_wakeup.min(deadline),
             }
         }
         per_broker.sort_by_key(|(b, _, _)| *b);
@@ -416,7 +456,9 @@ impl Producer {
         let q = &mut self.accumulator.queues[b.partition as usize];
         let pos = requeue_position(q, &b);
         let at = b.retry_at;
+        let p = b.partition;
         q.insert(pos, b);
+        self.accumulator.touch(p);
         if matches!(
             error,
             ErrorCode::NotLeaderOrFollower
@@ -493,6 +535,7 @@ impl Producer {
         for (i, part) in parts.into_iter().enumerate() {
             q.insert(pos + i, part);
         }
+        self.accumulator.touch(b.partition);
         self.schedule_wakeup(ctx, ctx.now);
     }
 
@@ -584,13 +627,22 @@ impl Producer {
     fn expire_batches(&mut self, ctx: &mut Ctx<ProducerTimer>, timeout: SimTime) {
         let now = ctx.now;
         let mut expired = Vec::new();
-        for q in &mut self.accumulator.queues {
+        // A parked partition lingers (`now - created < linger.ms <= delivery.timeout.ms`), so
+        // none of them can expire: the candidates are all there is to look at.
+        let mut from = 0;
+        while let Some(p) = self.accumulator.ready.next_candidate(from) {
+            from = p + 1;
+            let q = &mut self.accumulator.queues[p as usize];
+            let before = expired.len();
             while let Some(b) = q.front() {
                 if now.saturating_sub(b.created) >= timeout {
                     expired.push(q.pop_front().expect("front exists"));
                 } else {
                     break;
                 }
+            }
+            if expired.len() > before {
+                self.accumulator.sync_open(p);
             }
         }
         for b in expired {

@@ -271,18 +271,9 @@ impl Producer {
     fn next_rate_tick(&self, now: SimTime, r: f64, next_arrival: Option<SimTime>) -> SimTime {
         let interval = SECONDS as f64 / r;
         let rec = self.record_bytes();
-        let mut room: u64 = u64::MAX;
-        let mut linger_deadline = SimTime::MAX;
-        for q in &self.accumulator.queues {
-            if let Some(b) = q.back() {
-                if !b.closed && b.base_sequence.is_none() {
-                    room = room.min(self.config.batch_size.saturating_sub(b.bytes) / rec.max(1));
-                    linger_deadline =
-                        linger_deadline.min(b.created.saturating_add(self.config.linger()));
-                }
-            }
-        }
-        if room == u64::MAX {
+        // The fullest open batch has the least room; the oldest one lingers out first (the
+        // ready index keeps both, so no scan over the partitions).
+        let Some((fullest, oldest)) = self.accumulator.ready.open_summary() else {
             // No open batch: the next record opens one, so wake exactly when it is due.
             let next_due = next_arrival.unwrap_or_else(|| {
                 self.app
@@ -290,7 +281,9 @@ impl Producer {
                     .saturating_add(((self.app.created + 1) as f64 * interval) as u64)
             });
             return next_due.max(now + 1);
-        }
+        };
+        let room = self.config.batch_size.saturating_sub(fullest) / rec.max(1);
+        let linger_deadline = oldest.saturating_add(self.config.linger());
         let fill = now.saturating_add((room.max(1) as f64 * interval) as u64);
         // Never before the next record exists: nothing could be appended (and a batch whose
         // deadline passed while its leader is busy must not make the application spin).
@@ -441,6 +434,14 @@ impl Producer {
                 key: format!("key-{key}"),
             },
         });
+    }
+
+    /// Whether some records go through the built-in sticky partitioner (no key, or
+    /// `partitioner.ignore.keys`): only then are the adaptive load statistics read.
+    pub(super) fn uses_sticky_partitioner(&self) -> bool {
+        matches!(self.spec.keys, KeyDistribution::None)
+            || self.config.partitioner_ignore_keys
+            || self.key_partitions.is_empty()
     }
 
     /// Refreshes the adaptive partitioning statistics from the queues (RecordAccumulator.ready).

@@ -353,6 +353,7 @@ fn details() -> Vec<(Detail, Vec<&'static str>)> {
         (Detail::DefaultRfAboveBrokers { rf: 5, brokers: 3 }, vec!["default.replication.factor = 5", "1..=3"]),
         (Detail::TotalPartitions { total: 5001, max: 5000 }, vec!["5001", "5000"]),
         (Detail::TotalReplicas { total: 15003, max: 15000 }, vec!["15003", "15000"]),
+        (Detail::BrokerPartitions { brokers: 100, partitions: 20000, max: 1_000_000 }, vec!["100", "20000", "2000000", "1000000"]),
         (Detail::RateRange { max: d("100000000") }, vec!["100000000"]),
         (Detail::BurstRate { records: 900, every_ms: 1, max: d("100") }, vec!["900", "1 ms", "100"]),
         (Detail::ActionRequired { actions: vec![d("crash_broker"), d("heal_network")] }, vec!["crash_broker, heal_network"]),
