@@ -28,6 +28,8 @@ pub enum PageError {
     Warnings(Vec<ScenarioWarning>),
     /// The simulation stopped: simulated time stopped moving (issue 14 item 10).
     StuckClock(Box<crate::engine::sim::StuckClock>),
+    /// A saved session that is gone or cannot be read.
+    SessionMissing(String),
 }
 
 impl PageError {
@@ -47,6 +49,9 @@ impl PageError {
             PageError::EngineRefused(r) => tf(lang, "log.refused", &[("why", r.localized(lang))]),
             PageError::Key(k) => t(lang, k).to_string(),
             PageError::StuckClock(s) => s.localized(lang),
+            PageError::SessionMissing(name) => {
+                tf(lang, "ui.session_missing", &[("name", name.clone())])
+            }
             PageError::Warnings(w) => format!(
                 "{}{}{}",
                 t(lang, "ui.scenario_warnings"),

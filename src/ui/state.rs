@@ -50,6 +50,12 @@ pub enum HeatMetric {
 pub enum Notice {
     /// The share link just made.
     Shared(String),
+    /// Saved sessions that could not be read, kept under other keys.
+    SetAside(Vec<crate::view_model::slots::SetAside>),
+    /// The autosave, kept as this named session before a share link replaced it.
+    KeptAutosave(String),
+    /// The session was saved under this name.
+    Saved(String),
 }
 
 /// The page's state.
@@ -77,8 +83,10 @@ pub struct PageState {
     pub revealed: bool,
     /// An error shown at the top (kept until replaced or dismissed).
     pub error: Option<PageError>,
-    /// A notice shown at the top.
-    pub notice: Option<Notice>,
+    /// Notices shown at the top (one of each kind, the newest kept).
+    pub notices: Vec<Notice>,
+    /// The saved sessions' names.
+    pub slots: Vec<String>,
 }
 
 /// Everything that changes the page's state.
@@ -108,8 +116,10 @@ pub enum Action {
     Reveal,
     /// Show or clear the error.
     Error(Option<PageError>),
-    /// Show or clear the notice.
+    /// Show a notice (replacing one of the same kind), or clear them all.
     Notice(Option<Notice>),
+    /// The saved sessions' names changed.
+    Slots(Vec<String>),
 }
 
 impl PageState {
@@ -127,7 +137,8 @@ impl PageState {
             lesson: None,
             revealed: false,
             error: None,
-            notice: None,
+            notices: Vec::new(),
+            slots: Vec::new(),
         }
     }
 }
@@ -156,7 +167,13 @@ impl Reducible for PageState {
             }
             Action::Reveal => s.revealed = true,
             Action::Error(e) => s.error = e,
-            Action::Notice(n) => s.notice = n,
+            Action::Notice(Some(n)) => {
+                s.notices
+                    .retain(|o| std::mem::discriminant(o) != std::mem::discriminant(&n));
+                s.notices.push(n);
+            }
+            Action::Notice(None) => s.notices.clear(),
+            Action::Slots(names) => s.slots = names,
         }
         if s == *self {
             self

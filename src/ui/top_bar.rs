@@ -107,6 +107,59 @@ pub fn top_bar(p: &TopBarProps) -> Html {
             input.set_value("");
         })
     };
+    // Saved sessions: the name typed, the one chosen in the list.
+    let slot_name_input = use_node_ref();
+    let slot_select = use_node_ref();
+    let on_save_slot = {
+        let sim = sim.clone();
+        let input = slot_name_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            let typed = input
+                .cast::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let name = typed.trim().to_string();
+            if !name.is_empty()
+                && storage::slot_exists(&name)
+                && !storage::confirm(&tf(l, "ui.session_overwrite", &[("name", name.clone())]))
+            {
+                return;
+            }
+            sim.send(SimRequest::SaveSlot(typed));
+        })
+    };
+    let chosen = {
+        let select = slot_select.clone();
+        move || {
+            select
+                .cast::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty())
+        }
+    };
+    let on_open_slot = {
+        let sim = sim.clone();
+        let chosen = chosen.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(name) = chosen() {
+                sim.send(SimRequest::OpenSlot(name));
+            }
+        })
+    };
+    let on_delete_slot = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(name) = chosen() {
+                if storage::confirm(&tf(
+                    l,
+                    "ui.session_delete_confirm",
+                    &[("name", name.clone())],
+                )) {
+                    sim.send(SimRequest::DeleteSlot(name));
+                }
+            }
+        })
+    };
     let lesson_index = page.lesson.map(|(i, _)| i);
     let known = p.presets.iter().any(|n| *n == p.scenario_name.as_str());
     html! {
@@ -171,6 +224,26 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                         <button onclick={send(SimRequest::ExportCsv)}>{ t(l, "ui.export_csv") }</button>
                     </div>
                 </details>
+                <details class="sessions">
+                    <summary>{ t(l, "ui.sessions") }</summary>
+                    <div class="files-menu sessions-menu">
+                        <label class="field"><span class="label-text">{ t(l, "ui.session_name") }</span>
+                            <input ref={slot_name_input} type="text" maxlength="80" aria-label="Session name"
+                                placeholder={p.scenario_name.clone()} />
+                        </label>
+                        <button class="save-session" aria-label="Save session" onclick={on_save_slot}>{ t(l, "ui.save_session") }</button>
+                        <label class="field"><span class="label-text">{ t(l, "ui.saved_sessions") }</span>
+                            <select ref={slot_select} aria-label="Saved sessions">
+                                if page.slots.is_empty() {
+                                    <option value="">{ t(l, "ui.no_sessions") }</option>
+                                }
+                                { for page.slots.iter().map(|n| html! { <option value={n.clone()}>{ n.clone() }</option> }) }
+                            </select>
+                        </label>
+                        <button class="open-session" aria-label="Open session" disabled={page.slots.is_empty()} onclick={on_open_slot}>{ t(l, "ui.open_session") }</button>
+                        <button class="delete-session" aria-label="Delete session" disabled={page.slots.is_empty()} onclick={on_delete_slot}>{ t(l, "ui.delete_session") }</button>
+                    </div>
+                </details>
                 <select class="lang" onchange={on_lang} aria-label="Language / 语言">
                     <option value="en" selected={l == Lang::En}>{ "English" }</option>
                     <option value="zh" selected={l == Lang::Zh}>{ "简体中文" }</option>
@@ -188,14 +261,34 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                             onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Error(None))) }}>{ "×" }</button>
                     </div>
                 }
-                if let Some(Notice::Shared(link)) = &page.notice {
+                if !page.notices.is_empty() {
                     <div class="notice" role="status">
-                        <span>{ t(l, "ui.share_link_label") }{ " " }<a class="share-link" href={link.clone()}>{ link.clone() }</a></span>
+                        <span>{ for page.notices.iter().map(|n| notice_text(l, n)) }</span>
                         <button class="dismiss" aria-label={t(l, "ui.dismiss")}
                             onclick={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Notice(None))) }}>{ "×" }</button>
                     </div>
                 }
             </div>
         </header>
+    }
+}
+
+/// One notice's text in `l`.
+fn notice_text(l: Lang, n: &Notice) -> Html {
+    match n {
+        Notice::Shared(link) => html! {
+            <span>{ t(l, "ui.share_link_label") }{ " " }<a class="share-link" href={link.clone()}>{ link.clone() }</a>{ " " }</span>
+        },
+        Notice::SetAside(list) => html! {
+            { for list.iter().map(|a| html! {
+                <span class="set-aside">{ tf(l, "ui.session_set_aside", &[("e", a.error.localized(l)), ("aside", a.aside.clone())]) }{ " " }</span>
+            }) }
+        },
+        Notice::KeptAutosave(name) => html! {
+            <span class="kept-autosave">{ tf(l, "ui.autosave_kept", &[("name", name.clone())]) }{ " " }</span>
+        },
+        Notice::Saved(name) => html! {
+            <span class="saved-session">{ tf(l, "ui.session_saved", &[("name", name.clone())]) }{ " " }</span>
+        },
     }
 }

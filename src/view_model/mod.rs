@@ -13,4 +13,5 @@ pub mod links;
 pub mod names;
 pub mod series;
 pub mod session;
+pub mod slots;
 pub mod strips;

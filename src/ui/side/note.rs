@@ -20,10 +20,17 @@ pub struct NoteProps {
 #[function_component(ScenarioNote)]
 pub fn scenario_note(p: &NoteProps) -> Html {
     let l = use_page().lang;
+    // The built-in text (in the page's language) only for the preset's own description: a
+    // scenario that merely carries a preset's name keeps its own.
     let key = format!("preset.{}", p.scenario.name);
+    let builtin = crate::scenario_file::presets::preset(&p.scenario.name);
     let text = match t(l, &key) {
-        "" => p.scenario.description.clone(),
-        s => s.to_string(),
+        s if !s.is_empty()
+            && crate::view_model::slots::shows_preset_text(&p.scenario, builtin.as_ref()) =>
+        {
+            s.to_string()
+        }
+        _ => p.scenario.description.clone(),
     };
     html! {
         <section class="note panel" aria-label={t(l, "ui.about")}>

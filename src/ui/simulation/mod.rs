@@ -54,8 +54,14 @@ fn on_control(target: Option<web_sys::EventTarget>) -> bool {
 #[function_component(Simulation)]
 pub fn simulation() -> Html {
     let page = use_page();
+    // Read once: the scenario to start with, and what to tell the user about the store.
+    let boot = use_mut_ref(storage::startup);
     let core = use_mut_ref(|| {
-        let (scenario, _) = storage::initial_scenario();
+        let scenario = boot
+            .borrow_mut()
+            .scenario
+            .take()
+            .unwrap_or_else(requests::default_scenario);
         Core::new(scenario, crate::lessons::lessons())
     });
     let redraw = use_force_update();
@@ -73,13 +79,20 @@ pub fn simulation() -> Html {
             c.dirty = true;
         }
     }
-    // A broken share link: shown once, the saved work kept.
+    // A broken share link, entries set aside, the autosave kept: shown once; the saved
+    // sessions listed.
     {
         let dispatcher = page.dispatcher();
+        let boot = boot.clone();
         use_effect_with((), move |_| {
-            if let (_, Some(e)) = storage::initial_scenario() {
+            let mut b = boot.borrow_mut();
+            if let Some(e) = b.error.take() {
                 dispatcher.dispatch(Action::Error(Some(e)));
             }
+            for n in b.notices.drain(..) {
+                dispatcher.dispatch(Action::Notice(Some(n)));
+            }
+            dispatcher.dispatch(Action::Slots(std::mem::take(&mut b.slots)));
         });
     }
     // The animation loop.
@@ -148,6 +161,17 @@ pub fn simulation() -> Html {
             }))
         })
     };
+    // A share link pasted into the open tab: the URL's fragment changes without a reload.
+    {
+        let handle = (*handle).clone();
+        use_effect_with((), move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    handle.send(SimRequest::HashChanged)
+                });
+            move || drop(listener)
+        });
+    }
     // Space: play/pause, →: step — only when focus is not on a control.
     {
         let dispatcher = page.dispatcher();

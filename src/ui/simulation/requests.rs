@@ -13,6 +13,7 @@ use crate::ui::page_error::PageError;
 use crate::ui::state::{Action, Notice, PageState};
 use crate::ui::storage;
 use crate::view_model::session::Refused;
+use crate::view_model::slots;
 
 /// A request to the simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +48,14 @@ pub enum SimRequest {
     ExportCsv,
     /// The cluster view's size changed (px).
     ViewSize(f64, f64),
+    /// Save the running scenario (with the interventions) as a named session.
+    SaveSlot(String),
+    /// Run a saved session.
+    OpenSlot(String),
+    /// Delete a saved session (the top bar has asked).
+    DeleteSlot(String),
+    /// The URL's fragment changed (a share link pasted into the open tab).
+    HashChanged,
 }
 
 /// The simulation's request channel, in context.
@@ -188,7 +197,58 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             );
         }
         SimRequest::ViewSize(w, h) => core.view_size = (w, h),
+        SimRequest::SaveSlot(typed) => save_slot(core, dispatch, &typed),
+        SimRequest::OpenSlot(name) => match storage::load_slot(&name) {
+            Some(s) => load(core, dispatch, s),
+            None => {
+                dispatch.dispatch(Action::Slots(storage::slot_names()));
+                dispatch.dispatch(Action::Error(Some(PageError::SessionMissing(name))));
+            }
+        },
+        SimRequest::DeleteSlot(name) => {
+            storage::delete_slot(&name);
+            dispatch.dispatch(Action::Slots(storage::slot_names()));
+        }
+        SimRequest::HashChanged => match storage::scenario_from_hash() {
+            // Our own share link (or nothing new): the run goes on.
+            Some(Ok(s)) if &s == core.session.scenario() => {}
+            Some(Ok(s)) => {
+                if let Some(name) = storage::keep_autosave(&s) {
+                    dispatch.dispatch(Action::Notice(Some(Notice::KeptAutosave(name))));
+                    dispatch.dispatch(Action::Slots(storage::slot_names()));
+                }
+                load(core, dispatch, s);
+            }
+            Some(Err(e)) => dispatch.dispatch(Action::Error(Some(e))),
+            None => {}
+        },
     }
+}
+
+/// Saves the running scenario as session `typed` (the scenario's name when empty); the top bar
+/// has asked before replacing a session of that name.
+fn save_slot(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, typed: &str) {
+    let typed = if typed.trim().is_empty() {
+        core.session.scenario().name.clone()
+    } else {
+        typed.to_string()
+    };
+    let name = match slots::clean_name(&typed) {
+        Ok(n) => n,
+        Err(_) => {
+            dispatch.dispatch(Action::Error(Some(PageError::Key("ui.session_name_long"))));
+            return;
+        }
+    };
+    if storage::save_slot(&name, core.session.scenario()) {
+        dispatch.dispatch(Action::Error(None));
+        dispatch.dispatch(Action::Notice(Some(Notice::Saved(name))));
+    } else {
+        dispatch.dispatch(Action::Error(Some(PageError::Key(
+            "ui.session_save_failed",
+        ))));
+    }
+    dispatch.dispatch(Action::Slots(storage::slot_names()));
 }
 
 fn report(dispatch: &UseReducerDispatcher<PageState>, r: Result<(), &'static str>) {
