@@ -33,6 +33,8 @@ export async function run({ openPage }) {
   assert.match(await other.page.locator('.note').textContent(), /2 scheduled faults/);
   await other.page.waitForFunction(() => /acks=1 · linger\.ms=77/.test(document.querySelector('g.producer')?.textContent || ''), null, { timeout: 30000 });
   await other.page.click('details.live-config > summary');
+  // The panel shows the running config once it has re-rendered (a frame on a loaded machine).
+  await other.page.waitForFunction(() => document.querySelector('details.live-config select[aria-label="acks"]')?.value === '1', null, { timeout: 5000 }).catch(() => {});
   assert.equal(await other.page.locator('details.live-config select[aria-label="acks"]').inputValue(), '1');
   assert.equal(await other.page.locator('details.live-config input[aria-label="linger.ms"]').inputValue(), '77');
   // The autosave carries it too: a plain reload of the first page (no link) keeps it.
