@@ -113,25 +113,7 @@ impl Controller {
 
     /// `handleBrokerFenced`: `broker` leaves every ISR it is in.
     pub(super) fn remove_from_isrs(&mut self, ctx: &mut Ctx<ControllerTimer>, broker: BrokerId) {
-        let tps: Vec<TopicPartition> = self
-            .partitions
-            .values()
-            .filter(|st| st.isr.contains(&broker))
-            .map(|st| st.tp)
-            .collect();
-        for tp in tps {
-            let target = self.partitions[&tp]
-                .isr
-                .iter()
-                .copied()
-                .filter(|&b| b != broker)
-                .collect();
-            let election = self.online_election(tp);
-            let live = self.live_brokers();
-            self.change(ctx, tp, Some(target), election, None, |b| {
-                b != broker && live.contains(&b)
-            });
-        }
+        self.remove_replica(ctx, broker, false);
     }
 
     /// `handleBrokerUncleanShutdown`: `broker` leaves every ISR and ELR.
@@ -140,10 +122,16 @@ impl Controller {
         ctx: &mut Ctx<ControllerTimer>,
         broker: BrokerId,
     ) {
+        self.remove_replica(ctx, broker, true);
+    }
+
+    /// `broker` leaves the ISR of every partition it is in (and, after an unclean shutdown, its
+    /// ELR too), each change electing among the live brokers other than it.
+    fn remove_replica(&mut self, ctx: &mut Ctx<ControllerTimer>, broker: BrokerId, unclean: bool) {
         let tps: Vec<TopicPartition> = self
             .partitions
             .values()
-            .filter(|st| st.isr.contains(&broker) || st.elr.contains(&broker))
+            .filter(|st| st.isr.contains(&broker) || (unclean && st.elr.contains(&broker)))
             .map(|st| st.tp)
             .collect();
         for tp in tps {
@@ -155,7 +143,8 @@ impl Controller {
                 .collect();
             let election = self.online_election(tp);
             let live = self.live_brokers();
-            self.change(ctx, tp, Some(target), election, Some(broker), |b| {
+            let leaving_elr = unclean.then_some(broker);
+            self.change(ctx, tp, Some(target), election, leaving_elr, |b| {
                 b != broker && live.contains(&b)
             });
         }
