@@ -5,10 +5,12 @@
 //! natively.
 
 pub mod audit;
+pub mod client_code;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
 pub mod layout;
+pub mod lesson_play;
 pub mod links;
 pub mod names;
 pub mod series;

@@ -8,12 +8,14 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::super::form::{read, use_form_fields};
+use crate::engine::scenario::Scenario;
 use crate::engine::snapshot::LiveConfigs;
 use crate::engine::Command;
 use crate::i18n::t;
 use crate::ui::cluster::lit;
 use crate::ui::simulation::{SimHandle, SimRequest};
 use crate::ui::state::use_page;
+use crate::view_model::client_code::{group_code, producer_code, ClientLang};
 
 /// Properties.
 #[derive(Properties, PartialEq)]
@@ -22,6 +24,23 @@ pub struct ConfigProps {
     pub configs: Rc<LiveConfigs>,
     /// Lesson highlight targets.
     pub highlight: AttrValue,
+    /// The scenario running (the clients' workloads, for "show the code").
+    pub scenario: Rc<Scenario>,
+}
+
+/// The program a target stands for (`None` for the brokers).
+fn client_program(c: &LiveConfigs, s: &Scenario, target: &str, lang: ClientLang) -> Option<String> {
+    if let Some(id) = target.strip_prefix("producer:") {
+        let spec = s.producers.iter().find(|p| p.id == id)?;
+        let (_, cfg) = c.producers.iter().find(|(x, _)| x == id)?;
+        Some(producer_code(spec, cfg, lang))
+    } else if let Some(id) = target.strip_prefix("group:") {
+        let spec = s.consumer_groups.iter().find(|g| g.group_id == id)?;
+        let (_, cfg) = c.groups.iter().find(|(x, _)| x == id)?;
+        Some(group_code(spec, cfg, lang))
+    } else {
+        None
+    }
 }
 
 /// The fields of a target: (config key, current value, kind).
@@ -80,6 +99,8 @@ pub fn config_panel(p: &ConfigProps) -> Html {
         (*target).clone()
     };
     let fs = fields(&p.configs, &current);
+    let code_lang = use_state(|| ClientLang::Python);
+    let program = client_program(&p.configs, &p.scenario, &current, *code_lang);
     let refs = use_form_fields(
         4,
         (current.clone(), fs.clone()),
@@ -151,6 +172,22 @@ pub fn config_panel(p: &ConfigProps) -> Html {
             </div>
             <button class="apply" {onclick}>{ t(l, "cfg.apply") }</button>
             <p class="hint">{ t(l, "cfg.hint") }</p>
+            if let Some(code) = program {
+                <details class="client-code">
+                    <summary>{ t(l, "cfg.code") }</summary>
+                    <div class="code-langs" role="group" aria-label={t(l, "cfg.code")}>
+                        { for [(ClientLang::Python, "kafka-python"), (ClientLang::Java, "Java")].into_iter().map(|(lang, name)| {
+                            let code_lang = code_lang.clone();
+                            let pressed = *code_lang == lang;
+                            html! {
+                                <button aria-pressed={pressed.to_string()} onclick={Callback::from(move |_: MouseEvent| code_lang.set(lang))}>{ name }</button>
+                            }
+                        }) }
+                    </div>
+                    <pre class="code" aria-label="Client code"><code>{ code }</code></pre>
+                    <p class="hint">{ t(l, "cfg.code.hint") }</p>
+                </details>
+            }
         </details>
     }
 }
