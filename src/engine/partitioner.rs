@@ -339,7 +339,7 @@ impl Sticky {
     }
 }
 
-/// Kafka's per-topic `BuiltInPartitioner` (KIP-794) for records without a usable key.
+/// Kafka's per-topic `BuiltInPartitioner` (the sticky partitioner of KIP-480 as rebuilt by KIP-794) for records without a usable key.
 ///
 /// Workflow, as `RecordAccumulator.append` drives it:
 /// 1. [`peek_partition`](Self::peek_partition) gives the current sticky partition (choosing

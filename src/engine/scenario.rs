@@ -92,7 +92,7 @@ pub enum Arrivals {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum KeyDistribution {
-    /// No key: the built-in sticky partitioner (KIP-794) picks partitions.
+    /// No key: the sticky partitioner (KIP-480; Kafka 3.3's built-in one, KIP-794) picks partitions.
     None,
     /// Keys `key-0 … key-{keys-1}`, each equally likely.
     Uniform {

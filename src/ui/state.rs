@@ -100,6 +100,8 @@ pub enum Action {
     TogglePlay,
     /// Pause.
     Pause,
+    /// Play.
+    Play,
     /// Choose a speed (index into [`SPEEDS`]).
     Speed(usize),
     /// Topology or overview.
@@ -153,6 +155,7 @@ impl Reducible for PageState {
             Action::TogglePresentation => s.presentation = !s.presentation,
             Action::TogglePlay => s.playing = !s.playing,
             Action::Pause => s.playing = false,
+            Action::Play => s.playing = true,
             Action::Speed(i) => s.speed = i.min(SPEEDS.len() - 1),
             Action::View(v) => {
                 s.view = v;

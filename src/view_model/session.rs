@@ -48,6 +48,8 @@ pub struct Session {
     log: VecDeque<LogEntry>,
     /// Bumped whenever the log changes (so views redraw only then).
     log_version: u64,
+    /// Entries ever logged (the log keeps only the newest).
+    logged_total: u64,
     /// Commands applied (scenario faults and interventions): simulated seconds and command.
     markers: Vec<(f64, Command)>,
     flows: FlowBuffer,
@@ -66,6 +68,7 @@ impl Session {
             scenario,
             log: VecDeque::new(),
             log_version: 0,
+            logged_total: 0,
             markers: Vec::new(),
             flows: FlowBuffer::default(),
         }
@@ -198,6 +201,7 @@ impl Session {
             }
             if loggable(&event) {
                 self.log.push_back(LogEntry { t, event });
+                self.logged_total += 1;
                 logged = true;
             }
         }
@@ -212,6 +216,16 @@ impl Session {
     /// The event log (oldest first) and its version.
     pub fn log(&self) -> (&VecDeque<LogEntry>, u64) {
         (&self.log, self.log_version)
+    }
+
+    /// The entries logged since `total` entries had been logged (oldest first; at most what the
+    /// log keeps), and the total now.
+    pub fn logged_since(&self, total: u64) -> (impl Iterator<Item = &LogEntry>, u64) {
+        let new = (self.logged_total.saturating_sub(total) as usize).min(self.log.len());
+        (
+            self.log.iter().skip(self.log.len() - new),
+            self.logged_total,
+        )
     }
 
     /// Commands applied so far (simulated seconds).

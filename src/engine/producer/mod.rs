@@ -1,5 +1,5 @@
 //! The producer client (KafkaProducer): the application's `send()` calls (workload), the
-//! partitioner (murmur2 for keys, the KIP-794 built-in sticky partitioner otherwise), the
+//! partitioner (murmur2 for keys, the sticky partitioner of KIP-480, built in since KIP-794, otherwise), the
 //! RecordAccumulator, and the Sender with acks, retries, timeouts and idempotence (KIP-98).
 //!
 //! Records are handled in bulk: an application tick appends every record due since the last

@@ -16,6 +16,9 @@ pub struct LessonProps {
     pub lesson: Rc<Lesson>,
     /// 0-based step.
     pub step: usize,
+    /// Playing forward to the next step: `Some("")`, or `Some(kind)` while holding on a key
+    /// event of that kind (`lesson.hold.KIND`).
+    pub playing: Option<AttrValue>,
 }
 
 /// Narration of the current lesson step.
@@ -50,12 +53,23 @@ pub fn lesson_panel(p: &LessonProps) -> Html {
                     }
                 </div>
             }
+            if let Some(kind) = &p.playing {
+                <p class="lesson-playing" role="status">
+                    { format!("▶ {} {}/{}", t(l, "ui.lesson.playing"), p.step + 2, steps) }
+                    if !kind.is_empty() {
+                        <strong class="hold">{ " — " }{ t(l, &format!("lesson.hold.{kind}")) }</strong>
+                    }
+                </p>
+            }
             <div class="lesson-nav">
                 <button onclick={send(SimRequest::LessonBack)} disabled={p.step == 0}>{ t(l, "ui.lesson.back") }</button>
                 if last {
                     <span class="done">{ t(l, "ui.lesson.done") }</span>
                 } else {
-                    <button class="next" onclick={send(SimRequest::LessonNext)}>{ t(l, "ui.lesson.next") }</button>
+                    if p.playing.is_none() {
+                        <button class="next" onclick={send(SimRequest::LessonNext)}>{ t(l, "ui.lesson.next") }</button>
+                    }
+                    <button class="skip" onclick={send(SimRequest::LessonSkip)} title={t(l, "ui.lesson.skip_hint")}>{ t(l, "ui.lesson.skip") }</button>
                 }
                 <button onclick={send(SimRequest::LessonRestart)}>{ t(l, "ui.lesson.restart") }</button>
             </div>

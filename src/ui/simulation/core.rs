@@ -8,6 +8,7 @@
 use crate::engine::scenario::Scenario;
 use crate::engine::time::MILLIS;
 use crate::lessons::Lesson;
+use crate::view_model::lesson_play::LessonPlay;
 use crate::view_model::session::Session;
 
 use super::frame::{first_frame, Builder, Frame, Mode};
@@ -47,6 +48,12 @@ pub struct Core {
     pub lessons: Vec<Lesson>,
     /// The lesson being played: index and step.
     pub lesson: Option<(usize, usize)>,
+    /// A lesson step being played forward ("Next"), if any.
+    pub lesson_play: Option<LessonPlay>,
+    /// Log entries seen by the lesson playback.
+    pub logged_seen: u64,
+    /// The playback reached its step this frame (the page pauses and shows the step).
+    pub lesson_arrived: bool,
     /// What the page asks for.
     pub controls: Controls,
     /// The cluster view's size (px).
@@ -66,6 +73,16 @@ pub struct Core {
     budget_ms: f64,
 }
 
+/// The lesson playback's pace for the page's speed control: 1× plays a step in about six
+/// seconds; "max" is 100×.
+fn lesson_pace(speed: f64) -> f64 {
+    if speed > 0.0 {
+        speed
+    } else {
+        100.0
+    }
+}
+
 impl Core {
     /// A core running `scenario`.
     pub fn new(scenario: Scenario, lessons: Vec<Lesson>) -> Self {
@@ -76,6 +93,9 @@ impl Core {
             session,
             lessons,
             lesson: None,
+            lesson_play: None,
+            logged_seen: 0,
+            lesson_arrived: false,
             controls: Controls {
                 playing: true,
                 speed: 2,
@@ -102,6 +122,8 @@ impl Core {
         self.frame = first_frame(&self.session);
         self.builder = Builder::new(&self.frame);
         self.last_ts = None;
+        self.lesson_play = None;
+        self.logged_seen = 0;
         self.dirty = true;
     }
 
@@ -122,10 +144,12 @@ impl Core {
         if self.controls.playing {
             let t0 = clock();
             let before = self.session.engine().now();
-            let target = if speed > 0.0 {
-                before + (dt.min(100.0) * speed * MILLIS as f64) as u64
-            } else {
-                u64::MAX
+            let target = match self.lesson_play.as_mut() {
+                Some(play) => play
+                    .frame_target(before, ts, dt, lesson_pace(speed))
+                    .unwrap_or(before),
+                None if speed > 0.0 => before + (dt.min(100.0) * speed * MILLIS as f64) as u64,
+                None => u64::MAX,
             };
             // Late frames (two refreshes or more at 60 Hz) shrink the budget fast; on-time frames
             // grow it slowly.
@@ -150,12 +174,34 @@ impl Core {
         }
         let t1 = clock();
         self.session.absorb();
+        self.follow_lesson_play(ts, speed);
         self.build(ts);
         self.dirty = false;
         let t2 = clock();
         self.build_ms = t2 - t1;
         self.frame_ready_at = Some(t2);
         true
+    }
+
+    /// Lets the lesson playback see this frame's events (it holds on key ones) and ends it on
+    /// its step.
+    fn follow_lesson_play(&mut self, ts: f64, speed: f64) {
+        let Some(play) = self.lesson_play.as_mut() else {
+            return;
+        };
+        let (new, total) = self.session.logged_since(self.logged_seen);
+        play.notice(new.map(|e| &e.event), ts, lesson_pace(speed));
+        self.logged_seen = total;
+        if play.arrived(self.session.engine().now()) {
+            self.lesson = Some((play.lesson, play.to_step));
+            self.lesson_play = None;
+            self.lesson_arrived = true;
+        }
+    }
+
+    /// Whether the playback reached its step since the last call.
+    pub fn take_lesson_arrival(&mut self) -> bool {
+        std::mem::take(&mut self.lesson_arrived)
     }
 
     /// Records how long the views took to render the last frame (with building its inputs).

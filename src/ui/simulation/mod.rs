@@ -115,6 +115,12 @@ pub fn simulation() -> Html {
             };
             *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
                 let changed = core.borrow_mut().tick(ts, &mut perf_now);
+                // A lesson step played forward reached its time: pause there and show it.
+                if core.borrow_mut().take_lesson_arrival() {
+                    let lesson = core.borrow().lesson;
+                    dispatcher.dispatch(Action::Pause);
+                    dispatcher.dispatch(Action::Lesson(lesson));
+                }
                 // Simulated time stopped moving (issue 14): pause and say why, once, rather
                 // than spinning in every frame.
                 let stuck = core.borrow().session.engine().stuck_clock().cloned();
@@ -172,10 +178,12 @@ pub fn simulation() -> Html {
             move || drop(listener)
         });
     }
-    // Space: play/pause, →: step — only when focus is not on a control.
+    // Space: play/pause, →: step; in a lesson PageDown / PageUp (what presentation clickers
+    // send) are Next / Back — only when focus is not on a control.
     {
         let dispatcher = page.dispatcher();
         let handle = (*handle).clone();
+        let core = core.clone();
         use_effect_with((), move |_| {
             let listener = gloo::events::EventListener::new_with_options(
                 &gloo::utils::window(),
@@ -197,6 +205,17 @@ pub fn simulation() -> Html {
                             e.prevent_default();
                             handle.send(SimRequest::Step);
                         }
+                        key @ ("PageDown" | "PageUp") => {
+                            let in_lesson = core.try_borrow().is_ok_and(|c| c.lesson.is_some());
+                            if in_lesson {
+                                e.prevent_default();
+                                handle.send(if key == "PageDown" {
+                                    SimRequest::LessonNext
+                                } else {
+                                    SimRequest::LessonBack
+                                });
+                            }
+                        }
                         _ => {}
                     }
                 },
@@ -209,6 +228,11 @@ pub fn simulation() -> Html {
     let lesson = c
         .lesson
         .and_then(|(i, s)| Some((c.lessons.get(i)?.clone(), s)));
+    // The step being played forward, and the key event it holds on.
+    let playing: Option<AttrValue> = c
+        .lesson_play
+        .as_ref()
+        .map(|p| p.holding().unwrap_or("").into());
     let highlight: AttrValue = lesson
         .as_ref()
         .and_then(|(l, s)| l.steps.get(*s)?.highlight)
@@ -230,7 +254,7 @@ pub fn simulation() -> Html {
                         flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
                     <aside class="side" aria-label={crate::i18n::t(page.lang, "ui.side")}>
                         if let Some((l, s)) = lesson {
-                            <LessonPanel lesson={Rc::new(l)} step={s} />
+                            <LessonPanel lesson={Rc::new(l)} step={s} playing={playing} />
                         } else {
                             <ScenarioNote scenario={f.scenario.clone()} />
                         }
@@ -238,7 +262,7 @@ pub fn simulation() -> Html {
                         <GroupsPanel snap={f.detail.clone()} highlight={highlight.clone()} />
                         <AuditPanel audit={f.audit.clone()} highlight={highlight.clone()} />
                         <EventLog log={f.log.clone()} highlight={highlight.clone()} />
-                        <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} />
+                        <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} scenario={f.scenario.clone()} />
                         <ShapePanel scenario={f.scenario.clone()} />
                     </aside>
                 </main>

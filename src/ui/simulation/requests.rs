@@ -12,6 +12,7 @@ use crate::ui::files;
 use crate::ui::page_error::PageError;
 use crate::ui::state::{Action, Notice, PageState};
 use crate::ui::storage;
+use crate::view_model::lesson_play::LessonPlay;
 use crate::view_model::session::Refused;
 use crate::view_model::slots;
 
@@ -32,8 +33,10 @@ pub enum SimRequest {
     Import(String),
     /// Start lesson `i`, or leave lessons.
     Lesson(Option<usize>),
-    /// Next lesson step (applies the step's action).
+    /// Next lesson step: applies the step's action and plays forward to it.
     LessonNext,
+    /// Jump to the next lesson step (or to the end of the step being played).
+    LessonSkip,
     /// Previous lesson step (replays from the start).
     LessonBack,
     /// The lesson's first step.
@@ -127,8 +130,29 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             dispatch.dispatch(Action::Lesson(None));
             core.restart(storage::load_scenario().unwrap_or_else(default_scenario));
         }
+        // Plays forward to the next step (the frame loop pauses there).
         SimRequest::LessonNext => {
-            if let Some((i, step)) = core.lesson {
+            if let (Some((i, step)), None) = (core.lesson, &core.lesson_play) {
+                let steps = &core.lessons[i].steps;
+                if step + 1 < steps.len() {
+                    let action = steps[step].action.clone();
+                    let at = steps[step + 1].at_ms;
+                    core.logged_seen = core.session.logged_since(u64::MAX).1;
+                    if let Some(a) = action {
+                        core.session.apply_scripted(a);
+                    }
+                    let now = core.session.engine().now();
+                    core.lesson_play = Some(LessonPlay::new(i, step + 1, now, ms(at)));
+                    dispatch.dispatch(Action::Play);
+                }
+            }
+        }
+        // Jumps to the next step (or to the end of the one being played).
+        SimRequest::LessonSkip => {
+            if let Some(play) = core.lesson_play.take() {
+                core.session.run_to(play.target);
+                core.lesson = Some((play.lesson, play.to_step));
+            } else if let Some((i, step)) = core.lesson {
                 let steps = &core.lessons[i].steps;
                 if step + 1 < steps.len() {
                     let action = steps[step].action.clone();
@@ -138,9 +162,10 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
                     }
                     core.session.run_to(ms(at));
                     core.lesson = Some((i, step + 1));
-                    dispatch.dispatch(Action::Lesson(core.lesson));
                 }
             }
+            dispatch.dispatch(Action::Pause);
+            dispatch.dispatch(Action::Lesson(core.lesson));
         }
         SimRequest::LessonBack => {
             if let Some((i, step)) = core.lesson {
