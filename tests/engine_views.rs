@@ -256,3 +256,36 @@ fn the_light_snapshot_is_the_snapshot_without_partitions() {
             .count()
     );
 }
+
+/// Issue 16: a follower's tooltip showed "LEO 5046, HW 5099". No replica shown by the page may
+/// have a high watermark above its own log end, in any preset, at any moment sampled (crashes,
+/// truncation and restarts included).
+#[test]
+fn no_replica_shows_a_high_watermark_above_its_log_end() {
+    for (name, _) in kafka_sim::scenario_file::presets::presets() {
+        let s = preset(name).unwrap();
+        if s.cluster.brokers > 12 {
+            continue; // the big-cluster presets are covered by the scale tests
+        }
+        let mut e = Engine::new(&s);
+        let end = s.duration_ms.min(30_000);
+        let mut t = 0;
+        while t < end {
+            t += 1_500;
+            e.run_until(ms(t), u64::MAX);
+            for p in &e.snapshot().partitions {
+                for r in &p.replica_states {
+                    assert!(
+                        r.high_watermark <= r.log_end_offset,
+                        "{name} at {t} ms: {}-{} on broker {}: HW {} > LEO {}",
+                        p.topic,
+                        p.partition,
+                        r.broker,
+                        r.high_watermark,
+                        r.log_end_offset
+                    );
+                }
+            }
+        }
+    }
+}

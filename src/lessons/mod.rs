@@ -8,6 +8,7 @@
 mod catalog;
 mod catalog_more;
 pub mod claims;
+pub mod glossary;
 mod judge;
 mod preset_claims;
 

@@ -61,6 +61,16 @@ pub fn lesson_panel(p: &LessonProps) -> Html {
                     }
                 </p>
             }
+            <details class="glossary">
+                <summary>{ t(l, "ui.glossary") }</summary>
+                <dl>
+                    { for crate::lessons::glossary::glossary(p.lesson.id).iter().map(|term| {
+                        let text = t(l, &format!("term.{term}"));
+                        let (name, definition) = text.split_once(" — ").unwrap_or((text, ""));
+                        html! { <><dt>{ name }</dt><dd>{ definition }</dd></> }
+                    }) }
+                </dl>
+            </details>
             <div class="lesson-nav">
                 <button onclick={send(SimRequest::LessonBack)} disabled={p.step == 0}>{ t(l, "ui.lesson.back") }</button>
                 if last {
