@@ -148,9 +148,21 @@ impl LatencyHistogram {
         });
     }
 
+    /// The buckets that can be non-zero: every recorded value lies in [min, max] (empty when
+    /// nothing is recorded). Clearing, merging and percentiles touch only these, so a window
+    /// histogram of a narrow latency band costs its band, not all of its 3,776 buckets.
+    fn span(&self) -> std::ops::Range<usize> {
+        if self.total == 0 {
+            0..0
+        } else {
+            index(self.min)..index(self.max) + 1
+        }
+    }
+
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &LatencyHistogram) {
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+        let r = other.span();
+        for (a, b) in self.counts[r.clone()].iter_mut().zip(&other.counts[r]) {
             *a += b;
         }
         self.total += other.total;
@@ -161,9 +173,8 @@ impl LatencyHistogram {
 
     /// Empties it.
     pub fn clear(&mut self) {
-        if self.total > 0 {
-            self.counts.iter_mut().for_each(|c| *c = 0);
-        }
+        let r = self.span();
+        self.counts[r].fill(0);
         self.total = 0;
         self.min = u64::MAX;
         self.max = 0;
@@ -205,10 +216,11 @@ impl LatencyHistogram {
         }
         let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
         let mut seen = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
+        let r = self.span();
+        for (i, &c) in self.counts[r.clone()].iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return midpoint(i).clamp(self.min, self.max);
+                return midpoint(r.start + i).clamp(self.min, self.max);
             }
         }
         self.max
@@ -235,6 +247,37 @@ mod tests {
     }
 
     proptest! {
+        /// Merging, clearing and percentiles over the recorded band equal the same over every
+        /// bucket: a merge equals recording both sets into one histogram, a cleared histogram
+        /// equals a new one.
+        #[test]
+        fn band_limited_operations_equal_whole_ones(
+            a in prop::collection::vec(0u64..u64::MAX / 4, 0..20),
+            b in prop::collection::vec(0u64..50_000_000, 0..20),
+            q in 0.0f64..=1.0,
+        ) {
+            let (mut ha, mut hb, mut all) =
+                (LatencyHistogram::new(), LatencyHistogram::new(), LatencyHistogram::new());
+            for &v in &a { ha.record(v); all.record(v); }
+            for &v in &b { hb.record(v); all.record(v); }
+            ha.merge(&hb);
+            prop_assert_eq!(&ha, &all);
+            // Percentile over every bucket, the way it was computed before.
+            let naive = if all.total == 0 { 0 } else {
+                let rank = ((q * all.total as f64).ceil() as u64).max(1);
+                let mut seen = 0;
+                let mut out = all.max;
+                for (i, &c) in all.counts.iter().enumerate() {
+                    seen += c;
+                    if seen >= rank { out = midpoint(i).clamp(all.min, all.max); break; }
+                }
+                out
+            };
+            prop_assert_eq!(all.percentile(q), naive);
+            all.clear();
+            prop_assert_eq!(all, LatencyHistogram::new());
+        }
+
         /// The fast path equals recording each stratum one by one.
         #[test]
         fn record_spread_equals_recording_each_stratum(

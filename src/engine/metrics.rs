@@ -123,6 +123,8 @@ pub struct Metrics {
     /// Total time spent rebalancing per group, ns.
     pub rebalance_time: BTreeMap<String, SimTime>,
     rebalance_started: BTreeMap<String, SimTime>,
+    /// The open window's ack latency over all producers: the sum of `window_by_producer`,
+    /// made when the window closes.
     window_ack: LatencyHistogram,
     window_e2e: LatencyHistogram,
     window_start: SimTime,
@@ -149,7 +151,9 @@ impl Metrics {
     /// Produce-ack latency over the whole run so far, ns.
     pub fn ack_latency(&self) -> LatencyHistogram {
         let mut h = self.ack_closed.clone();
-        h.merge(&self.window_ack);
+        for (w, _) in &self.window_by_producer {
+            h.merge(w);
+        }
         h
     }
 
@@ -183,7 +187,8 @@ impl Metrics {
                 self.last_ack = now;
                 let lo = now.saturating_sub(batch.last_create_time);
                 let hi = now.saturating_sub(batch.first_create_time);
-                self.window_ack.record_spread(lo, hi, n);
+                // Recorded once, per producer; the window's histogram over all producers is
+                // their sum, made when the window closes (merging is exact).
                 let p = *producer as usize;
                 if self.window_by_producer.len() <= p {
                     self.window_by_producer
@@ -249,6 +254,9 @@ impl Metrics {
         let dt = (now.saturating_sub(self.window_start)) as f64 / SECONDS as f64;
         let per_s = |x: u64| if dt > 0.0 { x as f64 / dt } else { 0.0 };
         let msv = |v: u64| to_ms_f64(v);
+        for (w, _) in &self.window_by_producer {
+            self.window_ack.merge(w);
+        }
         let s = Sample {
             t: to_ms_f64(now) / 1000.0,
             produce_rps: per_s(self.window_sent),
