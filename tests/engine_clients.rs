@@ -418,3 +418,93 @@ fn producer_notices_a_killed_broker_before_request_timeout() {
         );
     }
 }
+
+/// A crashed member restarted within `session.timeout.ms`: with static membership (KIP-345) it
+/// takes its old place under the same `group.instance.id` — no rebalance, the same partitions;
+/// a dynamic member joins as a new member, which rebalances the group while the dead member is
+/// still counted until its session expires.
+fn restart_within_session(static_membership: bool) -> (Vec<TimedEvent>, Report) {
+    let mut s = Scenario::cluster(3, 31, 40_000)
+        .with_topic("t", 6, 3)
+        .with_producer("p", "t", 2_000.0, 100, ProducerConfig::default())
+        .with_group("g", &["t"], 3, group_cfg(AssignmentStrategy::Range))
+        .with_fault(
+            12_000,
+            Command::CrashConsumer {
+                group: "g".into(),
+                member: 1,
+            },
+        )
+        .with_fault(
+            15_000,
+            Command::RestartConsumer {
+                group: "g".into(),
+                member: 1,
+            },
+        );
+    s.consumer_groups[0].static_membership = static_membership;
+    s.consumer_groups[0].config.session_timeout_ms = 20_000;
+    s.validate().expect("valid scenario");
+    let mut e = Engine::new(&s);
+    let events = run_collect(&mut e, ms(40_000), false);
+    (events, e.report(0.0))
+}
+
+#[test]
+fn a_static_member_restarted_within_its_session_takes_its_place_without_a_rebalance() {
+    let (events, r) = restart_within_session(true);
+    let after_crash: Vec<_> = events
+        .iter()
+        .filter(|t| t.at >= ms(12_000))
+        .filter(|t| matches!(t.event, SimEvent::RebalanceStarted { .. }))
+        .collect();
+    assert!(after_crash.is_empty(), "static: {after_crash:?}");
+    assert!(events
+        .iter()
+        .any(|t| t.at >= ms(15_000) && matches!(t.event, SimEvent::ConsumerStarted { .. })));
+    common_invariants(&r, "static restart");
+    assert_eq!(r.groups[0].rebalances, 1, "only the first one");
+}
+
+#[test]
+fn a_dynamic_member_restarted_within_its_session_rebalances_the_group() {
+    let (events, r) = restart_within_session(false);
+    let started: Vec<SimTime> = events
+        .iter()
+        .filter(|t| t.at >= ms(12_000))
+        .filter(|t| matches!(t.event, SimEvent::RebalanceStarted { .. }))
+        .map(|t| t.at)
+        .collect();
+    assert!(
+        started
+            .first()
+            .is_some_and(|&t| t >= ms(15_000) && t < ms(16_000)),
+        "the new member's join starts a rebalance right away: {started:?}"
+    );
+    common_invariants(&r, "dynamic restart");
+    assert!(r.groups[0].rebalances >= 2, "{}", r.groups[0].rebalances);
+}
+
+#[test]
+fn restarting_a_running_member_is_refused() {
+    let s = Scenario::cluster(3, 31, 5_000)
+        .with_topic("t", 3, 3)
+        .with_group("g", &["t"], 2, group_cfg(AssignmentStrategy::Range));
+    let mut e = Engine::new(&s);
+    e.run_until(ms(1_000), u64::MAX);
+    let before = e.report(0.0);
+    e.apply(Command::RestartConsumer {
+        group: "g".into(),
+        member: 0,
+    });
+    e.run_until(ms(2_000), u64::MAX);
+    let rejected = e
+        .drain_events()
+        .into_iter()
+        .any(|t| matches!(t.event, SimEvent::CommandRejected { .. }));
+    assert!(rejected);
+    assert_eq!(
+        before.groups[0].rebalances,
+        e.report(0.0).groups[0].rebalances
+    );
+}

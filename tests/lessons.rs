@@ -11,7 +11,7 @@ use kafka_sim::lessons::{
     Lesson, Measure, Step,
 };
 
-const IDS: [&str; 16] = [
+const IDS: [&str; 17] = [
     "keys",
     "batching",
     "acks",
@@ -28,10 +28,11 @@ const IDS: [&str; 16] = [
     "retries",
     "fencing",
     "article",
+    "static-membership",
 ];
 
 #[test]
-fn there_are_sixteen_lessons() {
+fn there_are_seventeen_lessons() {
     let ids: Vec<&str> = lessons().iter().map(|l| l.id).collect();
     assert_eq!(ids, IDS);
 }

@@ -205,6 +205,13 @@ pub enum CommandRefusal {
         /// Member index.
         member: u32,
     },
+    /// The member is running (only a crashed member can be restarted).
+    MemberAlreadyUp {
+        /// `group.id`.
+        group: String,
+        /// Member index.
+        member: u32,
+    },
     /// The consumer limit is reached.
     TooManyConsumers {
         /// The limit.
@@ -250,6 +257,12 @@ impl fmt::Display for CommandRefusal {
             } => write!(f, "group `{group}` has members 0..{members}, not {member}"),
             CommandRefusal::MemberAlreadyDown { group, member } => {
                 write!(f, "member {member} of `{group}` is already down")
+            }
+            CommandRefusal::MemberAlreadyUp { group, member } => {
+                write!(
+                    f,
+                    "member {member} of `{group}` is running: only a crashed member can be restarted"
+                )
             }
             CommandRefusal::TooManyConsumers { max } => write!(f, "at most {max} consumers"),
             CommandRefusal::NoSuchProducer { id } => write!(f, "producer `{id}` does not exist"),

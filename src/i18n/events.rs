@@ -31,6 +31,7 @@ pub const KEYS: &[&str] = &[
     "refuse.factor",
     "refuse.no_member",
     "refuse.member_down",
+    "refuse.member_up",
     "refuse.too_many_consumers",
     "refuse.no_producer",
     "refuse.bad_target",
@@ -177,6 +178,11 @@ impl CommandRefusal {
             CommandRefusal::MemberAlreadyDown { group, member } => tf(
                 lang,
                 "refuse.member_down",
+                &[("group", group.clone()), ("member", member.to_string())],
+            ),
+            CommandRefusal::MemberAlreadyUp { group, member } => tf(
+                lang,
+                "refuse.member_up",
                 &[("group", group.clone()), ("member", member.to_string())],
             ),
             CommandRefusal::TooManyConsumers { max } => tf(

@@ -33,6 +33,12 @@ pub fn glossary(id: &str) -> &'static [&'static str] {
         "retries" => &["retries", "delivery_timeout", "in_flight", "idempotence"],
         "fencing" => &["kraft", "registration", "fencing", "metadata_log"],
         "article" => &["batch_size", "linger", "max_poll_records", "partition"],
+        "static-membership" => &[
+            "static_membership",
+            "consumer_group",
+            "rebalance",
+            "session_timeout",
+        ],
         _ => &[],
     }
 }
@@ -76,6 +82,8 @@ pub const TERMS: &[&str] = &[
     "kraft",
     "registration",
     "metadata_log",
+    "static_membership",
+    "session_timeout",
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod catalog_more;
+mod catalog_static;
 pub mod claims;
 pub mod glossary;
 mod judge;

@@ -22,6 +22,13 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
             claim("group indexer reads the 5,000 records/s of logs", M::ConsumeRate(Some("indexer")), Expect::AtLeast(4_500.0)).during(5_000, 15_000),
             claim("nothing acknowledged is lost", M::AckedLost, Expect::AtMost(0.0)).during(0, 15_000),
         ],
+        "rolling-restart" => vec![
+            claim("static-app never rebalances after its first assignment", M::Count(H::RebalanceStarted("static-app")), Expect::AtMost(0.0)).during(15_000, 90_000),
+            claim("static-app never stops consuming (longest gap, ms)", M::LongestConsumeGapMs("static-app"), Expect::AtMost(1_000.0)).during(15_000, 90_000),
+            claim("dynamic-app rebalances when the restarted member joins", M::Count(H::RebalanceStarted("dynamic-app")), Expect::AtLeast(1.0)).during(26_000, 27_000),
+            claim("dynamic-app stops consuming for about half a minute (longest gap, ms)", M::LongestConsumeGapMs("dynamic-app"), Expect::Between(25_000.0, 45_000.0)).during(15_000, 90_000),
+            none_lost(),
+        ],
         "quickstart" => vec![
             claim("throughput settles at the produced 10,000 records/s", M::AckRate(None), Expect::Between(9_500.0, 10_500.0)).during(5_000, 30_000),
             claim("end-to-end latency p99 stays a few ms", M::Sample(Series::E2eP99, Agg::Max), Expect::AtMost(20.0)).during(5_000, 30_000),

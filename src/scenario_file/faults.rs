@@ -26,6 +26,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ("heal_network", &[]),
     ("slow_broker", &["broker", "disk_factor", "nic_factor"]),
     ("crash_consumer", &["group", "member"]),
+    ("restart_consumer", &["group", "member"]),
     ("add_consumer", &["group"]),
     ("set_config", &["target", "key", "value"]),
 ];
@@ -274,6 +275,11 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
             let group = group_ref(&o, s)?;
             let member = o.whole_or("member", 0, 0, u64::from(u32::MAX))? as u32;
             Command::CrashConsumer { group, member }
+        }
+        "restart_consumer" => {
+            let group = group_ref(&o, s)?;
+            let member = o.whole_or("member", 0, 0, u64::from(u32::MAX))? as u32;
+            Command::RestartConsumer { group, member }
         }
         "add_consumer" => Command::AddConsumer {
             group: group_ref(&o, s)?,

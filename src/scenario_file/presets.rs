@@ -49,6 +49,10 @@ const PRESETS: &[(&str, &str)] = &[
         include_str!("../../scenarios/isolated-broker-heal.json"),
     ),
     (
+        "rolling-restart",
+        include_str!("../../scenarios/rolling-restart.json"),
+    ),
+    (
         "big-cluster",
         include_str!("../../scenarios/big-cluster.json"),
     ),

@@ -79,7 +79,8 @@ pub(super) fn check_in_time_order(
                     g.1 += 1;
                 }
             }
-            Command::CrashConsumer { group, member } => {
+            Command::CrashConsumer { group, member }
+            | Command::RestartConsumer { group, member } => {
                 let started = groups.get(group.as_str()).map_or(0, |g| g.1);
                 if *member >= started {
                     return Err(err(

@@ -60,6 +60,11 @@ pub fn command_text(cmd: &Command, lang: Lang) -> String {
             "cmd.crash_consumer",
             &[("c", consumer_label(group, *member as usize + 1))],
         ),
+        Command::RestartConsumer { group, member } => tf(
+            lang,
+            "cmd.restart_consumer",
+            &[("c", consumer_label(group, *member as usize + 1))],
+        ),
         Command::AddConsumer { group } => tf(lang, "cmd.add_consumer", &[("g", group.clone())]),
         Command::SetConfig { target, key, value } => tf(
             lang,
@@ -97,6 +102,9 @@ pub fn command_short(cmd: &Command, lang: Lang) -> String {
         }
         Command::CrashConsumer { group, member } => {
             format!("✖ {}", consumer_label(group, *member as usize + 1))
+        }
+        Command::RestartConsumer { group, member } => {
+            format!("↻ {}", consumer_label(group, *member as usize + 1))
         }
         Command::AddConsumer { group } => format!("+ {group}"),
         Command::SetConfig { key, value, .. } => format!("{key}={value}"),

@@ -225,6 +225,11 @@ impl Consumer {
         }
     }
 
+    /// The network node it runs on.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
     /// Whether the process is running.
     pub fn is_alive(&self) -> bool {
         self.alive

@@ -65,6 +65,16 @@ pub enum Command {
         /// Member index within the group (0-based, in start order).
         member: u32,
     },
+    /// Start a crashed consumer of a group again (by member index): a new process of the same
+    /// application, with the same `group.instance.id` when the group uses static membership, so
+    /// a static member back within `session.timeout.ms` takes its place without a rebalance
+    /// (KIP-345); a dynamic one joins as a new member.
+    RestartConsumer {
+        /// Group id.
+        group: String,
+        /// Member index within the group (0-based, in start order).
+        member: u32,
+    },
     /// Start one more consumer in a group.
     AddConsumer {
         /// Group id.
@@ -268,6 +278,24 @@ impl Engine {
                     group: g as u32,
                     consumer: c as u32,
                 });
+            }
+            Command::RestartConsumer { group, member } => {
+                let g = self.group_index(group)?;
+                let c = *self.groups[g]
+                    .members
+                    .get(*member as usize)
+                    .ok_or_else(|| CommandRefusal::NoSuchMember {
+                        group: group.clone(),
+                        member: *member,
+                        members: self.groups[g].members.len(),
+                    })?;
+                if self.consumers[c].is_alive() {
+                    return Err(CommandRefusal::MemberAlreadyUp {
+                        group: group.clone(),
+                        member: *member,
+                    });
+                }
+                self.restart_consumer(g, c, *member);
             }
             Command::AddConsumer { group } => {
                 let g = self.group_index(group)?;

@@ -319,6 +319,33 @@ impl Engine {
         idx
     }
 
+    /// Starts crashed consumer `c` (member `member` of group `g`) as a new process: one
+    /// incarnation later (the old process's timers and messages are dropped), fresh client
+    /// state, the group's config in effect, the same instance id.
+    fn restart_consumer(&mut self, g: usize, c: usize, member: u32) {
+        let node = self.consumers[c].node();
+        let incarnation = self.incarnation(node) + 1;
+        self.incarnations[node.0 as usize] = incarnation;
+        let group = &self.groups[g];
+        let topics = group
+            .spec
+            .topics
+            .iter()
+            .filter_map(|t| self.topics.index_of(t))
+            .collect();
+        let bootstrap = (1..=self.brokers.len() as BrokerId).collect();
+        self.consumers[c] = Consumer::new(
+            c as u32,
+            g as u32,
+            node,
+            &group.spec,
+            member,
+            topics,
+            bootstrap,
+        );
+        self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
+    }
+
     fn node_of(&self, role: NodeRole) -> NodeId {
         NodeId(self.roles.iter().position(|&r| r == role).unwrap_or(0) as u32)
     }

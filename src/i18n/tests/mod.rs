@@ -78,6 +78,7 @@ fn _all_variants_sampled(k: &ConfigErrorKind, r: &ScenarioReason, c: &CommandRef
         | CommandRefusal::FactorOutOfRange { .. }
         | CommandRefusal::NoSuchMember { .. }
         | CommandRefusal::MemberAlreadyDown { .. }
+        | CommandRefusal::MemberAlreadyUp { .. }
         | CommandRefusal::TooManyConsumers { .. }
         | CommandRefusal::NoSuchProducer { .. }
         | CommandRefusal::BadConfigTarget { .. }
@@ -224,6 +225,13 @@ fn event_samples() -> Vec<Sample> {
         ),
         (
             CommandRefusal::MemberAlreadyDown {
+                group: g(),
+                member: 1,
+            },
+            vec!["workers", "1"],
+        ),
+        (
+            CommandRefusal::MemberAlreadyUp {
                 group: g(),
                 member: 1,
             },

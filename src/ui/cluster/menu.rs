@@ -205,6 +205,14 @@ pub fn items(
                                 member,
                             },
                         ));
+                    } else {
+                        out.push(cmd(
+                            lang,
+                            Command::RestartConsumer {
+                                group: group.clone(),
+                                member,
+                            },
+                        ));
                     }
                     out.push(cmd(lang, Command::AddConsumer { group }));
                 }
