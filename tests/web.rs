@@ -43,6 +43,30 @@ fn ln_and_powf_bits_match_the_native_vectors() {
     rng_vectors::check_float_bits();
 }
 
+/// A sample of lessons judged in the browser, as the page plays them: every claim holds in wasm
+/// as it does natively (`tests/lessons.rs` judges all of them natively).
+#[wasm_bindgen_test]
+fn lesson_claims_hold_in_the_browser_too() {
+    let lessons = kafka_sim::lessons::lessons();
+    for id in ["acks", "rebalancing", "static-membership"] {
+        let (i, lesson) = lessons
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.id == id)
+            .expect("lesson exists");
+        let report = kafka_sim::lessons::check_lesson(lesson, i + 1);
+        let failed: Vec<String> = report
+            .steps
+            .iter()
+            .flat_map(|s| &s.verdicts)
+            .filter(|v| !v.held)
+            .map(|v| v.to_string())
+            .collect();
+        assert!(failed.is_empty(), "lesson {id} in wasm: {failed:?}");
+        assert!(report.steps.iter().map(|s| s.verdicts.len()).sum::<usize>() >= 3);
+    }
+}
+
 /// Mounts the page; the handle unmounts it (its animation loop would otherwise keep running
 /// beside the engine tests that follow).
 async fn mount() -> (web_sys::Element, yew::AppHandle<kafka_sim::ui::App>) {
