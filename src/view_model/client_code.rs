@@ -360,9 +360,11 @@ pub fn group_code(g: &GroupSpec, cfg: &ConsumerConfig, lang: ClientLang) -> Stri
             }
             out.push_str(")\n\n");
             out.push_str("for record in consumer:\n");
-            out.push_str(&format!(
-                "    process(record)  # {work} µs of work per record in this scenario\n"
-            ));
+            out.push_str(&if work > 0 {
+                format!("    process(record)  # {work} µs of work per record in this scenario\n")
+            } else {
+                "    process(record)\n".to_string()
+            });
         }
         ClientLang::Java => {
             out.push_str(&format!(
@@ -404,9 +406,13 @@ pub fn group_code(g: &GroupSpec, cfg: &ConsumerConfig, lang: ClientLang) -> Stri
             out.push_str(
                 "        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {\n",
             );
-            out.push_str(&format!(
-                "            process(record); // {work} µs of work per record in this scenario\n"
-            ));
+            out.push_str(&if work > 0 {
+                format!(
+                    "            process(record); // {work} µs of work per record in this scenario\n"
+                )
+            } else {
+                "            process(record);\n".to_string()
+            });
             out.push_str("        }\n    }\n}\n");
         }
     }

@@ -88,6 +88,13 @@ async function pacing(page) {
   await page.waitForSelector('section.lesson .lesson-playing', { timeout: 2000 });
   await page.click('section.lesson button.skip');
   await page.waitForFunction((b) => document.querySelector('section.lesson .lesson-step').textContent === b, here, { timeout: 5000 });
+  // Paused after a jump, every chart still catches up with the run (one per frame).
+  const clock = Number((await page.locator('.clock').textContent()).match(/([0-9.]+)/)[1]);
+  await page.waitForFunction((t) => [...document.querySelectorAll('figure.chart')].every((f) => Number(f.dataset.until) >= t - 1), clock, { timeout: 5000 })
+    .catch(async () => {
+      const until = await page.evaluate(() => [...document.querySelectorAll('figure.chart')].map((f) => f.dataset.until));
+      throw new Error(`charts stopped at ${until} while the run is at ${clock} s`);
+    });
 }
 
 export async function run({ openPage, shots }) {

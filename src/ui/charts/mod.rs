@@ -175,7 +175,8 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
         html! {}
     };
     html! {
-        <figure class={classes!("chart", p.lit.then_some("lesson-highlight"))} data-chart={p.kind.id()}>
+        <figure class={classes!("chart", p.lit.then_some("lesson-highlight"))} data-chart={p.kind.id()}
+            data-until={format!("{:.1}", p.data.samples.last().map_or(0.0, |s| s.t))}>
             <figcaption>
                 <span class="cap">{ caption.clone() }</span>
                 { metric_select }

@@ -138,7 +138,9 @@ impl Core {
             && speed > 0.0
             && speed <= 10.0;
         self.session.set_animate(animate && self.controls.playing);
-        if !self.controls.playing && !self.dirty {
+        // Paused: frames stop once nothing changed and every chart has caught up (a step or
+        // a lesson jump while paused updates the charts one per frame, as while playing).
+        if !self.controls.playing && !self.dirty && !self.builder.charts_behind(&self.frame) {
             return false;
         }
         if self.controls.playing {

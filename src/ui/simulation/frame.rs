@@ -181,6 +181,13 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// Whether some chart has not taken the latest data yet (charts take it one per frame).
+    pub(super) fn charts_behind(&self, frame: &Frame) -> bool {
+        frame.charts.iter().any(|c| *c != self.latest_charts)
+    }
+}
+
 impl Core {
     /// The frame's inputs from the engine's state now (`ts`: wall ms).
     pub(super) fn build(&mut self, ts: f64) {
