@@ -22,6 +22,8 @@ pub const MIN_BUDGET_MS: f64 = 2.0;
 const LATE_FRAME_MS: f64 = 18.0;
 /// Events processed between clock checks.
 const EVENT_CHUNK: u64 = 250;
+/// Wall time (ms) the shown real speed is averaged over.
+const REAL_SPEED_WINDOW_MS: f64 = 500.0;
 /// Frames whose render time is kept for the figures.
 const RENDER_RING: usize = 240;
 
@@ -170,8 +172,12 @@ impl Core {
                 0.9 * self.engine_ms + 0.1 * spent
             };
             if dt > 0.0 {
+                // Averaged over about half a second of wall time: one frame's figure jumps
+                // (a frame that refreshed the overview advanced little, the next one a lot).
                 let advanced = (self.session.engine().now() - before) as f64 / MILLIS as f64;
-                self.real_speed = advanced / dt;
+                let now_speed = advanced / dt;
+                let weight = (dt / REAL_SPEED_WINDOW_MS).min(1.0);
+                self.real_speed += weight * (now_speed - self.real_speed);
             }
         }
         let t1 = clock();
