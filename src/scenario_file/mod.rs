@@ -19,6 +19,7 @@ mod hardware;
 mod json;
 mod parse;
 pub mod presets;
+mod racks;
 mod schedule;
 pub mod set_path;
 mod validate;

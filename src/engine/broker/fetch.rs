@@ -30,6 +30,23 @@ impl BrokerProcess {
         })
     }
 
+    /// KIP-392: the follower a consumer's fetch of `p` should go to instead of this leader.
+    fn read_replica_for(
+        &self,
+        r: Hosted,
+        req: &FetchRequest,
+        p: &FetchPartition,
+    ) -> Option<BrokerId> {
+        req.rack_id?;
+        super::read_replica::preferred_read_replica(
+            &self.disk,
+            self.id,
+            r.state,
+            req.rack_id,
+            p.fetch_offset,
+        )
+    }
+
     pub(super) fn handle_fetch(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
@@ -92,12 +109,24 @@ impl BrokerProcess {
 
     /// The error for one partition of a fetch, given the replica hosted here (if any) and
     /// whether the fetching follower's log diverges (then its offset is not range-checked: the
-    /// answer tells it where to truncate).
-    fn partition_error(r: Option<Hosted>, p: &FetchPartition, diverging: bool) -> ErrorCode {
+    /// answer tells it where to truncate). A consumer may fetch from a follower too (KIP-392:
+    /// Kafka's `fetchOnlyFromLeader` is false for consumers sending client metadata); the
+    /// follower checks the leader epoch as a leader would and serves below its own HW.
+    fn partition_error(
+        r: Option<Hosted>,
+        p: &FetchPartition,
+        diverging: bool,
+        consumer: bool,
+    ) -> ErrorCode {
         let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
-        if r.state.role != Role::Leader {
+        let serves = match r.state.role {
+            Role::Leader => true,
+            Role::Follower(_) => consumer,
+            Role::Unknown => false,
+        };
+        if !serves {
             return ErrorCode::NotLeaderOrFollower;
         }
         if p.current_leader_epoch < r.state.leader_epoch {
@@ -125,10 +154,14 @@ impl BrokerProcess {
         for p in &req.partitions {
             let r = self.hosted(&p.tp);
             let diverging = follower && r.is_some_and(|r| Self::divergence_in(r, p).is_some());
-            if diverging || Self::partition_error(r, p, diverging) != ErrorCode::None {
+            if diverging || Self::partition_error(r, p, diverging, !follower) != ErrorCode::None {
                 return true;
             }
             if let Some(r) = r {
+                if !follower && self.read_replica_for(r, req, p).is_some() {
+                    // A preferred read replica is answered at once (`ReplicaManager.fetchMessages`).
+                    return true;
+                }
                 let upper = if follower {
                     r.log.log_end_offset()
                 } else {
@@ -164,7 +197,7 @@ impl BrokerProcess {
             } else {
                 None
             };
-            let error = Self::partition_error(r, p, diverging_epoch.is_some());
+            let error = Self::partition_error(r, p, diverging_epoch.is_some(), !follower);
             let mut data = FetchPartitionData {
                 tp: p.tp,
                 error,
@@ -173,13 +206,20 @@ impl BrokerProcess {
                 batches: Vec::new(),
                 diverging_epoch: None,
                 payloads: Vec::new(),
+                preferred_read_replica: None,
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
+                if error == ErrorCode::None && !follower {
+                    data.preferred_read_replica = self.read_replica_for(r, req, p);
+                }
                 if error == ErrorCode::None {
                     data.diverging_epoch = diverging_epoch;
-                    if data.diverging_epoch.is_none() && budget > 0 {
+                    if data.diverging_epoch.is_none()
+                        && data.preferred_read_replica.is_none()
+                        && budget > 0
+                    {
                         let upper = if follower {
                             r.log.log_end_offset()
                         } else {

@@ -44,6 +44,8 @@ pub struct FetchRequest {
     pub max_bytes: u64,
     /// Partitions.
     pub partitions: Vec<FetchPartition>,
+    /// The consumer's rack (KIP-392).
+    pub rack_id: Option<u16>,
 }
 
 /// A running broker process. It owns its disk while it runs; everything else is lost when it
@@ -200,6 +202,7 @@ impl BrokerProcess {
                 min_bytes,
                 max_bytes,
                 partitions,
+                rack_id,
             } => {
                 let request = FetchRequest {
                     correlation_id,
@@ -208,6 +211,7 @@ impl BrokerProcess {
                     min_bytes,
                     max_bytes,
                     partitions,
+                    rack_id,
                 };
                 self.schedule_work(ctx, 0, 0, false, Work::Fetch { from, request });
             }

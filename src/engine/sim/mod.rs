@@ -10,6 +10,7 @@ mod follow;
 mod observe;
 mod stuck;
 mod trace;
+mod zones;
 
 use std::collections::VecDeque;
 
@@ -25,6 +26,7 @@ use super::network::Network;
 use super::producer::Producer;
 use super::protocol::Message;
 use super::queue::EventQueue;
+use super::racks::RackLayout;
 use super::rng::SimRng;
 use super::scenario::Scenario;
 use super::time::{ms, SimTime, MILLIS};
@@ -141,6 +143,8 @@ pub struct Engine {
     checker: InvariantChecker,
     /// The records of a followed key ([`Engine::follow_key`]); `None` almost always.
     followed: Option<Box<follow::Followed>>,
+    /// Racks of the nodes and the bytes between them; `None` for a cluster without racks.
+    racks: Option<Box<RackLayout>>,
 }
 
 impl Engine {
@@ -171,9 +175,15 @@ impl Engine {
         }
         let mut topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
         topic_configs.resize(topics.topics.len(), Default::default());
-        let controller = Controller::new(
+        let broker_racks: Vec<u16> = (1..=brokers_n)
+            .filter_map(|b| cluster.rack_of(b))
+            .map(|name| cluster.racks.iter().position(|r| r == name).unwrap_or(0) as u16)
+            .collect();
+        let rack_of: Vec<Option<u16>> = broker_racks.iter().map(|&r| Some(r)).collect();
+        let controller = Controller::new_in_racks(
             cluster.config.clone(),
             brokers_n,
+            &rack_of,
             &topics,
             topic_configs.clone(),
             &mut rng,
@@ -200,6 +210,7 @@ impl Engine {
                 topic_configs.clone(),
             );
             disk.metadata = bootstrap.clone();
+            disk.racks = broker_racks.clone();
             brokers.push(Broker::new(disk));
             roles.push(NodeRole::Broker(b as usize - 1));
         }
@@ -242,7 +253,20 @@ impl Engine {
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
             followed: None,
+            racks: None,
         };
+        if !cluster.racks.is_empty() {
+            let n = cluster.racks.len();
+            let mut node = vec![0u16];
+            node.extend(&broker_racks);
+            node.extend((0..scenario.producers.len()).map(|i| (i % n) as u16));
+            engine.racks = Some(Box::new(RackLayout {
+                names: cluster.racks.clone(),
+                node,
+                brokers: brokers_n,
+                traffic: Default::default(),
+            }));
+        }
         engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
             scenario
                 .consumer_groups
@@ -314,6 +338,17 @@ impl Engine {
             bootstrap,
         ));
         self.groups[g].members.push(idx);
+        if let Some(r) = &mut self.racks {
+            // `client.rack` if it names a rack of the cluster, else spread over the racks.
+            let named = r.index_of(&self.groups[g].spec.config.client_rack);
+            let rack = named.unwrap_or((idx % r.names.len()) as u16);
+            let n = node.0 as usize;
+            if r.node.len() <= n {
+                r.node.resize(n + 1, 0);
+            }
+            r.node[n] = rack;
+            self.consumers[idx].set_rack(named);
+        }
         self.roles.push(NodeRole::Consumer(idx));
         self.incarnations.push(0);
         idx
@@ -350,6 +385,9 @@ impl Engine {
                 let to_incarnation = self.incarnation(to);
                 let bytes = msg.wire_bytes();
                 if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
+                    if let Some(r) = &mut self.racks {
+                        r.count(node, to, &msg, bytes);
+                    }
                     if self.record_flows {
                         let records = flow_records(&msg);
                         self.push_event(SimEvent::Flow {
