@@ -7,7 +7,8 @@
 //! traffic between zones: [`Traffic`] counts the bytes every node sends on every link, by kind
 //! and by whether the link crosses racks.
 //!
-//! Where nodes are: broker `i` in `racks[(i - 1) mod n]`; the controller in the first rack;
+//! Where nodes are: broker `i` in `racks[(i - 1) mod n]`; the controller in none (it stands for
+//! a KRaft quorum spread over the zones: its traffic counts as crossing);
 //! producer `i` in `racks[i mod n]` (Kafka producers have no rack setting); a consumer in the
 //! rack named by its `client.rack`, else member `k` of the run in `racks[k mod n]`.
 
@@ -80,6 +81,9 @@ impl Traffic {
         self.by_kind.iter().map(|k| k[1]).sum()
     }
 }
+
+/// The rack index of a node in no rack (the controller).
+pub const NO_RACK: u16 = u16::MAX;
 
 /// Racks of the nodes of a run with racks.
 #[derive(Clone, Debug, Default)]

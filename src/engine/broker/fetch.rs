@@ -30,6 +30,23 @@ impl BrokerProcess {
         })
     }
 
+    /// KIP-392: a follower serves consumers too.
+    #[cold]
+    fn serves_consumers(r: Hosted) -> bool {
+        matches!(r.state.role, Role::Follower(_))
+    }
+
+    /// KIP-392: whether some partition of a consumer's fetch goes to a preferred read replica.
+    #[cold]
+    fn redirects_any(&self, req: &FetchRequest) -> bool {
+        req.partitions.iter().any(|p| {
+            self.hosted(&p.tp).is_some_and(|r| {
+                Self::partition_error(Some(r), p, false, true) == ErrorCode::None
+                    && self.read_replica_for(r, req, p).is_some()
+            })
+        })
+    }
+
     /// KIP-392: the follower a consumer's fetch of `p` should go to instead of this leader.
     fn read_replica_for(
         &self,
@@ -121,12 +138,7 @@ impl BrokerProcess {
         let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
-        let serves = match r.state.role {
-            Role::Leader => true,
-            Role::Follower(_) => consumer,
-            Role::Unknown => false,
-        };
-        if !serves {
+        if r.state.role != Role::Leader && !(consumer && Self::serves_consumers(r)) {
             return ErrorCode::NotLeaderOrFollower;
         }
         if p.current_leader_epoch < r.state.leader_epoch {
@@ -149,6 +161,10 @@ impl BrokerProcess {
     /// as soon as the answer is known.
     fn fetch_ready(&self, req: &FetchRequest) -> bool {
         let follower = req.replica_id.is_some();
+        if req.rack_id.is_some() && self.redirects_any(req) {
+            // A preferred read replica is answered at once (`ReplicaManager.fetchMessages`).
+            return true;
+        }
         let need = req.min_bytes.max(1);
         let mut bytes = 0;
         for p in &req.partitions {
@@ -158,10 +174,6 @@ impl BrokerProcess {
                 return true;
             }
             if let Some(r) = r {
-                if !follower && self.read_replica_for(r, req, p).is_some() {
-                    // A preferred read replica is answered at once (`ReplicaManager.fetchMessages`).
-                    return true;
-                }
                 let upper = if follower {
                     r.log.log_end_offset()
                 } else {
@@ -211,7 +223,7 @@ impl BrokerProcess {
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
-                if error == ErrorCode::None && !follower {
+                if req.rack_id.is_some() && error == ErrorCode::None {
                     data.preferred_read_replica = self.read_replica_for(r, req, p);
                 }
                 if error == ErrorCode::None {

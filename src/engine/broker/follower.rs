@@ -152,10 +152,6 @@ impl BrokerProcess {
         let mut appended_bytes = 0u64;
         let mut appended_records = 0u64;
         let mut flush = false;
-        // KIP-392: consumers may wait at this follower for its HW to move; only a cluster with
-        // racks has them.
-        let mut hw_moved: Vec<TopicPartition> = Vec::new();
-        let serves_consumers = !self.disk.racks.is_empty() && !self.parked_fetches.is_empty();
         for data in partitions {
             let still_following = self
                 .fetchers
@@ -205,16 +201,10 @@ impl BrokerProcess {
             appended_bytes += bytes;
             appended_records += records;
             let hw = data.high_watermark.min(log.log_end_offset());
-            if serves_consumers && hw != log.high_watermark() {
-                hw_moved.push(data.tp);
-            }
             log.set_high_watermark(hw);
             if records > 0 {
                 flush |= self.disk.flush_due(std::iter::once((data.tp, records)));
             }
-        }
-        if !hw_moved.is_empty() {
-            self.complete_parked_fetches(ctx, &hw_moved);
         }
         if error {
             self.fetcher_back_off(ctx, leader);

@@ -218,7 +218,19 @@ impl BrokerProcess {
             Message::FetchResponse {
                 correlation_id,
                 partitions,
-            } => self.on_follower_fetch_response(ctx, from, correlation_id, partitions),
+            } => {
+                // KIP-392: consumers parked at this follower wait for its HW (racks only).
+                let serving = !self.disk.racks.is_empty() && !self.parked_fetches.is_empty();
+                let parked = if serving {
+                    Self::partitions_of(&partitions)
+                } else {
+                    Vec::new()
+                };
+                self.on_follower_fetch_response(ctx, from, correlation_id, partitions);
+                if serving {
+                    self.complete_parked_fetches(ctx, &parked);
+                }
+            }
             Message::MetadataFetchResponse {
                 correlation_id,
                 reply,

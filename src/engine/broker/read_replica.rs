@@ -10,7 +10,18 @@
 //! replica is sent).
 
 use super::*;
+use crate::engine::protocol::FetchPartitionData;
 use crate::engine::time::SimTime;
+
+impl BrokerProcess {
+    /// The partitions of a follower fetch response: while consumers wait at this broker (KIP-392:
+    /// a follower serves consumers below its HW), their parked fetches watching these
+    /// partitions are looked at again after the append, as the HW may have moved.
+    #[cold]
+    pub(super) fn partitions_of(partitions: &[FetchPartitionData]) -> Vec<TopicPartition> {
+        partitions.iter().map(|d| d.tp).collect()
+    }
+}
 
 impl BrokerDisk {
     /// The rack index of broker `b`, if the cluster has racks.

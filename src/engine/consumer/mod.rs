@@ -232,6 +232,11 @@ impl Consumer {
         }
     }
 
+    /// The index of its group.
+    pub fn group(&self) -> u32 {
+        self.group
+    }
+
     /// Puts the consumer in rack `rack` (its `client.rack`, KIP-392).
     pub fn set_rack(&mut self, rack: Option<u16>) {
         self.rack = rack;

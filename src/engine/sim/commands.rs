@@ -79,6 +79,27 @@ pub enum Command {
         /// New value as Kafka would read it from a properties file.
         value: String,
     },
+    /// A zone outage: every broker in the rack crashes, and every consumer in it.
+    CrashRack {
+        /// Rack name (one of `cluster.racks`).
+        rack: String,
+    },
+    /// The zone comes back: every crashed broker in the rack restarts (its consumers do not:
+    /// add members with `add_consumer`).
+    RestartRack {
+        /// Rack name.
+        rack: String,
+    },
+    /// Cut every link between the rack's nodes (brokers and clients) and the other racks.
+    IsolateRack {
+        /// Rack name.
+        rack: String,
+    },
+    /// Restore the links between the rack and the other racks.
+    HealRack {
+        /// Rack name.
+        rack: String,
+    },
 }
 
 impl Engine {
@@ -279,6 +300,26 @@ impl Engine {
                 self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
             }
             Command::SetConfig { target, key, value } => self.set_config(target, key, value)?,
+            Command::CrashRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.crash_rack(r);
+            }
+            Command::RestartRack { rack } => {
+                let r = self.rack_index(rack)?;
+                for i in 0..self.brokers.len() {
+                    if self.rack_of_node(NodeId(i as u32 + 1)) == Some(r) {
+                        self.restart_broker(i);
+                    }
+                }
+            }
+            Command::IsolateRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.cut_rack(r, true);
+            }
+            Command::HealRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.cut_rack(r, false);
+            }
         }
         Ok(())
     }

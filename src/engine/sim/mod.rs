@@ -128,6 +128,8 @@ pub struct Engine {
     out: Outbox,
     events: VecDeque<TimedEvent>,
     record_flows: bool,
+    /// `record_flows` or racks: [`Engine::observe_send`] runs for every message sent.
+    observe_sends: bool,
     record_bulk: bool,
     trace: TraceHash,
     processed: u64,
@@ -241,6 +243,7 @@ impl Engine {
             out: Outbox::default(),
             events: VecDeque::new(),
             record_flows: false,
+            observe_sends: false,
             record_bulk: false,
             trace: TraceHash::new(),
             processed: 0,
@@ -257,7 +260,8 @@ impl Engine {
         };
         if !cluster.racks.is_empty() {
             let n = cluster.racks.len();
-            let mut node = vec![0u16];
+            // The controller stands for a quorum spread over every zone: in none of them.
+            let mut node = vec![crate::engine::racks::NO_RACK];
             node.extend(&broker_racks);
             node.extend((0..scenario.producers.len()).map(|i| (i % n) as u16));
             engine.racks = Some(Box::new(RackLayout {
@@ -266,6 +270,7 @@ impl Engine {
                 brokers: brokers_n,
                 traffic: Default::default(),
             }));
+            engine.observe_sends = true;
         }
         engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
             scenario
@@ -385,19 +390,8 @@ impl Engine {
                 let to_incarnation = self.incarnation(to);
                 let bytes = msg.wire_bytes();
                 if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
-                    if let Some(r) = &mut self.racks {
-                        r.count(node, to, &msg, bytes);
-                    }
-                    if self.record_flows {
-                        let records = flow_records(&msg);
-                        self.push_event(SimEvent::Flow {
-                            from: node,
-                            to,
-                            kind: msg.kind(),
-                            bytes,
-                            records,
-                            arrives,
-                        });
+                    if self.observe_sends {
+                        self.observe_send(node, to, &msg, bytes, arrives);
                     }
                     self.queue.push(
                         arrives,
@@ -430,6 +424,33 @@ impl Engine {
                 self.push_event(e);
             }
             self.out.events = events;
+        }
+    }
+
+    /// A message left `from` for `to`: the page's flow animation (when recorded) and the
+    /// traffic between racks (when the cluster has racks) see it.
+    #[inline(never)]
+    fn observe_send(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: &Message,
+        bytes: u64,
+        arrives: SimTime,
+    ) {
+        if let Some(r) = &mut self.racks {
+            r.count(from, to, msg, bytes);
+        }
+        if self.record_flows {
+            let records = flow_records(msg);
+            self.push_event(SimEvent::Flow {
+                from,
+                to,
+                kind: msg.kind(),
+                bytes,
+                records,
+                arrives,
+            });
         }
     }
 
@@ -865,6 +886,7 @@ impl Engine {
     /// Records network flows (for animation) into the event stream.
     pub fn set_record_flows(&mut self, on: bool) {
         self.record_flows = on;
+        self.observe_sends = on || self.racks.is_some();
     }
 
     /// Records high-volume events (appends, acks, consumed batches) into the event stream.
