@@ -331,3 +331,48 @@ fn an_isolated_rack_loses_its_leaderships_and_rejoins_after_heal_rack() {
         r.partitions
     );
 }
+
+fn cli(args: &[&str], file: &str, json: &str) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!("kafka-sim-racks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file);
+    std::fs::write(&path, json).unwrap();
+    let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    a.insert(1, path.to_string_lossy().into_owned());
+    std::process::Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
+        .args(&a)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_cli_refuses_bad_racks_with_exit_2_and_prints_risks_and_warnings() {
+    let bad = r#"{"cluster": {"brokers": 3, "racks": ["a", "b", "c"]},
+        "topics": [{"name": "t", "partitions": 3, "replication_factor": 3}],
+        "faults": [{"at_ms": 10, "action": "crash_rack", "rack": "z"}]}"#;
+    let out = cli(&["run"], "bad.json", bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("faults[0].rack"), "{err}");
+    let risky = r#"{"duration_ms": 200, "cluster": {"brokers": 3, "config": {"min.insync.replicas": 2}},
+        "topics": [{"name": "t", "partitions": 3, "replication_factor": 2}],
+        "consumer_groups": [{"group_id": "g", "topics": ["t"], "config": {"client.rack": "a"}}]}"#;
+    let out = cli(&["run"], "risky.json", risky);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "kafka-sim: risk: topics[0].replication_factor: RF 2 with min.insync.replicas 2"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("kafka-sim: warning: consumer_groups[0].config.client.rack: `a`: the cluster has no racks"),
+        "{err}"
+    );
+}

@@ -180,6 +180,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     let (mut scenario, _, warnings) = load_scenario(&a.scenario)?;
     if !a.quiet {
         super::print_warnings(&warnings);
+        super::print_risks(&scenario);
     }
     if let Some(seed) = a.seed {
         scenario.seed = seed;

@@ -71,6 +71,7 @@ pub(super) fn scenario(root: &Value, ctx: &mut Ctx) -> Result<Scenario, Scenario
         faults: Vec::new(),
     };
     s.faults = faults::parse(o.get("faults"), &s, &producer_explicit, ctx)?;
+    super::racks::client_rack_warnings(&s, ctx);
     Ok(s)
 }
 

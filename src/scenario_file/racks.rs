@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{err, index, wrong, Obj};
+use super::json::{err, index, wrong, Ctx, Obj};
 use super::{ExpectedJson, ScenarioError, ScenarioReason};
 
 /// Most racks a cluster may name.
@@ -57,4 +57,33 @@ pub(super) fn price(o: &Obj) -> Result<f64, ScenarioError> {
         0.0,
         MAX_USD_PER_GB,
     )
+}
+
+/// A consumer `client.rack` the cluster does not have is a warning: it fetches from the leader.
+pub(super) fn client_rack_warnings(s: &crate::engine::scenario::Scenario, ctx: &mut Ctx) {
+    for (i, g) in s.consumer_groups.iter().enumerate() {
+        let rack = &g.config.client_rack;
+        if rack.is_empty() || s.cluster.racks.contains(rack) {
+            continue;
+        }
+        let path = format!("consumer_groups[{i}].config.client.rack");
+        if s.cluster.racks.is_empty() {
+            ctx.warn(
+                path,
+                format!(
+                    "`{rack}`: the cluster has no racks (set cluster.racks), so the consumers \
+                     fetch from leaders"
+                ),
+            );
+        } else {
+            ctx.warn(
+                path,
+                format!(
+                    "`{rack}` is not one of the cluster's racks ({}): the consumers fetch from \
+                     leaders",
+                    s.cluster.racks.join(", ")
+                ),
+            );
+        }
+    }
 }
