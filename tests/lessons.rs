@@ -11,7 +11,7 @@ use kafka_sim::lessons::{
     Lesson, Measure, Step,
 };
 
-const IDS: [&str; 16] = [
+const IDS: [&str; 17] = [
     "keys",
     "batching",
     "acks",
@@ -28,6 +28,7 @@ const IDS: [&str; 16] = [
     "retries",
     "fencing",
     "article",
+    "zones",
 ];
 
 #[test]

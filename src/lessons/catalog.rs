@@ -75,6 +75,7 @@ pub fn lessons() -> Vec<Lesson> {
         super::catalog_more::retries(),
         super::catalog_more::fencing(),
         super::catalog_more::article(),
+        super::catalog_zones::zones(),
     ]
 }
 

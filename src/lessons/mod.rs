@@ -7,6 +7,7 @@
 
 mod catalog;
 mod catalog_more;
+mod catalog_zones;
 pub mod claims;
 mod judge;
 mod preset_claims;

@@ -377,6 +377,8 @@ impl Engine {
                 self.with_node(node, |e, ctx| {
                     e.consumers[c].reconfigure(&mut ctx.part(), cfg)
                 });
+                // A new `client.rack` is where the restarted member now is (KIP-392).
+                self.place_consumer(c, node);
             }
             return Ok(());
         }

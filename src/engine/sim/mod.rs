@@ -343,18 +343,8 @@ impl Engine {
             bootstrap,
         ));
         self.groups[g].members.push(idx);
-        if let Some(r) = &mut self.racks {
-            // `client.rack` if it names a rack of the cluster, else spread over the racks.
-            let named = r.index_of(&self.groups[g].spec.config.client_rack);
-            let rack = named.unwrap_or((idx % r.names.len()) as u16);
-            let n = node.0 as usize;
-            if r.node.len() <= n {
-                r.node.resize(n + 1, 0);
-            }
-            r.node[n] = rack;
-            self.consumers[idx].set_rack(named);
-        }
         self.roles.push(NodeRole::Consumer(idx));
+        self.place_consumer(idx, node);
         self.incarnations.push(0);
         idx
     }

@@ -44,6 +44,23 @@ impl Engine {
 }
 
 impl Engine {
+    /// Puts consumer `c` (node `node`) in the rack its group's `client.rack` names, else spreads
+    /// it over the racks by index; without racks, nothing.
+    pub(super) fn place_consumer(&mut self, c: usize, node: NodeId) {
+        let Some(r) = self.racks.as_deref_mut() else {
+            return;
+        };
+        let g = self.consumers[c].group() as usize;
+        let named = r.index_of(&self.groups[g].spec.config.client_rack);
+        let rack = named.unwrap_or((c % r.names.len()) as u16);
+        let n = node.0 as usize;
+        if r.node.len() <= n {
+            r.node.resize(n + 1, 0);
+        }
+        r.node[n] = rack;
+        self.consumers[c].set_rack(named);
+    }
+
     /// The index of rack `rack`, or the refusal naming it.
     pub(super) fn rack_index(&self, rack: &str) -> Result<u16, CommandRefusal> {
         self.racks
