@@ -170,7 +170,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("lesson.article.1", "问题 1：生产者的批次大小怎么设置？不是只靠 linger.ms。batch.size（这里是 16384 字节）限定一个批次的大小；linger.ms（这里是 100）只决定等待批次填满的时间。每秒 20,000 条 500 字节的消息，批次装满 32 条，远在 100 毫秒之前就发出。主题是这样创建的：`kafka-topics.sh --bootstrap-server localhost:9092 --create --topic test_topic --partitions 4 --replication-factor 2`（Kafka 4 没有 --zookeeper）。"),
     ("lesson.article.2", "问题 2：消费者的批次是 max.poll.records（这里是 100）：这个消费者落后了，每次 poll 最多拿到 100 条。问题 3：主题确实有 4 个分区、每个 2 个副本，且都同步。接下来把 batch.size 改为 65536。"),
     ("lesson.article.3", "批次变大了四倍，但吞吐量仍是生产者发送的每秒 20,000 条，延迟仍是几毫秒。文章的公式把分区数、broker 数和批次大小相乘；真实集群交付的是实际提供的负载，直到遇到瓶颈，所以吞吐量和延迟要测量（在这里，或用 kafka-producer-perf-test.sh），而不是计算。"),
-    ("lesson.zones.title", "17. 机架与可用区：可用区故障与跨区流量账单"),
+    ("lesson.zones.title", "17. 可用区：故障与费用"),
     ("lesson.zones.1", "三个 broker 分布在三个可用区（cluster.racks 为 az-a、az-b、az-c）：Kafka 的 StripedReplicaPlacer 把每个分区的三个副本放在三个不同的可用区，min.insync.replicas=2，acks=all。三个读取者各在一个可用区，没有设置 client.rack，所以它们从 leader 读取，而 leader 常常在另一个可用区：每个这样的字节都要计费（大型云厂商每个方向 0.01 美元/GB；见报告中的 cross_zone）。"),
     ("lesson.zones.q", "broker 使用 RackAwareReplicaSelector。当读取者声明 client.rack=az-b（并运行在那里）时会发生什么？"),
     ("lesson.zones.a", "每个 leader 在回答它们的下一次拉取时给出首选读取副本：az-b 中的同步副本（KIP-392）。之后它们从该副本读取，只读到它自己的高水位以下，这个高水位比 leader 的晚一次复制往返；它们的流量留在本区内。"),
