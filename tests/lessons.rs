@@ -11,7 +11,7 @@ use kafka_sim::lessons::{
     Lesson, Measure, Step,
 };
 
-const IDS: [&str; 17] = [
+const IDS: [&str; 18] = [
     "keys",
     "batching",
     "acks",
@@ -29,10 +29,11 @@ const IDS: [&str; 17] = [
     "fencing",
     "article",
     "static-membership",
+    "zones",
 ];
 
 #[test]
-fn there_are_seventeen_lessons() {
+fn there_are_eighteen_lessons() {
     let ids: Vec<&str> = lessons().iter().map(|l| l.id).collect();
     assert_eq!(ids, IDS);
 }

@@ -147,6 +147,14 @@ pub fn print_warnings(warnings: &[crate::scenario_file::ScenarioWarning]) {
     }
 }
 
+/// Prints the scenario's risky settings on stderr with their reasons
+/// (`kafka-sim: risk: PATH: …`; see [`crate::scenario_file::risky_settings`]).
+pub fn print_risks(s: &Scenario) {
+    for w in crate::scenario_file::risky_settings(s) {
+        eprintln!("kafka-sim: risk: {w}");
+    }
+}
+
 /// Writes `text` to a path, or stdout for `-`.
 pub fn write_output(path: &str, text: &str) -> Result<(), CliError> {
     if path == "-" {

@@ -165,6 +165,27 @@ pub fn summary(r: &Report) -> String {
         urp,
         offline
     ));
+    if !r.brokers.is_empty() {
+        let racks: Vec<String> = r
+            .brokers
+            .iter()
+            .map(|b| format!("{} {}", b.id, b.rack))
+            .collect();
+        s.push_str(&format!("racks: {}\n", racks.join(", ")));
+    }
+    if let Some(x) = &r.cross_zone {
+        let mb = |b: u64| b as f64 / 1e6;
+        s.push_str(&format!(
+            "cross-zone MB: produce {:.1}, replication {:.1}, consume {:.1}, other {:.1} \
+             ({:.3} GB) -> ${:.2}/month\n",
+            mb(x.produce_bytes),
+            mb(x.replication_bytes),
+            mb(x.consume_bytes),
+            mb(x.other_bytes),
+            x.total_gb,
+            x.usd_per_month
+        ));
+    }
     for g in &r.groups {
         s.push_str(&format!(
             "group {}: lag {}, {} rebalances ({:.0} ms rebalancing)\n",
@@ -180,6 +201,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     let (mut scenario, _, warnings) = load_scenario(&a.scenario)?;
     if !a.quiet {
         super::print_warnings(&warnings);
+        super::print_risks(&scenario);
     }
     if let Some(seed) = a.seed {
         scenario.seed = seed;

@@ -30,6 +30,7 @@ pub mod producer;
 pub mod protocol;
 pub mod quad_heap;
 pub mod queue;
+pub mod racks;
 pub mod reasons;
 pub mod reciprocal;
 pub mod report;

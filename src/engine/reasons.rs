@@ -128,12 +128,24 @@ pub enum NetworkChange {
     },
     /// Every cut healed.
     Healed,
+    /// A rack (zone) cut off from the other racks.
+    RackIsolated {
+        /// The rack.
+        rack: String,
+    },
+    /// A rack's links to the other racks restored.
+    RackHealed {
+        /// The rack.
+        rack: String,
+    },
 }
 
 impl fmt::Display for NetworkChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NetworkChange::Isolated { broker } => write!(f, "broker {broker} isolated"),
+            NetworkChange::RackIsolated { rack } => write!(f, "rack {rack} isolated"),
+            NetworkChange::RackHealed { rack } => write!(f, "rack {rack} reconnected"),
             NetworkChange::Partitioned { groups } => {
                 write!(f, "network partitioned into {groups:?}")
             }
@@ -229,6 +241,11 @@ pub enum CommandRefusal {
     },
     /// The config change was invalid.
     Config(Box<ConfigError>),
+    /// No rack with that name (or the cluster has no racks).
+    NoSuchRack {
+        /// The rack asked for.
+        rack: String,
+    },
 }
 
 impl fmt::Display for CommandRefusal {
@@ -241,6 +258,7 @@ impl fmt::Display for CommandRefusal {
                 write!(f, "consumer group `{group}` does not exist")
             }
             CommandRefusal::NoSuchTopic { topic } => write!(f, "topic `{topic}` does not exist"),
+            CommandRefusal::NoSuchRack { rack } => write!(f, "rack `{rack}` does not exist"),
             CommandRefusal::NoSuchPartition { topic, partition } => {
                 write!(f, "partition {topic}-{partition} does not exist")
             }

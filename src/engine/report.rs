@@ -147,6 +147,12 @@ pub struct Report {
     pub partitions: Vec<PartitionReport>,
     /// Groups.
     pub groups: Vec<GroupReport>,
+    /// Brokers and their racks (only for a cluster with racks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<crate::engine::racks::BrokerRack>,
+    /// Traffic between racks and its monthly price (only for a cluster with racks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_zone: Option<crate::engine::racks::CrossZone>,
 }
 
 impl Engine {
@@ -187,6 +193,8 @@ impl Engine {
                 })
                 .collect(),
             groups: Vec::new(),
+            brokers: self.broker_racks(),
+            cross_zone: self.cross_zone(),
         };
         self.fill_observed(&mut report);
         report

@@ -40,6 +40,29 @@ pub struct ClusterSpec {
     pub hardware: HardwareProfile,
     /// Broker-level configs (`server.properties`).
     pub config: BrokerConfig,
+    /// Rack (availability zone) names: broker `i` is in `racks[(i - 1) mod len]` (its
+    /// `broker.rack`). Empty: no racks (rack-unaware placement, no traffic accounting).
+    #[serde(default)]
+    pub racks: Vec<String>,
+    /// Price of one GB crossing between racks, US dollars (`cross_zone_usd_per_gb`, default
+    /// 0.02: 0.01 out plus 0.01 in, as the large clouds charge between zones).
+    #[serde(default = "default_cross_zone_usd_per_gb")]
+    pub cross_zone_usd_per_gb: f64,
+}
+
+/// Default [`ClusterSpec::cross_zone_usd_per_gb`].
+pub fn default_cross_zone_usd_per_gb() -> f64 {
+    0.02
+}
+
+impl ClusterSpec {
+    /// The rack of broker `id` (1-based), if the cluster has racks.
+    pub fn rack_of(&self, id: u32) -> Option<&str> {
+        if self.racks.is_empty() || id == 0 {
+            return None;
+        }
+        Some(&self.racks[(id as usize - 1) % self.racks.len()])
+    }
 }
 
 /// A topic created at start.

@@ -20,12 +20,20 @@ impl Scenario {
                 brokers,
                 hardware: HardwareProfile::cloud(),
                 config: BrokerConfig::default(),
+                racks: Vec::new(),
+                cross_zone_usd_per_gb: super::scenario::default_cross_zone_usd_per_gb(),
             },
             topics: Vec::new(),
             producers: Vec::new(),
             consumer_groups: Vec::new(),
             faults: Vec::new(),
         }
+    }
+
+    /// Puts the brokers in racks: broker `i` in `racks[(i - 1) mod len]`.
+    pub fn with_racks(mut self, racks: &[&str]) -> Self {
+        self.cluster.racks = racks.iter().map(|r| r.to_string()).collect();
+        self
     }
 
     /// Adds a topic.

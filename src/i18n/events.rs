@@ -23,9 +23,12 @@ pub const KEYS: &[&str] = &[
     "net.cut_both",
     "net.cut_one",
     "net.healed",
+    "net.rack_isolated",
+    "net.rack_healed",
     "refuse.no_broker",
     "refuse.no_group",
     "refuse.no_topic",
+    "refuse.no_rack",
     "refuse.no_partition",
     "refuse.no_leader",
     "refuse.factor",
@@ -122,6 +125,12 @@ impl NetworkChange {
                 &[("from", from.to_string()), ("to", to.to_string())],
             ),
             NetworkChange::Healed => t(lang, "net.healed").into(),
+            NetworkChange::RackIsolated { rack } => {
+                tf(lang, "net.rack_isolated", &[("rack", rack.clone())])
+            }
+            NetworkChange::RackHealed { rack } => {
+                tf(lang, "net.rack_healed", &[("rack", rack.clone())])
+            }
         }
     }
 }
@@ -140,6 +149,9 @@ impl CommandRefusal {
             }
             CommandRefusal::NoSuchTopic { topic } => {
                 tf(lang, "refuse.no_topic", &[("topic", topic.clone())])
+            }
+            CommandRefusal::NoSuchRack { rack } => {
+                tf(lang, "refuse.no_rack", &[("rack", rack.clone())])
             }
             CommandRefusal::NoSuchPartition { topic, partition } => tf(
                 lang,

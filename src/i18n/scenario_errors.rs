@@ -55,6 +55,9 @@ pub fn keys() -> Vec<&'static str> {
         "err.sc.nf.action_hint",
         "err.sc.nf.action_list",
         "err.sc.nf.hardware",
+        "err.sc.dup.rack",
+        "err.sc.nf.rack_none",
+        "err.sc.nf.rack_list",
     ];
     v.push("err.d.rf_above_brokers");
     v.push("err.d.default_rf");
@@ -105,6 +108,8 @@ fn not_found(lang: Lang, n: &NotFound) -> String {
             }
             out
         }
+        (Lookup::Rack, _) if n.known.is_empty() => t(lang, "err.sc.nf.rack_none").into(),
+        (Lookup::Rack, _) => tf(lang, "err.sc.nf.rack_list", &[("known", known)]),
     }
 }
 
@@ -193,6 +198,7 @@ impl ScenarioReason {
                     Duplicated::ProducerId => "err.sc.dup.producer",
                     Duplicated::GroupId => "err.sc.dup.group",
                     Duplicated::TopicName => "err.sc.dup.topic",
+                    Duplicated::Rack => "err.sc.dup.rack",
                 },
                 &[("also", also.clone())],
             ),

@@ -76,6 +76,7 @@ pub fn lessons() -> Vec<Lesson> {
         super::catalog_more::fencing(),
         super::catalog_more::article(),
         super::catalog_static::static_membership(),
+        super::catalog_zones::zones(),
     ]
 }
 

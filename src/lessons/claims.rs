@@ -155,6 +155,9 @@ pub enum Measure {
     MaxRecordsPerPoll(&'static str),
     /// Members the group's latest rebalance in the window gave no partition.
     IdleMembers(&'static str),
+    /// Bytes that crossed racks per second over the window, MB/s (consumer fetches only when
+    /// `true`, every kind when `false`); the cluster must have racks.
+    CrossZoneMbPerS(bool),
 }
 
 /// The range a measured value must fall in.
@@ -225,6 +228,7 @@ impl Measure {
             Measure::RecordsPerBatch(_) | Measure::MaxRecordsPerPoll(_) => "records",
             Measure::BatchesPerSec(_) => "batches/s",
             Measure::IdleMembers(_) => "members",
+            Measure::CrossZoneMbPerS(_) => "MB/s",
         }
     }
 }

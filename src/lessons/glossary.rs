@@ -33,6 +33,7 @@ pub fn glossary(id: &str) -> &'static [&'static str] {
         "retries" => &["retries", "delivery_timeout", "in_flight", "idempotence"],
         "fencing" => &["kraft", "registration", "fencing", "metadata_log"],
         "article" => &["batch_size", "linger", "max_poll_records", "partition"],
+        "zones" => &["rack", "min_isr", "fetch_from_follower", "cross_zone"],
         "static-membership" => &[
             "static_membership",
             "consumer_group",
@@ -84,6 +85,9 @@ pub const TERMS: &[&str] = &[
     "metadata_log",
     "static_membership",
     "session_timeout",
+    "rack",
+    "fetch_from_follower",
+    "cross_zone",
 ];
 
 #[cfg(test)]

@@ -38,6 +38,9 @@ struct AuditPoint {
     out_of_order: u64,
     read_above_hw: u64,
     dups_by_producer: Vec<(u32, u64)>,
+    /// Bytes across racks so far: consumer fetches, and every kind.
+    cross_consume: u64,
+    cross_total: u64,
 }
 
 /// A scenario running under observation for claims.
@@ -98,6 +101,11 @@ impl ClaimRun {
             out_of_order: r.out_of_order,
             read_above_hw: r.read_above_hw,
             dups_by_producer: self.engine.invariants_by_producer(),
+            cross_consume: self
+                .engine
+                .traffic()
+                .map_or(0, |t| t.cross(crate::engine::racks::TrafficKind::Consume)),
+            cross_total: self.engine.traffic().map_or(0, |t| t.cross_total()),
         };
         let t = self.now_ms();
         self.audits.insert(t, point);
@@ -274,6 +282,20 @@ impl ClaimRun {
             Measure::LongestConsumeGapMs(g) => self.longest_gap(g, w),
             Measure::LongestUnownedMs(g) => self.longest_unowned(g, w),
             Measure::IsrMin(p) => self.isr_min(*p, w),
+            Measure::CrossZoneMbPerS(consume_only) => {
+                let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
+                let bytes = if *consume_only {
+                    b.cross_consume.saturating_sub(a.cross_consume)
+                } else {
+                    b.cross_total.saturating_sub(a.cross_total)
+                };
+                let secs = w.to_ms.saturating_sub(w.from_ms) as f64 / 1000.0;
+                if self.engine.traffic().is_none() || secs <= 0.0 {
+                    f64::NAN
+                } else {
+                    bytes as f64 / secs / 1e6
+                }
+            }
             Measure::AckedLost
             | Measure::Duplicates(_)
             | Measure::OutOfOrder

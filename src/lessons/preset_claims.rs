@@ -104,6 +104,13 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
             claim("and rejoins the ISRs", M::Count(H::IsrExpand(None, Some(3))), Expect::AtLeast(1.0)).during(20_000, 45_000),
             none_lost(),
         ],
+        "multi-zone" => vec![
+            claim("readers in az-b read from the az-b replica: almost no consumer bytes cross zones (MB/s)", M::CrossZoneMbPerS(true), Expect::AtMost(0.05)).during(5_000, 15_000),
+            claim("the controller fences az-a's brokers", M::Count(H::Fenced(1)), Expect::AtLeast(1.0)).during(15_000, 35_000),
+            claim("acks=all writes go on with two zones (records/s)", M::AckRate(None), Expect::AtLeast(4_500.0)).during(27_000, 35_000),
+            claim("the readers keep up during the outage (records/s)", M::ConsumeRate(Some("readers")), Expect::AtLeast(4_500.0)).during(27_000, 35_000),
+            none_lost(),
+        ],
         _ => Vec::new(),
     }
 }

@@ -50,6 +50,14 @@ struct Cluster {
     hardware: Value,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     config: Ordered,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    racks: Vec<String>,
+    #[serde(skip_serializing_if = "is_default_price")]
+    cross_zone_usd_per_gb: f64,
+}
+
+fn is_default_price(p: &f64) -> bool {
+    *p == crate::engine::scenario::default_cross_zone_usd_per_gb()
 }
 
 #[derive(Serialize)]
@@ -126,6 +134,8 @@ fn file(s: &Scenario) -> File<'_> {
             &BrokerConfig::default(),
             registry::get_broker,
         ),
+        racks: s.cluster.racks.clone(),
+        cross_zone_usd_per_gb: s.cluster.cross_zone_usd_per_gb,
     };
     let topics = s
         .topics

@@ -159,6 +159,8 @@ pub enum Lookup {
     Action,
     /// A built-in hardware profile.
     Hardware,
+    /// A rack of the cluster.
+    Rack,
 }
 
 /// A name that is not known: the nearest known one, or all of them.
@@ -192,6 +194,10 @@ impl fmt::Display for NotFound {
                     None => Ok(()),
                 }
             }
+            (Lookup::Rack, _) if self.known.is_empty() => {
+                f.write_str("no such rack: the cluster has no racks (set cluster.racks)")
+            }
+            (Lookup::Rack, _) => write!(f, "no such rack; racks: {known}"),
         }
     }
 }
@@ -205,6 +211,8 @@ pub enum Duplicated {
     GroupId,
     /// A topic name.
     TopicName,
+    /// A rack name.
+    Rack,
 }
 
 impl Duplicated {
@@ -214,6 +222,7 @@ impl Duplicated {
             Duplicated::ProducerId => "producer id",
             Duplicated::GroupId => "group id",
             Duplicated::TopicName => "topic name",
+            Duplicated::Rack => "rack name",
         }
     }
 }

@@ -29,6 +29,10 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ("restart_consumer", &["group", "member"]),
     ("add_consumer", &["group"]),
     ("set_config", &["target", "key", "value"]),
+    ("crash_rack", &["rack"]),
+    ("restart_rack", &["rack"]),
+    ("isolate_rack", &["rack"]),
+    ("heal_rack", &["rack"]),
 ];
 
 const ALL_KEYS: &[&str] = &[
@@ -48,6 +52,7 @@ const ALL_KEYS: &[&str] = &[
     "target",
     "key",
     "value",
+    "rack",
 ];
 
 pub(super) fn parse(
@@ -284,6 +289,18 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "add_consumer" => Command::AddConsumer {
             group: group_ref(&o, s)?,
         },
+        "crash_rack" => Command::CrashRack {
+            rack: rack_ref(&o, s)?,
+        },
+        "restart_rack" => Command::RestartRack {
+            rack: rack_ref(&o, s)?,
+        },
+        "isolate_rack" => Command::IsolateRack {
+            rack: rack_ref(&o, s)?,
+        },
+        "heal_rack" => Command::HealRack {
+            rack: rack_ref(&o, s)?,
+        },
         _ => set_config(&o, s)?,
     };
     Ok(ScheduledFault { at_ms, action })
@@ -362,4 +379,29 @@ fn set_config(o: &Obj, s: &Scenario) -> Result<Command, ScenarioError> {
         key: key.to_string(),
         value,
     })
+}
+
+/// The `rack` field: a rack of `cluster.racks`.
+fn rack_ref(o: &Obj, s: &Scenario) -> Result<String, ScenarioError> {
+    let path = o.at("rack");
+    let v = o
+        .get("rack")
+        .ok_or_else(|| err(&path, None, ScenarioReason::Required))?;
+    let Value::String(name) = v else {
+        return Err(err(&path, Some(v), wrong(ExpectedJson::String, v)));
+    };
+    if name.trim().is_empty() {
+        return Err(err(&path, Some(v), ScenarioReason::MustNotBeEmpty));
+    }
+    if !s.cluster.racks.contains(name) {
+        let known = s.cluster.racks.clone();
+        let reason = NotFound {
+            what: Lookup::Rack,
+            suggestion: registry::nearest(name, known.iter().map(String::as_str))
+                .map(str::to_string),
+            known,
+        };
+        return Err(err(&path, Some(v), reason));
+    }
+    Ok(name.clone())
 }

@@ -19,6 +19,8 @@ mod hardware;
 mod json;
 mod parse;
 pub mod presets;
+mod racks;
+mod risks;
 mod schedule;
 pub mod set_path;
 mod validate;
@@ -34,6 +36,7 @@ pub use error::{ExpectedJson, JsonType, ScenarioError, ScenarioReason};
 pub use error_detail::Detail;
 pub use error_more::{Duplicated, FixedReason, Lookup, NotFound};
 pub use faults::ACTIONS as FAULT_ACTIONS;
+pub use risks::risky_settings;
 pub use set_path::{set_field, with_edits};
 
 /// Something valid that probably does not do what the author meant, or that Kafka changes

@@ -28,7 +28,13 @@ const TOP: &[&str] = &[
     "consumer_groups",
     "faults",
 ];
-const CLUSTER: &[&str] = &["brokers", "hardware", "config"];
+const CLUSTER: &[&str] = &[
+    "brokers",
+    "hardware",
+    "config",
+    "racks",
+    "cross_zone_usd_per_gb",
+];
 const TOPIC: &[&str] = &["name", "partitions", "replication_factor", "config"];
 
 /// Default `seed`.
@@ -65,6 +71,7 @@ pub(super) fn scenario(root: &Value, ctx: &mut Ctx) -> Result<Scenario, Scenario
         faults: Vec::new(),
     };
     s.faults = faults::parse(o.get("faults"), &s, &producer_explicit, ctx)?;
+    super::racks::client_rack_warnings(&s, ctx);
     Ok(s)
 }
 
@@ -162,10 +169,14 @@ fn cluster(v: Option<&Value>, ctx: &mut Ctx) -> Result<ClusterSpec, ScenarioErro
             "{} > {brokers} brokers: Kafka could not create __consumer_offsets and groups would never \
              find a coordinator; KafkaSim uses {brokers}", config.offsets_topic_replication_factor));
     }
+    let racks = super::racks::parse(&o)?;
+    let cross_zone_usd_per_gb = super::racks::price(&o)?;
     Ok(ClusterSpec {
         brokers,
         hardware,
         config,
+        racks,
+        cross_zone_usd_per_gb,
     })
 }
 

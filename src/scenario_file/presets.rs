@@ -56,6 +56,10 @@ const PRESETS: &[(&str, &str)] = &[
         "big-cluster",
         include_str!("../../scenarios/big-cluster.json"),
     ),
+    (
+        "multi-zone",
+        include_str!("../../scenarios/multi-zone.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.

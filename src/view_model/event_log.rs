@@ -66,6 +66,10 @@ pub fn command_text(cmd: &Command, lang: Lang) -> String {
             &[("c", consumer_label(group, *member as usize + 1))],
         ),
         Command::AddConsumer { group } => tf(lang, "cmd.add_consumer", &[("g", group.clone())]),
+        Command::CrashRack { rack } => tf(lang, "cmd.crash_rack", &[("r", rack.clone())]),
+        Command::RestartRack { rack } => tf(lang, "cmd.restart_rack", &[("r", rack.clone())]),
+        Command::IsolateRack { rack } => tf(lang, "cmd.isolate_rack", &[("r", rack.clone())]),
+        Command::HealRack { rack } => tf(lang, "cmd.heal_rack", &[("r", rack.clone())]),
         Command::SetConfig { target, key, value } => tf(
             lang,
             "cmd.set_config",
@@ -100,6 +104,10 @@ pub fn command_short(cmd: &Command, lang: Lang) -> String {
         Command::SlowBroker { broker, .. } => {
             tf(lang, "cmdshort.slow", &[("b", broker.to_string())])
         }
+        Command::CrashRack { rack } => format!("✖ {rack}"),
+        Command::RestartRack { rack } => format!("↻ {rack}"),
+        Command::IsolateRack { rack } => format!("✂ {rack}"),
+        Command::HealRack { rack } => tf(lang, "cmdshort.heal_rack", &[("r", rack.clone())]),
         Command::CrashConsumer { group, member } => {
             format!("✖ {}", consumer_label(group, *member as usize + 1))
         }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-export const name = 'lessons: all 17 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
+export const name = 'lessons: all 18 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
 
 // "Next" plays the simulation forward to the step (it does not seek): the clock is read while
 // the step plays and must pass through times strictly between the two steps' times.
@@ -30,7 +30,7 @@ async function playAll(page, lang) {
   await page.selectOption('select[aria-label="Language / 语言"]', lang);
   // 10×: a step plays in about 0.6 s instead of 6 s.
   await page.selectOption('select[aria-label="Speed"]', '3');
-  for (let i = 0; i < 17; i++) {
+  for (let i = 0; i < 18; i++) {
     await page.selectOption('select[aria-label="Lesson"]', String(i));
     await page.waitForSelector('section.lesson');
     let guard = 0;
@@ -101,7 +101,7 @@ export async function run({ openPage, shots }) {
   const { page, problems } = await openPage('/', { width: 1280, height: 800 });
   await page.waitForSelector('svg.cluster-svg g.broker');
   const count = await page.locator('select[aria-label="Lesson"] option').count();
-  assert.equal(count, 18, 'seventeen lessons plus "no lesson"');
+  assert.equal(count, 19, 'eighteen lessons plus "no lesson"');
   await pacing(page);
   await playAll(page, 'en');
   await playAll(page, 'zh');

@@ -30,6 +30,40 @@ impl BrokerProcess {
         })
     }
 
+    /// KIP-392: a follower serves consumers too.
+    #[cold]
+    fn serves_consumers(r: Hosted) -> bool {
+        matches!(r.state.role, Role::Follower(_))
+    }
+
+    /// KIP-392: whether some partition of a consumer's fetch goes to a preferred read replica.
+    #[cold]
+    fn redirects_any(&self, req: &FetchRequest) -> bool {
+        req.partitions.iter().any(|p| {
+            self.hosted(&p.tp).is_some_and(|r| {
+                Self::partition_error(Some(r), p, false, true) == ErrorCode::None
+                    && self.read_replica_for(r, req, p).is_some()
+            })
+        })
+    }
+
+    /// KIP-392: the follower a consumer's fetch of `p` should go to instead of this leader.
+    fn read_replica_for(
+        &self,
+        r: Hosted,
+        req: &FetchRequest,
+        p: &FetchPartition,
+    ) -> Option<BrokerId> {
+        req.rack_id?;
+        super::read_replica::preferred_read_replica(
+            &self.disk,
+            self.id,
+            r.state,
+            req.rack_id,
+            p.fetch_offset,
+        )
+    }
+
     pub(super) fn handle_fetch(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
@@ -92,12 +126,19 @@ impl BrokerProcess {
 
     /// The error for one partition of a fetch, given the replica hosted here (if any) and
     /// whether the fetching follower's log diverges (then its offset is not range-checked: the
-    /// answer tells it where to truncate).
-    fn partition_error(r: Option<Hosted>, p: &FetchPartition, diverging: bool) -> ErrorCode {
+    /// answer tells it where to truncate). A consumer may fetch from a follower too (KIP-392:
+    /// Kafka's `fetchOnlyFromLeader` is false for consumers sending client metadata); the
+    /// follower checks the leader epoch as a leader would and serves below its own HW.
+    fn partition_error(
+        r: Option<Hosted>,
+        p: &FetchPartition,
+        diverging: bool,
+        consumer: bool,
+    ) -> ErrorCode {
         let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
-        if r.state.role != Role::Leader {
+        if r.state.role != Role::Leader && !(consumer && Self::serves_consumers(r)) {
             return ErrorCode::NotLeaderOrFollower;
         }
         if p.current_leader_epoch < r.state.leader_epoch {
@@ -120,12 +161,16 @@ impl BrokerProcess {
     /// as soon as the answer is known.
     fn fetch_ready(&self, req: &FetchRequest) -> bool {
         let follower = req.replica_id.is_some();
+        if req.rack_id.is_some() && self.redirects_any(req) {
+            // A preferred read replica is answered at once (`ReplicaManager.fetchMessages`).
+            return true;
+        }
         let need = req.min_bytes.max(1);
         let mut bytes = 0;
         for p in &req.partitions {
             let r = self.hosted(&p.tp);
             let diverging = follower && r.is_some_and(|r| Self::divergence_in(r, p).is_some());
-            if diverging || Self::partition_error(r, p, diverging) != ErrorCode::None {
+            if diverging || Self::partition_error(r, p, diverging, !follower) != ErrorCode::None {
                 return true;
             }
             if let Some(r) = r {
@@ -164,7 +209,7 @@ impl BrokerProcess {
             } else {
                 None
             };
-            let error = Self::partition_error(r, p, diverging_epoch.is_some());
+            let error = Self::partition_error(r, p, diverging_epoch.is_some(), !follower);
             let mut data = FetchPartitionData {
                 tp: p.tp,
                 error,
@@ -173,13 +218,20 @@ impl BrokerProcess {
                 batches: Vec::new(),
                 diverging_epoch: None,
                 payloads: Vec::new(),
+                preferred_read_replica: None,
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
+                if req.rack_id.is_some() && error == ErrorCode::None {
+                    data.preferred_read_replica = self.read_replica_for(r, req, p);
+                }
                 if error == ErrorCode::None {
                     data.diverging_epoch = diverging_epoch;
-                    if data.diverging_epoch.is_none() && budget > 0 {
+                    if data.diverging_epoch.is_none()
+                        && data.preferred_read_replica.is_none()
+                        && budget > 0
+                    {
                         let upper = if follower {
                             r.log.log_end_offset()
                         } else {

@@ -83,6 +83,7 @@ impl BrokerProcess {
                 min_bytes: cfg.replica_fetch_min_bytes,
                 max_bytes: cfg.replica_fetch_response_max_bytes,
                 partitions,
+                rack_id: None,
             },
         );
         if arm {

@@ -26,6 +26,7 @@ mod metadata;
 mod page_cache;
 mod process;
 mod produce;
+mod read_replica;
 #[cfg(test)]
 mod tests;
 
@@ -130,6 +131,9 @@ pub struct BrokerDisk {
     /// The machine's page cache: appends land there, the disk writes them back. It outlives
     /// the broker process (the kernel still writes a killed process's dirty pages).
     pub(super) page_cache: page_cache::PageCache,
+    /// Rack index of every broker (`broker.rack`, by id − 1; empty without racks): the
+    /// metadata cache's replica endpoints, which KIP-392's replica selector reads.
+    pub racks: Vec<u16>,
 }
 
 impl BrokerDisk {
@@ -149,6 +153,7 @@ impl BrokerDisk {
             logs: TpMap::new(),
             metadata: MetadataImage::default(),
             page_cache: Default::default(),
+            racks: Vec::new(),
         }
     }
 

@@ -44,6 +44,8 @@ pub struct FetchRequest {
     pub max_bytes: u64,
     /// Partitions.
     pub partitions: Vec<FetchPartition>,
+    /// The consumer's rack (KIP-392).
+    pub rack_id: Option<u16>,
 }
 
 /// A running broker process. It owns its disk while it runs; everything else is lost when it
@@ -200,6 +202,7 @@ impl BrokerProcess {
                 min_bytes,
                 max_bytes,
                 partitions,
+                rack_id,
             } => {
                 let request = FetchRequest {
                     correlation_id,
@@ -208,13 +211,26 @@ impl BrokerProcess {
                     min_bytes,
                     max_bytes,
                     partitions,
+                    rack_id,
                 };
                 self.schedule_work(ctx, 0, 0, false, Work::Fetch { from, request });
             }
             Message::FetchResponse {
                 correlation_id,
                 partitions,
-            } => self.on_follower_fetch_response(ctx, from, correlation_id, partitions),
+            } => {
+                // KIP-392: consumers parked at this follower wait for its HW (racks only).
+                let serving = !self.disk.racks.is_empty() && !self.parked_fetches.is_empty();
+                let parked = if serving {
+                    Self::partitions_of(&partitions)
+                } else {
+                    Vec::new()
+                };
+                self.on_follower_fetch_response(ctx, from, correlation_id, partitions);
+                if serving {
+                    self.complete_parked_fetches(ctx, &parked);
+                }
+            }
             Message::MetadataFetchResponse {
                 correlation_id,
                 reply,

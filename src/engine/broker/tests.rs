@@ -7,7 +7,8 @@ use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::ids::{TopicInfo, TopicTable};
 use crate::engine::protocol::{
-    ErrorCode, FetchPartition, Message, MetadataRecord, PartitionState, ProducePartition,
+    ErrorCode, FetchPartition, FetchPartitionData, Message, MetadataRecord, PartitionState,
+    ProducePartition,
 };
 use crate::engine::protocol::{RecordBatch, RecordIds};
 use crate::engine::rng::SimRng;
@@ -159,6 +160,7 @@ fn follower_fetch(offset: u64) -> Message {
         max_wait_ms: 0,
         min_bytes: 1,
         max_bytes: 1 << 20,
+        rack_id: None,
         partitions: vec![FetchPartition {
             tp: tp(),
             fetch_offset: offset,
@@ -227,6 +229,7 @@ fn consumer_fetch(offset: u64) -> Message {
         max_wait_ms: 0,
         min_bytes: 1,
         max_bytes: 1 << 20,
+        rack_id: None,
         partitions: vec![FetchPartition {
             tp: tp(),
             fetch_offset: offset,
@@ -278,3 +281,6 @@ fn consumers_never_read_above_the_high_watermark() {
 
 // ISR timing, the AlterPartition response path, produce errors (issue 21).
 mod isr_and_produce;
+
+// KIP-392 fetch from follower: the leader's preferred read replica, the follower's reads.
+mod read_replica;

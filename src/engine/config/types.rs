@@ -118,7 +118,24 @@ pub struct BrokerConfig {
     /// this many records (topic override: `flush.messages`).
     #[serde(default = "never_flush")]
     pub log_flush_interval_messages: u64,
+    /// `replica.selector.class` (KIP-392, default none): with
+    /// `org.apache.kafka.common.replica.RackAwareReplicaSelector`, leaders point consumers with
+    /// a `client.rack` at an in-sync replica in their rack (see
+    /// [`BrokerConfig::rack_aware_selector`]).
+    #[serde(default)]
+    pub replica_selector_class: Option<String>,
 }
+
+impl BrokerConfig {
+    /// `replica.selector.class` is Kafka's `RackAwareReplicaSelector` (the one KafkaSim models;
+    /// any other class behaves as none).
+    pub fn rack_aware_selector(&self) -> bool {
+        self.replica_selector_class.as_deref() == Some(RACK_AWARE_SELECTOR)
+    }
+}
+
+/// The class name of Kafka's rack-aware replica selector (KIP-392).
+pub const RACK_AWARE_SELECTOR: &str = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
 
 fn never_flush() -> u64 {
     i64::MAX as u64
@@ -151,6 +168,7 @@ impl Default for BrokerConfig {
             default_replication_factor: 1,
             num_partitions: 1,
             log_flush_interval_messages: never_flush(),
+            replica_selector_class: None,
         }
     }
 }
@@ -285,6 +303,9 @@ pub struct ConsumerConfig {
     pub request_timeout_ms: u64,
     /// `retry.backoff.ms` (default 100).
     pub retry_backoff_ms: u64,
+    /// `client.rack` (default empty): the consumer's rack, sent with its fetches (KIP-392).
+    #[serde(default)]
+    pub client_rack: String,
 }
 
 impl Default for ConsumerConfig {
@@ -308,6 +329,7 @@ impl Default for ConsumerConfig {
             group_instance_id: None,
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
+            client_rack: String::new(),
         }
     }
 }

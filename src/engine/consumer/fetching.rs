@@ -6,6 +6,9 @@ use crate::engine::config::OffsetReset;
 use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, PartitionState};
 use crate::engine::time::{ms, MICROS};
 
+/// `metadata.max.age.ms` default: how long a preferred read replica is used (KIP-392).
+pub const METADATA_MAX_AGE_MS: u64 = 300_000;
+
 impl Consumer {
     pub(super) fn request_metadata(&mut self, ctx: &mut Ctx<ConsumerTimer>) {
         if self.bootstrap.is_empty()
@@ -184,19 +187,26 @@ impl Consumer {
             if self.buffer.iter().any(|(t, ..)| t == tp) {
                 continue;
             }
-            match self.leaders.get(tp) {
-                Some((Some(l), epoch)) if !busy.contains(l) => {
-                    per_leader.entry(*l).or_default().push(FetchPartition {
-                        tp: *tp,
-                        fetch_offset: pos,
-                        current_leader_epoch: *epoch,
-                        last_fetched_epoch: None,
-                        partition_max_bytes: self.config.max_partition_fetch_bytes,
-                    })
-                }
-                Some((Some(_), _)) => {}
-                _ => missing_leader = true,
+            let Some(&(Some(leader), epoch)) = self.leaders.get(tp) else {
+                missing_leader = true;
+                continue;
+            };
+            // `AbstractFetch.selectReadReplica`: the preferred read replica until it expires
+            // (KIP-392), else the leader.
+            let target = match self.read_replicas.get(tp) {
+                Some(&(b, until)) if until > ctx.now => b,
+                _ => leader,
+            };
+            if busy.contains(&target) {
+                continue;
             }
+            per_leader.entry(target).or_default().push(FetchPartition {
+                tp: *tp,
+                fetch_offset: pos,
+                current_leader_epoch: epoch,
+                last_fetched_epoch: None,
+                partition_max_bytes: self.config.max_partition_fetch_bytes,
+            });
         }
         if missing_leader {
             self.request_metadata(ctx);
@@ -208,6 +218,7 @@ impl Consumer {
                 self.config.fetch_max_bytes,
             );
             let t = self.config.request_timeout_ms + max_wait;
+            let rack_id = self.rack;
             self.request(
                 ctx,
                 leader,
@@ -219,6 +230,7 @@ impl Consumer {
                     min_bytes,
                     max_bytes,
                     partitions,
+                    rack_id,
                 },
                 t,
             );
@@ -238,16 +250,28 @@ impl Consumer {
             };
             match data.error {
                 ErrorCode::None => {}
+                // KIP-392 (`FetchCollector.handleInitializeErrors`): out of range at a read
+                // replica only sends the partition back to its leader; at the leader it resets.
+                ErrorCode::OffsetOutOfRange if self.read_replicas.remove(&data.tp).is_some() => {
+                    continue;
+                }
                 ErrorCode::OffsetOutOfRange => {
                     a.fetch_position = None;
                     self.reset_offset(ctx, data.tp);
                     continue;
                 }
                 _ => {
+                    self.read_replicas.remove(&data.tp);
                     self.leaders.remove(&data.tp);
                     refresh = true;
                     continue;
                 }
+            }
+            if let Some(b) = data.preferred_read_replica {
+                // `SubscriptionState.updatePreferredReadReplica`, valid for
+                // `metadata.max.age.ms` (default 5 minutes).
+                let until = ctx.now.saturating_add(ms(METADATA_MAX_AGE_MS));
+                self.read_replicas.insert(data.tp, (b, until));
             }
             a.high_watermark = data.high_watermark;
             let Some(mut pos) = a.fetch_position else {

@@ -479,6 +479,9 @@ impl Consumer {
                 self.retry_later(ctx);
             }
             Pending::Fetch(leader) => {
+                // `AbstractFetch.handleFetchFailure`: partitions read from that node go back
+                // to their leaders (KIP-392).
+                self.read_replicas.retain(|_, (b, _)| *b != leader);
                 for (l, _) in self.leaders.values_mut() {
                     if *l == Some(leader) {
                         *l = None;

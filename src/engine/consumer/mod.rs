@@ -174,6 +174,11 @@ pub struct Consumer {
     /// happens in the next `poll()`, as Kafka's heartbeat thread only marks it needed
     /// (`AbstractCoordinator.requestRejoin`; `ConsumerCoordinator.poll` rejoins).
     rejoin_pending: bool,
+    /// `client.rack` as a rack index (KIP-392), sent with every fetch.
+    rack: Option<u16>,
+    /// KIP-392: per partition, the replica the leader said to read from and until when
+    /// (`SubscriptionState.preferredReadReplica`, expiring after `metadata.max.age.ms`).
+    read_replicas: BTreeMap<TopicPartition, (BrokerId, SimTime)>,
 }
 
 impl Consumer {
@@ -222,12 +227,29 @@ impl Consumer {
             next_auto_commit: 0,
             positions_moved: false,
             rejoin_pending: false,
+            rack: None,
+            read_replicas: BTreeMap::new(),
         }
     }
 
     /// The network node it runs on.
     pub fn node(&self) -> NodeId {
         self.node
+    }
+
+    /// The index of its group.
+    pub fn group(&self) -> u32 {
+        self.group
+    }
+
+    /// Puts the consumer in rack `rack` (its `client.rack`, KIP-392).
+    pub fn set_rack(&mut self, rack: Option<u16>) {
+        self.rack = rack;
+    }
+
+    /// The replica this consumer reads `tp` from, when it is not the leader (KIP-392).
+    pub fn read_replica(&self, tp: TopicPartition) -> Option<BrokerId> {
+        self.read_replicas.get(&tp).map(|&(b, _)| b)
     }
 
     /// Whether the process is running.

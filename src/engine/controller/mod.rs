@@ -11,6 +11,7 @@ mod metadata_log;
 mod partition_change;
 mod placement;
 mod replication;
+mod striped;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ use super::timer::{ControllerTimer, DeadlineTimer};
 pub use metadata_log::{MetadataLog, METADATA_FETCH_MAX_WAIT_MS};
 pub use partition_change::{Election, LeaderChange, PartitionChange};
 pub use placement::place_replicas;
+pub use striped::place_replicas_striped;
 
 /// How often the controller elects unclean leaders for leaderless partitions of topics that
 /// allow it (`QuorumController`'s unclean-election check, 5 minutes).
@@ -78,6 +80,21 @@ impl Controller {
         topic_configs: Vec<TopicConfig>,
         rng: &mut SimRng,
     ) -> Self {
+        Self::new_in_racks(config, brokers, &[], topics, topic_configs, rng)
+    }
+
+    /// [`Controller::new`] for a cluster whose broker `id` is in rack `rack_of[id - 1]`: topics
+    /// are placed by Kafka's `StripedReplicaPlacer` ([`place_replicas_striped`]) when any broker
+    /// has a rack, and by the rack-unaware placement otherwise.
+    pub fn new_in_racks(
+        config: BrokerConfig,
+        brokers: u32,
+        rack_of: &[Option<u16>],
+        topics: &TopicTable,
+        topic_configs: Vec<TopicConfig>,
+        rng: &mut SimRng,
+    ) -> Self {
+        let racked = rack_of.iter().any(Option::is_some);
         let mut c = Controller {
             config,
             topic_configs,
@@ -114,7 +131,11 @@ impl Controller {
             );
         }
         for (t, info) in topics.topics.iter().enumerate() {
-            let placement = place_replicas(brokers, info.partitions, info.replication_factor, rng);
+            let placement = if racked {
+                place_replicas_striped(rack_of, info.partitions, info.replication_factor, rng)
+            } else {
+                place_replicas(brokers, info.partitions, info.replication_factor, rng)
+            };
             for (p, replicas) in placement.into_iter().enumerate() {
                 let tp = TopicPartition::new(t as u32, p as u32);
                 let st = PartitionState::new(tp, replicas);

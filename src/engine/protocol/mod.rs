@@ -264,6 +264,9 @@ pub struct FetchPartitionData {
     /// Payloads of internal-topic batches among `batches`, by base offset (empty for user
     /// topics, whose records are not modelled one by one).
     pub payloads: Vec<(u64, InternalRecord)>,
+    /// KIP-392: the replica the consumer should fetch this partition from instead (the leader
+    /// then sends no records).
+    pub preferred_read_replica: Option<BrokerId>,
 }
 
 /// A partition's state as the controller publishes it (KRaft `PartitionRecord` /
@@ -359,6 +362,9 @@ pub enum Message {
         max_bytes: u64,
         /// Partitions wanted.
         partitions: Vec<FetchPartition>,
+        /// The consumer's `client.rack` as a rack index (KIP-392 `rack_id`); `None` for
+        /// followers and consumers without a rack.
+        rack_id: Option<u16>,
     },
     /// Leader → fetcher.
     FetchResponse {

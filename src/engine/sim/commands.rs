@@ -89,6 +89,27 @@ pub enum Command {
         /// New value as Kafka would read it from a properties file.
         value: String,
     },
+    /// A zone outage: every broker in the rack crashes, and every consumer in it.
+    CrashRack {
+        /// Rack name (one of `cluster.racks`).
+        rack: String,
+    },
+    /// The zone comes back: every crashed broker and consumer in the rack restarts (a consumer
+    /// as `restart_consumer` does: a new process of the same member).
+    RestartRack {
+        /// Rack name.
+        rack: String,
+    },
+    /// Cut every link between the rack's nodes (brokers and clients) and the other racks.
+    IsolateRack {
+        /// Rack name.
+        rack: String,
+    },
+    /// Restore the links between the rack and the other racks.
+    HealRack {
+        /// Rack name.
+        rack: String,
+    },
 }
 
 impl Engine {
@@ -307,6 +328,36 @@ impl Engine {
                 self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
             }
             Command::SetConfig { target, key, value } => self.set_config(target, key, value)?,
+            Command::CrashRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.crash_rack(r);
+            }
+            Command::RestartRack { rack } => {
+                let r = self.rack_index(rack)?;
+                for i in 0..self.brokers.len() {
+                    if self.rack_of_node(NodeId(i as u32 + 1)) == Some(r) {
+                        self.restart_broker(i);
+                    }
+                }
+                for c in 0..self.consumers.len() {
+                    let node = self.consumers[c].node();
+                    if self.rack_of_node(node) == Some(r) && !self.consumers[c].is_alive() {
+                        let g = self.consumers[c].group() as usize;
+                        let member = self.groups[g].members.iter().position(|&m| m == c);
+                        if let Some(member) = member {
+                            self.restart_consumer(g, c, member as u32);
+                        }
+                    }
+                }
+            }
+            Command::IsolateRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.cut_rack(r, true);
+            }
+            Command::HealRack { rack } => {
+                let r = self.rack_index(rack)?;
+                self.cut_rack(r, false);
+            }
         }
         Ok(())
     }
@@ -364,6 +415,8 @@ impl Engine {
                 self.with_node(node, |e, ctx| {
                     e.consumers[c].reconfigure(&mut ctx.part(), cfg)
                 });
+                // A new `client.rack` is where the restarted member now is (KIP-392).
+                self.place_consumer(c, node);
             }
             return Ok(());
         }

@@ -10,6 +10,7 @@ mod follow;
 mod observe;
 mod stuck;
 mod trace;
+mod zones;
 
 use std::collections::VecDeque;
 
@@ -25,6 +26,7 @@ use super::network::Network;
 use super::producer::Producer;
 use super::protocol::Message;
 use super::queue::EventQueue;
+use super::racks::RackLayout;
 use super::rng::SimRng;
 use super::scenario::Scenario;
 use super::time::{ms, SimTime, MILLIS};
@@ -126,6 +128,8 @@ pub struct Engine {
     out: Outbox,
     events: VecDeque<TimedEvent>,
     record_flows: bool,
+    /// `record_flows` or racks: [`Engine::observe_send`] runs for every message sent.
+    observe_sends: bool,
     record_bulk: bool,
     trace: TraceHash,
     processed: u64,
@@ -141,6 +145,8 @@ pub struct Engine {
     checker: InvariantChecker,
     /// The records of a followed key ([`Engine::follow_key`]); `None` almost always.
     followed: Option<Box<follow::Followed>>,
+    /// Racks of the nodes and the bytes between them; `None` for a cluster without racks.
+    racks: Option<Box<RackLayout>>,
 }
 
 impl Engine {
@@ -171,9 +177,15 @@ impl Engine {
         }
         let mut topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
         topic_configs.resize(topics.topics.len(), Default::default());
-        let controller = Controller::new(
+        let broker_racks: Vec<u16> = (1..=brokers_n)
+            .filter_map(|b| cluster.rack_of(b))
+            .map(|name| cluster.racks.iter().position(|r| r == name).unwrap_or(0) as u16)
+            .collect();
+        let rack_of: Vec<Option<u16>> = broker_racks.iter().map(|&r| Some(r)).collect();
+        let controller = Controller::new_in_racks(
             cluster.config.clone(),
             brokers_n,
+            &rack_of,
             &topics,
             topic_configs.clone(),
             &mut rng,
@@ -200,6 +212,7 @@ impl Engine {
                 topic_configs.clone(),
             );
             disk.metadata = bootstrap.clone();
+            disk.racks = broker_racks.clone();
             brokers.push(Broker::new(disk));
             roles.push(NodeRole::Broker(b as usize - 1));
         }
@@ -230,6 +243,7 @@ impl Engine {
             out: Outbox::default(),
             events: VecDeque::new(),
             record_flows: false,
+            observe_sends: false,
             record_bulk: false,
             trace: TraceHash::new(),
             processed: 0,
@@ -242,7 +256,22 @@ impl Engine {
             metrics: Metrics::new(),
             checker: InvariantChecker::default(),
             followed: None,
+            racks: None,
         };
+        if !cluster.racks.is_empty() {
+            let n = cluster.racks.len();
+            // The controller stands for a quorum spread over every zone: in none of them.
+            let mut node = vec![crate::engine::racks::NO_RACK];
+            node.extend(&broker_racks);
+            node.extend((0..scenario.producers.len()).map(|i| (i % n) as u16));
+            engine.racks = Some(Box::new(RackLayout {
+                names: cluster.racks.clone(),
+                node,
+                brokers: brokers_n,
+                traffic: Default::default(),
+            }));
+            engine.observe_sends = true;
+        }
         engine.checker = InvariantChecker::new(engine.topics.clone()).with_group_names(
             scenario
                 .consumer_groups
@@ -315,6 +344,7 @@ impl Engine {
         ));
         self.groups[g].members.push(idx);
         self.roles.push(NodeRole::Consumer(idx));
+        self.place_consumer(idx, node);
         self.incarnations.push(0);
         idx
     }
@@ -343,6 +373,7 @@ impl Engine {
             topics,
             bootstrap,
         );
+        self.place_consumer(c, node);
         self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
     }
 
@@ -377,16 +408,8 @@ impl Engine {
                 let to_incarnation = self.incarnation(to);
                 let bytes = msg.wire_bytes();
                 if let Some(arrives) = self.net.send(self.now, node, to, bytes, &mut self.rng) {
-                    if self.record_flows {
-                        let records = flow_records(&msg);
-                        self.push_event(SimEvent::Flow {
-                            from: node,
-                            to,
-                            kind: msg.kind(),
-                            bytes,
-                            records,
-                            arrives,
-                        });
+                    if self.observe_sends {
+                        self.observe_send(node, to, &msg, bytes, arrives);
                     }
                     self.queue.push(
                         arrives,
@@ -419,6 +442,33 @@ impl Engine {
                 self.push_event(e);
             }
             self.out.events = events;
+        }
+    }
+
+    /// A message left `from` for `to`: the page's flow animation (when recorded) and the
+    /// traffic between racks (when the cluster has racks) see it.
+    #[inline(never)]
+    fn observe_send(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: &Message,
+        bytes: u64,
+        arrives: SimTime,
+    ) {
+        if let Some(r) = &mut self.racks {
+            r.count(from, to, msg, bytes);
+        }
+        if self.record_flows {
+            let records = flow_records(msg);
+            self.push_event(SimEvent::Flow {
+                from,
+                to,
+                kind: msg.kind(),
+                bytes,
+                records,
+                arrives,
+            });
         }
     }
 
@@ -854,6 +904,7 @@ impl Engine {
     /// Records network flows (for animation) into the event stream.
     pub fn set_record_flows(&mut self, on: bool) {
         self.record_flows = on;
+        self.observe_sends = on || self.racks.is_some();
     }
 
     /// Records high-volume events (appends, acks, consumed batches) into the event stream.

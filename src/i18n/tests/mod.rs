@@ -73,6 +73,7 @@ fn _all_variants_sampled(k: &ConfigErrorKind, r: &ScenarioReason, c: &CommandRef
         CommandRefusal::NoSuchBroker { .. }
         | CommandRefusal::NoSuchGroup { .. }
         | CommandRefusal::NoSuchTopic { .. }
+        | CommandRefusal::NoSuchRack { .. }
         | CommandRefusal::NoSuchPartition { .. }
         | CommandRefusal::NoLeader { .. }
         | CommandRefusal::FactorOutOfRange { .. }
@@ -172,6 +173,18 @@ fn event_samples() -> Vec<Sample> {
             vec!["1 → 3"],
         ),
         (NetworkChange::Healed, vec![]),
+        (
+            NetworkChange::RackIsolated {
+                rack: "az-b".into(),
+            },
+            vec!["az-b"],
+        ),
+        (
+            NetworkChange::RackHealed {
+                rack: "az-b".into(),
+            },
+            vec!["az-b"],
+        ),
     ] {
         out.push(sample(&n, |l| n.localized(l), &p));
     }
@@ -188,6 +201,12 @@ fn event_samples() -> Vec<Sample> {
             vec!["7", "1..=3"],
         ),
         (CommandRefusal::NoSuchGroup { group: g() }, vec!["workers"]),
+        (
+            CommandRefusal::NoSuchRack {
+                rack: "eu-west-1z".into(),
+            },
+            vec!["eu-west-1z"],
+        ),
         (
             CommandRefusal::NoSuchTopic {
                 topic: "orders".into(),

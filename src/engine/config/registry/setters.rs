@@ -35,6 +35,12 @@ pub(super) fn set_broker(c: &mut BrokerConfig, k: &ConfigKey, v: Parsed) {
         "default.replication.factor" => c.default_replication_factor = v.u32(),
         "num.partitions" => c.num_partitions = v.u32(),
         "log.flush.interval.messages" => c.log_flush_interval_messages = v.u64(),
+        "replica.selector.class" => {
+            c.replica_selector_class = match v {
+                Parsed::Str(s) if s != "null" => Some(s),
+                _ => None,
+            }
+        }
         _ => {}
     }
 }
@@ -63,6 +69,10 @@ pub(super) fn get_broker(c: &BrokerConfig, key: &str) -> Option<String> {
         "offsets.topic.replication.factor" => c.offsets_topic_replication_factor.to_string(),
         "num.io.threads" => c.num_io_threads.to_string(),
         "num.replica.fetchers" => c.num_replica_fetchers.to_string(),
+        "replica.selector.class" => c
+            .replica_selector_class
+            .clone()
+            .unwrap_or_else(|| "null".into()),
         "message.max.bytes" => c.message_max_bytes.to_string(),
         "default.replication.factor" => c.default_replication_factor.to_string(),
         "num.partitions" => c.num_partitions.to_string(),
@@ -206,6 +216,12 @@ pub(super) fn set_consumer(c: &mut ConsumerConfig, k: &ConfigKey, v: Parsed) {
         }
         "request.timeout.ms" => c.request_timeout_ms = v.u64(),
         "retry.backoff.ms" => c.retry_backoff_ms = v.u64(),
+        "client.rack" => {
+            c.client_rack = match v {
+                Parsed::Str(s) => s,
+                _ => String::new(),
+            }
+        }
         _ => {}
     }
 }
@@ -237,6 +253,7 @@ pub(super) fn get_consumer(c: &ConsumerConfig, key: &str) -> Option<String> {
         "group.instance.id" => return c.group_instance_id.clone(),
         "request.timeout.ms" => c.request_timeout_ms.to_string(),
         "retry.backoff.ms" => c.retry_backoff_ms.to_string(),
+        "client.rack" => c.client_rack.clone(),
         _ => return None,
     })
 }

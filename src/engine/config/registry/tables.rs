@@ -155,7 +155,8 @@ pub(super) static BROKER: &[ConfigKey] = table! { Scope::Broker;
     U "socket.receive.buffer.bytes", by(-1, INT), "102400", ReadOnly, "SO_RCVBUF.";
     U "socket.request.max.bytes", by(1, INT), "104857600", ReadOnly, "Largest request a broker reads.";
     U "queued.max.requests", n(1, INT), "500", ReadOnly, "Requests queued before network threads stop reading.";
-    U "broker.rack", S, "null", ReadOnly, "Rack of the broker (rack-aware placement is not simulated).";
+    U "broker.rack", S, "null", ReadOnly, "Rack of the broker (KafkaSim: set racks with the cluster's `racks` list).";
+    M "replica.selector.class", NE, "null", ReadOnly, "KIP-392: org.apache.kafka.common.replica.RackAwareReplicaSelector lets consumers with a client.rack fetch from an in-sync replica in their rack (the only selector KafkaSim models).";
 };
 
 /// Topic-level configs (overrides of broker defaults).
@@ -237,7 +238,7 @@ pub(super) static CONSUMER: &[ConfigKey] = table! { Scope::Consumer;
     U "bootstrap.servers", ANY_LIST, "", ClientRestart, "Brokers to bootstrap from (KafkaSim clients know the cluster).";
     U "group.id", S, "null", ClientRestart, "Group id (set it with the group's group_id).";
     U "client.id", S, "", ClientRestart, "Client id.";
-    U "client.rack", S, "", ClientRestart, "Rack of the consumer (fetch-from-follower is not simulated).";
+    M "client.rack", S, "", ClientRestart, "Rack of the consumer (KIP-392): with the brokers' replica.selector.class set to RackAwareReplicaSelector, the leader points it at an in-sync replica in this rack.";
     U "key.deserializer", S, "null", ClientRestart, "Key deserializer class.";
     U "value.deserializer", S, "null", ClientRestart, "Value deserializer class.";
     U "isolation.level", en(&["read_uncommitted", "read_committed"]), "read_uncommitted", ClientRestart, "Transactional read level (transactions are not simulated).";
