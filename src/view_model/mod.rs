@@ -5,6 +5,7 @@
 //! natively.
 
 pub mod audit;
+pub mod branch_link;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
@@ -15,3 +16,4 @@ pub mod series;
 pub mod session;
 pub mod slots;
 pub mod strips;
+pub mod timeline;

@@ -25,6 +25,7 @@ use super::side::{
 };
 use super::state::{use_page, Action, ViewChoice};
 use super::storage;
+use super::timeline::TimelineBar;
 use super::top_bar::TopBar;
 
 fn perf_now() -> f64 {
@@ -62,7 +63,21 @@ pub fn simulation() -> Html {
             .scenario
             .take()
             .unwrap_or_else(requests::default_scenario);
-        Core::new(scenario, crate::lessons::lessons())
+        let mut core = Core::new(scenario, crate::lessons::lessons());
+        // A share link with branch A: the ghost is replayed (a broken branch part is shown).
+        if matches!(storage::scenario_from_hash(), Some(Ok(s)) if &s == core.session.scenario()) {
+            match storage::branch_from_hash() {
+                Some(Ok((a, from, end))) => core.set_ghost_run(a, from, end),
+                Some(Err(e)) => {
+                    let mut b = boot.borrow_mut();
+                    if b.error.is_none() {
+                        b.error = Some(e);
+                    }
+                }
+                None => {}
+            }
+        }
+        core
     });
     let redraw = use_force_update();
     {
@@ -172,7 +187,8 @@ pub fn simulation() -> Html {
             move || drop(listener)
         });
     }
-    // Space: play/pause, →: step — only when focus is not on a control.
+    // Space: play/pause, ←/→: back/forward 100 ms on the timeline (at the end → runs on), Home/End:
+    // the run's start and end — only when focus is not on a control.
     {
         let dispatcher = page.dispatcher();
         let handle = (*handle).clone();
@@ -195,7 +211,22 @@ pub fn simulation() -> Html {
                         }
                         "ArrowRight" => {
                             e.prevent_default();
-                            handle.send(SimRequest::Step);
+                            handle
+                                .send(SimRequest::SeekBy(100 * crate::engine::time::MILLIS as i64));
+                        }
+                        "ArrowLeft" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::SeekBy(
+                                -(100 * crate::engine::time::MILLIS as i64),
+                            ));
+                        }
+                        "Home" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::Seek(0));
+                        }
+                        "End" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::Seek(u64::MAX));
                         }
                         _ => {}
                     }
@@ -225,6 +256,7 @@ pub fn simulation() -> Html {
                  lang={page.lang.tag()} data-highlight={highlight.clone()}>
                 <TopBar now={f.now} real_speed={f.real_speed} engine_ms={f.engine_ms} render_ms={f.render_ms}
                     scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)} />
+                <TimelineBar view={f.timeline.clone()} />
                 <main class="stage">
                     <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
                         flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
