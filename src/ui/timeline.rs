@@ -126,7 +126,8 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
         html! { <span class="tl-key"><i class={classes!("tl-swatch", class)}></i>{ t(l, key) }</span> }
     });
     html! {
-        <section class={classes!("timeline", v.rewound.then_some("rewound"))} aria-label={t(l, "ui.timeline_panel")}>
+        <section class={classes!("timeline", v.rewound.then_some("rewound"))} aria-label={t(l, "ui.timeline_panel")}
+            data-checkpoints={v.checkpoints.to_string()} data-checkpoint-bytes={v.checkpoint_bytes.to_string()}>
             <button class="tl-start" title={t(l, "ui.timeline_start")} aria-label={t(l, "ui.timeline_start")}
                 onclick={go(SimRequest::Seek(0))}>{ "|◂" }</button>
             <button class="tl-back" title={t(l, "ui.timeline_back")} aria-label={t(l, "ui.timeline_back")}

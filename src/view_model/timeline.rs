@@ -11,11 +11,16 @@
 //!
 //! Memory is bounded: at most [`MAX_CHECKPOINTS`] checkpoints; past that, older ones are thinned
 //! (the one whose neighbours are closest goes), the last [`RECENT`] are kept at full density, so
-//! jumping back a minute replays at most [`CHECKPOINT_EVERY`] of simulated time.
+//! jumping back a minute replays at most [`CHECKPOINT_EVERY`] of simulated time. And at most
+//! [`CHECKPOINT_BUDGET_BYTES`] together: a checkpoint is a full copy of the session, whose logs
+//! grow with the run (up to the engine's retention), so on long runs of a busy cluster fewer
+//! checkpoints fit, spread over the run, and a jump back replays from further away (README,
+//! Timeline).
 
 use std::rc::Rc;
 
 use crate::engine::metrics::Sample;
+use crate::engine::protocol::RecordBatch;
 use crate::engine::scenario::Scenario;
 use crate::engine::time::{SimTime, SECONDS};
 
@@ -27,6 +32,9 @@ pub const CHECKPOINT_EVERY: SimTime = 5 * SECONDS;
 pub const MAX_CHECKPOINTS: usize = 48;
 /// The most recent checkpoints never thinned (80 s at [`CHECKPOINT_EVERY`]: a jump back of a minute replays at most one interval).
 pub const RECENT: usize = 16;
+/// Most bytes the checkpoints may hold together (estimated, see [`approx_bytes`]); past it the
+/// oldest are dropped (never the one at time zero nor the newest).
+pub const CHECKPOINT_BUDGET_BYTES: usize = 256 << 20;
 /// Most markers kept on a branch (the timeline draws a few hundred pixels).
 pub const MAX_MOMENTS: usize = 4_000;
 
@@ -48,7 +56,30 @@ pub struct Ghost {
 struct Checkpoint {
     at: SimTime,
     session: Session,
+    bytes: usize,
 }
+
+/// A session's size in bytes, estimated from what dominates it: the record batches in the
+/// replicas' logs (each a [`RecordBatch`] in a `VecDeque`), plus a fixed part for the rest
+/// (checked against a counting allocator by `examples/checkpoint_memory.rs`).
+pub fn approx_bytes(s: &Session) -> usize {
+    let batches: usize = s
+        .engine()
+        .brokers()
+        .iter()
+        .map(|b| {
+            b.disk()
+                .logs
+                .values()
+                .map(|l| l.batch_count())
+                .sum::<usize>()
+        })
+        .sum();
+    batches * std::mem::size_of::<RecordBatch>() + BASE_BYTES
+}
+
+/// The part of a session that does not grow with its logs (estimate).
+const BASE_BYTES: usize = 1 << 20;
 
 /// The timeline of the run shown.
 #[derive(Clone, Debug)]
@@ -113,6 +144,17 @@ impl Timeline {
     /// Drops old checkpoints past [`MAX_CHECKPOINTS`]: the one whose neighbours are closest
     /// (never the first nor the last [`RECENT`]).
     fn thin(&mut self) {
+        // Over the byte budget: the one whose neighbours are closest goes, so those left stay
+        // spread over the run (the first and the newest are kept whatever they cost).
+        while self.checkpoint_bytes() > CHECKPOINT_BUDGET_BYTES && self.checkpoints.len() > 2 {
+            let last = self.checkpoints.len() - 1;
+            let Some(i) =
+                (1..last).min_by_key(|&i| self.checkpoints[i + 1].at - self.checkpoints[i - 1].at)
+            else {
+                break;
+            };
+            self.checkpoints.remove(i);
+        }
         while self.checkpoints.len() > MAX_CHECKPOINTS {
             let last = self.checkpoints.len() - RECENT;
             let Some(i) =
@@ -153,6 +195,11 @@ impl Timeline {
     /// Bumped whenever the markers or the branches change.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// The checkpoints' estimated bytes together ([`approx_bytes`]).
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.checkpoints.iter().map(|c| c.bytes).sum()
     }
 
     /// The checkpoints' times.
@@ -224,6 +271,7 @@ fn checkpoint(session: &Session) -> Checkpoint {
     s.set_animate(false);
     Checkpoint {
         at: s.engine().now(),
+        bytes: approx_bytes(&s),
         session: s,
     }
 }

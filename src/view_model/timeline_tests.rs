@@ -119,8 +119,14 @@ fn a_change_at_a_rewound_time_is_a_branch_that_keeps_the_old_future() {
 
 #[test]
 fn checkpoints_stay_bounded_and_recent_ones_dense() {
+    // A light cluster (100 records/s): the count bound applies before the byte budget.
     let mut sc = quickstart();
     sc.duration_ms = 3_600_000;
+    for p in &mut sc.producers {
+        p.workload = crate::engine::scenario::Workload::Rate {
+            records_per_s: 100.0,
+        };
+    }
     let mut s = Session::new(sc);
     let mut tl = Timeline::new(&s);
     play(&mut tl, &mut s, ms(300_000), 500 * MILLIS);
@@ -136,4 +142,22 @@ fn checkpoints_stay_bounded_and_recent_ones_dense() {
     let back = now - 60 * SECONDS;
     let cp = times.iter().rev().find(|&&t| t <= back).unwrap();
     assert!(back - cp <= CHECKPOINT_EVERY + SECONDS);
+}
+
+#[test]
+fn checkpoints_of_a_busy_cluster_stay_within_the_byte_budget() {
+    // quickstart's 10,000 records/s: each checkpoint is a full copy whose logs grow.
+    let mut s = Session::new(quickstart());
+    let mut tl = Timeline::new(&s);
+    play(&mut tl, &mut s, ms(120_000), 500 * MILLIS);
+    let newest = approx_bytes(&s);
+    assert!(newest > 20 << 20, "{newest}");
+    assert!(tl.checkpoint_bytes() <= CHECKPOINT_BUDGET_BYTES + newest);
+    assert_eq!(tl.checkpoint_times()[0], 0);
+    // Going back still gives the run as it was.
+    tl.seek(&mut s, ms(61_000));
+    assert_eq!(
+        s.engine().trace_hash(),
+        fresh(s.scenario(), ms(61_000)).trace_hash()
+    );
 }

@@ -147,6 +147,8 @@ pub struct TimelineView {
     pub ghost: Option<(SimTime, SimTime)>,
     /// Checkpoints kept.
     pub checkpoints: usize,
+    /// Their estimated bytes together.
+    pub checkpoint_bytes: usize,
 }
 
 impl TimelineView {
@@ -158,6 +160,7 @@ impl TimelineView {
             moments,
             ghost: tl.ghost().map(|g| (g.from, g.end)),
             checkpoints: tl.checkpoint_times().len(),
+            checkpoint_bytes: tl.checkpoint_bytes(),
         }
     }
 }
@@ -171,6 +174,7 @@ pub fn first_frame(session: &Session) -> Frame {
         moments: Rc::new(Vec::new()),
         ghost: None,
         checkpoints: 1,
+        checkpoint_bytes: 0,
     });
     let e = session.engine();
     let snap = Rc::new(e.snapshot());
