@@ -9,6 +9,7 @@ pub mod branch_link;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
+pub mod follow;
 pub mod layout;
 pub mod links;
 pub mod names;

@@ -21,7 +21,8 @@ use super::charts::ChartsPanel;
 use super::cluster::ClusterView;
 use super::page_error::PageError;
 use super::side::{
-    AuditPanel, ConfigPanel, EventLog, GroupsPanel, LessonPanel, ScenarioNote, ShapePanel,
+    AuditPanel, ConfigPanel, EventLog, FollowPanel, GroupsPanel, LessonPanel, ScenarioNote,
+    ShapePanel,
 };
 use super::state::{use_page, Action, ViewChoice};
 use super::storage;
@@ -270,6 +271,7 @@ pub fn simulation() -> Html {
                         <GroupsPanel snap={f.detail.clone()} highlight={highlight.clone()} />
                         <AuditPanel audit={f.audit.clone()} highlight={highlight.clone()} />
                         <EventLog log={f.log.clone()} highlight={highlight.clone()} />
+                        <FollowPanel scenario={f.scenario.clone()} now={f.now} />
                         <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} />
                         <ShapePanel scenario={f.scenario.clone()} />
                     </aside>
