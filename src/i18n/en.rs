@@ -556,4 +556,5 @@ pub const TEXT: &[(&str, &str)] = &[
     ("follow.in_flight", "In flight: held by broker@offset {replicas}"),
     ("follow.none_sent", "No record with this key was sent yet."),
     ("follow.past", "Only {n} records were sent with this key so far."),
+    ("lesson.acks.5", "Now go back to just before the crash: drag the Timeline above the cluster to about 17.9 s (its marks show the crash, the elections and the return). Broker 1 leads clicks-1 again, and its log holds records its followers never copied; the audit counts no loss yet. Press Play and the crash, the election and the truncation come again exactly as before: the same run. Change something at that moment instead (set acks=all, or restart broker 1 sooner) and the run continues as a new branch, with the old future drawn grey in the charts."),
 ];

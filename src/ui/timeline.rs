@@ -9,6 +9,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::cluster::lit;
 use super::simulation::frame::TimelineView;
 use super::simulation::{SimHandle, SimRequest};
 use super::state::use_page;
@@ -24,6 +25,8 @@ const COLUMNS: u64 = 500;
 pub struct TimelineProps {
     /// What to draw.
     pub view: Rc<TimelineView>,
+    /// Lesson highlight targets (`timeline` marks the scrubber).
+    pub highlight: AttrValue,
 }
 
 fn kind_class(k: MomentKind) -> (&'static str, &'static str) {
@@ -126,7 +129,7 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
         html! { <span class="tl-key"><i class={classes!("tl-swatch", class)}></i>{ t(l, key) }</span> }
     });
     html! {
-        <section class={classes!("timeline", v.rewound.then_some("rewound"))} aria-label={t(l, "ui.timeline_panel")}
+        <section class={classes!("timeline", v.rewound.then_some("rewound"), lit(&p.highlight, "timeline").then_some("lesson-highlight"))} aria-label={t(l, "ui.timeline_panel")}
             data-checkpoints={v.checkpoints.to_string()} data-checkpoint-bytes={v.checkpoint_bytes.to_string()}>
             <button class="tl-start" title={t(l, "ui.timeline_start")} aria-label={t(l, "ui.timeline_start")}
                 onclick={go(SimRequest::Seek(0))}>{ "|◂" }</button>

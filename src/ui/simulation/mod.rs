@@ -257,7 +257,7 @@ pub fn simulation() -> Html {
                  lang={page.lang.tag()} data-highlight={highlight.clone()}>
                 <TopBar now={f.now} real_speed={f.real_speed} engine_ms={f.engine_ms} render_ms={f.render_ms}
                     scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)} />
-                <TimelineBar view={f.timeline.clone()} />
+                <TimelineBar view={f.timeline.clone()} highlight={highlight.clone()} />
                 <main class="stage">
                     <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
                         flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
