@@ -47,6 +47,7 @@ test-wasm: setup-test
 	CARGO_PROFILE_DEV_OPT_LEVEL=1 WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome -- --test web
 
 test-e2e: setup-test build
+	cargo build --release --bin kafka-sim
 	node tests/e2e/run.mjs
 
 ## Criterion benchmarks (native), the same workload as wasm in Node, the calibration table and

@@ -365,7 +365,7 @@ fn every_highlight_points_at_an_element_of_the_lessons_view() {
         for step in &lesson.steps {
             for target in step.highlight.unwrap_or("").split_whitespace() {
                 let ok = match target.split_once(':') {
-                    None => ["cluster", "log", "audit", "config"].contains(&target),
+                    None => ["cluster", "log", "audit", "config", "timeline"].contains(&target),
                     Some(("broker", b)) => b
                         .parse::<u32>()
                         .is_ok_and(|b| (1..=s.cluster.brokers).contains(&b)),

@@ -271,6 +271,15 @@ fn acks_and_loss() -> Lesson {
                     Expect::AtLeast(1.0),
                 ))
                 .claim(claim("it is unfenced", M::Count(H::Unfenced(1)), Expect::AtLeast(1.0))),
+            // The timeline (issue 17): go back to just before the crash and replay it.
+            step(50_000, "lesson.acks.5").look("timeline").claim(
+                claim(
+                    "the producer goes on being acknowledged after broker 1's return",
+                    M::AckRate(None),
+                    Expect::AtLeast(1_000.0),
+                )
+                .during(45_000, 50_000),
+            ),
         ],
     }
 }

@@ -33,7 +33,7 @@ pub struct Step {
     pub text: &'static str,
     /// What to look at: space-separated targets of the page — `cluster`, `broker:ID`,
     /// `producer:CLIENT_ID`, `group:GROUP_ID`, `chart:throughput|latency|lag|isr|requests`, `log`,
-    /// `audit`, `config`. Each element of the view marks itself when it is a target (and in
+    /// `audit`, `config`, `timeline`. Each element of the view marks itself when it is a target (and in
     /// presentation mode a chart is shown only when a step points at it).
     pub highlight: Option<&'static str>,
     /// An action applied when the learner continues (the page asks them to click it, or does it).

@@ -13,6 +13,7 @@ mod side;
 mod simulation;
 mod state;
 mod storage;
+mod timeline;
 mod top_bar;
 
 use wasm_bindgen::prelude::*;

@@ -6,6 +6,7 @@
 use super::page_error::PageError;
 use super::state::Notice;
 use crate::engine::scenario::Scenario;
+use crate::engine::time::SimTime;
 use crate::i18n::Lang;
 use crate::view_model::slots::{self, SetAside, AUTOSAVE_KEY as SCENARIO_KEY};
 
@@ -137,7 +138,7 @@ pub fn save_lang(l: Lang) {
 /// it is broken (the caller keeps the current work and shows the error).
 pub fn scenario_from_hash() -> Option<Result<Scenario, PageError>> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let code = hash.strip_prefix("#s=")?;
+    let code = crate::view_model::branch_link::parse_fragment(&hash)?.run;
     Some(
         crate::share::decode_share(code)
             .map_err(PageError::ShareBroken)
@@ -147,11 +148,40 @@ pub fn scenario_from_hash() -> Option<Result<Scenario, PageError>> {
     )
 }
 
-/// Puts the scenario in the URL fragment and returns the full link.
-pub fn share_link(s: &Scenario) -> Option<String> {
+/// Branch A of the URL fragment (`&a=…&at=FROM-END`): `None` when there is none.
+pub fn branch_from_hash() -> Option<Result<(Scenario, SimTime, SimTime), PageError>> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let branch = crate::view_model::branch_link::parse_fragment(&hash)?.branch?;
+    let read = |(code, from, end): (&str, SimTime, SimTime)| {
+        let json = crate::share::decode_share(code).ok()?;
+        let s = crate::scenario_file::parse_scenario(&json).ok()?;
+        Some((s, from, end))
+    };
+    Some(
+        branch
+            .ok()
+            .and_then(read)
+            .ok_or(PageError::Key("ui.branch_link_broken")),
+    )
+}
+
+/// Puts the scenario (and branch A, if any: its scenario, where it was left and how far it ran)
+/// in the URL fragment and returns the full link.
+pub fn share_link(s: &Scenario, branch: Option<(&Scenario, SimTime, SimTime)>) -> Option<String> {
     let code = crate::share::encode_share(&crate::scenario_file::to_json(s));
+    let a = branch.map(|(a, from, end)| {
+        (
+            crate::share::encode_share(&crate::scenario_file::to_json(a)),
+            from,
+            end,
+        )
+    });
+    let fragment = crate::view_model::branch_link::fragment(
+        &code,
+        a.as_ref().map(|(c, f, e)| (c.as_str(), *f, *e)),
+    );
     let loc = web_sys::window()?.location();
-    loc.set_hash(&format!("s={code}")).ok()?;
+    loc.set_hash(&fragment).ok()?;
     loc.href().ok()
 }
 

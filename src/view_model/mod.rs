@@ -5,10 +5,12 @@
 //! natively.
 
 pub mod audit;
+pub mod branch_link;
 pub mod client_code;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
+pub mod follow;
 pub mod layout;
 pub mod lesson_play;
 pub mod links;
@@ -17,3 +19,4 @@ pub mod series;
 pub mod session;
 pub mod slots;
 pub mod strips;
+pub mod timeline;

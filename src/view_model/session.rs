@@ -21,6 +21,8 @@ use super::flows::{Flow, FlowBuffer};
 
 /// Event-log entries kept.
 pub const LOG_KEEP: usize = 200;
+/// Most moments collected between two [`Session::take_moments`] calls.
+const MOMENTS_PER_TAKE: usize = 256;
 
 /// An event worth a line in the log, with its time.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +55,59 @@ pub struct Session {
     /// Commands applied (scenario faults and interventions): simulated seconds and command.
     markers: Vec<(f64, Command)>,
     flows: FlowBuffer,
+    /// Commands of this run that the engine does not hold yet (a checkpoint restored by the
+    /// timeline predates them): applied when the run reaches them. See [`super::replay`].
+    pending: Vec<Replay>,
+    /// The lesson's scripted actions applied so far, at the engine time they were applied.
+    scripted: Vec<(SimTime, Command)>,
+    /// Whole milliseconds at which a user's intervention was recorded (for the timeline's
+    /// marker kinds).
+    interventions: Vec<u64>,
+    /// Moments for the timeline since the last [`Session::take_moments`].
+    moments: Vec<Moment>,
+}
+
+/// What a timeline marker stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MomentKind {
+    /// A fault of the scenario's schedule applied.
+    Fault,
+    /// A user's intervention applied.
+    Intervention,
+    /// The controller elected a leader (or took a partition offline).
+    Election,
+    /// A consumer group began a rebalance.
+    Rebalance,
+}
+
+/// A moment of the run worth a marker on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    /// Simulated time.
+    pub at: SimTime,
+    /// What happened.
+    pub kind: MomentKind,
+}
+
+/// A command to apply when the run reaches it (see [`Session::pending`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replay {
+    /// A scenario fault (or recorded intervention) at a whole millisecond: applied as
+    /// [`Engine::apply_at`] applies it, before the run's own events of that time.
+    Fault(ScheduledFault),
+    /// A lesson's scripted action, applied after every event up to its time.
+    Scripted(SimTime, Command),
+}
+
+impl Replay {
+    /// Where the run stops to apply it, and whether that is before (0) or after (1) the
+    /// events of that time.
+    pub fn key(&self) -> (SimTime, u8) {
+        match self {
+            Replay::Fault(f) => (ms(f.at_ms), 0),
+            Replay::Scripted(t, _) => (*t, 1),
+        }
+    }
 }
 
 /// The next whole simulated millisecond strictly after `now`.
@@ -71,6 +126,10 @@ impl Session {
             logged_total: 0,
             markers: Vec::new(),
             flows: FlowBuffer::default(),
+            pending: Vec::new(),
+            scripted: Vec::new(),
+            interventions: Vec::new(),
+            moments: Vec::new(),
         }
     }
 
@@ -117,13 +176,16 @@ impl Session {
             .map_err(Refused::Engine);
         if result.is_ok() {
             self.scenario = checked;
+            self.interventions.push(at_ms);
         }
         self.absorb();
         result
     }
 
-    /// Applies a lesson's scripted action (part of the lesson, not recorded).
+    /// Applies a lesson's scripted action (part of the lesson, not recorded in the scenario;
+    /// kept with its time so the timeline can replay it).
     pub fn apply_scripted(&mut self, cmd: Command) {
+        self.scripted.push((self.engine.now(), cmd.clone()));
         self.engine.apply(cmd);
         self.absorb();
     }
@@ -142,8 +204,19 @@ impl Session {
             if self.engine.stuck_clock().is_some() {
                 return false; // the run stopped for good (the page shows why)
             }
-            if self.engine.run_until(target, chunk).reached {
-                return true;
+            // A pending command on the way: run up to it, then apply it.
+            let stop = self.pending.first().map(Replay::key);
+            let until = match stop {
+                Some((t, 0)) if t <= target => t.saturating_sub(1).max(self.engine.now()),
+                Some((t, _)) if t <= target => t,
+                _ => target,
+            };
+            if self.engine.run_until(until, chunk).reached {
+                if until == target && stop.is_none_or(|(t, _)| t > target) {
+                    return true;
+                }
+                self.apply_next_pending();
+                continue;
             }
             if clock() - start >= budget_ms {
                 return false;
@@ -151,10 +224,102 @@ impl Session {
         }
     }
 
-    /// Runs to `t` with no budget (lesson steps, the step button).
+    /// Applies the first pending command (the run has reached it).
+    fn apply_next_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        match self.pending.remove(0) {
+            Replay::Fault(f) => {
+                let _ = self.engine.apply_at(ms(f.at_ms), f.action);
+            }
+            Replay::Scripted(t, cmd) => {
+                self.engine.run_until(t, u64::MAX);
+                self.engine.apply(cmd);
+            }
+        }
+    }
+
+    /// Runs to `t` with no budget (lesson steps, the step button, the timeline).
     pub fn run_to(&mut self, t: SimTime) {
+        while let Some((at, _)) = self.pending.first().map(Replay::key) {
+            if at > t {
+                break;
+            }
+            self.apply_next_pending();
+        }
         self.engine.run_until(t, u64::MAX);
         self.absorb();
+    }
+
+    /// Commands of this run the engine does not hold yet.
+    pub fn pending(&self) -> &[Replay] {
+        &self.pending
+    }
+
+    /// The lesson's scripted actions applied so far.
+    pub fn scripted(&self) -> &[(SimTime, Command)] {
+        &self.scripted
+    }
+
+    /// The faults the engine holds (queued or applied): the scenario's less the pending ones.
+    pub fn known_faults(&self) -> Vec<ScheduledFault> {
+        let mut known = self.scenario.faults.clone();
+        for p in &self.pending {
+            if let Replay::Fault(f) = p {
+                if let Some(i) = known.iter().position(|k| k == f) {
+                    known.remove(i);
+                }
+            }
+        }
+        known
+    }
+
+    /// This session (a restored checkpoint) made to continue as `head` runs: `head`'s scenario,
+    /// and every command of `head` this engine does not hold yet made pending.
+    pub fn continue_as(&mut self, head: &Session) {
+        let mut known = self.known_faults();
+        let mut pending: Vec<Replay> = Vec::new();
+        for f in &head.scenario.faults {
+            match known.iter().position(|k| k == f) {
+                Some(i) => {
+                    known.remove(i);
+                }
+                None => pending.push(Replay::Fault(f.clone())),
+            }
+        }
+        for (t, c) in head.scripted.iter().skip(self.scripted.len()) {
+            pending.push(Replay::Scripted(*t, c.clone()));
+        }
+        // Stable: same-time faults keep the file's order.
+        pending.sort_by_key(Replay::key);
+        self.pending = pending;
+        self.scenario = head.scenario.clone();
+        self.scripted = head.scripted.clone();
+        self.interventions = head.interventions.clone();
+    }
+
+    /// Drops what the run had not reached yet (a new branch starts here): pending commands and
+    /// recorded interventions after now leave the scenario.
+    pub fn drop_future(&mut self) {
+        for p in std::mem::take(&mut self.pending) {
+            match p {
+                Replay::Fault(f) => {
+                    if let Some(i) = self.scenario.faults.iter().position(|k| *k == f) {
+                        self.scenario.faults.remove(i);
+                    }
+                    self.interventions.retain(|&m| m != f.at_ms);
+                }
+                Replay::Scripted(..) => {
+                    self.scripted.pop();
+                }
+            }
+        }
+    }
+
+    /// The timeline's moments since the last call.
+    pub fn take_moments(&mut self) -> Vec<Moment> {
+        std::mem::take(&mut self.moments)
     }
 
     /// Records messages on the wire for the animation (costly: only at slow speeds).
@@ -198,6 +363,30 @@ impl Session {
             let t = to_ms_f64(at) / 1000.0;
             if let SimEvent::CommandApplied { command } = &event {
                 self.markers.push((t, command.clone()));
+            }
+            let kind = match &event {
+                SimEvent::CommandApplied { .. } => Some(
+                    if at % MILLIS == 0 && self.interventions.contains(&(at / MILLIS)) {
+                        MomentKind::Intervention
+                    } else {
+                        MomentKind::Fault
+                    },
+                ),
+                SimEvent::LeaderChanged { .. } => Some(MomentKind::Election),
+                SimEvent::RebalanceStarted { .. } => Some(MomentKind::Rebalance),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                // One marker per kind and simulated 100 ms (a crash elects many leaders).
+                let near = self
+                    .moments
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .any(|m| m.kind == kind && at - m.at.min(at) < 100 * MILLIS);
+                if !near && self.moments.len() < MOMENTS_PER_TAKE {
+                    self.moments.push(Moment { at, kind });
+                }
             }
             if loggable(&event) {
                 self.log.push_back(LogEntry { t, event });

@@ -140,6 +140,9 @@ impl Engine {
             self.run_until(at - 1, u64::MAX);
             self.now = at;
         }
+        // Counted as the scheduled fault's queue event is counted in a replay, so the report's
+        // `events` (and the stuck-clock check's cadence) agree with the replay.
+        self.processed += 1;
         match self.try_apply(&cmd) {
             Ok(()) => {
                 self.push_event(SimEvent::CommandApplied { command: cmd });

@@ -44,17 +44,21 @@ fn time_label(x: f64, span: f64) -> String {
     }
 }
 
-/// Draws `m` on `canvas` with text of `font` px.
+/// Draws `m` on `canvas` with text of `font` px, and `ghost` (branch A's future) in grey behind.
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     m: &ChartModel,
+    ghost: Option<&ChartModel>,
     font: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
-    let (x0, x1) = m.x;
-    let y_max = m.y_max;
+    let (x0, x1) = match ghost {
+        Some(g) => (m.x.0.min(g.x.0), m.x.1.max(g.x.1)),
+        None => m.x,
+    };
+    let y_max = ghost.map_or(m.y_max, |g| m.y_max.max(g.y_max));
     let font_px = font as i32;
     let mut chart = ChartBuilder::on(&root)
         .margin_top((font * 1.6) as i32)
@@ -97,6 +101,13 @@ pub fn draw(
                     .color(&RGBColor(55, 65, 81)),
             ))?;
         }
+    }
+    for s in ghost.iter().flat_map(|g| &g.series) {
+        let pts: Vec<(f64, f64)> = s.points.iter().map(|&(t, v)| (t, v.min(y_max))).collect();
+        chart.draw_series(LineSeries::new(
+            pts,
+            RGBColor(148, 163, 184).stroke_width(2),
+        ))?;
     }
     for s in &m.series {
         let c = PALETTE[s.colour % PALETTE.len()];

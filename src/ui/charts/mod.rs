@@ -111,6 +111,21 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
         });
     }
     // Recomputed only when the data (the same Rcs), the width or the language change.
+    // Branch A's future, drawn grey behind the lines (the same chart of its samples).
+    let ghost: Rc<Option<ChartModel>> = use_memo(
+        (
+            p.data.ghost.clone(),
+            p.data.ctx.clone(),
+            *width as i64,
+            p.lang,
+            p.kind,
+        ),
+        |(ghost, ctx, width, lang, kind)| {
+            let (from, samples) = ghost.as_ref()?;
+            let after: Vec<_> = samples.iter().filter(|s| s.t >= *from).cloned().collect();
+            (after.len() >= 2).then(|| chart(*kind, &after, ctx, &[], *width as usize, *lang))
+        },
+    );
     let model: Rc<ChartModel> = use_memo(
         (p.data.clone(), *width as i64, p.lang, p.kind),
         |(data, width, lang, kind)| {
@@ -135,13 +150,17 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     {
         let canvas_ref = canvas_ref.clone();
         let model = model.clone();
-        use_effect_with((model.clone(), *width as i64, font as i64), move |_| {
-            if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
-                if let Err(e) = canvas::draw(&c, &model, font) {
-                    web_sys::console::warn_1(&format!("chart: {e}").into());
+        let ghost = ghost.clone();
+        use_effect_with(
+            (model.clone(), ghost.clone(), *width as i64, font as i64),
+            move |_| {
+                if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
+                    if let Err(e) = canvas::draw(&c, &model, (*ghost).as_ref(), font) {
+                        web_sys::console::warn_1(&format!("chart: {e}").into());
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     let l = p.lang;
     let caption = p.kind.caption(l);
@@ -192,6 +211,9 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
                 { for model.series.iter().map(|s| html! {
                     <li><span class={classes!("swatch", format!("c{}", s.colour % 7), s.dashed.then_some("dashed"))} aria-hidden="true"></span>{ s.name.clone() }</li>
                 }) }
+                if ghost.is_some() {
+                    <li class="ghost-key"><span class="swatch ghost" aria-hidden="true"></span>{ t(l, "ui.timeline_branch") }</li>
+                }
             </ul>
             <details class="chart-table">
                 <summary>{ t(l, "chart.table") }</summary>

@@ -5,6 +5,7 @@
 mod audit;
 mod config;
 mod event_log;
+mod follow;
 mod groups;
 mod lesson;
 mod note;
@@ -13,6 +14,7 @@ mod shape;
 pub use audit::AuditPanel;
 pub use config::ConfigPanel;
 pub use event_log::EventLog;
+pub use follow::FollowPanel;
 pub use groups::GroupsPanel;
 pub use lesson::LessonPanel;
 pub use note::ScenarioNote;

@@ -6,10 +6,11 @@
 //! next frame at every speed; what it costs is simulated speed, which the page shows.
 
 use crate::engine::scenario::Scenario;
-use crate::engine::time::MILLIS;
+use crate::engine::time::{SimTime, MILLIS};
 use crate::lessons::Lesson;
 use crate::view_model::lesson_play::LessonPlay;
 use crate::view_model::session::Session;
+use crate::view_model::timeline::{Ghost, Timeline};
 
 use super::frame::{first_frame, Builder, Frame, Mode};
 use crate::ui::state::{Zoom, SPEEDS};
@@ -46,6 +47,8 @@ pub struct Controls {
 pub struct Core {
     /// The engine and the scenario.
     pub session: Session,
+    /// Checkpoints, markers and branches of the run (the scrubber).
+    pub timeline: Timeline,
     /// The lessons.
     pub lessons: Vec<Lesson>,
     /// The lesson being played: index and step.
@@ -91,6 +94,7 @@ impl Core {
         let session = Session::new(scenario);
         let frame = first_frame(&session);
         Core {
+            timeline: Timeline::new(&session),
             builder: Builder::new(&frame),
             session,
             lessons,
@@ -121,11 +125,26 @@ impl Core {
     /// Starts `scenario` from time zero.
     pub fn restart(&mut self, scenario: Scenario) {
         self.session = Session::new(scenario);
+        self.timeline = Timeline::new(&self.session);
         self.frame = first_frame(&self.session);
         self.builder = Builder::new(&self.frame);
         self.last_ts = None;
         self.lesson_play = None;
         self.logged_seen = 0;
+        self.dirty = true;
+    }
+
+    /// Replays `a` (branch A of a share link) to `end` and keeps it as the timeline's ghost,
+    /// left at `from`.
+    pub fn set_ghost_run(&mut self, a: Scenario, from: SimTime, end: SimTime) {
+        let mut s = Session::new(a);
+        s.run_to(end);
+        self.timeline.set_ghost(Ghost {
+            from,
+            end: s.engine().now(),
+            samples: std::rc::Rc::new(s.engine().metrics().samples().to_vec()),
+            scenario: std::rc::Rc::new(s.scenario().clone()),
+        });
         self.dirty = true;
     }
 
@@ -182,6 +201,7 @@ impl Core {
         }
         let t1 = clock();
         self.session.absorb();
+        self.timeline.observe(&mut self.session);
         self.follow_lesson_play(ts, speed);
         self.build(ts);
         self.dirty = false;

@@ -9,14 +9,15 @@ use crate::engine::ids::TopicTable;
 use crate::engine::metrics::Sample;
 use crate::engine::scenario::Scenario;
 use crate::engine::snapshot::{ClusterSnapshot, LiveConfigs, OverviewSnapshot};
-use crate::engine::time::SimTime;
+use crate::engine::time::{to_ms_f64, SimTime};
 use crate::engine::Command;
 use crate::view_model::audit::{self, Counter, ProducerAudit};
 use crate::view_model::flows::FlowDot;
 use crate::view_model::layout::{self, Counts, Topology};
 use crate::view_model::names::Names;
 use crate::view_model::series::{charts_for, ChartContext};
-use crate::view_model::session::{LogEntry, Session};
+use crate::view_model::session::{LogEntry, Moment, Session};
+use crate::view_model::timeline::Timeline;
 
 use super::core::Core;
 use crate::ui::state::{Zoom, SPEEDS};
@@ -66,13 +67,21 @@ pub struct ChartsData {
     pub markers: Rc<Vec<(f64, Command)>>,
     /// Clients of the run.
     pub ctx: Rc<ChartContext>,
+    /// Branch A's samples and where the branch left it (simulated s): drawn as a ghost.
+    pub ghost: Option<(f64, Rc<Vec<Sample>>)>,
 }
 
 impl PartialEq for ChartsData {
     fn eq(&self, o: &Self) -> bool {
+        let ghost = match (&self.ghost, &o.ghost) {
+            (None, None) => true,
+            (Some((a, x)), Some((b, y))) => a == b && Rc::ptr_eq(x, y),
+            _ => false,
+        };
         Rc::ptr_eq(&self.samples, &o.samples)
             && Rc::ptr_eq(&self.markers, &o.markers)
             && Rc::ptr_eq(&self.ctx, &o.ctx)
+            && ghost
     }
 }
 
@@ -82,6 +91,7 @@ impl ChartsData {
             samples: Rc::new(Vec::new()),
             markers: Rc::new(Vec::new()),
             ctx: Rc::new(ctx),
+            ghost: None,
         }
     }
 }
@@ -118,10 +128,54 @@ pub struct Frame {
     pub configs: Rc<LiveConfigs>,
     /// The scenario running (with interventions).
     pub scenario: Rc<Scenario>,
+    /// The timeline's scrubber.
+    pub timeline: Rc<TimelineView>,
+}
+
+/// What the timeline's scrubber draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineView {
+    /// Simulated time shown.
+    pub now: SimTime,
+    /// How far the run has gone.
+    pub end: SimTime,
+    /// The page shows an earlier time than `end`.
+    pub rewound: bool,
+    /// Markers.
+    pub moments: Rc<Vec<Moment>>,
+    /// Where branch A left off and how far it went.
+    pub ghost: Option<(SimTime, SimTime)>,
+    /// Checkpoints kept.
+    pub checkpoints: usize,
+    /// Their estimated bytes together.
+    pub checkpoint_bytes: usize,
+}
+
+impl TimelineView {
+    fn of(tl: &Timeline, now: SimTime, moments: Rc<Vec<Moment>>) -> Self {
+        TimelineView {
+            now,
+            end: tl.end(),
+            rewound: tl.rewound(),
+            moments,
+            ghost: tl.ghost().map(|g| (g.from, g.end)),
+            checkpoints: tl.checkpoint_times().len(),
+            checkpoint_bytes: tl.checkpoint_bytes(),
+        }
+    }
 }
 
 /// The first frame of a run.
 pub fn first_frame(session: &Session) -> Frame {
+    let timeline = Rc::new(TimelineView {
+        now: session.engine().now(),
+        end: session.engine().now(),
+        rewound: false,
+        moments: Rc::new(Vec::new()),
+        ghost: None,
+        checkpoints: 1,
+        checkpoint_bytes: 0,
+    });
     let e = session.engine();
     let snap = Rc::new(e.snapshot());
     let names = Rc::new(Names::of(&snap));
@@ -149,6 +203,7 @@ pub fn first_frame(session: &Session) -> Frame {
         }),
         configs: Rc::new(e.live_configs()),
         scenario: Rc::new(session.scenario().clone()),
+        timeline,
     }
 }
 
@@ -161,6 +216,7 @@ pub struct Builder {
     topo_key: Option<(Counts, u64, u64, u64)>,
     latest_charts: ChartsData,
     chart_cursor: usize,
+    timeline_version: Option<u64>,
 }
 
 impl Builder {
@@ -177,6 +233,7 @@ impl Builder {
                 .cloned()
                 .unwrap_or_else(|| ChartsData::empty(ChartContext::default())),
             chart_cursor: 0,
+            timeline_version: None,
         }
     }
 }
@@ -185,6 +242,14 @@ impl Builder {
     /// Whether some chart has not taken the latest data yet (charts take it one per frame).
     pub(super) fn charts_behind(&self, frame: &Frame) -> bool {
         frame.charts.iter().any(|c| *c != self.latest_charts)
+    }
+
+    /// The session was replaced by another state of the run (the timeline moved): everything
+    /// is rebuilt in the next frame.
+    pub fn invalidate(&mut self) {
+        self.log_version = u64::MAX;
+        self.last_slow = f64::NEG_INFINITY;
+        self.last_overview = f64::NEG_INFINITY;
     }
 }
 
@@ -313,6 +378,18 @@ impl Core {
             if self.session.markers().len() != latest.markers.len() {
                 latest.markers = Rc::new(self.session.markers().to_vec());
             }
+            let ghost = self
+                .timeline
+                .ghost()
+                .map(|g| (to_ms_f64(g.from) / 1000.0, g.samples.clone()));
+            let same = match (&ghost, &latest.ghost) {
+                (None, None) => true,
+                (Some((a, x)), Some((b, y))) => a == b && Rc::ptr_eq(x, y),
+                _ => false,
+            };
+            if !same {
+                latest.ghost = ghost;
+            }
             let configs = engine.live_configs();
             if configs != *f.configs {
                 f.configs = Rc::new(configs);
@@ -324,7 +401,11 @@ impl Core {
         } else {
             f.charts.len()
         };
-        if let Some(k) = (0..n)
+        if self.dirty && f.charts.iter().any(|c| *c != b.latest_charts) {
+            // A change the user made (a seek on the timeline, a step while paused): every chart
+            // shows it now, as no later frame may come while paused.
+            f.charts = Rc::new(vec![b.latest_charts.clone(); f.charts.len()]);
+        } else if let Some(k) = (0..n)
             .map(|i| (b.chart_cursor + i) % n)
             .find(|&i| f.charts[i] != b.latest_charts)
         {
@@ -332,6 +413,17 @@ impl Core {
             charts[k] = b.latest_charts.clone();
             f.charts = Rc::new(charts);
             b.chart_cursor = k + 1;
+        }
+        let tl = &self.timeline;
+        let moments = if b.timeline_version == Some(tl.version()) {
+            f.timeline.moments.clone()
+        } else {
+            b.timeline_version = Some(tl.version());
+            Rc::new(tl.moments().to_vec())
+        };
+        let view = TimelineView::of(tl, engine.now(), moments);
+        if view != *f.timeline {
+            f.timeline = Rc::new(view);
         }
         let (log, version) = self.session.log();
         if version != b.log_version || (slow && !Rc::ptr_eq(&f.log.names, &f.names)) {

@@ -21,10 +21,12 @@ use super::charts::ChartsPanel;
 use super::cluster::ClusterView;
 use super::page_error::PageError;
 use super::side::{
-    AuditPanel, ConfigPanel, EventLog, GroupsPanel, LessonPanel, ScenarioNote, ShapePanel,
+    AuditPanel, ConfigPanel, EventLog, FollowPanel, GroupsPanel, LessonPanel, ScenarioNote,
+    ShapePanel,
 };
 use super::state::{use_page, Action, ViewChoice};
 use super::storage;
+use super::timeline::TimelineBar;
 use super::top_bar::TopBar;
 
 fn perf_now() -> f64 {
@@ -62,7 +64,21 @@ pub fn simulation() -> Html {
             .scenario
             .take()
             .unwrap_or_else(requests::default_scenario);
-        Core::new(scenario, crate::lessons::lessons())
+        let mut core = Core::new(scenario, crate::lessons::lessons());
+        // A share link with branch A: the ghost is replayed (a broken branch part is shown).
+        if matches!(storage::scenario_from_hash(), Some(Ok(s)) if &s == core.session.scenario()) {
+            match storage::branch_from_hash() {
+                Some(Ok((a, from, end))) => core.set_ghost_run(a, from, end),
+                Some(Err(e)) => {
+                    let mut b = boot.borrow_mut();
+                    if b.error.is_none() {
+                        b.error = Some(e);
+                    }
+                }
+                None => {}
+            }
+        }
+        core
     });
     let redraw = use_force_update();
     {
@@ -178,8 +194,9 @@ pub fn simulation() -> Html {
             move || drop(listener)
         });
     }
-    // Space: play/pause, →: step; in a lesson PageDown / PageUp (what presentation clickers
-    // send) are Next / Back — only when focus is not on a control.
+    // Space: play/pause, ←/→: back/forward 100 ms on the timeline (at the end → runs on), Home/End:
+    // the run's start and end; in a lesson PageDown / PageUp (what presentation clickers send)
+    // are Next / Back — only when focus is not on a control.
     {
         let dispatcher = page.dispatcher();
         let handle = (*handle).clone();
@@ -203,7 +220,22 @@ pub fn simulation() -> Html {
                         }
                         "ArrowRight" => {
                             e.prevent_default();
-                            handle.send(SimRequest::Step);
+                            handle
+                                .send(SimRequest::SeekBy(100 * crate::engine::time::MILLIS as i64));
+                        }
+                        "ArrowLeft" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::SeekBy(
+                                -(100 * crate::engine::time::MILLIS as i64),
+                            ));
+                        }
+                        "Home" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::Seek(0));
+                        }
+                        "End" => {
+                            e.prevent_default();
+                            handle.send(SimRequest::Seek(u64::MAX));
                         }
                         key @ ("PageDown" | "PageUp") => {
                             let in_lesson = core.try_borrow().is_ok_and(|c| c.lesson.is_some());
@@ -249,6 +281,7 @@ pub fn simulation() -> Html {
                  lang={page.lang.tag()} data-highlight={highlight.clone()}>
                 <TopBar now={f.now} real_speed={f.real_speed} engine_ms={f.engine_ms} render_ms={f.render_ms}
                     scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)} />
+                <TimelineBar view={f.timeline.clone()} highlight={highlight.clone()} />
                 <main class="stage">
                     <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
                         flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
@@ -262,6 +295,7 @@ pub fn simulation() -> Html {
                         <GroupsPanel snap={f.detail.clone()} highlight={highlight.clone()} />
                         <AuditPanel audit={f.audit.clone()} highlight={highlight.clone()} />
                         <EventLog log={f.log.clone()} highlight={highlight.clone()} />
+                        <FollowPanel scenario={f.scenario.clone()} now={f.now} />
                         <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} scenario={f.scenario.clone()} />
                         <ShapePanel scenario={f.scenario.clone()} />
                     </aside>

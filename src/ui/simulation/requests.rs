@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::core::Core;
 use crate::engine::scenario::Scenario;
-use crate::engine::time::{ms, MILLIS};
+use crate::engine::time::{ms, SimTime, MILLIS};
 use crate::engine::Command;
 use crate::ui::files;
 use crate::ui::page_error::PageError;
@@ -23,6 +23,10 @@ pub enum SimRequest {
     Intervene(Command),
     /// Advance 100 simulated ms (pauses).
     Step,
+    /// Go to this simulated time of the run so far (pauses): the timeline.
+    Seek(SimTime),
+    /// Go back (negative) or forward by this many simulated ns on the timeline (pauses).
+    SeekBy(i64),
     /// Restart the run (a lesson restarts at its first step).
     Reset,
     /// Restart with a scenario (the shape form): saved.
@@ -82,7 +86,7 @@ pub fn default_scenario() -> Scenario {
 pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: SimRequest) {
     core.dirty = true;
     match req {
-        SimRequest::Intervene(cmd) => match core.session.intervene(cmd) {
+        SimRequest::Intervene(cmd) => match intervene(core, cmd) {
             Ok(()) => {
                 if core.lesson.is_none() {
                     storage::save_scenario(core.session.scenario());
@@ -100,6 +104,24 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             dispatch.dispatch(Action::Pause);
             let t = core.session.engine().now() + 100 * MILLIS;
             core.session.run_to(t);
+        }
+        SimRequest::Seek(t) => {
+            dispatch.dispatch(Action::Pause);
+            seek(core, t);
+        }
+        SimRequest::SeekBy(d) => {
+            dispatch.dispatch(Action::Pause);
+            let now = core.session.engine().now();
+            let t = if d < 0 {
+                now.saturating_sub(d.unsigned_abs())
+            } else {
+                now.saturating_add(d as u64)
+            };
+            if d > 0 && !core.timeline.rewound() {
+                core.session.run_to(t); // at the end: a step forward runs on
+            } else {
+                seek(core, t);
+            }
         }
         SimRequest::Reset => match core.lesson {
             Some((i, _)) => goto_step(core, dispatch, i, 0),
@@ -132,6 +154,9 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
         }
         // Plays forward to the next step (the frame loop pauses there).
         SimRequest::LessonNext => {
+            if core.timeline.rewound() {
+                seek(core, SimTime::MAX); // the lesson goes on from the run's end
+            }
             if let (Some((i, step)), None) = (core.lesson, &core.lesson_play) {
                 let steps = &core.lessons[i].steps;
                 if step + 1 < steps.len() {
@@ -149,6 +174,9 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
         }
         // Jumps to the next step (or to the end of the one being played).
         SimRequest::LessonSkip => {
+            if core.timeline.rewound() {
+                seek(core, SimTime::MAX); // the lesson goes on from the run's end
+            }
             if let Some(play) = core.lesson_play.take() {
                 core.session.run_to(play.target);
                 core.lesson = Some((play.lesson, play.to_step));
@@ -178,7 +206,8 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             }
         }
         SimRequest::Share => {
-            if let Some(link) = storage::share_link(core.session.scenario()) {
+            let branch = core.timeline.ghost().map(|g| (&*g.scenario, g.from, g.end));
+            if let Some(link) = storage::share_link(core.session.scenario(), branch) {
                 dispatch.dispatch(Action::Notice(Some(Notice::Shared(link))));
             }
         }
@@ -243,11 +272,43 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
                     dispatch.dispatch(Action::Slots(storage::slot_names()));
                 }
                 load(core, dispatch, s);
+                ghost_from_hash(core, dispatch);
             }
             Some(Err(e)) => dispatch.dispatch(Action::Error(Some(e))),
             None => {}
         },
     }
+}
+
+/// Branch A of a share link, replayed and drawn as the ghost (the run itself is loaded).
+pub fn ghost_from_hash(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>) {
+    match storage::branch_from_hash() {
+        Some(Ok((a, from, end))) => core.set_ghost_run(a, from, end),
+        Some(Err(e)) => dispatch.dispatch(Action::Error(Some(e))),
+        None => {}
+    }
+}
+
+/// Puts the page at simulated time `t` of the run so far.
+fn seek(core: &mut Core, t: SimTime) {
+    core.lesson_play = None; // a lesson step being played stops where the timeline moved
+    core.timeline.seek(&mut core.session, t);
+    core.builder.invalidate();
+}
+
+/// A user's intervention; at a rewound time it starts a new branch (the old future is kept as
+/// branch A), but only if the intervention is accepted.
+fn intervene(core: &mut Core, cmd: Command) -> Result<(), Refused> {
+    if !core.timeline.rewound() {
+        return core.session.intervene(cmd);
+    }
+    let mut trial = core.session.clone();
+    trial.drop_future();
+    trial.intervene(cmd)?;
+    core.timeline.branch(&mut core.session);
+    core.session = trial;
+    core.builder.invalidate();
+    Ok(())
 }
 
 /// Saves the running scenario as session `typed` (the scenario's name when empty); the top bar
