@@ -341,6 +341,27 @@ pub enum SimEvent {
         /// What.
         note: FollowNote,
     },
+    /// A transaction coordinator wrote CompleteCommit / CompleteAbort: every marker is in.
+    TxnCompleted {
+        /// `transactional.id`.
+        transactional_id: String,
+        /// Producer id.
+        producer_id: i64,
+        /// The epoch the markers carried.
+        epoch: i16,
+        /// COMMIT (true) or ABORT.
+        committed: bool,
+        /// Aborted by `transaction.timeout.ms`.
+        timed_out: bool,
+    },
+    /// A transactional producer was fenced (`ProducerFencedException`): another instance with
+    /// its `transactional.id` bumped the epoch; this one stops.
+    ProducerFenced {
+        /// Producer index.
+        producer: u32,
+        /// The error that fenced it (`PRODUCER_FENCED`, `INVALID_PRODUCER_EPOCH`).
+        error: ErrorCode,
+    },
 }
 
 /// A message kind a [`SimEvent::Flow`] can carry, as a short label.
@@ -354,5 +375,6 @@ pub fn flow_label(kind: MessageKind) -> &'static str {
         MessageKind::Group => "group",
         MessageKind::Metadata => "metadata",
         MessageKind::Controller => "controller",
+        MessageKind::Transaction => "transaction",
     }
 }

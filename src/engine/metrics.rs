@@ -364,6 +364,7 @@ mod tests {
                 first_record: 0,
             },
             first_create_time: t0,
+            attributes: 0,
             last_create_time: t1,
         }
     }

@@ -58,6 +58,7 @@ impl Scenario {
             record_size,
             keys: KeyDistribution::None,
             config,
+            transactions: None,
         });
         self
     }

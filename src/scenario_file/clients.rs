@@ -102,6 +102,7 @@ pub(super) fn producers(
             record_size: record_size as u32,
             keys,
             config,
+            transactions: None,
         };
         size_warnings(&spec, &p, max_msg, ctx);
         explicit_out.push(explicit);

@@ -131,6 +131,8 @@ impl BrokerProcess {
             if let Some(r) = r {
                 let upper = if follower {
                     r.log.log_end_offset()
+                } else if req.read_committed {
+                    r.log.last_stable_offset()
                 } else {
                     r.log.high_watermark()
                 };
@@ -173,20 +175,35 @@ impl BrokerProcess {
                 batches: Vec::new(),
                 diverging_epoch: None,
                 payloads: Vec::new(),
+                last_stable_offset: 0,
+                aborted: Vec::new(),
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
+                if !follower {
+                    data.last_stable_offset = r.log.last_stable_offset();
+                }
                 if error == ErrorCode::None {
                     data.diverging_epoch = diverging_epoch;
                     if data.diverging_epoch.is_none() && budget > 0 {
                         let upper = if follower {
                             r.log.log_end_offset()
+                        } else if req.read_committed {
+                            data.last_stable_offset
                         } else {
                             r.log.high_watermark()
                         };
                         let max = p.partition_max_bytes.min(budget);
                         data.batches = r.log.read(p.fetch_offset, max, upper);
+                        if req.read_committed {
+                            // `UnifiedLog.collectAbortedTransactions` for the range returned.
+                            let end = data
+                                .batches
+                                .last()
+                                .map_or(p.fetch_offset, |b| b.next_offset());
+                            data.aborted = r.log.aborted_between(p.fetch_offset, end);
+                        }
                         if let (Some(first), Some(last)) =
                             (data.batches.first(), data.batches.last())
                         {

@@ -28,6 +28,7 @@ mod process;
 mod produce;
 #[cfg(test)]
 mod tests;
+mod txn;
 
 use serde::{Deserialize, Serialize};
 

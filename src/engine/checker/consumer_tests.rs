@@ -60,6 +60,7 @@ impl Feed {
                 first_record: from,
             },
             first_create_time: 0,
+            attributes: 0,
             last_create_time: 0,
         };
         self.send(SimEvent::Consumed {

@@ -23,6 +23,7 @@ fn batch(first: u64, n: u32) -> RecordBatch {
             first_record: first,
         },
         first_create_time: 0,
+        attributes: 0,
         last_create_time: 0,
     }
 }

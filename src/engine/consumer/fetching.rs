@@ -208,12 +208,14 @@ impl Consumer {
                 self.config.fetch_max_bytes,
             );
             let t = self.config.request_timeout_ms + max_wait;
+            let read_committed = self.config.read_committed();
             self.request(
                 ctx,
                 leader,
                 Pending::Fetch(leader),
                 |c| Message::FetchRequest {
                     correlation_id: c,
+                    read_committed,
                     replica_id: None,
                     max_wait_ms: max_wait,
                     min_bytes,
@@ -253,8 +255,15 @@ impl Consumer {
             let Some(mut pos) = a.fetch_position else {
                 continue;
             };
+            let mut aborted = crate::engine::txn::client::AbortedFilter::new(data.aborted);
             for b in data.batches {
                 if b.next_offset() <= pos {
+                    continue;
+                }
+                if b.attributes != 0 && aborted.skip(&b) {
+                    // A marker, or (read_committed) a batch of an aborted transaction: its
+                    // offsets are passed over, no record reaches the application.
+                    pos = b.next_offset();
                     continue;
                 }
                 let from = pos.max(b.base_offset);

@@ -11,6 +11,7 @@ pub mod arrivals;
 pub mod idempotence;
 mod ready;
 mod sender;
+mod transactional;
 mod workload;
 
 use crate::engine::vec_map::VecMap;
@@ -49,6 +50,13 @@ pub enum ProducerTimer {
         /// Correlation id.
         correlation_id: u64,
     },
+    /// Retry the transactional request the producer's phase needs (after a backoff).
+    TxnRetry,
+    /// A transactional request may have gone unanswered.
+    TxnRequestTimeout {
+        /// Correlation id.
+        correlation_id: u64,
+    },
 }
 
 impl ProducerTimer {
@@ -57,9 +65,10 @@ impl ProducerTimer {
         match self {
             ProducerTimer::AppTick { .. } => &["linger.ms", "batch.size", "max.block.ms"],
             ProducerTimer::Wakeup { .. } => &["retry.backoff.ms", "linger.ms"],
-            ProducerTimer::RequestTimeouts | ProducerTimer::MetadataTimeout { .. } => {
-                &["request.timeout.ms"]
-            }
+            ProducerTimer::RequestTimeouts
+            | ProducerTimer::MetadataTimeout { .. }
+            | ProducerTimer::TxnRequestTimeout { .. } => &["request.timeout.ms"],
+            ProducerTimer::TxnRetry => &["retry.backoff.ms"],
         }
     }
 }
@@ -173,6 +182,8 @@ pub struct Producer {
     /// ([`crate::engine::Engine::follow_key`]).
     follow_key: Option<u32>,
     requests: RequestCounters,
+    /// The transactional state, for a producer with a `transactional.id`.
+    txn: Option<crate::engine::txn::client::TxnProducer>,
 }
 
 impl Producer {
@@ -224,7 +235,18 @@ impl Producer {
             last_ack: 0,
             follow_key: None,
             requests: RequestCounters::default(),
+            txn: spec.config.transactional_id.as_ref().map(|id| {
+                let (records, abort) = spec
+                    .transactions
+                    .map_or((100, 0.0), |t| (t.records, t.abort_ratio));
+                crate::engine::txn::client::TxnProducer::new(id.clone(), records, abort)
+            }),
         }
+    }
+
+    /// The transactional state, for a producer with a `transactional.id`.
+    pub fn transactional(&self) -> Option<&crate::engine::txn::client::TxnProducer> {
+        self.txn.as_ref()
     }
 
     /// The application's CPU time per `send()` on its machine (the hardware profile's
@@ -264,6 +286,7 @@ impl Producer {
         }
         self.request_metadata(ctx);
         self.schedule_tick(ctx, ctx.now);
+        self.txn_step(ctx);
     }
 
     /// Handles a message from a broker.
@@ -278,6 +301,12 @@ impl Producer {
                 correlation_id,
                 partitions,
             } => self.on_produce_response(ctx, from, correlation_id, partitions),
+            Message::FindCoordinatorResponse {
+                correlation_id,
+                error,
+                coordinator,
+            } => self.on_txn_coordinator(ctx, correlation_id, error, coordinator),
+            Message::Txn(t) => self.on_txn_message(ctx, *t),
             _ => {}
         }
     }
@@ -299,6 +328,16 @@ impl Producer {
                     ctx,
                     crate::engine::time::after_ms(ctx.now, self.config.retry_backoff_ms),
                 );
+            }
+            Message::Txn(t) => {
+                let c = match *t {
+                    super::protocol::TxnMessage::FindCoordinator { correlation_id, .. }
+                    | super::protocol::TxnMessage::InitProducerId { correlation_id, .. }
+                    | super::protocol::TxnMessage::AddPartitions { correlation_id, .. }
+                    | super::protocol::TxnMessage::EndTxn { correlation_id, .. } => correlation_id,
+                    _ => return,
+                };
+                self.on_txn_timeout(ctx, c);
             }
             _ => {}
         }
@@ -353,6 +392,10 @@ impl Producer {
                 }
                 self.metadata_wanted = true;
                 self.request_metadata(ctx);
+            }
+            ProducerTimer::TxnRetry => self.txn_step(ctx),
+            ProducerTimer::TxnRequestTimeout { correlation_id } => {
+                self.on_txn_timeout(ctx, correlation_id)
             }
             _ => {}
         }

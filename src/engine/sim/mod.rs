@@ -169,6 +169,19 @@ impl Engine {
                 internal: true,
             });
         }
+        if scenario
+            .producers
+            .iter()
+            .any(|p| p.config.transactional_id.is_some())
+        {
+            // `transaction.state.log.num.partitions` 50, `...replication.factor` 3.
+            topics.topics.push(TopicInfo {
+                name: crate::engine::txn::TXN_TOPIC.into(),
+                partitions: 50,
+                replication_factor: 3u32.clamp(1, brokers_n),
+                internal: true,
+            });
+        }
         let mut topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
         topic_configs.resize(topics.topics.len(), Default::default());
         let controller = Controller::new(
