@@ -228,6 +228,9 @@ pub enum SimEvent {
         to_offset: u64,
         /// Leader's high watermark in the fetch response that carried them.
         high_watermark: u64,
+        /// Leader's last stable offset in that response.
+        #[serde(default)]
+        last_stable_offset: u64,
     },
     /// A consumer reset its position by `auto.offset.reset` (no committed offset, or
     /// `OFFSET_OUT_OF_RANGE`): the records it jumps over are not owed to the group, and a commit

@@ -326,6 +326,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.fixed.groups_shape", "expected broker id groups such as [[1, 2], [3]]"),
     ("err.fixed.arrivals_shape", "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)"),
     ("err.fixed.arrivals_need_rate", "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing"),
+    ("err.fixed.transactions_need_id", "transactions need a transactional.id in the producer's config (Kafka throws on beginTransaction() without one)"),
     // ----- event reasons (src/engine/reasons.rs; English equals Display) -----
     ("reb.member_joined", "member {member} joined"),
     ("reb.member_rejoined", "member {member} rejoined"),

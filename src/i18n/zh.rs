@@ -326,6 +326,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.fixed.groups_shape", "应为 broker 编号分组，例如 [[1, 2], [3]]"),
     ("err.fixed.arrivals_shape", "应为 \"poisson\"（指数间隔，默认）或 \"fixed\"（均匀间隔）"),
     ("err.fixed.arrivals_need_rate", "arrivals 只适用于 `rate` 负载；`bursts` 和 \"max\" 有各自的节奏"),
+    ("err.fixed.transactions_need_id", "transactions 需要在生产者 config 中设置 transactional.id（没有它 Kafka 的 beginTransaction() 会抛出异常）"),
     // ----- 事件原因 -----
     ("reb.member_joined", "成员 {member} 加入"),
     ("reb.member_rejoined", "成员 {member} 重新加入"),

@@ -106,6 +106,11 @@ pub(super) struct ConsumerAudit {
 }
 
 impl ConsumerAudit {
+    /// The name of group `g` (its `group.id`).
+    pub fn group_name(&self, g: u32) -> String {
+        self.group(g)
+    }
+
     fn group(&self, g: u32) -> String {
         self.group_names
             .get(g as usize)

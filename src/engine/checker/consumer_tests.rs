@@ -71,6 +71,7 @@ impl Feed {
             from_offset: from,
             to_offset: to,
             high_watermark: to,
+            last_stable_offset: to,
         })
     }
 

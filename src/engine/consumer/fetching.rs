@@ -267,8 +267,9 @@ impl Consumer {
                     continue;
                 }
                 let from = pos.max(b.base_offset);
+                let bounds = (data.high_watermark, data.last_stable_offset);
                 self.buffer
-                    .push_back((data.tp, b, from, b.next_offset(), data.high_watermark));
+                    .push_back((data.tp, b, from, b.next_offset(), bounds));
                 pos = b.next_offset();
             }
             a.fetch_position = Some(pos);
@@ -316,7 +317,7 @@ impl Consumer {
         let mut left = self.config.max_poll_records.max(1) as u64;
         let mut taken = 0u64;
         while left > 0 {
-            let Some((tp, batch, from, to, hw)) = self.buffer.pop_front() else {
+            let Some((tp, batch, from, to, (hw, lso))) = self.buffer.pop_front() else {
                 break;
             };
             let Some(a) = self.assigned.get_mut(&tp) else {
@@ -331,10 +332,11 @@ impl Consumer {
                 from_offset: from,
                 to_offset: from + n,
                 high_watermark: hw,
+                last_stable_offset: lso,
             });
             a.consumed_position = Some(from + n);
             if from + n < to {
-                self.buffer.push_front((tp, batch, from + n, to, hw));
+                self.buffer.push_front((tp, batch, from + n, to, (hw, lso)));
             }
             left -= n;
             taken += n;

@@ -10,6 +10,7 @@ mod follow;
 mod observe;
 mod stuck;
 mod trace;
+mod txn_observe;
 
 use std::collections::VecDeque;
 
@@ -263,6 +264,19 @@ impl Engine {
                 .map(|g| g.group_id.clone())
                 .collect(),
         );
+        if scenario
+            .consumer_groups
+            .iter()
+            .any(|g| g.config.read_committed())
+        {
+            let read_committed = scenario
+                .consumer_groups
+                .iter()
+                .map(|g| g.config.read_committed())
+                .collect();
+            engine.checker =
+                std::mem::take(&mut engine.checker).with_read_committed(read_committed);
+        }
         engine.incarnations = vec![0; engine.roles.len()];
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {
