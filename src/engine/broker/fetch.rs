@@ -6,7 +6,9 @@ use super::*;
 use crate::engine::ctx::Ctx;
 use crate::engine::ids::NodeId;
 use crate::engine::log::PartitionLog;
-use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
+use crate::engine::protocol::{
+    ErrorCode, FetchPartition, FetchPartitionData, Message, ReadCommittedData,
+};
 use crate::engine::time::ms;
 use crate::engine::timer::BrokerTimer;
 
@@ -175,22 +177,18 @@ impl BrokerProcess {
                 batches: Vec::new(),
                 diverging_epoch: None,
                 payloads: Vec::new(),
-                last_stable_offset: 0,
-                aborted: Vec::new(),
+                read_committed: None,
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
                 data.log_start_offset = r.log.log_start_offset();
-                if !follower {
-                    data.last_stable_offset = r.log.last_stable_offset();
-                }
                 if error == ErrorCode::None {
                     data.diverging_epoch = diverging_epoch;
                     if data.diverging_epoch.is_none() && budget > 0 {
                         let upper = if follower {
                             r.log.log_end_offset()
                         } else if req.read_committed {
-                            data.last_stable_offset
+                            r.log.last_stable_offset()
                         } else {
                             r.log.high_watermark()
                         };
@@ -202,7 +200,10 @@ impl BrokerProcess {
                                 .batches
                                 .last()
                                 .map_or(p.fetch_offset, |b| b.next_offset());
-                            data.aborted = r.log.aborted_between(p.fetch_offset, end);
+                            data.read_committed = Some(Box::new(ReadCommittedData {
+                                last_stable_offset: upper,
+                                aborted: r.log.aborted_between(p.fetch_offset, end),
+                            }));
                         }
                         if let (Some(first), Some(last)) =
                             (data.batches.first(), data.batches.last())

@@ -255,7 +255,11 @@ impl Consumer {
             let Some(mut pos) = a.fetch_position else {
                 continue;
             };
-            let mut aborted = crate::engine::txn::client::AbortedFilter::new(data.aborted);
+            let (lso, aborted) = match data.read_committed {
+                Some(rc) => (rc.last_stable_offset, rc.aborted),
+                None => (data.high_watermark, Vec::new()),
+            };
+            let mut aborted = crate::engine::txn::client::AbortedFilter::new(aborted);
             for b in data.batches {
                 if b.next_offset() <= pos {
                     continue;
@@ -267,7 +271,7 @@ impl Consumer {
                     continue;
                 }
                 let from = pos.max(b.base_offset);
-                let bounds = (data.high_watermark, data.last_stable_offset);
+                let bounds = (data.high_watermark, lso);
                 self.buffer
                     .push_back((data.tp, b, from, b.next_offset(), bounds));
                 pos = b.next_offset();

@@ -21,7 +21,7 @@ pub use kraft::{
     BrokerHeartbeat, BrokerHeartbeatReply, BrokerRegistration, BrokerRegistrationReply,
     MetadataFetchReply, MetadataRecord,
 };
-pub use txn::{AbortedTxn, TxnMessage, TxnState};
+pub use txn::{AbortedTxn, ReadCommittedData, TxnMessage, TxnState};
 
 /// Kafka's protocol error codes (`org.apache.kafka.common.protocol.Errors`), with their numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -296,13 +296,9 @@ pub struct FetchPartitionData {
     /// Payloads of internal-topic batches among `batches`, by base offset (empty for user
     /// topics, whose records are not modelled one by one).
     pub payloads: Vec<(u64, InternalRecord)>,
-    /// The leader's last stable offset (`FetchResponse.LastStableOffset`).
+    /// For a read_committed fetch: the last stable offset and the aborted transactions.
     #[serde(default)]
-    pub last_stable_offset: u64,
-    /// For a read_committed fetch: the aborted transactions overlapping the returned range
-    /// (`FetchResponse.AbortedTransactions`), oldest first.
-    #[serde(default)]
-    pub aborted: Vec<AbortedTxn>,
+    pub read_committed: Option<Box<ReadCommittedData>>,
 }
 
 /// A partition's state as the controller publishes it (KRaft `PartitionRecord` /

@@ -209,3 +209,15 @@ impl TxnMessage {
         }
     }
 }
+
+/// What a read_committed fetch response adds for a partition: the leader's last stable offset
+/// (`FetchResponse.LastStableOffset`) and the aborted transactions overlapping the returned
+/// range (`AbortedTransactions`). Boxed and absent for other fetches, so the common fetch
+/// response stays small.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReadCommittedData {
+    /// Last stable offset.
+    pub last_stable_offset: u64,
+    /// Aborted transactions, oldest first.
+    pub aborted: Vec<AbortedTxn>,
+}
