@@ -176,3 +176,87 @@ fn a_coordinator_crash_completes_or_aborts_every_transaction() {
         .count();
     assert!(late > 0, "{seen:?}");
 }
+
+/// `pause_client` makes a zombie: a replacement with the same `transactional.id` starts, its
+/// InitProducerId bumps the epoch and aborts the paused instance's open transaction; the
+/// paused one wakes, its writes are refused, and it stops (`ProducerFenced`). The replacement
+/// commits; read_committed never sees the zombie's aborted records.
+#[test]
+fn a_paused_transactional_producer_wakes_as_a_zombie_and_is_fenced() {
+    let mut s = scenario(21);
+    s = s.with_fault(
+        3_000,
+        Command::PauseClient {
+            producer: "tx".into(),
+            ms: 4_000,
+        },
+    );
+    let mut e = Engine::new(&s);
+    let mut seen = Seen::default();
+    let mut fenced = Vec::new();
+    e.set_record_bulk(true);
+    let mut t = 0;
+    while t < 12_000 {
+        t += 100;
+        e.run_until(ms(t), u64::MAX);
+        for ev in e.drain_events() {
+            match ev.event {
+                SimEvent::ProducerFenced { producer, error } => {
+                    fenced.push((ev.at, producer, error))
+                }
+                SimEvent::TxnCompleted {
+                    producer_id,
+                    epoch,
+                    committed,
+                    ..
+                } => {
+                    let key = (producer_id, epoch - 1);
+                    if committed {
+                        seen.committed.insert(key);
+                    } else {
+                        seen.aborted.insert(key);
+                    }
+                }
+                SimEvent::Consumed {
+                    group,
+                    batch,
+                    from_offset,
+                    to_offset,
+                    ..
+                } if batch.is_transactional() => seen.consumed[group as usize].push((
+                    (batch.producer_id, batch.producer_epoch),
+                    to_offset - from_offset,
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(fenced.len(), 1, "{fenced:?}");
+    let (at, producer, _) = fenced[0];
+    assert_eq!(producer, 0, "the paused instance");
+    assert!(at >= ms(7_000), "fenced when it woke, at {at}");
+    let r = e.report(0.0);
+    let tx = r.transactions.expect("transactions");
+    assert_eq!(tx.fenced, 1);
+    assert!(
+        tx.aborted >= 1,
+        "the zombie's open transaction is aborted: {tx:?}"
+    );
+    assert_eq!(r.invariants.aborted_read, 0);
+    assert_eq!(r.invariants.uncommitted_read, 0);
+    // The replacement (producer 1) committed transactions after the takeover.
+    assert!(
+        seen.committed
+            .iter()
+            .filter(|(_, epoch)| *epoch > 30)
+            .count()
+            > 5,
+        "{seen:?}"
+    );
+    let aborted_read: u64 = seen.consumed[0]
+        .iter()
+        .filter(|(k, _)| seen.aborted.contains(k))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(aborted_read, 0);
+}

@@ -47,6 +47,23 @@ fn a_transactional_scenario_parses_round_trips_and_reports_transactions() {
 }
 
 #[test]
+fn a_pause_client_fault_round_trips() {
+    let text = scenario(TXN, "").replace(
+        r#""consumer_groups""#,
+        r#""faults": [{"at_ms": 1000, "action": "pause_client", "producer": "p1", "ms": 3000}], "consumer_groups""#,
+    );
+    let s = parse_scenario(&text).expect("valid");
+    assert_eq!(
+        s.faults[0].action,
+        kafka_sim::engine::Command::PauseClient {
+            producer: "p1".into(),
+            ms: 3000
+        }
+    );
+    assert_eq!(parse_scenario(&to_json(&s)).expect("round trip"), s);
+}
+
+#[test]
 fn a_non_transactional_report_has_no_transactions_section() {
     let s = parse_scenario(&scenario("", "")).unwrap();
     let mut e = Engine::new(&s);
@@ -93,6 +110,20 @@ fn bad_transactional_input_names_the_field() {
         (
             scenario("", r#", "isolation.level": "read_commited""#),
             &["isolation.level", "read_committed"],
+        ),
+        (
+            scenario("", "").replace(
+                r#""consumer_groups""#,
+                r#""faults": [{"at_ms": 10, "action": "pause_client", "producer": "nope", "ms": 5}], "consumer_groups""#,
+            ),
+            &["faults[0].producer"],
+        ),
+        (
+            scenario("", "").replace(
+                r#""consumer_groups""#,
+                r#""faults": [{"at_ms": 10, "action": "pause_client", "producer": "p1"}], "consumer_groups""#,
+            ),
+            &["faults[0].ms"],
         ),
     ];
     for (text, needles) in cases {

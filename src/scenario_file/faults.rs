@@ -28,6 +28,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ("crash_consumer", &["group", "member"]),
     ("add_consumer", &["group"]),
     ("set_config", &["target", "key", "value"]),
+    ("pause_client", &["producer", "ms"]),
 ];
 
 const ALL_KEYS: &[&str] = &[
@@ -47,6 +48,8 @@ const ALL_KEYS: &[&str] = &[
     "target",
     "key",
     "value",
+    "producer",
+    "ms",
 ];
 
 pub(super) fn parse(
@@ -278,6 +281,20 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "add_consumer" => Command::AddConsumer {
             group: group_ref(&o, s)?,
         },
+        "pause_client" => {
+            let path = o.at("producer");
+            let producer = o
+                .text("producer", caps::MAX_ID)?
+                .ok_or_else(|| err(&path, None, ScenarioReason::Required))?;
+            if !s.producers.iter().any(|p| p.id == producer) {
+                let kind = "producer".to_string();
+                return Err(err(&path, o.get("producer"), Detail::NoSuchTarget { kind }));
+            }
+            Command::PauseClient {
+                producer: producer.to_string(),
+                ms: o.whole_req("ms", 1, caps::MAX_DURATION_MS)?,
+            }
+        }
         _ => set_config(&o, s)?,
     };
     Ok(ScheduledFault { at_ms, action })

@@ -61,6 +61,11 @@ pub fn command_text(cmd: &Command, lang: Lang) -> String {
             &[("c", consumer_label(group, *member as usize + 1))],
         ),
         Command::AddConsumer { group } => tf(lang, "cmd.add_consumer", &[("g", group.clone())]),
+        Command::PauseClient { producer, ms } => tf(
+            lang,
+            "cmd.pause_client",
+            &[("p", producer.clone()), ("ms", ms.to_string())],
+        ),
         Command::SetConfig { target, key, value } => tf(
             lang,
             "cmd.set_config",
@@ -99,6 +104,7 @@ pub fn command_short(cmd: &Command, lang: Lang) -> String {
             format!("✖ {}", consumer_label(group, *member as usize + 1))
         }
         Command::AddConsumer { group } => format!("+ {group}"),
+        Command::PauseClient { producer, .. } => format!("⏸ {producer}"),
         Command::SetConfig { key, value, .. } => format!("{key}={value}"),
     }
 }
@@ -287,6 +293,29 @@ pub fn describe(
         SimEvent::ConsumerCrashed { consumer, .. } => (
             tr("log.consumer_crashed", &[("c", names.consumer(*consumer))]),
             true,
+        ),
+        SimEvent::ProducerFenced { producer, error } => (
+            tr(
+                "log.producer_fenced",
+                &[("p", names.producer(*producer)), ("e", error.name().into())],
+            ),
+            true,
+        ),
+        SimEvent::TxnCompleted {
+            transactional_id,
+            committed,
+            timed_out,
+            ..
+        } => (
+            tr(
+                match (committed, timed_out) {
+                    (true, _) => "log.txn_committed",
+                    (false, true) => "log.txn_timed_out",
+                    (false, false) => "log.txn_aborted",
+                },
+                &[("t", transactional_id.clone())],
+            ),
+            *timed_out,
         ),
         SimEvent::ConsumerLeft {
             consumer, reason, ..

@@ -9,6 +9,7 @@
 mod accumulator;
 pub mod arrivals;
 pub mod idempotence;
+mod pause;
 mod ready;
 mod sender;
 mod transactional;
@@ -57,6 +58,8 @@ pub enum ProducerTimer {
         /// Correlation id.
         correlation_id: u64,
     },
+    /// A `pause_client` pause ends.
+    Resume,
 }
 
 impl ProducerTimer {
@@ -69,6 +72,7 @@ impl ProducerTimer {
             | ProducerTimer::MetadataTimeout { .. }
             | ProducerTimer::TxnRequestTimeout { .. } => &["request.timeout.ms"],
             ProducerTimer::TxnRetry => &["retry.backoff.ms"],
+            ProducerTimer::Resume => &[],
         }
     }
 }
@@ -184,6 +188,10 @@ pub struct Producer {
     requests: RequestCounters,
     /// The transactional state, for a producer with a `transactional.id`.
     txn: Option<crate::engine::txn::client::TxnProducer>,
+    /// Paused (`pause_client`) until this time.
+    paused_until: SimTime,
+    /// What arrived during the pause.
+    deferred: Vec<pause::Deferred>,
 }
 
 impl Producer {
@@ -241,6 +249,8 @@ impl Producer {
                     .map_or((100, 0.0), |t| (t.records, t.abort_ratio));
                 crate::engine::txn::client::TxnProducer::new(id.clone(), records, abort)
             }),
+            paused_until: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -291,6 +301,10 @@ impl Producer {
 
     /// Handles a message from a broker.
     pub fn handle_message(&mut self, ctx: &mut Ctx<ProducerTimer>, from: NodeId, msg: Message) {
+        if ctx.now < self.paused_until {
+            self.deferred.push(pause::Deferred::Message(from, msg));
+            return;
+        }
         match msg {
             Message::MetadataResponse {
                 correlation_id,
@@ -313,6 +327,9 @@ impl Producer {
 
     /// A message could not be delivered (the broker process is down): fail fast and retry.
     pub fn handle_unreachable(&mut self, ctx: &mut Ctx<ProducerTimer>, _to: NodeId, msg: Message) {
+        if self.defer(ctx.now, || pause::Deferred::Unreachable(_to, msg.clone())) {
+            return;
+        }
         match msg {
             Message::ProduceRequest { correlation_id, .. } => self.fail_request(
                 ctx,
@@ -347,6 +364,9 @@ impl Producer {
     /// with NETWORK_EXCEPTION (retried after a metadata refresh), as Kafka's `NetworkClient`
     /// completes a dropped connection's requests as disconnected.
     pub fn handle_disconnect(&mut self, ctx: &mut Ctx<ProducerTimer>, peer: NodeId) {
+        if self.defer(ctx.now, || pause::Deferred::Disconnect(peer)) {
+            return;
+        }
         let lost: Vec<u64> = self
             .in_flight
             .iter()
@@ -360,6 +380,13 @@ impl Producer {
 
     /// Handles a timer.
     pub fn handle_timer(&mut self, ctx: &mut Ctx<ProducerTimer>, t: ProducerTimer) {
+        if t == ProducerTimer::Resume {
+            return self.resume(ctx);
+        }
+        if ctx.now < self.paused_until {
+            self.deferred.push(pause::Deferred::Timer(t));
+            return;
+        }
         match t {
             ProducerTimer::AppTick { gen } if gen == self.tick_gen => self.app_tick(ctx),
             ProducerTimer::Wakeup { gen } if gen == self.wakeup_gen => {

@@ -79,6 +79,16 @@ pub enum Command {
         /// New value as Kafka would read it from a properties file.
         value: String,
     },
+    /// Pause a producer application for `ms` (a long GC pause). A transactional producer's
+    /// replacement — a new instance with the same `transactional.id`, as an orchestrator starts
+    /// one for an unresponsive application — starts at once, so the paused one wakes as a
+    /// zombie and is fenced.
+    PauseClient {
+        /// Producer id.
+        producer: String,
+        /// Pause length, ms.
+        ms: u64,
+    },
 }
 
 impl Engine {
@@ -279,6 +289,7 @@ impl Engine {
                 self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
             }
             Command::SetConfig { target, key, value } => self.set_config(target, key, value)?,
+            Command::PauseClient { producer, ms } => self.pause_producer(producer, *ms)?,
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 mod commands;
 mod follow;
 mod observe;
+mod pause;
 mod stuck;
 mod trace;
 mod txn_observe;
