@@ -260,3 +260,42 @@ fn a_paused_transactional_producer_wakes_as_a_zombie_and_is_fenced() {
         .sum();
     assert_eq!(aborted_read, 0);
 }
+
+/// Many seeds, each with a broker crash and restart (sometimes the coordinator's), a second
+/// crash, and a zombie: read_committed never gets an aborted or unstable record, transactions
+/// keep completing, and the read_committed group keeps reading after the faults.
+#[test]
+fn transactions_hold_under_crashes_and_zombies_over_many_seeds() {
+    for seed in 1..=8u64 {
+        let pick = |k: u64| (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (8 * k)) % 3 + 1;
+        let b1 = pick(1) as u32;
+        let b2 = pick(2) as u32;
+        let s = scenario(seed)
+            .with_fault(1_500 + 100 * seed, Command::CrashBroker { broker: b1 })
+            .with_fault(4_000, Command::RestartBroker { broker: b1 })
+            .with_fault(
+                5_000 + 50 * seed,
+                Command::PauseClient {
+                    producer: "tx".into(),
+                    ms: 2_000,
+                },
+            )
+            .with_fault(9_000, Command::CrashBroker { broker: b2 })
+            .with_fault(11_000, Command::RestartBroker { broker: b2 });
+        let mut e = Engine::new(&s);
+        e.run_until(ms(13_000), u64::MAX);
+        let consumed_mid = e.report(0.0).consumed;
+        e.run_until(ms(20_000), u64::MAX);
+        let r = e.report(0.0);
+        let tx = r.transactions.expect("transactions");
+        assert_eq!(
+            r.invariants.aborted_read, 0,
+            "seed {seed}: {:?}",
+            r.invariants
+        );
+        assert_eq!(r.invariants.uncommitted_read, 0, "seed {seed}");
+        assert_eq!(tx.fenced, 1, "seed {seed}: the zombie");
+        assert!(tx.committed >= 20 && tx.aborted >= 2, "seed {seed}: {tx:?}");
+        assert!(r.consumed > consumed_mid, "seed {seed}: reading stopped");
+    }
+}

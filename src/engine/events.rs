@@ -365,6 +365,18 @@ pub enum SimEvent {
         /// The error that fenced it (`PRODUCER_FENCED`, `INVALID_PRODUCER_EPOCH`).
         error: ErrorCode,
     },
+    /// A consumer passed over offsets that hold no record for it: a transaction marker, or
+    /// (read_committed) a batch of an aborted transaction.
+    TxnPassedOver {
+        /// Group index.
+        group: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// First offset passed over.
+        from: u64,
+        /// Offset after the last.
+        to: u64,
+    },
 }
 
 /// A message kind a [`SimEvent::Flow`] can carry, as a short label.

@@ -443,6 +443,8 @@ impl BrokerProcess {
     /// The connection to broker `peer` closed (its process died): the fetcher's fetch in flight
     /// to it fails and backs off (`replica.fetch.backoff.ms`) until metadata names a new leader.
     pub fn handle_disconnect(&mut self, ctx: &mut Ctx<BrokerTimer>, peer: NodeId) {
+        self.txn_coordinator
+            .on_disconnect(peer.0, &self.disk.metadata);
         let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
         if let Some(seq) = in_flight {
             self.fetcher_failed(ctx, peer.0, seq);

@@ -128,6 +128,12 @@ impl ConsumerAudit {
         p.cover(from, to);
     }
 
+    /// A member of `group` passed over offsets `[from, to)` of `tp` that hold no record for
+    /// it (transaction markers; under read_committed, aborted transactions): not owed.
+    pub fn passed_over(&mut self, group: u32, tp: TopicPartition, from: u64, to: u64) {
+        self.parts.entry((group, tp)).or_default().cover(from, to);
+    }
+
     /// A member of `group` reset its position of `tp` from `from` to `to`.
     pub fn reset(&mut self, group: u32, tp: TopicPartition, from: Option<u64>, to: u64) {
         let p = self.parts.entry((group, tp)).or_default();

@@ -288,6 +288,12 @@ impl InvariantChecker {
                     self.epochs.insert((*tp, *leader_epoch), *l);
                 }
             }
+            SimEvent::TxnPassedOver {
+                group,
+                tp,
+                from,
+                to,
+            } => self.consumers.passed_over(*group, *tp, *from, *to),
             SimEvent::TxnCompleted {
                 producer_id,
                 epoch,

@@ -267,6 +267,12 @@ impl Consumer {
                 if b.attributes != 0 && aborted.skip(&b) {
                     // A marker, or (read_committed) a batch of an aborted transaction: its
                     // offsets are passed over, no record reaches the application.
+                    ctx.event(SimEvent::TxnPassedOver {
+                        group: self.group,
+                        tp: data.tp,
+                        from: pos.max(b.base_offset),
+                        to: b.next_offset(),
+                    });
                     pos = b.next_offset();
                     continue;
                 }

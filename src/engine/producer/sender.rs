@@ -425,10 +425,17 @@ impl Producer {
                     b.producer_epoch,
                     b.sequence_reset,
                 );
-                if decision == OutOfOrder::BumpEpoch && !expired {
-                    self.bump_epoch(ctx, &mut b);
+                if decision == OutOfOrder::BumpEpoch && self.txn.is_some() {
+                    // A transactional producer's epoch belongs to its coordinator: a real gap
+                    // is an abortable error (`TransactionManager`), the transaction aborts and
+                    // the next one starts over under the epoch EndTxn returns.
+                    false
+                } else {
+                    if decision == OutOfOrder::BumpEpoch && !expired {
+                        self.bump_epoch(ctx, &mut b);
+                    }
+                    true
                 }
-                true
             }
             // A batch sent under an epoch since bumped: its sequence was rewritten.
             ErrorCode::InvalidProducerEpoch => {

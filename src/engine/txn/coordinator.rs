@@ -29,11 +29,13 @@ use crate::engine::tp_map::TpMap;
 /// How often the coordinator looks for timed-out transactions
 /// (`transaction.abort.timed.out.transaction.cleanup.interval.ms`, default 10 s).
 pub const ABORT_CHECK_INTERVAL_MS: u64 = 10_000;
-/// How often markers whose answer is missing or failed are sent again (the marker channel
-/// retries on its own request timeout and on every metadata change; one period here).
+/// How often markers whose request failed are sent again (the marker channel retries after an
+/// error, a disconnect, or on a metadata change; one period here).
 pub const MARKER_RETRY_MS: u64 = 100;
-/// A marker request unanswered this long is sent again.
-const MARKER_RESEND_MS: u64 = 2_000;
+/// A marker request unanswered this long is sent again (the inter-broker `request.timeout.ms`).
+/// Never sooner: a second copy of a marker still waiting for replication could land after the
+/// next transaction's first batch and end it.
+const MARKER_RESEND_MS: u64 = 30_000;
 
 /// The producer id of a `transactional.id` (Kafka allocates blocks from the controller; a
 /// stable hash gives every coordinator the same answer here).
@@ -114,7 +116,7 @@ pub struct TxnCoordinator {
     led: BTreeSet<u32>,
     writes: Vec<TxnWrite>,
     /// Markers in flight: correlation id → (transactional id, partition, sent at).
-    in_flight: BTreeMap<u64, (String, TopicPartition, SimTime)>,
+    in_flight: BTreeMap<u64, (String, TopicPartition, SimTime, BrokerId)>,
     next_correlation: u64,
     next_abort_check: SimTime,
     tick_armed: bool,
@@ -155,7 +157,7 @@ impl TxnCoordinator {
         logs: &TpMap<PartitionLog>,
     ) {
         self.txns.retain(|_, m| led.contains(&m.partition));
-        self.in_flight.retain(|_, (id, _, _)| {
+        self.in_flight.retain(|_, (id, _, _, _)| {
             // Markers of dropped ids are forgotten.
             !id.is_empty()
         });
@@ -163,11 +165,11 @@ impl TxnCoordinator {
             let Some(log) = logs.get(&TopicPartition::new(topic, p)) else {
                 continue;
             };
-            let hw = log.high_watermark();
-            for (offset, record) in log.payloads() {
-                if *offset >= hw {
-                    break;
-                }
+            // The whole log, as `TransactionStateManager.loadTransactionsForTxnTopicPartition`
+            // reads it to its end: a new leader never truncates its own log, so every record in
+            // it is (or will be) committed — stopping at this replica's high watermark, which
+            // lags the old leader's, would forget changes already acknowledged to clients.
+            for (_, record) in log.payloads() {
                 if let InternalRecord::TxnLog(v) = record {
                     let m = TxnMetadata {
                         partition: p,
@@ -476,11 +478,14 @@ impl TxnCoordinator {
         tp: TopicPartition,
         error: ErrorCode,
     ) {
-        let Some((id, _, _)) = self.in_flight.remove(&correlation_id) else {
+        let Some((id, _, _, _)) = self.in_flight.remove(&correlation_id) else {
             return;
         };
-        if error != ErrorCode::None {
-            return; // sent again at the next tick
+        // A newer epoch in the partition's log means a later transaction already passed
+        // there: this marker is not needed (the channel drops it). Other errors: sent again
+        // at the next tick.
+        if !matches!(error, ErrorCode::None | ErrorCode::InvalidProducerEpoch) {
+            return;
         }
         let Some(m) = self.txns.get_mut(&id) else {
             return;
@@ -493,6 +498,13 @@ impl TxnCoordinator {
     /// A marker request could not be delivered: sent again at the next tick.
     pub fn on_marker_unreachable(&mut self, correlation_id: u64) {
         self.in_flight.remove(&correlation_id);
+    }
+
+    /// The connection to broker `peer` closed: its markers in flight are sent again (to the
+    /// partitions' leaders then) at the next tick.
+    pub fn on_disconnect(&mut self, peer: BrokerId, metadata: &MetadataImage) {
+        let _ = metadata;
+        self.in_flight.retain(|_, (_, _, _, to)| *to != peer);
     }
 
     /// The periodic tick: markers without an answer are (re)sent to the partitions' current
@@ -541,14 +553,17 @@ impl TxnCoordinator {
     ) -> Vec<(BrokerId, TxnMessage)> {
         let now = ctx.now;
         self.in_flight
-            .retain(|_, (_, _, sent)| now.saturating_sub(*sent) < ms(MARKER_RESEND_MS));
+            .retain(|_, (_, _, sent, _)| now.saturating_sub(*sent) < ms(MARKER_RESEND_MS));
         let mut sends: Vec<(BrokerId, u64, TxnMessage)> = Vec::new();
         for (id, m) in &self.txns {
             if m.pending.is_some() || m.markers_left.is_empty() {
                 continue;
             }
             for &tp in &m.markers_left {
-                let sent = self.in_flight.values().any(|(i, t, _)| i == id && *t == tp);
+                let sent = self
+                    .in_flight
+                    .values()
+                    .any(|(i, t, _, _)| i == id && *t == tp);
                 let leader = metadata.partitions.get(&tp).and_then(|s| s.leader);
                 if let (false, Some(leader)) = (sent, leader) {
                     self.next_correlation += 1;
@@ -564,7 +579,7 @@ impl TxnCoordinator {
                             commit: m.state == TxnState::PrepareCommit,
                         },
                     ));
-                    self.in_flight.insert(c, (id.clone(), tp, now));
+                    self.in_flight.insert(c, (id.clone(), tp, now, leader));
                 }
             }
         }
