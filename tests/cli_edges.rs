@@ -42,11 +42,6 @@ fn run_warns_about_each_unmodelled_key() {
     assert_eq!(code, Some(0), "{err}");
     for (field, key) in [
         ("topics[0].config.cleanup.policy", "cleanup.policy"),
-        ("producers[0].config.transactional.id", "transactional.id"),
-        (
-            "consumer_groups[0].config.isolation.level",
-            "isolation.level",
-        ),
         ("consumer_groups[0].config.client.rack", "client.rack"),
     ] {
         let line = err
