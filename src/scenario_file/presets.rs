@@ -52,10 +52,6 @@ const PRESETS: &[(&str, &str)] = &[
         "big-cluster",
         include_str!("../../scenarios/big-cluster.json"),
     ),
-    (
-        "exactly-once",
-        include_str!("../../scenarios/exactly-once.json"),
-    ),
 ];
 
 /// Every preset as `(name, JSON)`.
