@@ -228,6 +228,9 @@ pub enum SimEvent {
         to_offset: u64,
         /// Leader's high watermark in the fetch response that carried them.
         high_watermark: u64,
+        /// Leader's last stable offset in that response.
+        #[serde(default)]
+        last_stable_offset: u64,
     },
     /// A consumer reset its position by `auto.offset.reset` (no committed offset, or
     /// `OFFSET_OUT_OF_RANGE`): the records it jumps over are not owed to the group, and a commit
@@ -341,6 +344,39 @@ pub enum SimEvent {
         /// What.
         note: FollowNote,
     },
+    /// A transaction coordinator wrote CompleteCommit / CompleteAbort: every marker is in.
+    TxnCompleted {
+        /// `transactional.id`.
+        transactional_id: String,
+        /// Producer id.
+        producer_id: i64,
+        /// The epoch the markers carried.
+        epoch: i16,
+        /// COMMIT (true) or ABORT.
+        committed: bool,
+        /// Aborted by `transaction.timeout.ms`.
+        timed_out: bool,
+    },
+    /// A transactional producer was fenced (`ProducerFencedException`): another instance with
+    /// its `transactional.id` bumped the epoch; this one stops.
+    ProducerFenced {
+        /// Producer index.
+        producer: u32,
+        /// The error that fenced it (`PRODUCER_FENCED`, `INVALID_PRODUCER_EPOCH`).
+        error: ErrorCode,
+    },
+    /// A consumer passed over offsets that hold no record for it: a transaction marker, or
+    /// (read_committed) a batch of an aborted transaction.
+    TxnPassedOver {
+        /// Group index.
+        group: u32,
+        /// Partition.
+        tp: TopicPartition,
+        /// First offset passed over.
+        from: u64,
+        /// Offset after the last.
+        to: u64,
+    },
 }
 
 /// A message kind a [`SimEvent::Flow`] can carry, as a short label.
@@ -354,5 +390,6 @@ pub fn flow_label(kind: MessageKind) -> &'static str {
         MessageKind::Group => "group",
         MessageKind::Metadata => "metadata",
         MessageKind::Controller => "controller",
+        MessageKind::Transaction => "transaction",
     }
 }

@@ -108,6 +108,12 @@ impl TopicTable {
     pub fn offsets_topic(&self) -> Option<TopicIdx> {
         self.index_of(OFFSETS_TOPIC)
     }
+
+    /// The `__transaction_state` topic index, if the table has it (scenarios with a
+    /// transactional producer).
+    pub fn txn_topic(&self) -> Option<TopicIdx> {
+        self.index_of(crate::engine::txn::TXN_TOPIC)
+    }
 }
 
 /// Name of Kafka's internal offsets topic.

@@ -92,6 +92,9 @@ pub struct PartitionLog {
     /// Payloads of internal-topic batches, by base offset (`__consumer_offsets` commits and
     /// group metadata); empty for user topics.
     payloads: VecDeque<(u64, InternalRecord)>,
+    /// Open transactions and aborted-transaction index (empty unless transactional batches
+    /// were written).
+    txn: crate::engine::txn::index::TxnIndex,
 }
 
 impl PartitionLog {
@@ -140,6 +143,9 @@ impl PartitionLog {
         let hw = hw.min(self.log_end_offset);
         if hw > self.high_watermark {
             self.high_watermark = hw;
+            if !self.txn.is_empty() {
+                self.txn.on_high_watermark(hw);
+            }
             true
         } else {
             false
@@ -162,6 +168,9 @@ impl PartitionLog {
     pub fn check_sequence(&self, batch: &RecordBatch) -> SequenceCheck {
         if batch.producer_id < 0 {
             return SequenceCheck::Accept;
+        }
+        if batch.attributes != 0 {
+            return self.check_transactional(batch);
         }
         let last_seq = batch
             .base_sequence
@@ -198,9 +207,32 @@ impl PartitionLog {
         }
     }
 
+    /// The check for a transactional batch: a marker is fenced only by a newer epoch
+    /// (`ProducerAppendInfo.checkProducerEpoch`); data batches are checked as any idempotent
+    /// batch, a newer epoch starting at sequence 0 (KIP-890 bumps the epoch per transaction).
+    fn check_transactional(&self, batch: &RecordBatch) -> SequenceCheck {
+        let known = self
+            .producers
+            .binary_search_by_key(&batch.producer_id, |(id, _)| *id)
+            .ok()
+            .map(|i| self.producers[i].1.epoch);
+        if known.is_some_and(|e| batch.producer_epoch < e) {
+            return SequenceCheck::StaleEpoch;
+        }
+        if batch.control().is_some() {
+            return SequenceCheck::Accept;
+        }
+        let mut plain = *batch;
+        plain.attributes = 0;
+        self.check_sequence(&plain)
+    }
+
     fn note_producer(&mut self, batch: &RecordBatch) {
         if batch.producer_id < 0 {
             return;
+        }
+        if batch.attributes != 0 {
+            self.txn.on_append(batch, self.high_watermark);
         }
         let last_seq = batch
             .base_sequence
@@ -223,8 +255,10 @@ impl PartitionLog {
                 recent: RecentBatches::default(),
             };
         }
-        st.recent
-            .push((batch.base_sequence, last_seq, batch.base_offset));
+        if batch.control().is_none() {
+            st.recent
+                .push((batch.base_sequence, last_seq, batch.base_offset));
+        }
     }
 
     fn push(&mut self, batch: RecordBatch) {
@@ -250,6 +284,9 @@ impl PartitionLog {
             .is_some_and(|(o, _)| *o < self.log_start_offset)
         {
             self.payloads.pop_front();
+        }
+        if !self.txn.is_empty() {
+            self.txn.retain_from(self.log_start_offset);
         }
     }
 
@@ -281,6 +318,7 @@ impl PartitionLog {
                 first_record: 0,
             },
             first_create_time: now,
+            attributes: 0,
             last_create_time: now,
         };
         let stored = self.append_as_leader(batch, epoch);
@@ -354,12 +392,13 @@ impl PartitionLog {
             self.payloads.pop_back();
         }
         if !removed.is_empty() {
-            self.rebuild_producers();
+            let transactional = !self.txn.is_empty() || removed.iter().any(|b| b.attributes != 0);
+            self.rebuild_producers(transactional);
         }
         removed
     }
 
-    fn rebuild_producers(&mut self) {
+    fn rebuild_producers(&mut self, transactional: bool) {
         self.producers.clear();
         let tail: Vec<RecordBatch> = self
             .batches
@@ -371,6 +410,12 @@ impl PartitionLog {
             .collect();
         for b in &tail {
             self.note_producer(b);
+        }
+        if transactional {
+            self.txn = crate::engine::txn::index::TxnIndex::rebuild(
+                self.batches.iter(),
+                self.high_watermark,
+            );
         }
     }
 
@@ -443,6 +488,29 @@ impl PartitionLog {
             out.push(*b);
         }
         out
+    }
+
+    /// The last stable offset (`UnifiedLog.lastStableOffset`): the high watermark, or the first
+    /// offset of the oldest transaction not yet stable if that is lower. A read_committed
+    /// consumer reads below it.
+    pub fn last_stable_offset(&self) -> u64 {
+        match self.txn.first_unstable_offset() {
+            Some(first) => first.min(self.high_watermark),
+            None => self.high_watermark,
+        }
+    }
+
+    /// Aborted transactions overlapping `[from, to)`, for a read_committed fetch.
+    pub fn aborted_between(&self, from: u64, to: u64) -> Vec<crate::engine::protocol::AbortedTxn> {
+        if self.txn.is_empty() {
+            return Vec::new();
+        }
+        self.txn.aborted_between(from, to)
+    }
+
+    /// The aborted-transaction index, oldest first.
+    pub fn aborted_txns(&self) -> impl Iterator<Item = &crate::engine::protocol::AbortedTxn> {
+        self.txn.aborted()
     }
 
     /// Bytes available from `from` up to `upper_bound` (for `fetch.min.bytes`), capped at `cap`.
@@ -527,6 +595,7 @@ mod tests {
                 first_record: seq.max(0) as u64,
             },
             first_create_time: 0,
+            attributes: 0,
             last_create_time: 0,
         }
     }

@@ -140,6 +140,8 @@ pub struct Metrics {
     window_by_group: Vec<u64>,
     /// Request counters at the previous sample, per producer.
     requests_before: Vec<RequestCounters>,
+    /// Transactions completed by the coordinators and producers fenced.
+    pub transactions: crate::engine::report::TransactionsReport,
 }
 
 impl Metrics {
@@ -245,6 +247,20 @@ impl Metrics {
             SimEvent::CommandApplied { command } => {
                 self.markers.push((now, format!("{command:?}")));
             }
+            SimEvent::TxnCompleted {
+                committed,
+                timed_out,
+                ..
+            } => {
+                let t = &mut self.transactions;
+                if *committed {
+                    t.committed += 1;
+                } else {
+                    t.aborted += 1;
+                }
+                t.timed_out += *timed_out as u64;
+            }
+            SimEvent::ProducerFenced { .. } => self.transactions.fenced += 1,
             _ => {}
         }
     }
@@ -372,6 +388,7 @@ mod tests {
                 first_record: 0,
             },
             first_create_time: t0,
+            attributes: 0,
             last_create_time: t1,
         }
     }

@@ -42,6 +42,7 @@ pub mod snapshot;
 pub mod time;
 pub mod timer;
 pub mod tp_map;
+pub mod txn;
 pub mod vec_map;
 pub mod view;
 

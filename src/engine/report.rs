@@ -44,6 +44,12 @@ pub struct Invariants {
     pub commit_regressions: u64,
     /// First example of each violation, human-readable.
     pub first_examples: Vec<String>,
+    /// Records of aborted transactions a read_committed group received.
+    #[serde(default)]
+    pub aborted_read: u64,
+    /// Records a read_committed group received above the last stable offset.
+    #[serde(default)]
+    pub uncommitted_read: u64,
 }
 
 /// Throughput over the whole run.
@@ -96,6 +102,9 @@ pub struct PartitionReport {
     pub high_watermark: u64,
     /// Leader's log end offset.
     pub log_end_offset: u64,
+    /// The leader's last stable offset: below it every transaction is decided.
+    #[serde(default)]
+    pub last_stable_offset: u64,
 }
 
 /// A consumer group at the end of the run.
@@ -110,6 +119,23 @@ pub struct GroupReport {
     /// Total time the group spent rebalancing (from the first JoinGroup of a rebalance to the
     /// assignment), ms: the pause eager rebalances impose on the whole group.
     pub rebalance_ms: f64,
+    /// `isolation.level` of its members.
+    #[serde(default)]
+    pub isolation_level: String,
+}
+
+/// Transactions (scenarios with a transactional producer): as the coordinators completed them,
+/// and producers fenced by a newer instance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransactionsReport {
+    /// Completed with COMMIT markers.
+    pub committed: u64,
+    /// Completed with ABORT markers (timed-out ones included).
+    pub aborted: u64,
+    /// Aborted by the coordinator after `transaction.timeout.ms`.
+    pub timed_out: u64,
+    /// Producers fenced (`ProducerFencedException`).
+    pub fenced: u64,
 }
 
 /// Everything a run produced, for humans and machines.
@@ -153,6 +179,9 @@ pub struct Report {
     /// Traffic between racks and its monthly price (only for a cluster with racks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_zone: Option<crate::engine::racks::CrossZone>,
+    /// Present when the scenario has a transactional producer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionsReport>,
 }
 
 impl Engine {
@@ -190,11 +219,13 @@ impl Engine {
                     replicas: p.replicas,
                     high_watermark: p.high_watermark,
                     log_end_offset: p.log_end_offset,
+                    last_stable_offset: p.last_stable_offset,
                 })
                 .collect(),
             groups: Vec::new(),
             brokers: self.broker_racks(),
             cross_zone: self.cross_zone(),
+            transactions: None,
         };
         self.fill_observed(&mut report);
         report

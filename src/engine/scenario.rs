@@ -151,6 +151,20 @@ pub struct ProducerSpec {
     pub keys: KeyDistribution,
     /// Producer client config.
     pub config: ProducerConfig,
+    /// For a producer with a `transactional.id`: records per transaction and the fraction
+    /// aborted (`None`: 100 records, none aborted).
+    #[serde(default)]
+    pub transactions: Option<TransactionsSpec>,
+}
+
+/// A transactional producer's workload: `records` per transaction, a seeded fraction
+/// `abort_ratio` of transactions aborted by the application.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransactionsSpec {
+    /// Records per transaction.
+    pub records: u64,
+    /// Fraction of transactions aborted, 0..=1.
+    pub abort_ratio: f64,
 }
 
 /// A consumer group and its members.

@@ -66,6 +66,7 @@ impl Scenario {
             record_size,
             keys: KeyDistribution::None,
             config,
+            transactions: None,
         });
         self
     }

@@ -80,6 +80,9 @@ pub enum BrokerTimer {
         /// Partition.
         tp: TopicPartition,
     },
+    /// The transaction coordinator's periodic work: markers to (re)send, timed-out
+    /// transactions to abort.
+    TxnTick,
 }
 
 /// Controller timers.

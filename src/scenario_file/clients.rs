@@ -28,8 +28,12 @@ const PRODUCER: &[&str] = &[
     "keys",
     "num_records",
     "config",
+    "transactions",
 ];
 const BURSTS: &[&str] = &["records", "every_ms"];
+const TRANSACTIONS: &[&str] = &["records", "abort_ratio"];
+/// Most records in one transaction.
+const MAX_TXN_RECORDS: u64 = 1_000_000;
 const GROUP: &[&str] = &[
     "group_id",
     "topics",
@@ -89,6 +93,30 @@ pub(super) fn producers(
         let w = registry::finish_producer(&mut config, |k| explicit.contains(k))
             .map_err(|e| config_error(&path, e))?;
         config_warnings(&path, w, ctx);
+        let transactions = match p.get("transactions") {
+            Some(v) => {
+                let o = Obj::new(
+                    v,
+                    &p.at("transactions"),
+                    "transactions ({\"records\": 100, \"abort_ratio\": 0.2})",
+                    TRANSACTIONS,
+                )?;
+                let records = o.whole_req("records", 1, MAX_TXN_RECORDS)?;
+                let abort_ratio = o.real_or("abort_ratio", 0.0, 0.0, 1.0)?;
+                if config.transactional_id.is_none() {
+                    return Err(err(
+                        &p.at("transactions"),
+                        None,
+                        FixedReason::TransactionsNeedTransactionalId,
+                    ));
+                }
+                Some(crate::engine::scenario::TransactionsSpec {
+                    records,
+                    abort_ratio,
+                })
+            }
+            None => None,
+        };
         let t = topics.iter().find(|t| t.name == topic);
         let max_msg = t
             .and_then(|t| t.config.max_message_bytes)
@@ -102,6 +130,7 @@ pub(super) fn producers(
             record_size: record_size as u32,
             keys,
             config,
+            transactions,
         };
         size_warnings(&spec, &p, max_msg, ctx);
         explicit_out.push(explicit);

@@ -85,6 +85,8 @@ struct Producer<'a> {
     num_records: Option<u64>,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     config: Ordered,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transactions: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +198,9 @@ fn file(s: &Scenario) -> File<'_> {
                     &p.config,
                     &ProducerConfig::default(),
                     registry::get_producer,
+                ),
+                transactions: p.transactions.map(
+                    |t| serde_json::json!({ "records": t.records, "abort_ratio": t.abort_ratio }),
                 ),
             }
         })

@@ -53,11 +53,13 @@ pub enum FixedReason {
     ArrivalsShape,
     /// `arrivals` with a workload that is not a `rate`.
     ArrivalsNeedRate,
+    /// `transactions` on a producer without `transactional.id`.
+    TransactionsNeedTransactionalId,
 }
 
 impl FixedReason {
     /// Every fixed reason (for tests).
-    pub const ALL: [FixedReason; 23] = [
+    pub const ALL: [FixedReason; 24] = [
         FixedReason::RateOrBursts,
         FixedReason::RateExpected,
         FixedReason::ExponentPositive,
@@ -81,6 +83,7 @@ impl FixedReason {
         FixedReason::GroupsShape,
         FixedReason::ArrivalsShape,
         FixedReason::ArrivalsNeedRate,
+        FixedReason::TransactionsNeedTransactionalId,
     ];
 
     /// The i18n key.
@@ -109,6 +112,7 @@ impl FixedReason {
             FixedReason::GroupsShape => "err.fixed.groups_shape",
             FixedReason::ArrivalsShape => "err.fixed.arrivals_shape",
             FixedReason::ArrivalsNeedRate => "err.fixed.arrivals_need_rate",
+            FixedReason::TransactionsNeedTransactionalId => "err.fixed.transactions_need_id",
         }
     }
 
@@ -138,6 +142,7 @@ impl FixedReason {
             FixedReason::GroupsShape => "expected broker id groups such as [[1, 2], [3]]",
             FixedReason::ArrivalsShape => "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)",
             FixedReason::ArrivalsNeedRate => "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing",
+            FixedReason::TransactionsNeedTransactionalId => "transactions need a transactional.id in the producer's config (Kafka throws on beginTransaction() without one)",
         }
     }
 }

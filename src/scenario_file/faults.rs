@@ -33,6 +33,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ("restart_rack", &["rack"]),
     ("isolate_rack", &["rack"]),
     ("heal_rack", &["rack"]),
+    ("pause_client", &["producer", "ms"]),
 ];
 
 const ALL_KEYS: &[&str] = &[
@@ -53,6 +54,8 @@ const ALL_KEYS: &[&str] = &[
     "key",
     "value",
     "rack",
+    "producer",
+    "ms",
 ];
 
 pub(super) fn parse(
@@ -301,6 +304,20 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "heal_rack" => Command::HealRack {
             rack: rack_ref(&o, s)?,
         },
+        "pause_client" => {
+            let path = o.at("producer");
+            let producer = o
+                .text("producer", caps::MAX_ID)?
+                .ok_or_else(|| err(&path, None, ScenarioReason::Required))?;
+            if !s.producers.iter().any(|p| p.id == producer) {
+                let kind = "producer".to_string();
+                return Err(err(&path, o.get("producer"), Detail::NoSuchTarget { kind }));
+            }
+            Command::PauseClient {
+                producer: producer.to_string(),
+                ms: o.whole_req("ms", 1, caps::MAX_DURATION_MS)?,
+            }
+        }
         _ => set_config(&o, s)?,
     };
     Ok(ScheduledFault { at_ms, action })

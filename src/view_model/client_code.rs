@@ -46,6 +46,8 @@ const PY_PRODUCER: &[&str] = &[
     "max.block.ms",
     "max.request.size",
     "metadata.max.age.ms",
+    "transactional.id",
+    "transaction.timeout.ms",
 ];
 
 /// Producer keys always written for kafka-python, whatever their value.
@@ -66,6 +68,8 @@ const PY_CONSUMER: &[&str] = &[
     "auto.offset.reset",
     "request.timeout.ms",
     "retry.backoff.ms",
+    "isolation.level",
+    "client.rack",
 ];
 
 /// One setting: Kafka's key and its value as Kafka prints it.
@@ -152,6 +156,12 @@ fn rate_words(w: &Workload) -> String {
     }
 }
 
+/// Records per transaction for a transactional producer (`transactional.id` set), else `None`.
+fn transaction_size(p: &ProducerSpec, cfg: &ProducerConfig) -> Option<u64> {
+    cfg.transactional_id.as_ref()?;
+    Some(p.transactions.as_ref().map_or(100, |t| t.records))
+}
+
 /// The program of producer `p` with the config in effect `cfg`.
 pub fn producer_code(p: &ProducerSpec, cfg: &ProducerConfig, lang: ClientLang) -> String {
     let always: &[&str] = match lang {
@@ -215,11 +225,27 @@ pub fn producer_code(p: &ProducerSpec, cfg: &ProducerConfig, lang: ClientLang) -
             out.push_str(&format!(
                 "\n# {key_note}\n# sends {rate}, {size} bytes each\n"
             ));
-            out.push_str("while True:\n");
-            out.push_str(&format!(
-                "    producer.send('{}', key={key}, value=b'x' * {size})\n",
-                p.topic
-            ));
+            match transaction_size(p, &cfg) {
+                Some(n) => {
+                    out.push_str(
+                        "producer.init_transactions()  # fences older instances of this id\n",
+                    );
+                    out.push_str("while True:\n    producer.begin_transaction()\n");
+                    out.push_str(&format!("    for _ in range({n}):\n"));
+                    out.push_str(&format!(
+                        "        producer.send('{}', key={key}, value=b'x' * {size})\n",
+                        p.topic
+                    ));
+                    out.push_str("    producer.commit_transaction()  # or abort_transaction()\n");
+                }
+                None => {
+                    out.push_str("while True:\n");
+                    out.push_str(&format!(
+                        "    producer.send('{}', key={key}, value=b'x' * {size})\n",
+                        p.topic
+                    ));
+                }
+            }
         }
         ClientLang::Java => {
             out.push_str(&format!(
@@ -252,12 +278,25 @@ pub fn producer_code(p: &ProducerSpec, cfg: &ProducerConfig, lang: ClientLang) -
             out.push_str(
                 "try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {\n",
             );
-            out.push_str("    while (true) {\n");
-            out.push_str(&format!(
-                "        producer.send(new ProducerRecord<>(\"{}\", {key}, new byte[{size}]));\n",
+            let send = format!(
+                "producer.send(new ProducerRecord<>(\"{}\", {key}, new byte[{size}]));",
                 p.topic
-            ));
-            out.push_str("    }\n}\n");
+            );
+            match transaction_size(p, &cfg) {
+                Some(n) => {
+                    out.push_str(
+                        "    producer.initTransactions(); // fences older instances of this id\n",
+                    );
+                    out.push_str("    while (true) {\n        producer.beginTransaction();\n");
+                    out.push_str(&format!("        for (int i = 0; i < {n}; i++) {{\n            {send}\n        }}\n"));
+                    out.push_str("        producer.commitTransaction(); // or abortTransaction()\n    }\n}\n");
+                }
+                None => {
+                    out.push_str(&format!(
+                        "    while (true) {{\n        {send}\n    }}\n}}\n"
+                    ));
+                }
+            }
         }
     }
     out

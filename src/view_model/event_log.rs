@@ -70,6 +70,11 @@ pub fn command_text(cmd: &Command, lang: Lang) -> String {
         Command::RestartRack { rack } => tf(lang, "cmd.restart_rack", &[("r", rack.clone())]),
         Command::IsolateRack { rack } => tf(lang, "cmd.isolate_rack", &[("r", rack.clone())]),
         Command::HealRack { rack } => tf(lang, "cmd.heal_rack", &[("r", rack.clone())]),
+        Command::PauseClient { producer, ms } => tf(
+            lang,
+            "cmd.pause_client",
+            &[("p", producer.clone()), ("ms", ms.to_string())],
+        ),
         Command::SetConfig { target, key, value } => tf(
             lang,
             "cmd.set_config",
@@ -115,6 +120,7 @@ pub fn command_short(cmd: &Command, lang: Lang) -> String {
             format!("↻ {}", consumer_label(group, *member as usize + 1))
         }
         Command::AddConsumer { group } => format!("+ {group}"),
+        Command::PauseClient { producer, .. } => format!("⏸ {producer}"),
         Command::SetConfig { key, value, .. } => format!("{key}={value}"),
     }
 }
@@ -303,6 +309,29 @@ pub fn describe(
         SimEvent::ConsumerCrashed { consumer, .. } => (
             tr("log.consumer_crashed", &[("c", names.consumer(*consumer))]),
             true,
+        ),
+        SimEvent::ProducerFenced { producer, error } => (
+            tr(
+                "log.producer_fenced",
+                &[("p", names.producer(*producer)), ("e", error.name().into())],
+            ),
+            true,
+        ),
+        SimEvent::TxnCompleted {
+            transactional_id,
+            committed,
+            timed_out,
+            ..
+        } => (
+            tr(
+                match (committed, timed_out) {
+                    (true, _) => "log.txn_committed",
+                    (false, true) => "log.txn_timed_out",
+                    (false, false) => "log.txn_aborted",
+                },
+                &[("t", transactional_id.clone())],
+            ),
+            *timed_out,
         ),
         SimEvent::ConsumerLeft {
             consumer, reason, ..

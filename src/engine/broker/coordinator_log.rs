@@ -16,6 +16,13 @@ use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 /// `offsets.commit.timeout.ms` (default 5000).
 pub const OFFSETS_COMMIT_TIMEOUT_MS: u64 = 5_000;
 
+/// What a coordinator appends: an internal record, or a (control) batch.
+#[derive(Clone, Debug)]
+pub(super) enum InternalOrBatch {
+    Internal(crate::engine::protocol::InternalRecord),
+    Batch(crate::engine::protocol::RecordBatch),
+}
+
 /// A coordinator response waiting for its records to be committed.
 #[derive(Clone, Debug)]
 pub struct ParkedWrite {
@@ -39,6 +46,7 @@ fn with_error(reply: Message, error: ErrorCode) -> Message {
             error,
             offsets,
         },
+        Message::Txn(t) => Message::Txn(Box::new(t.with_error(error))),
         other => other,
     }
 }
@@ -46,6 +54,79 @@ fn with_error(reply: Message, error: ErrorCode) -> Message {
 impl BrokerProcess {
     /// Appends what the coordinator wrote since the last call to the offsets partitions this
     /// broker leads, and parks the responses until the writes are committed.
+    /// Sends a parked write's answer, or — for a transaction coordinator's own write (addressed
+    /// to this broker) — hands it to the coordinator here.
+    pub(super) fn deliver(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        to: NodeId,
+        reply: Message,
+        error: ErrorCode,
+    ) {
+        if to == NodeId(self.id) {
+            if let Message::Txn(t) = reply {
+                self.on_txn_log_write(ctx, *t, error);
+            }
+        } else {
+            ctx.send(to, with_error(reply, error));
+        }
+    }
+
+    /// Appends `record` to `tp` (led here) and parks `reply` for `to` until it is committed;
+    /// answers `NOT_COORDINATOR` at once when this broker does not lead `tp`.
+    pub(super) fn append_internal_and_park(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        tp: TopicPartition,
+        record: InternalOrBatch,
+        reply: Option<(NodeId, Message)>,
+    ) {
+        let leader_epoch = self
+            .replicas
+            .get(&tp)
+            .filter(|r| r.role == Role::Leader)
+            .map(|r| r.leader_epoch);
+        let (Some(epoch), Some(log)) = (leader_epoch, self.disk.logs.get_mut(&tp)) else {
+            if let Some((to, msg)) = reply {
+                self.deliver(ctx, to, msg, ErrorCode::NotCoordinator);
+            }
+            return;
+        };
+        let stored = match record {
+            InternalOrBatch::Internal(record) => {
+                log.append_internal_as_leader(record, epoch, ctx.now)
+            }
+            InternalOrBatch::Batch(batch) => {
+                let stored = log.append_as_leader(batch, epoch);
+                ctx.event(crate::engine::events::SimEvent::LeaderAppend {
+                    broker: self.id,
+                    tp,
+                    batch: stored,
+                });
+                stored
+            }
+        };
+        if let Some((to, msg)) = reply {
+            let id = self.next_id();
+            let deadline = ctx.now + ms(OFFSETS_COMMIT_TIMEOUT_MS);
+            self.parked_writes.insert(
+                id,
+                ParkedWrite {
+                    tp,
+                    end_offset: stored.next_offset(),
+                    to,
+                    reply: msg,
+                    deadline,
+                },
+            );
+            if self.write_timeout_timer.arm(deadline) {
+                ctx.timer_at(deadline, BrokerTimer::CoordinatorWriteTimeout);
+            }
+        }
+        self.maybe_advance_hw(ctx, tp);
+        self.complete_parked_fetches(ctx, &[tp]);
+    }
+
     pub(super) fn flush_coordinator_writes(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let writes = self.coordinator.take_writes();
         if writes.is_empty() {
@@ -128,7 +209,7 @@ impl BrokerProcess {
                 } else {
                     ErrorCode::NotCoordinator
                 };
-                ctx.send(w.to, with_error(w.reply, error));
+                self.deliver(ctx, w.to, w.reply, error);
             }
         }
     }
@@ -141,7 +222,7 @@ impl BrokerProcess {
         }
         for id in due_ids(self.parked_writes.iter(), ctx.now, |w| w.deadline) {
             if let Some(w) = self.parked_writes.remove(&id) {
-                ctx.send(w.to, with_error(w.reply, ErrorCode::RequestTimedOut));
+                self.deliver(ctx, w.to, w.reply, ErrorCode::RequestTimedOut);
             }
         }
         if let Some(next) = earliest_deadline(self.parked_writes.iter(), |w| w.deadline) {

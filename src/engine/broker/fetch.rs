@@ -6,7 +6,9 @@ use super::*;
 use crate::engine::ctx::Ctx;
 use crate::engine::ids::NodeId;
 use crate::engine::log::PartitionLog;
-use crate::engine::protocol::{ErrorCode, FetchPartition, FetchPartitionData, Message};
+use crate::engine::protocol::{
+    ErrorCode, FetchPartition, FetchPartitionData, Message, ReadCommittedData,
+};
 use crate::engine::time::ms;
 use crate::engine::timer::BrokerTimer;
 
@@ -176,6 +178,8 @@ impl BrokerProcess {
             if let Some(r) = r {
                 let upper = if follower {
                     r.log.log_end_offset()
+                } else if req.read_committed {
+                    r.log.last_stable_offset()
                 } else {
                     r.log.high_watermark()
                 };
@@ -219,6 +223,7 @@ impl BrokerProcess {
                 diverging_epoch: None,
                 payloads: Vec::new(),
                 preferred_read_replica: None,
+                read_committed: None,
             };
             if let Some(r) = r {
                 data.high_watermark = r.log.high_watermark();
@@ -234,11 +239,24 @@ impl BrokerProcess {
                     {
                         let upper = if follower {
                             r.log.log_end_offset()
+                        } else if req.read_committed {
+                            r.log.last_stable_offset()
                         } else {
                             r.log.high_watermark()
                         };
                         let max = p.partition_max_bytes.min(budget);
                         data.batches = r.log.read(p.fetch_offset, max, upper);
+                        if req.read_committed {
+                            // `UnifiedLog.collectAbortedTransactions` for the range returned.
+                            let end = data
+                                .batches
+                                .last()
+                                .map_or(p.fetch_offset, |b| b.next_offset());
+                            data.read_committed = Some(Box::new(ReadCommittedData {
+                                last_stable_offset: upper,
+                                aborted: r.log.aborted_between(p.fetch_offset, end),
+                            }));
+                        }
                         if let (Some(first), Some(last)) =
                             (data.batches.first(), data.batches.last())
                         {

@@ -77,6 +77,7 @@ impl BrokerProcess {
         ctx.send(
             NodeId(leader),
             Message::FetchRequest {
+                read_committed: false,
                 correlation_id: seq,
                 replica_id: Some(me),
                 max_wait_ms: cfg.replica_fetch_wait_max_ms,

@@ -44,7 +44,9 @@ impl BrokerProcess {
     /// Role changes, ISR and leader epochs for the partitions `tps` from the image.
     fn apply_partitions(&mut self, ctx: &mut Ctx<BrokerTimer>, tps: &[TopicPartition]) {
         let offsets_topic = ctx.topics.offsets_topic();
+        let txn_topic = ctx.topics.txn_topic();
         let mut led_changed = false;
+        let mut txn_led_changed = false;
         for &tp in tps {
             let Some(st) = self.disk.metadata.partitions.get(&tp).cloned() else {
                 continue;
@@ -58,6 +60,14 @@ impl BrokerProcess {
                     self.led_offsets_partitions.insert(tp.partition)
                 } else {
                     self.led_offsets_partitions.remove(&tp.partition)
+                };
+            }
+            if Some(tp.topic) == txn_topic {
+                let leads = st.leader == Some(self.id);
+                txn_led_changed |= if leads {
+                    self.led_txn_partitions.insert(tp.partition)
+                } else {
+                    self.led_txn_partitions.remove(&tp.partition)
                 };
             }
             self.disk.logs.get_or_insert_with(tp, PartitionLog::new);
@@ -92,6 +102,17 @@ impl BrokerProcess {
                 &self.disk.logs,
             );
             self.flush_coordinator_writes(ctx);
+        }
+        if let (true, Some(topic)) = (txn_led_changed, txn_topic) {
+            self.txn_coordinator.on_leadership_change(
+                ctx,
+                &self.led_txn_partitions,
+                topic,
+                &self.disk.logs,
+            );
+            let sends = self.txn_coordinator.send_markers(ctx, &self.disk.metadata);
+            self.dispatch_markers(ctx, sends);
+            self.flush_txn_writes(ctx);
         }
         self.kick_fetchers(ctx);
     }

@@ -29,6 +29,7 @@ mod produce;
 mod read_replica;
 #[cfg(test)]
 mod tests;
+mod txn;
 
 use serde::{Deserialize, Serialize};
 

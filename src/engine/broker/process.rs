@@ -42,6 +42,8 @@ pub struct FetchRequest {
     pub min_bytes: u64,
     /// Response size limit.
     pub max_bytes: u64,
+    /// `isolation.level=read_committed` (consumers only).
+    pub read_committed: bool,
     /// Partitions.
     pub partitions: Vec<FetchPartition>,
     /// The consumer's rack (KIP-392).
@@ -83,6 +85,9 @@ pub struct BrokerProcess {
     pub(super) fetchers: VecMap<BrokerId, FetcherState>,
     pub(super) alter_inflight: BTreeSet<TopicPartition>,
     pub(super) led_offsets_partitions: BTreeSet<u32>,
+    /// The transaction coordinator for the `__transaction_state` partitions led here.
+    pub txn_coordinator: crate::engine::txn::coordinator::TxnCoordinator,
+    pub(super) led_txn_partitions: BTreeSet<u32>,
     /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
     /// nested completion simply starts a fresh one).
     pub(super) id_scratch: Vec<u64>,
@@ -118,6 +123,8 @@ impl BrokerProcess {
             fetchers: VecMap::new(),
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
+            txn_coordinator: Default::default(),
+            led_txn_partitions: BTreeSet::new(),
             id_scratch: Vec::new(),
             tp_scratch: Vec::new(),
             tp_hw_scratch: Vec::new(),
@@ -201,6 +208,7 @@ impl BrokerProcess {
                 max_wait_ms,
                 min_bytes,
                 max_bytes,
+                read_committed,
                 partitions,
                 rack_id,
             } => {
@@ -210,6 +218,7 @@ impl BrokerProcess {
                     max_wait_ms,
                     min_bytes,
                     max_bytes,
+                    read_committed,
                     partitions,
                     rack_id,
                 };
@@ -325,6 +334,7 @@ impl BrokerProcess {
                 );
                 self.flush_coordinator_writes(ctx);
             }
+            Message::Txn(t) => self.handle_txn(ctx, from, *t),
             _ => {}
         }
     }
@@ -410,6 +420,11 @@ impl BrokerProcess {
             BrokerTimer::AlterPartitionRetry { tp } => {
                 self.alter_inflight.remove(&tp);
             }
+            BrokerTimer::TxnTick => {
+                let sends = self.txn_coordinator.on_tick(ctx, &self.disk.metadata);
+                self.dispatch_markers(ctx, sends);
+                self.flush_txn_writes(ctx);
+            }
         }
     }
 
@@ -427,14 +442,25 @@ impl BrokerProcess {
     /// The engine reports that a message this broker sent could not be delivered (the peer
     /// process is down): a follower fetcher backs off.
     pub fn handle_unreachable(&mut self, ctx: &mut Ctx<BrokerTimer>, to: NodeId, msg: Message) {
-        if let Message::FetchRequest { correlation_id, .. } = msg {
-            self.fetcher_failed(ctx, to.0, correlation_id);
+        match msg {
+            Message::FetchRequest { correlation_id, .. } => {
+                self.fetcher_failed(ctx, to.0, correlation_id)
+            }
+            Message::Txn(t) => {
+                if let crate::engine::protocol::TxnMessage::WriteMarker { correlation_id, .. } = *t
+                {
+                    self.txn_coordinator.on_marker_unreachable(correlation_id);
+                }
+            }
+            _ => {}
         }
     }
 
     /// The connection to broker `peer` closed (its process died): the fetcher's fetch in flight
     /// to it fails and backs off (`replica.fetch.backoff.ms`) until metadata names a new leader.
     pub fn handle_disconnect(&mut self, ctx: &mut Ctx<BrokerTimer>, peer: NodeId) {
+        self.txn_coordinator
+            .on_disconnect(peer.0, &self.disk.metadata);
         let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
         if let Some(seq) = in_flight {
             self.fetcher_failed(ctx, peer.0, seq);

@@ -147,6 +147,7 @@ fn produce(acks: Acks, records: u32) -> Message {
                     first_record: 0,
                 },
                 first_create_time: 0,
+                attributes: 0,
                 last_create_time: 0,
             },
         }],
@@ -155,6 +156,7 @@ fn produce(acks: Acks, records: u32) -> Message {
 
 fn follower_fetch(offset: u64) -> Message {
     Message::FetchRequest {
+        read_committed: false,
         correlation_id: 1,
         replica_id: Some(2),
         max_wait_ms: 0,
@@ -224,6 +226,7 @@ fn acks_all_below_min_insync_is_not_enough_replicas() {
 
 fn consumer_fetch(offset: u64) -> Message {
     Message::FetchRequest {
+        read_committed: false,
         correlation_id: 3,
         replica_id: None,
         max_wait_ms: 0,

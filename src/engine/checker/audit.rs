@@ -218,6 +218,9 @@ type Example = (&'static str, TopicPartition, u32, String, u64);
 fn scan_new_batches(state: &mut PartitionAudit, view: &LeaderLog, examples: &mut Vec<Example>) {
     let from = state.scanned_to.max(view.log.log_start_offset());
     for b in view.log.batches_from(from) {
+        if b.control().is_some() {
+            continue; // a transaction marker holds no application record
+        }
         let (a, z) = (
             b.ids.first_record,
             b.ids.first_record + b.record_count as u64,

@@ -106,6 +106,11 @@ pub(super) struct ConsumerAudit {
 }
 
 impl ConsumerAudit {
+    /// The name of group `g` (its `group.id`).
+    pub fn group_name(&self, g: u32) -> String {
+        self.group(g)
+    }
+
     fn group(&self, g: u32) -> String {
         self.group_names
             .get(g as usize)
@@ -121,6 +126,12 @@ impl ConsumerAudit {
         }
         p.consumed_upto = p.consumed_upto.max(to);
         p.cover(from, to);
+    }
+
+    /// A member of `group` passed over offsets `[from, to)` of `tp` that hold no record for
+    /// it (transaction markers; under read_committed, aborted transactions): not owed.
+    pub fn passed_over(&mut self, group: u32, tp: TopicPartition, from: u64, to: u64) {
+        self.parts.entry((group, tp)).or_default().cover(from, to);
     }
 
     /// A member of `group` reset its position of `tp` from `from` to `to`.

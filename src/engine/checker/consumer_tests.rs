@@ -60,6 +60,7 @@ impl Feed {
                 first_record: from,
             },
             first_create_time: 0,
+            attributes: 0,
             last_create_time: 0,
         };
         self.send(SimEvent::Consumed {
@@ -70,6 +71,7 @@ impl Feed {
             from_offset: from,
             to_offset: to,
             high_watermark: to,
+            last_stable_offset: to,
         })
     }
 

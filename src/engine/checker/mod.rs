@@ -17,6 +17,7 @@ mod acked;
 mod audit;
 mod consumer;
 mod intervals;
+mod txn;
 
 use acked::AckedBatches;
 pub use audit::LeaderLog;
@@ -63,6 +64,12 @@ pub struct InvariantReport {
     pub first_examples: Vec<String>,
     /// Acknowledged batches not tracked because of the memory cap.
     pub untracked_acks: u64,
+    /// Records of aborted transactions a read_committed group received.
+    #[serde(default)]
+    pub aborted_read: u64,
+    /// Records a read_committed group received at or above the fetch's last stable offset.
+    #[serde(default)]
+    pub uncommitted_read: u64,
 }
 
 /// The checker.
@@ -80,6 +87,8 @@ pub struct InvariantChecker {
     audits: BTreeMap<TopicPartition, PartitionAudit>,
     /// Acknowledgements received since the last sweep.
     unaudited: Vec<(TopicPartition, u64)>,
+    /// Transactions read by read_committed groups.
+    txn: txn::TxnAudit,
 }
 
 impl InvariantChecker {
@@ -89,6 +98,33 @@ impl InvariantChecker {
             topics,
             ..Self::default()
         }
+    }
+
+    /// Which consumer groups (by group index) read with `isolation.level=read_committed`.
+    pub fn with_read_committed(mut self, groups: Vec<bool>) -> Self {
+        self.txn.read_committed = groups;
+        self
+    }
+
+    fn txn_violation(&mut self, v: txn::TxnViolation) {
+        let txn::TxnViolation::AbortedRead {
+            records,
+            group,
+            tp,
+            producer_id,
+            at,
+        } = v;
+        self.report.aborted_read += records;
+        let name = self.topics.display(tp);
+        let g = self.consumers.group_name(group);
+        self.note(
+            "aborted_read",
+            at,
+            format!(
+                "read_committed group {g} received {records} records of {name} from an \
+                 aborted transaction of producer id {producer_id}"
+            ),
+        );
     }
 
     /// Names consumer groups (by group index) in the examples.
@@ -177,10 +213,33 @@ impl InvariantChecker {
                 from_offset,
                 to_offset,
                 high_watermark,
+                batch,
+                last_stable_offset,
                 ..
             } => {
                 self.consumers
                     .consumed(*group, *tp, *from_offset, *to_offset);
+                if self.txn.committed_only(*group) {
+                    if to_offset > last_stable_offset {
+                        let n = to_offset - (*from_offset).max(*last_stable_offset);
+                        self.report.uncommitted_read += n;
+                        let name = self.topics.display(*tp);
+                        self.note(
+                            "uncommitted_read",
+                            at,
+                            format!(
+                                "{n} records of {name} read by a read_committed group above \
+                                 the LSO {last_stable_offset}"
+                            ),
+                        );
+                    }
+                    if batch.is_transactional() {
+                        let n = to_offset - from_offset;
+                        if let Some(v) = self.txn.consumed(at, *group, *tp, batch, n) {
+                            self.txn_violation(v);
+                        }
+                    }
+                }
                 if to_offset > high_watermark {
                     let n = to_offset - (*from_offset).max(*high_watermark);
                     self.report.read_above_hw += n;
@@ -227,6 +286,22 @@ impl InvariantChecker {
                     }
                 } else {
                     self.epochs.insert((*tp, *leader_epoch), *l);
+                }
+            }
+            SimEvent::TxnPassedOver {
+                group,
+                tp,
+                from,
+                to,
+            } => self.consumers.passed_over(*group, *tp, *from, *to),
+            SimEvent::TxnCompleted {
+                producer_id,
+                epoch,
+                committed,
+                ..
+            } => {
+                for v in self.txn.completed(*producer_id, *epoch, *committed) {
+                    self.txn_violation(v);
                 }
             }
             _ => {}

@@ -23,6 +23,7 @@ fn batch(first: u64, n: u32) -> RecordBatch {
             first_record: first,
         },
         first_create_time: 0,
+        attributes: 0,
         last_create_time: 0,
     }
 }
@@ -155,6 +156,7 @@ fn redelivery_and_reads_above_hw_are_counted() {
             from_offset: from,
             to_offset: to,
             high_watermark: hw,
+            last_stable_offset: hw,
         },
     };
     c.observe(&consumed(0, 50, 100));
@@ -293,4 +295,55 @@ fn a_crashed_replica_holding_another_copy_keeps_the_ack_tracked_until_it_is_lost
     assert_eq!(c.acked.len(), 1, "A does not hold X: not settled");
     c.sweep(2, view(1, 2, &a, vec![&a, &leader_c]));
     assert_eq!(c.report().acked_lost, 10);
+}
+
+/// The transaction invariants: a read_committed group that receives a record of a transaction
+/// aborted later (or earlier) counts `aborted_read`; one above the fetch's LSO counts
+/// `uncommitted_read`; a read_uncommitted group counts neither.
+#[test]
+fn aborted_and_uncommitted_reads_of_read_committed_groups_are_counted() {
+    use crate::engine::protocol::ATTR_TRANSACTIONAL;
+    let mut c = InvariantChecker::new(Default::default()).with_read_committed(vec![true, false]);
+    let mut b = batch(0, 10);
+    b.producer_id = 77;
+    b.producer_epoch = 4;
+    b.attributes = ATTR_TRANSACTIONAL;
+    let consumed = |group: u32, lso: u64| SimEvent::Consumed {
+        group,
+        consumer: 0,
+        tp: TopicPartition::new(0, 0),
+        batch: b,
+        from_offset: 0,
+        to_offset: 10,
+        high_watermark: 20,
+        last_stable_offset: lso,
+    };
+    c.observe_at(1, &consumed(0, 20));
+    c.observe_at(1, &consumed(1, 5));
+    assert_eq!(c.report().aborted_read, 0, "outcome not known yet");
+    assert_eq!(c.report().uncommitted_read, 0);
+    // Markers carry the bumped epoch 5: the data's epoch 4 transaction was aborted.
+    c.observe_at(
+        2,
+        &SimEvent::TxnCompleted {
+            transactional_id: "t".into(),
+            producer_id: 77,
+            epoch: 5,
+            committed: false,
+            timed_out: false,
+        },
+    );
+    assert_eq!(c.report().aborted_read, 10, "only the read_committed group");
+    c.observe_at(3, &consumed(0, 5));
+    let r = c.report();
+    assert_eq!(r.aborted_read, 20, "known aborted: counted at once");
+    assert_eq!(r.uncommitted_read, 5, "offsets 5..10 above the LSO");
+    assert!(r
+        .first_examples
+        .iter()
+        .any(|x| x.starts_with("aborted_read")));
+    assert!(r
+        .first_examples
+        .iter()
+        .any(|x| x.starts_with("uncommitted_read")));
 }

@@ -224,6 +224,17 @@ pub struct ProducerConfig {
     pub partitioner_availability_timeout_ms: u64,
     /// `metadata.max.age.ms` (default 300000).
     pub metadata_max_age_ms: u64,
+    /// `transactional.id` (default none): a transactional producer (KIP-98).
+    #[serde(default)]
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms` (default 60000): the coordinator aborts a transaction open
+    /// longer than this.
+    #[serde(default = "default_transaction_timeout_ms")]
+    pub transaction_timeout_ms: u64,
+}
+
+fn default_transaction_timeout_ms() -> u64 {
+    60_000
 }
 
 impl Default for ProducerConfig {
@@ -246,6 +257,8 @@ impl Default for ProducerConfig {
             partitioner_adaptive_partitioning_enable: true,
             partitioner_availability_timeout_ms: 0,
             metadata_max_age_ms: 300_000,
+            transactional_id: None,
+            transaction_timeout_ms: default_transaction_timeout_ms(),
         }
     }
 }
@@ -306,6 +319,28 @@ pub struct ConsumerConfig {
     /// `client.rack` (default empty): the consumer's rack, sent with its fetches (KIP-392).
     #[serde(default)]
     pub client_rack: String,
+    /// `isolation.level` (default `read_uncommitted`); `read_committed` fetches stop at the
+    /// last stable offset and aborted transactions' records are dropped.
+    #[serde(default)]
+    pub isolation_level: IsolationLevel,
+}
+
+/// `isolation.level`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationLevel {
+    /// Everything below the high watermark (Kafka's default).
+    #[default]
+    ReadUncommitted,
+    /// Below the last stable offset, without aborted transactions' records.
+    ReadCommitted,
+}
+
+impl ConsumerConfig {
+    /// Whether `isolation.level=read_committed`.
+    pub fn read_committed(&self) -> bool {
+        self.isolation_level == IsolationLevel::ReadCommitted
+    }
 }
 
 impl Default for ConsumerConfig {
@@ -330,6 +365,7 @@ impl Default for ConsumerConfig {
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
             client_rack: String::new(),
+            isolation_level: IsolationLevel::ReadUncommitted,
         }
     }
 }

@@ -219,12 +219,14 @@ impl Consumer {
             );
             let t = self.config.request_timeout_ms + max_wait;
             let rack_id = self.rack;
+            let read_committed = self.config.read_committed();
             self.request(
                 ctx,
                 leader,
                 Pending::Fetch(leader),
                 |c| Message::FetchRequest {
                     correlation_id: c,
+                    read_committed,
                     replica_id: None,
                     max_wait_ms: max_wait,
                     min_bytes,
@@ -277,13 +279,31 @@ impl Consumer {
             let Some(mut pos) = a.fetch_position else {
                 continue;
             };
+            let (lso, aborted) = match data.read_committed {
+                Some(rc) => (rc.last_stable_offset, rc.aborted),
+                None => (data.high_watermark, Vec::new()),
+            };
+            let mut aborted = crate::engine::txn::client::AbortedFilter::new(aborted);
             for b in data.batches {
                 if b.next_offset() <= pos {
                     continue;
                 }
+                if b.attributes != 0 && aborted.skip(&b) {
+                    // A marker, or (read_committed) a batch of an aborted transaction: its
+                    // offsets are passed over, no record reaches the application.
+                    ctx.event(SimEvent::TxnPassedOver {
+                        group: self.group,
+                        tp: data.tp,
+                        from: pos.max(b.base_offset),
+                        to: b.next_offset(),
+                    });
+                    pos = b.next_offset();
+                    continue;
+                }
                 let from = pos.max(b.base_offset);
+                let bounds = (data.high_watermark, lso);
                 self.buffer
-                    .push_back((data.tp, b, from, b.next_offset(), data.high_watermark));
+                    .push_back((data.tp, b, from, b.next_offset(), bounds));
                 pos = b.next_offset();
             }
             a.fetch_position = Some(pos);
@@ -331,7 +351,7 @@ impl Consumer {
         let mut left = self.config.max_poll_records.max(1) as u64;
         let mut taken = 0u64;
         while left > 0 {
-            let Some((tp, batch, from, to, hw)) = self.buffer.pop_front() else {
+            let Some((tp, batch, from, to, (hw, lso))) = self.buffer.pop_front() else {
                 break;
             };
             let Some(a) = self.assigned.get_mut(&tp) else {
@@ -346,10 +366,11 @@ impl Consumer {
                 from_offset: from,
                 to_offset: from + n,
                 high_watermark: hw,
+                last_stable_offset: lso,
             });
             a.consumed_position = Some(from + n);
             if from + n < to {
-                self.buffer.push_front((tp, batch, from + n, to, hw));
+                self.buffer.push_front((tp, batch, from + n, to, (hw, lso)));
             }
             left -= n;
             taken += n;

@@ -82,6 +82,10 @@ pub enum MemberState {
 }
 
 /// A partition assigned to this consumer.
+/// A fetched batch waiting for `poll()`: partition, batch, offsets `[from, to)`, and the high
+/// watermark and last stable offset of the response that brought it.
+type Fetched = (TopicPartition, RecordBatch, u64, u64, (u64, u64));
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assigned {
     /// Next offset to fetch (`None` until OffsetFetch / ListOffsets answer).
@@ -152,7 +156,9 @@ pub struct Consumer {
     protocol: Option<AssignmentStrategy>,
     assigned: BTreeMap<TopicPartition, Assigned>,
     leaders: BTreeMap<TopicPartition, (Option<BrokerId>, u32)>,
-    buffer: VecDeque<(TopicPartition, RecordBatch, u64, u64, u64)>,
+    /// Fetched records not yet polled: partition, batch, `[from, to)`, and the high watermark
+    /// and last stable offset of the response that brought them.
+    buffer: VecDeque<Fetched>,
     pending: BTreeMap<u64, Pending>,
     /// The broker each pending request went to, and when it times out.
     pending_to: BTreeMap<u64, (BrokerId, SimTime)>,

@@ -9,8 +9,10 @@
 mod accumulator;
 pub mod arrivals;
 pub mod idempotence;
+mod pause;
 mod ready;
 mod sender;
+mod transactional;
 mod workload;
 
 use crate::engine::vec_map::VecMap;
@@ -49,6 +51,15 @@ pub enum ProducerTimer {
         /// Correlation id.
         correlation_id: u64,
     },
+    /// Retry the transactional request the producer's phase needs (after a backoff).
+    TxnRetry,
+    /// A transactional request may have gone unanswered.
+    TxnRequestTimeout {
+        /// Correlation id.
+        correlation_id: u64,
+    },
+    /// A `pause_client` pause ends.
+    Resume,
 }
 
 impl ProducerTimer {
@@ -57,9 +68,11 @@ impl ProducerTimer {
         match self {
             ProducerTimer::AppTick { .. } => &["linger.ms", "batch.size", "max.block.ms"],
             ProducerTimer::Wakeup { .. } => &["retry.backoff.ms", "linger.ms"],
-            ProducerTimer::RequestTimeouts | ProducerTimer::MetadataTimeout { .. } => {
-                &["request.timeout.ms"]
-            }
+            ProducerTimer::RequestTimeouts
+            | ProducerTimer::MetadataTimeout { .. }
+            | ProducerTimer::TxnRequestTimeout { .. } => &["request.timeout.ms"],
+            ProducerTimer::TxnRetry => &["retry.backoff.ms"],
+            ProducerTimer::Resume => &[],
         }
     }
 }
@@ -173,6 +186,12 @@ pub struct Producer {
     /// ([`crate::engine::Engine::follow_key`]).
     follow_key: Option<u32>,
     requests: RequestCounters,
+    /// The transactional state, for a producer with a `transactional.id`.
+    txn: Option<crate::engine::txn::client::TxnProducer>,
+    /// Paused (`pause_client`) until this time.
+    paused_until: SimTime,
+    /// What arrived during the pause.
+    deferred: Vec<pause::Deferred>,
 }
 
 impl Producer {
@@ -224,7 +243,20 @@ impl Producer {
             last_ack: 0,
             follow_key: None,
             requests: RequestCounters::default(),
+            txn: spec.config.transactional_id.as_ref().map(|id| {
+                let (records, abort) = spec
+                    .transactions
+                    .map_or((100, 0.0), |t| (t.records, t.abort_ratio));
+                crate::engine::txn::client::TxnProducer::new(id.clone(), records, abort)
+            }),
+            paused_until: 0,
+            deferred: Vec::new(),
         }
+    }
+
+    /// The transactional state, for a producer with a `transactional.id`.
+    pub fn transactional(&self) -> Option<&crate::engine::txn::client::TxnProducer> {
+        self.txn.as_ref()
     }
 
     /// The application's CPU time per `send()` on its machine (the hardware profile's
@@ -264,10 +296,15 @@ impl Producer {
         }
         self.request_metadata(ctx);
         self.schedule_tick(ctx, ctx.now);
+        self.txn_step(ctx);
     }
 
     /// Handles a message from a broker.
     pub fn handle_message(&mut self, ctx: &mut Ctx<ProducerTimer>, from: NodeId, msg: Message) {
+        if ctx.now < self.paused_until {
+            self.deferred.push(pause::Deferred::Message(from, msg));
+            return;
+        }
         match msg {
             Message::MetadataResponse {
                 correlation_id,
@@ -278,12 +315,21 @@ impl Producer {
                 correlation_id,
                 partitions,
             } => self.on_produce_response(ctx, from, correlation_id, partitions),
+            Message::FindCoordinatorResponse {
+                correlation_id,
+                error,
+                coordinator,
+            } => self.on_txn_coordinator(ctx, correlation_id, error, coordinator),
+            Message::Txn(t) => self.on_txn_message(ctx, *t),
             _ => {}
         }
     }
 
     /// A message could not be delivered (the broker process is down): fail fast and retry.
     pub fn handle_unreachable(&mut self, ctx: &mut Ctx<ProducerTimer>, _to: NodeId, msg: Message) {
+        if self.defer(ctx.now, || pause::Deferred::Unreachable(_to, msg.clone())) {
+            return;
+        }
         match msg {
             Message::ProduceRequest { correlation_id, .. } => self.fail_request(
                 ctx,
@@ -300,6 +346,16 @@ impl Producer {
                     crate::engine::time::after_ms(ctx.now, self.config.retry_backoff_ms),
                 );
             }
+            Message::Txn(t) => {
+                let c = match *t {
+                    super::protocol::TxnMessage::FindCoordinator { correlation_id, .. }
+                    | super::protocol::TxnMessage::InitProducerId { correlation_id, .. }
+                    | super::protocol::TxnMessage::AddPartitions { correlation_id, .. }
+                    | super::protocol::TxnMessage::EndTxn { correlation_id, .. } => correlation_id,
+                    _ => return,
+                };
+                self.on_txn_timeout(ctx, c);
+            }
             _ => {}
         }
     }
@@ -308,6 +364,9 @@ impl Producer {
     /// with NETWORK_EXCEPTION (retried after a metadata refresh), as Kafka's `NetworkClient`
     /// completes a dropped connection's requests as disconnected.
     pub fn handle_disconnect(&mut self, ctx: &mut Ctx<ProducerTimer>, peer: NodeId) {
+        if self.defer(ctx.now, || pause::Deferred::Disconnect(peer)) {
+            return;
+        }
         let lost: Vec<u64> = self
             .in_flight
             .iter()
@@ -321,6 +380,13 @@ impl Producer {
 
     /// Handles a timer.
     pub fn handle_timer(&mut self, ctx: &mut Ctx<ProducerTimer>, t: ProducerTimer) {
+        if t == ProducerTimer::Resume {
+            return self.resume(ctx);
+        }
+        if ctx.now < self.paused_until {
+            self.deferred.push(pause::Deferred::Timer(t));
+            return;
+        }
         match t {
             ProducerTimer::AppTick { gen } if gen == self.tick_gen => self.app_tick(ctx),
             ProducerTimer::Wakeup { gen } if gen == self.wakeup_gen => {
@@ -353,6 +419,10 @@ impl Producer {
                 }
                 self.metadata_wanted = true;
                 self.request_metadata(ctx);
+            }
+            ProducerTimer::TxnRetry => self.txn_step(ctx),
+            ProducerTimer::TxnRequestTimeout { correlation_id } => {
+                self.on_txn_timeout(ctx, correlation_id)
             }
             _ => {}
         }

@@ -154,6 +154,11 @@ impl Producer {
             let Some(leader) = self.leaders[p as usize] else {
                 continue;
             };
+            if let Some(t) = self.txn.as_mut() {
+                if !t.may_send(p) {
+                    continue; // woken when AddPartitionsToTxn answers
+                }
+            }
             let q = &self.accumulator.queues[p as usize];
             let Some(first) = q.front() else {
                 self.accumulator.ready.forget(p); // nothing to send
@@ -261,6 +266,9 @@ impl Producer {
         if next_wakeup < SimTime::MAX {
             self.schedule_wakeup(ctx, next_wakeup);
         }
+        if self.txn.is_some() {
+            self.txn_step(ctx);
+        }
     }
 
     fn send_request(
@@ -282,15 +290,7 @@ impl Producer {
             .iter()
             .map(|b| ProducePartition {
                 tp: TopicPartition::new(self.topic, b.partition),
-                batch: self.wire_batch(
-                    b,
-                    0,
-                    if idempotent {
-                        PRODUCER_ID_BASE + self.index as i64
-                    } else {
-                        -1
-                    },
-                ),
+                batch: self.wire_batch(b, 0, self.wire_producer_id(idempotent)),
             })
             .collect();
         ctx.send(
@@ -341,6 +341,15 @@ impl Producer {
         }
     }
 
+    /// The batch attributes: transactional for a transactional producer.
+    fn batch_attributes(&self) -> u8 {
+        if self.config.transactional_id.is_some() {
+            crate::engine::protocol::ATTR_TRANSACTIONAL
+        } else {
+            0
+        }
+    }
+
     /// The record batch header for a producer batch (base offset as known, producer id).
     fn wire_batch(&self, b: &ProducerBatch, base_offset: u64, producer_id: i64) -> RecordBatch {
         RecordBatch {
@@ -356,6 +365,7 @@ impl Producer {
                 first_record: b.first_record,
             },
             first_create_time: b.first_create,
+            attributes: self.batch_attributes(),
             last_create_time: b.last_create,
         }
     }
@@ -387,6 +397,7 @@ impl Producer {
     }
 
     fn fail_batch(&mut self, ctx: &mut Ctx<ProducerTimer>, b: &ProducerBatch, error: ErrorCode) {
+        self.txn_batch_failed(ctx, error);
         self.failed += b.records as u64;
         self.accumulator.release(b);
         ctx.event(SimEvent::ProduceFailed {
@@ -414,10 +425,17 @@ impl Producer {
                     b.producer_epoch,
                     b.sequence_reset,
                 );
-                if decision == OutOfOrder::BumpEpoch && !expired {
-                    self.bump_epoch(ctx, &mut b);
+                if decision == OutOfOrder::BumpEpoch && self.txn.is_some() {
+                    // A transactional producer's epoch belongs to its coordinator: a real gap
+                    // is an abortable error (`TransactionManager`), the transaction aborts and
+                    // the next one starts over under the epoch EndTxn returns.
+                    false
+                } else {
+                    if decision == OutOfOrder::BumpEpoch && !expired {
+                        self.bump_epoch(ctx, &mut b);
+                    }
+                    true
                 }
-                true
             }
             // A batch sent under an epoch since bumped: its sequence was rewritten.
             ErrorCode::InvalidProducerEpoch => {

@@ -191,6 +191,11 @@ impl Producer {
             }
         };
         let wanted = wanted.min(self.remaining());
+        let wanted = if self.txn.is_some() {
+            self.txn_room(ctx, wanted)
+        } else {
+            wanted
+        };
         let created_before = self.app.created;
         if wanted > 0 {
             let upper = serialized_upper_bound(&self.spec);
@@ -218,6 +223,9 @@ impl Producer {
             let span = t1.saturating_sub(t0);
             let last = wanted.saturating_sub(1).max(1);
             self.app.backlog_since = t0 + super::accumulator::lerp(span, handed.min(last), last);
+        }
+        if self.txn.is_some() {
+            self.txn_appended(self.app.created - created_before);
         }
         if std::mem::take(&mut self.accumulator.wake_sender) {
             self.drain(ctx);

@@ -25,6 +25,28 @@ pub enum InternalRecord {
         /// The record.
         record: Box<GroupRecord>,
     },
+    /// `__transaction_state`: a transaction's metadata after a state change
+    /// (`TransactionLogKey` / `TransactionLogValue`).
+    TxnLog(Box<TxnLogValue>),
+}
+
+/// A `__transaction_state` record (`TransactionLogValue`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TxnLogValue {
+    /// `transactional.id` (the key).
+    pub transactional_id: String,
+    /// Producer id.
+    pub producer_id: i64,
+    /// Producer epoch.
+    pub epoch: i16,
+    /// `transaction.timeout.ms`.
+    pub timeout_ms: u64,
+    /// State.
+    pub state: super::TxnState,
+    /// Partitions in the transaction.
+    pub partitions: Vec<TopicPartition>,
+    /// When the transaction started (ns of simulated time).
+    pub start_time: u64,
 }
 
 impl InternalRecord {
@@ -32,7 +54,7 @@ impl InternalRecord {
     pub fn record_count(&self) -> u32 {
         match self {
             InternalRecord::OffsetCommits { offsets, .. } => offsets.len().max(1) as u32,
-            InternalRecord::GroupMetadata { .. } => 1,
+            InternalRecord::GroupMetadata { .. } | InternalRecord::TxnLog(_) => 1,
         }
     }
 
@@ -45,6 +67,9 @@ impl InternalRecord {
             InternalRecord::GroupMetadata { group, record } => {
                 61 + 64 + group.len() as u32 + 96 * record.members.len() as u32
             }
+            InternalRecord::TxnLog(v) => {
+                61 + 48 + v.transactional_id.len() as u32 + 24 * v.partitions.len() as u32
+            }
         }
     }
 
@@ -53,6 +78,7 @@ impl InternalRecord {
         match self {
             InternalRecord::OffsetCommits { group, .. }
             | InternalRecord::GroupMetadata { group, .. } => group,
+            InternalRecord::TxnLog(v) => &v.transactional_id,
         }
     }
 }

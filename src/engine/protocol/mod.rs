@@ -13,13 +13,15 @@ use super::time::SimTime;
 mod group;
 mod internal;
 mod kraft;
+mod txn;
 
 pub use group::{JoinGroup, JoinGroupResult, OffsetCommit, SyncGroup};
-pub use internal::InternalRecord;
+pub use internal::{InternalRecord, TxnLogValue};
 pub use kraft::{
     BrokerHeartbeat, BrokerHeartbeatReply, BrokerRegistration, BrokerRegistrationReply,
     MetadataFetchReply, MetadataRecord,
 };
+pub use txn::{AbortedTxn, ReadCommittedData, TxnMessage, TxnState};
 
 /// Kafka's protocol error codes (`org.apache.kafka.common.protocol.Errors`), with their numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -85,6 +87,12 @@ pub enum ErrorCode {
     DuplicateBrokerRegistration = 101,
     /// 107: a proposed ISR member is fenced or not a replica.
     IneligibleReplica = 107,
+    /// 48: a transactional request in the wrong state (`INVALID_TXN_STATE`).
+    InvalidTxnState = 48,
+    /// 51: the coordinator is completing the previous transaction (`CONCURRENT_TRANSACTIONS`).
+    ConcurrentTransactions = 51,
+    /// 90: another instance with the same `transactional.id` took over (`PRODUCER_FENCED`).
+    ProducerFenced = 90,
 }
 
 impl ErrorCode {
@@ -121,6 +129,9 @@ impl ErrorCode {
             ErrorCode::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
             ErrorCode::DuplicateBrokerRegistration => "DUPLICATE_BROKER_REGISTRATION",
             ErrorCode::IneligibleReplica => "INELIGIBLE_REPLICA",
+            ErrorCode::InvalidTxnState => "INVALID_TXN_STATE",
+            ErrorCode::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
+            ErrorCode::ProducerFenced => "PRODUCER_FENCED",
         }
     }
 
@@ -145,6 +156,7 @@ impl ErrorCode {
                 | ErrorCode::CoordinatorLoadInProgress
                 | ErrorCode::CoordinatorNotAvailable
                 | ErrorCode::NotCoordinator
+                | ErrorCode::ConcurrentTransactions
         )
     }
 }
@@ -183,7 +195,19 @@ pub struct RecordBatch {
     pub first_create_time: SimTime,
     /// Create time of the last record; records in between are spread evenly.
     pub last_create_time: SimTime,
+    /// Kafka's batch attributes that the model uses: [`ATTR_TRANSACTIONAL`] (bit 4),
+    /// [`ATTR_CONTROL`] (bit 5) and, for a control batch, [`ATTR_COMMIT`] (the control record's
+    /// type, COMMIT rather than ABORT, kept in a spare bit here). 0 for ordinary batches.
+    #[serde(default)]
+    pub attributes: u8,
 }
+
+/// Batch attribute: part of a transaction (`RecordBatch.isTransactional`, bit 4).
+pub const ATTR_TRANSACTIONAL: u8 = 0x10;
+/// Batch attribute: a control batch holding one transaction marker (`isControlBatch`, bit 5).
+pub const ATTR_CONTROL: u8 = 0x20;
+/// A control batch's marker type is COMMIT (`ControlRecordType.COMMIT`), otherwise ABORT.
+pub const ATTR_COMMIT: u8 = 0x01;
 
 impl RecordBatch {
     /// Offset after the last record.
@@ -193,6 +217,14 @@ impl RecordBatch {
     /// Last offset in the batch.
     pub fn last_offset(&self) -> u64 {
         self.next_offset().saturating_sub(1)
+    }
+    /// Whether the batch belongs to a transaction (data or marker).
+    pub fn is_transactional(&self) -> bool {
+        self.attributes & ATTR_TRANSACTIONAL != 0
+    }
+    /// `Some(commit)` for a control batch (a COMMIT or ABORT marker), `None` for data.
+    pub fn control(&self) -> Option<bool> {
+        (self.attributes & ATTR_CONTROL != 0).then_some(self.attributes & ATTR_COMMIT != 0)
     }
 }
 
@@ -267,6 +299,9 @@ pub struct FetchPartitionData {
     /// KIP-392: the replica the consumer should fetch this partition from instead (the leader
     /// then sends no records).
     pub preferred_read_replica: Option<BrokerId>,
+    /// For a read_committed fetch: the last stable offset and the aborted transactions.
+    #[serde(default)]
+    pub read_committed: Option<Box<ReadCommittedData>>,
 }
 
 /// A partition's state as the controller publishes it (KRaft `PartitionRecord` /
@@ -360,6 +395,8 @@ pub enum Message {
         min_bytes: u64,
         /// `fetch.max.bytes` / `replica.fetch.response.max.bytes`.
         max_bytes: u64,
+        /// `isolation.level=read_committed`: read up to the LSO, with the aborted transactions.
+        read_committed: bool,
         /// Partitions wanted.
         partitions: Vec<FetchPartition>,
         /// The consumer's `client.rack` as a rack index (KIP-392 `rack_id`); `None` for
@@ -551,6 +588,10 @@ pub enum Message {
         /// The records (boxed: rare next to produce and fetch traffic).
         reply: Box<MetadataFetchReply>,
     },
+
+    // ----- transactions (KIP-98) -----
+    /// Transactional producer ↔ transaction coordinator, coordinator ↔ partition leaders.
+    Txn(Box<TxnMessage>),
 }
 
 impl Message {
@@ -575,7 +616,7 @@ impl Message {
                 | BrokerHeartbeatRequest(_)
                 | AlterPartitionRequest { .. }
                 | MetadataFetchRequest { .. }
-        )
+        ) || matches!(self, Txn(t) if t.is_request())
     }
 
     /// Short Kafka-style name of the message kind (for logs and animation).
@@ -600,6 +641,7 @@ impl Message {
             | MetadataFetchResponse { .. } => MessageKind::Controller,
             MetadataRequest { .. } | MetadataResponse { .. } => MessageKind::Metadata,
             ListOffsetsRequest { .. } | ListOffsetsResponse { .. } => MessageKind::Metadata,
+            Txn(_) => MessageKind::Transaction,
             _ => MessageKind::Group,
         }
     }
@@ -650,4 +692,6 @@ pub enum MessageKind {
     Metadata,
     /// Controller traffic.
     Controller,
+    /// Transaction coordination and markers.
+    Transaction,
 }

@@ -110,6 +110,16 @@ pub enum Command {
         /// Rack name.
         rack: String,
     },
+    /// Pause a producer application for `ms` (a long GC pause). A transactional producer's
+    /// replacement — a new instance with the same `transactional.id`, as an orchestrator starts
+    /// one for an unresponsive application — starts at once, so the paused one wakes as a
+    /// zombie and is fenced.
+    PauseClient {
+        /// Producer id.
+        producer: String,
+        /// Pause length, ms.
+        ms: u64,
+    },
 }
 
 impl Engine {
@@ -361,6 +371,7 @@ impl Engine {
                 let r = self.rack_index(rack)?;
                 self.cut_rack(r, false);
             }
+            Command::PauseClient { producer, ms } => self.pause_producer(producer, *ms)?,
         }
         Ok(())
     }

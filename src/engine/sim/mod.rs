@@ -8,8 +8,10 @@
 mod commands;
 mod follow;
 mod observe;
+mod pause;
 mod stuck;
 mod trace;
+mod txn_observe;
 mod zones;
 
 use std::collections::VecDeque;
@@ -175,6 +177,19 @@ impl Engine {
                 internal: true,
             });
         }
+        if scenario
+            .producers
+            .iter()
+            .any(|p| p.config.transactional_id.is_some())
+        {
+            // `transaction.state.log.num.partitions` 50, `...replication.factor` 3.
+            topics.topics.push(TopicInfo {
+                name: crate::engine::txn::TXN_TOPIC.into(),
+                partitions: 50,
+                replication_factor: 3u32.clamp(1, brokers_n),
+                internal: true,
+            });
+        }
         let mut topic_configs: Vec<_> = scenario.topics.iter().map(|t| t.config.clone()).collect();
         topic_configs.resize(topics.topics.len(), Default::default());
         let broker_racks: Vec<u16> = (1..=brokers_n)
@@ -279,6 +294,19 @@ impl Engine {
                 .map(|g| g.group_id.clone())
                 .collect(),
         );
+        if scenario
+            .consumer_groups
+            .iter()
+            .any(|g| g.config.read_committed())
+        {
+            let read_committed = scenario
+                .consumer_groups
+                .iter()
+                .map(|g| g.config.read_committed())
+                .collect();
+            engine.checker =
+                std::mem::take(&mut engine.checker).with_read_committed(read_committed);
+        }
         engine.incarnations = vec![0; engine.roles.len()];
         for (g, spec) in scenario.consumer_groups.iter().enumerate() {
             engine.groups.push(GroupRuntime {

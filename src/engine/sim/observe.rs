@@ -149,6 +149,8 @@ impl Engine {
             skipped: inv.skipped,
             commit_regressions: inv.commit_regressions,
             first_examples: inv.first_examples,
+            aborted_read: inv.aborted_read,
+            uncommitted_read: inv.uncommitted_read,
         };
         let lags = self.group_lags();
         r.groups = lags
@@ -156,9 +158,11 @@ impl Engine {
             .map(|(g, lag)| crate::engine::report::GroupReport {
                 rebalances: m.rebalances.get(&g).copied().unwrap_or(0),
                 rebalance_ms: m.rebalance_time.get(&g).copied().unwrap_or(0) as f64 / 1e6,
+                isolation_level: self.isolation_level(&g).into(),
                 group_id: g,
                 lag,
             })
             .collect();
+        r.transactions = self.transactions_report();
     }
 }

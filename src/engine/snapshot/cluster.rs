@@ -255,5 +255,6 @@ fn partition_snapshot(view: ClusterView<'_>, p: &PartitionView<'_>) -> Partition
         log_end_offset: leader.map(|r| r.log.log_end_offset()).unwrap_or(0),
         replica_states,
         followers,
+        last_stable_offset: leader.map(|r| r.log.last_stable_offset()).unwrap_or(0),
     }
 }

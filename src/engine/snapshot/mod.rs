@@ -67,6 +67,9 @@ pub struct PartitionSnapshot {
     /// The leader's view of its followers (empty when offline).
     #[serde(default)]
     pub followers: Vec<FollowerPosition>,
+    /// Leader's last stable offset (= the high watermark unless a transaction is open).
+    #[serde(default)]
+    pub last_stable_offset: u64,
 }
 
 /// A broker.

@@ -65,7 +65,7 @@ fn dot(kind: MessageKind, x: f64, y: f64, r: f64) -> Html {
         MessageKind::ProduceAck => ("ack", 'd'),
         MessageKind::ReplicaFetch | MessageKind::FetchData => ("replica", 'o'),
         MessageKind::ConsumerFetch => ("fetch", 'o'),
-        MessageKind::Group => ("group", 't'),
+        MessageKind::Group | MessageKind::Transaction => ("group", 't'),
         MessageKind::Metadata | MessageKind::Controller => ("control", 's'),
     };
     let class = format!("dot {class}");

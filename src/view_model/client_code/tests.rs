@@ -179,3 +179,36 @@ fn every_preset_client_is_written_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn a_transactional_producer_is_written_with_its_transactions() {
+    let mut p = quickstart_producer();
+    p.transactions = Some(crate::engine::scenario::TransactionsSpec {
+        records: 50,
+        abort_ratio: 0.1,
+    });
+    let mut cfg = ProducerConfig::default();
+    apply_producer(
+        &mut cfg,
+        "transactional.id",
+        &ConfigValue::from_str_value("tx-1"),
+    )
+    .unwrap();
+    let java = producer_code(&p, &cfg, ClientLang::Java);
+    assert!(
+        java.contains("props.put(\"transactional.id\", \"tx-1\");"),
+        "{java}"
+    );
+    assert!(
+        java.contains("producer.initTransactions();") && java.contains("i < 50;"),
+        "{java}"
+    );
+    let py = producer_code(&p, &cfg, ClientLang::Python);
+    assert!(
+        py.contains("    transactional_id='tx-1',") && py.contains("range(50)"),
+        "{py}"
+    );
+    // Without a transactional.id: no transactions.
+    let plain = producer_code(&p, &ProducerConfig::default(), ClientLang::Java);
+    assert!(!plain.contains("Transaction"), "{plain}");
+}

@@ -14,6 +14,7 @@ fn batch(base: u64, records: u32, epoch: u32) -> RecordBatch {
         producer_epoch: 0,
         base_sequence: -1,
         partition_leader_epoch: epoch,
+        attributes: 0,
         ids: RecordIds {
             producer: 0,
             first_record: base,
@@ -45,6 +46,7 @@ fn consumer_fetch_at(offset: u64, epoch: u32, rack: Option<u16>) -> Message {
         max_bytes,
         partitions,
         rack_id: rack,
+        read_committed: false,
     }
 }
 
@@ -83,6 +85,7 @@ fn follower_with_hw_4() -> Harness {
                 diverging_epoch: None,
                 payloads: Vec::new(),
                 preferred_read_replica: None,
+                read_committed: None,
             }],
         },
     );

@@ -131,6 +131,13 @@ pub(super) fn set_producer(c: &mut ProducerConfig, k: &ConfigKey, v: Parsed) {
         }
         "partitioner.availability.timeout.ms" => c.partitioner_availability_timeout_ms = v.u64(),
         "metadata.max.age.ms" => c.metadata_max_age_ms = v.u64(),
+        "transactional.id" => {
+            c.transactional_id = match v {
+                Parsed::Str(s) if s != "null" => Some(s),
+                _ => None,
+            }
+        }
+        "transaction.timeout.ms" => c.transaction_timeout_ms = v.u64(),
         _ => {}
     }
 }
@@ -158,6 +165,8 @@ pub(super) fn get_producer(c: &ProducerConfig, key: &str) -> Option<String> {
         }
         "partitioner.availability.timeout.ms" => c.partitioner_availability_timeout_ms.to_string(),
         "metadata.max.age.ms" => c.metadata_max_age_ms.to_string(),
+        "transactional.id" => return c.transactional_id.clone(),
+        "transaction.timeout.ms" => c.transaction_timeout_ms.to_string(),
         _ => return None,
     })
 }
@@ -220,6 +229,13 @@ pub(super) fn set_consumer(c: &mut ConsumerConfig, k: &ConfigKey, v: Parsed) {
             c.client_rack = match v {
                 Parsed::Str(s) => s,
                 _ => String::new(),
+            };
+        }
+        "isolation.level" => {
+            c.isolation_level = if v.s() == "read_committed" {
+                super::super::types::IsolationLevel::ReadCommitted
+            } else {
+                super::super::types::IsolationLevel::ReadUncommitted
             }
         }
         _ => {}
@@ -254,6 +270,12 @@ pub(super) fn get_consumer(c: &ConsumerConfig, key: &str) -> Option<String> {
         "request.timeout.ms" => c.request_timeout_ms.to_string(),
         "retry.backoff.ms" => c.retry_backoff_ms.to_string(),
         "client.rack" => c.client_rack.clone(),
+        "isolation.level" => if c.read_committed() {
+            "read_committed"
+        } else {
+            "read_uncommitted"
+        }
+        .to_string(),
         _ => return None,
     })
 }

@@ -259,6 +259,7 @@ impl GroupCoordinator {
                     InternalRecord::GroupMetadata { group, record } => {
                         stored.insert(group.clone(), (**record).clone());
                     }
+                    InternalRecord::TxnLog(_) => {}
                 }
             }
         }
