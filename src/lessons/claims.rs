@@ -122,6 +122,17 @@ pub enum Happening {
     ConsumerLeft(&'static str),
 }
 
+/// How a transaction ended, for [`Measure::Transactions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnOutcome {
+    /// Committed (COMMIT markers written).
+    Committed = 0,
+    /// Aborted (ABORT markers, timed-out ones included).
+    Aborted = 1,
+    /// A producer fenced by a newer instance of its `transactional.id`.
+    Fenced = 2,
+}
+
 /// The quantity a claim is about.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Measure {
@@ -147,6 +158,11 @@ pub enum Measure {
     OutOfOrder,
     /// Records consumed that were above the high watermark (must always be 0).
     ReadAboveHw,
+    /// Transactions that ended so in the window (or producers fenced), from the report's
+    /// `transactions`.
+    Transactions(TxnOutcome),
+    /// Records of aborted transactions a read_committed group received in the window (must be 0).
+    AbortedRead,
     /// Average records per acknowledged batch (one producer's) over the window.
     RecordsPerBatch(u32),
     /// Produce batches acknowledged per second (one producer's) over the window.
@@ -224,7 +240,10 @@ impl Measure {
             Measure::AckedLost
             | Measure::Duplicates(_)
             | Measure::OutOfOrder
-            | Measure::ReadAboveHw => "records",
+            | Measure::ReadAboveHw
+            | Measure::AbortedRead => "records",
+            Measure::Transactions(TxnOutcome::Fenced) => "producers",
+            Measure::Transactions(_) => "transactions",
             Measure::RecordsPerBatch(_) | Measure::MaxRecordsPerPoll(_) => "records",
             Measure::BatchesPerSec(_) => "batches/s",
             Measure::IdleMembers(_) => "members",

@@ -41,6 +41,10 @@ struct AuditPoint {
     /// Bytes across racks so far: consumer fetches, and every kind.
     cross_consume: u64,
     cross_total: u64,
+    /// Transactions so far (committed, aborted, fenced producers) and aborted records read by a
+    /// read_committed group.
+    txn: [u64; 3],
+    aborted_read: u64,
 }
 
 /// A scenario running under observation for claims.
@@ -106,6 +110,11 @@ impl ClaimRun {
                 .traffic()
                 .map_or(0, |t| t.cross(crate::engine::racks::TrafficKind::Consume)),
             cross_total: self.engine.traffic().map_or(0, |t| t.cross_total()),
+            txn: self
+                .engine
+                .transactions_report()
+                .map_or([0; 3], |t| [t.committed, t.aborted, t.fenced]),
+            aborted_read: r.aborted_read,
         };
         let t = self.now_ms();
         self.audits.insert(t, point);
@@ -295,6 +304,15 @@ impl ClaimRun {
                 } else {
                     bytes as f64 / secs / 1e6
                 }
+            }
+            Measure::Transactions(outcome) => {
+                let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
+                let i = *outcome as usize;
+                b.txn[i].saturating_sub(a.txn[i]) as f64
+            }
+            Measure::AbortedRead => {
+                let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
+                b.aborted_read.saturating_sub(a.aborted_read) as f64
             }
             Measure::AckedLost
             | Measure::Duplicates(_)

@@ -15,7 +15,9 @@ mod judge;
 mod preset_claims;
 
 pub use catalog::lessons;
-pub use claims::{claim, Agg, Claim, Expect, Happening, Measure, Series, Verdict, Window};
+pub use claims::{
+    claim, Agg, Claim, Expect, Happening, Measure, Series, TxnOutcome, Verdict, Window,
+};
 pub use judge::ClaimRun;
 pub use preset_claims::preset_claims;
 

@@ -1,7 +1,7 @@
 //! What each built-in preset's description claims, as checks over its run
 //! (`kafka-sim run PRESET --check`; `tests/lessons.rs` judges them all).
 
-use super::claims::{claim, Agg, Claim, Expect, Happening as H, Measure as M, Series};
+use super::claims::{claim, Agg, Claim, Expect, Happening as H, Measure as M, Series, TxnOutcome};
 use crate::engine::protocol::ErrorCode;
 
 fn none_lost() -> Claim {
@@ -21,6 +21,14 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
             claim("group analytics reads the 5,000 records/s of clicks", M::ConsumeRate(Some("analytics")), Expect::AtLeast(4_500.0)).during(5_000, 15_000),
             claim("group indexer reads the 5,000 records/s of logs", M::ConsumeRate(Some("indexer")), Expect::AtLeast(4_500.0)).during(5_000, 15_000),
             claim("nothing acknowledged is lost", M::AckedLost, Expect::AtMost(0.0)).during(0, 15_000),
+        ],
+        "exactly-once" => vec![
+            claim("transactions commit", M::Transactions(TxnOutcome::Committed), Expect::AtLeast(10.0)),
+            claim("transactions are aborted too (the workload aborts a seeded 30%)", M::Transactions(TxnOutcome::Aborted), Expect::AtLeast(5.0)),
+            claim("the read_committed group never receives a record of an aborted transaction", M::AbortedRead, Expect::AtMost(0.0)),
+            claim("it keeps reading committed records", M::ConsumeRate(Some("ledger")), Expect::AtLeast(300.0)).during(2_000, 8_000),
+            claim("the paused producer wakes as a zombie and is fenced, once", M::Transactions(TxnOutcome::Fenced), Expect::Between(1.0, 1.0)).during(20_000, 30_000),
+            none_lost(),
         ],
         "rolling-restart" => vec![
             claim("static-app never rebalances after its first assignment", M::Count(H::RebalanceStarted("static-app")), Expect::AtMost(0.0)).during(15_000, 90_000),

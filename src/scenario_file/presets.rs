@@ -53,6 +53,10 @@ const PRESETS: &[(&str, &str)] = &[
         include_str!("../../scenarios/rolling-restart.json"),
     ),
     (
+        "exactly-once",
+        include_str!("../../scenarios/exactly-once.json"),
+    ),
+    (
         "big-cluster",
         include_str!("../../scenarios/big-cluster.json"),
     ),
