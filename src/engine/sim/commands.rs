@@ -292,15 +292,7 @@ impl Engine {
                 self.net.set_slow_factor(NodeId(*broker), *nic_factor);
             }
             Command::CrashConsumer { group, member } => {
-                let g = self.group_index(group)?;
-                let c = *self.groups[g]
-                    .members
-                    .get(*member as usize)
-                    .ok_or_else(|| CommandRefusal::NoSuchMember {
-                        group: group.clone(),
-                        member: *member,
-                        members: self.groups[g].members.len(),
-                    })?;
+                let (g, c) = self.group_member(group, *member)?;
                 if !self.consumers[c].is_alive() {
                     return Err(CommandRefusal::MemberAlreadyDown {
                         group: group.clone(),
@@ -314,15 +306,7 @@ impl Engine {
                 });
             }
             Command::RestartConsumer { group, member } => {
-                let g = self.group_index(group)?;
-                let c = *self.groups[g]
-                    .members
-                    .get(*member as usize)
-                    .ok_or_else(|| CommandRefusal::NoSuchMember {
-                        group: group.clone(),
-                        member: *member,
-                        members: self.groups[g].members.len(),
-                    })?;
+                let (g, c) = self.group_member(group, *member)?;
                 if self.consumers[c].is_alive() {
                     return Err(CommandRefusal::MemberAlreadyUp {
                         group: group.clone(),
@@ -374,6 +358,20 @@ impl Engine {
             Command::PauseClient { producer, ms } => self.pause_producer(producer, *ms)?,
         }
         Ok(())
+    }
+
+    /// Group `group`'s index and the consumer index of its member `member`.
+    fn group_member(&self, group: &str, member: u32) -> Result<(usize, usize), CommandRefusal> {
+        let g = self.group_index(group)?;
+        let members = &self.groups[g].members;
+        let c = *members
+            .get(member as usize)
+            .ok_or_else(|| CommandRefusal::NoSuchMember {
+                group: group.to_string(),
+                member,
+                members: members.len(),
+            })?;
+        Ok((g, c))
     }
 
     fn set_config(&mut self, target: &str, key: &str, value: &str) -> Result<(), CommandRefusal> {

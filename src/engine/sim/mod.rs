@@ -347,11 +347,9 @@ impl Engine {
         self.queue.push(self.sample_every, Pending::Sample);
     }
 
-    /// Adds a consumer to group `g` (not started); returns its index.
-    fn spawn_consumer(&mut self, g: usize) -> usize {
-        let hw = self.scenario.cluster.hardware.nic_bits_per_s;
-        let node = self.net.add_node(hw);
-        let idx = self.consumers.len();
+    /// Consumer `c`, member `member` of group `g`, on `node`, as a fresh process: the group's
+    /// topics and config in effect, every broker to bootstrap from.
+    fn new_consumer(&self, c: usize, g: usize, node: NodeId, member: u32) -> Consumer {
         let group = &self.groups[g];
         let topics = group
             .spec
@@ -360,16 +358,25 @@ impl Engine {
             .filter_map(|t| self.topics.index_of(t))
             .collect();
         let bootstrap = (1..=self.brokers.len() as BrokerId).collect();
-        let member_number = group.members.len() as u32;
-        self.consumers.push(Consumer::new(
-            idx as u32,
+        Consumer::new(
+            c as u32,
             g as u32,
             node,
             &group.spec,
-            member_number,
+            member,
             topics,
             bootstrap,
-        ));
+        )
+    }
+
+    /// Adds a consumer to group `g` (not started); returns its index.
+    fn spawn_consumer(&mut self, g: usize) -> usize {
+        let hw = self.scenario.cluster.hardware.nic_bits_per_s;
+        let node = self.net.add_node(hw);
+        let idx = self.consumers.len();
+        let member = self.groups[g].members.len() as u32;
+        let consumer = self.new_consumer(idx, g, node, member);
+        self.consumers.push(consumer);
         self.groups[g].members.push(idx);
         self.roles.push(NodeRole::Consumer(idx));
         self.place_consumer(idx, node);
@@ -384,23 +391,7 @@ impl Engine {
         let node = self.consumers[c].node();
         let incarnation = self.incarnation(node) + 1;
         self.incarnations[node.0 as usize] = incarnation;
-        let group = &self.groups[g];
-        let topics = group
-            .spec
-            .topics
-            .iter()
-            .filter_map(|t| self.topics.index_of(t))
-            .collect();
-        let bootstrap = (1..=self.brokers.len() as BrokerId).collect();
-        self.consumers[c] = Consumer::new(
-            c as u32,
-            g as u32,
-            node,
-            &group.spec,
-            member,
-            topics,
-            bootstrap,
-        );
+        self.consumers[c] = self.new_consumer(c, g, node, member);
         self.place_consumer(c, node);
         self.with_node(node, |e, ctx| e.consumers[c].start(&mut ctx.part()));
     }
