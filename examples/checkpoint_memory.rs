@@ -59,11 +59,12 @@ fn main() {
             let per = LIVE.load(Ordering::Relaxed) - before;
             drop(one);
             println!(
-                "t = {:>5} s: {} checkpoints ({:.0} MB estimated), one session clone {:.2} MB (estimated {:.2} MB), live heap {:.1} MB",
+                "t = {:>5} s: {} checkpoints ({:.0} MB estimated), one session clone {:.2} MB (estimated {:.2} MB; the session {:.2} MB), live heap {:.1} MB",
                 s.engine().now() / SECONDS,
                 tl.checkpoint_times().len(),
                 tl.checkpoint_bytes() as f64 / 1e6,
                 per as f64 / 1e6,
+                kafka_sim::view_model::timeline::clone_bytes(&s) as f64 / 1e6,
                 kafka_sim::view_model::timeline::approx_bytes(&s) as f64 / 1e6,
                 LIVE.load(Ordering::Relaxed) as f64 / 1e6
             );
@@ -82,10 +83,27 @@ fn main() {
         live as f64 / 1e6
     );
     let end = s.engine().now();
+    let times = tl.checkpoint_times();
+    println!(
+        "checkpoints at 0 s and from {} s to {} s",
+        times.get(1).copied().unwrap_or(0) / SECONDS,
+        times.last().copied().unwrap_or(0) / SECONDS
+    );
+    let (mut s2, mut tl2) = (s.clone(), tl.clone());
     let t1 = std::time::Instant::now();
-    tl.seek(&mut s, end - 60 * SECONDS);
+    tl2.seek(&mut s2, end - 60 * SECONDS);
     println!(
         "jump back 60 s: {:.1} ms (native release)",
         t1.elapsed().as_secs_f64() * 1e3
+    );
+    drop((s2, tl2));
+    let estimated = tl.checkpoint_bytes();
+    let before = LIVE.load(Ordering::Relaxed);
+    drop(tl);
+    let freed = before - LIVE.load(Ordering::Relaxed);
+    println!(
+        "the checkpoints held {:.1} MB beyond the run (freed when dropped; estimated {:.1} MB)",
+        freed as f64 / 1e6,
+        estimated as f64 / 1e6
     );
 }

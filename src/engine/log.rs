@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use super::protocol::{DivergingEpoch, InternalRecord, RecordBatch};
+use super::shared_deque::SharedDeque;
 
 /// How many batches a log keeps before old ones are deleted (size-based retention), so long
 /// runs keep a bounded memory. The log start offset moves forward as batches are deleted.
@@ -79,7 +80,9 @@ impl Eq for RecentBatches {}
 /// One replica's copy of a partition.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartitionLog {
-    batches: VecDeque<RecordBatch>,
+    /// Shared between clones of the engine (the page's timeline checkpoints): see
+    /// [`SharedDeque`].
+    batches: SharedDeque<RecordBatch>,
     log_start_offset: u64,
     log_end_offset: u64,
     high_watermark: u64,
@@ -126,6 +129,12 @@ impl PartitionLog {
     /// Batches retained.
     pub fn batch_count(&self) -> usize {
         self.batches.len()
+    }
+
+    /// How the retained batches are held: an identity per chunk shared with clones of this
+    /// log, and the number of batches held by this log alone ([`SharedDeque::sharing`]).
+    pub fn batch_sharing(&self) -> (impl Iterator<Item = usize> + '_, usize) {
+        self.batches.sharing()
     }
 
     /// Iterates over retained batches, oldest first.
@@ -566,7 +575,7 @@ impl PartitionLog {
     /// The retained batches from the one holding `offset` on.
     pub fn batches_from(&self, offset: u64) -> impl Iterator<Item = &RecordBatch> {
         let start = self.index_after(offset);
-        self.batches.range(start..)
+        self.batches.iter_from(start)
     }
 
     /// The batch whose base offset is exactly `offset`, if retained.

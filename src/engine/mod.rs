@@ -37,6 +37,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 mod scenario_builder;
+pub mod shared_deque;
 pub mod sim;
 pub mod snapshot;
 pub mod time;
