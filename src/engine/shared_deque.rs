@@ -11,7 +11,8 @@
 //!   them. Retention moves `head` through the first chunk and drops it when it is used up; a
 //!   truncation into a chunk copies that one chunk back into the tail (copy on write).
 //! - `tail`: the newest items (fewer than [`CHUNK`]); appends go there, and a full tail becomes a
-//!   chunk.
+//!   chunk. A plain vector: removing at its front (only when there are no chunks, a log shorter
+//!   than one chunk cut at the front) shifts fewer than [`CHUNK`] items.
 //!
 //! Indexing is a shift and a mask; a log shorter than a chunk is its tail alone.
 
@@ -29,7 +30,7 @@ pub struct SharedDeque<T: Copy> {
     chunks: VecDeque<Arc<[T]>>,
     /// Items of `chunks[0]` already removed from the front (0 when there are no chunks).
     head: usize,
-    tail: VecDeque<T>,
+    tail: Vec<T>,
 }
 
 impl<T: Copy> Default for SharedDeque<T> {
@@ -37,7 +38,7 @@ impl<T: Copy> Default for SharedDeque<T> {
         SharedDeque {
             chunks: VecDeque::new(),
             head: 0,
-            tail: VecDeque::new(),
+            tail: Vec::new(),
         }
     }
 }
@@ -59,7 +60,7 @@ impl<T: Copy> SharedDeque<T> {
     }
 
     /// The item at `i` (0 is the front).
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: usize) -> Option<&T> {
         let p = self.head + i;
         let k = p >> CHUNK_SHIFT;
@@ -77,7 +78,7 @@ impl<T: Copy> SharedDeque<T> {
 
     /// The last item.
     pub fn back(&self) -> Option<&T> {
-        match self.tail.back() {
+        match self.tail.last() {
             Some(b) => Some(b),
             None => self.chunks.back().map(|c| &c[MASK]),
         }
@@ -85,9 +86,9 @@ impl<T: Copy> SharedDeque<T> {
 
     /// Appends at the end; a tail that reaches [`CHUNK`] items becomes a shared chunk.
     pub fn push_back(&mut self, item: T) {
-        self.tail.push_back(item);
+        self.tail.push(item);
         if self.tail.len() == CHUNK {
-            let chunk: Arc<[T]> = self.tail.iter().copied().collect();
+            let chunk: Arc<[T]> = Arc::from(&self.tail[..]);
             self.tail.clear();
             self.chunks.push_back(chunk);
         }
@@ -96,7 +97,7 @@ impl<T: Copy> SharedDeque<T> {
     /// Removes the first item.
     pub fn pop_front(&mut self) -> Option<T> {
         if self.chunks.is_empty() {
-            return self.tail.pop_front();
+            return (!self.tail.is_empty()).then(|| self.tail.remove(0));
         }
         let item = self.chunks[0][self.head];
         self.head += 1;
@@ -117,9 +118,9 @@ impl<T: Copy> SharedDeque<T> {
             } else {
                 0
             };
-            self.tail.extend(chunk[from..].iter().copied());
+            self.tail.extend_from_slice(&chunk[from..]);
         }
-        self.tail.pop_back()
+        self.tail.pop()
     }
 
     /// The items from index `start` on, oldest first.

@@ -451,6 +451,11 @@ impl Producer {
         (self.sent, self.acked, self.failed)
     }
 
+    /// Leaders whose parked partitions the drains looked at, in all (see `drain_work`).
+    pub fn drain_leader_work(&self) -> u64 {
+        self.accumulator.ready.leaders_looked_at
+    }
+
     /// Sender drains so far and the partitions they looked at in all: what a drain costs, as
     /// the tests pin it (proportional to the partitions that changed, not to the topic's size).
     pub fn drain_work(&self) -> (u64, u64) {

@@ -38,14 +38,23 @@ pub struct ReadyIndex {
     parked: Vec<Option<Parked>>,
     /// Per leader broker id: parked partitions by deadline, earliest first.
     by_leader: Vec<BinaryHeap<Reverse<(SimTime, u32)>>>,
-    /// Per partition: the open batch's (bytes, creation time).
-    open: Vec<Option<(u64, SimTime)>>,
-    /// Partitions with an open batch.
-    open_set: PartitionSet,
+    /// Every parked partition by deadline, earliest first: what is due is found here without
+    /// looking at every leader.
+    all: BinaryHeap<Reverse<(SimTime, u32)>>,
+    /// Leaders whose heap may have a stale entry on top (a partition of theirs was touched or
+    /// woken since), to be cleaned by the next `wake_due`; `dirty_flag` marks them.
+    dirty: Vec<u32>,
+    dirty_flag: Vec<bool>,
+    /// Per partition, the open batch's (bytes, creation time), in a tree keeping the largest
+    /// bytes and the earliest creation time of every subtree.
+    open: OpenBatchTree,
     /// Drains so far, and the partitions they looked at in all (a window on a drain's cost).
     pub drains: u64,
     /// See `drains`.
     pub visited: u64,
+    /// Leaders whose parked partitions a drain looked at, in all (cleaning a heap, or asking
+    /// for its earliest deadline).
+    pub leaders_looked_at: u64,
 }
 
 impl ReadyIndex {
@@ -55,10 +64,13 @@ impl ReadyIndex {
             candidates: PartitionSet::new(n),
             parked: vec![None; n as usize],
             by_leader: Vec::new(),
-            open: vec![None; n as usize],
-            open_set: PartitionSet::new(n),
+            all: BinaryHeap::new(),
+            dirty: Vec::new(),
+            dirty_flag: Vec::new(),
+            open: OpenBatchTree::new(n),
             drains: 0,
             visited: 0,
+            leaders_looked_at: 0,
         }
     }
 
@@ -66,9 +78,22 @@ impl ReadyIndex {
     /// another, a batch closed, a batch put back for a retry): the Sender looks at it again.
     pub fn touch(&mut self, p: u32) {
         if let Some(slot) = self.parked.get_mut(p as usize) {
-            *slot = None;
+            if let Some(was) = slot.take() {
+                self.mark_dirty(was.leader);
+            }
         }
         self.candidates.insert(p);
+    }
+
+    fn mark_dirty(&mut self, leader: BrokerId) {
+        let slot = leader as usize;
+        if slot >= self.dirty_flag.len() {
+            self.dirty_flag.resize(slot + 1, false);
+        }
+        if !self.dirty_flag[slot] {
+            self.dirty_flag[slot] = true;
+            self.dirty.push(leader);
+        }
     }
 
     /// Every parked partition becomes a candidate again (leaders or `linger.ms` changed).
@@ -79,6 +104,10 @@ impl ReadyIndex {
             }
         }
         self.by_leader.iter_mut().for_each(BinaryHeap::clear);
+        self.all.clear();
+        for leader in self.dirty.drain(..) {
+            self.dirty_flag[leader as usize] = false;
+        }
     }
 
     /// `p` lingers until `deadline` with `leader`: not a candidate until then.
@@ -89,6 +118,7 @@ impl ReadyIndex {
             self.by_leader.resize_with(slot + 1, BinaryHeap::new);
         }
         self.by_leader[slot].push(Reverse((deadline, p)));
+        self.all.push(Reverse((deadline, p)));
         self.parked[p as usize] = Some(Parked { leader, deadline });
     }
 
@@ -107,21 +137,39 @@ impl ReadyIndex {
     }
 
     /// Parked partitions whose deadline is `now` or past become candidates; entries left by a
-    /// touch are dropped, so each leader's top is live afterwards.
+    /// touch are dropped, so each leader's top is live afterwards, and so is the top of `all`.
+    /// Costs what is due and what was touched, not the number of leaders.
     pub fn wake_due(&mut self, now: SimTime) {
-        for leader in 0..self.by_leader.len() {
+        while let Some(&Reverse((t, p))) = self.all.peek() {
+            let parked = self.parked[p as usize];
+            let live = parked.is_some_and(|x| x.deadline == t);
+            if live && t > now {
+                break;
+            }
+            self.all.pop();
+            if let (true, Some(x)) = (live, parked) {
+                self.parked[p as usize] = None;
+                self.candidates.insert(p);
+                self.mark_dirty(x.leader);
+            }
+        }
+        while let Some(leader) = self.dirty.pop() {
+            self.leaders_looked_at += 1;
+            let leader = leader as usize;
+            self.dirty_flag[leader] = false;
             while let Some(&Reverse((t, p))) = self.by_leader[leader].peek() {
-                let live = self.live(leader, t, p);
-                if live && t > now {
+                if self.live(leader, t, p) {
                     break;
                 }
                 self.by_leader[leader].pop();
-                if live {
-                    self.parked[p as usize] = None;
-                    self.candidates.insert(p);
-                }
             }
         }
+    }
+
+    /// The earliest parked deadline of all and its partition's leader (live after `wake_due`).
+    pub fn earliest_parked(&self) -> Option<(SimTime, BrokerId)> {
+        let &Reverse((t, p)) = self.all.peek()?;
+        self.parked[p as usize].map(|x| (t, x.leader))
     }
 
     /// The smallest candidate `>= p`.
@@ -135,7 +183,8 @@ impl ReadyIndex {
     }
 
     /// The earliest deadline of `leader`'s parked partitions (live after `wake_due`).
-    pub fn parked_deadline(&self, leader: usize) -> Option<SimTime> {
+    pub fn parked_deadline(&mut self, leader: usize) -> Option<SimTime> {
+        self.leaders_looked_at += 1;
         self.by_leader
             .get(leader)
             .and_then(|h| h.peek())
@@ -144,32 +193,92 @@ impl ReadyIndex {
 
     /// Records partition `p`'s open batch (`None`: no open batch) in the summaries.
     pub fn set_open(&mut self, p: u32, open: Option<(u64, SimTime)>) {
-        let Some(slot) = self.open.get_mut(p as usize) else {
-            return;
-        };
-        if slot.is_some() != open.is_some() {
-            if open.is_some() {
-                self.open_set.insert(p);
-            } else {
-                self.open_set.remove(p);
-            }
-        }
-        *slot = open;
+        self.open.set(p, open);
     }
 
-    /// The largest open batch's bytes and the earliest open batch's creation time. Visits the
-    /// open batches only: at most the records one `linger.ms` brings (one or two with the
-    /// sticky partitioner), not every partition.
+    /// The largest open batch's bytes and the earliest open batch's creation time: the root of
+    /// the tree, so the application's tick costs the same at 6 partitions or 10,000.
     pub fn open_summary(&self) -> Option<(u64, SimTime)> {
-        let mut summary: Option<(u64, SimTime)> = None;
-        for p in self.open_set.iter() {
-            if let Some((bytes, created)) = self.open[p as usize] {
-                summary = Some(match summary {
-                    None => (bytes, created),
-                    Some((b, c)) => (b.max(bytes), c.min(created)),
+        self.open.summary()
+    }
+}
+
+/// A tree over the partitions (leaves) whose inner nodes hold the largest bytes and the
+/// earliest creation time below them: O(log n) to change a partition's open batch, O(1) to ask
+/// for both figures over all of them.
+#[derive(Clone, Debug, Default)]
+struct OpenBatchTree {
+    /// Leaves start at `leaves`; node `i`'s children are `2i` and `2i + 1`; index 0 unused.
+    nodes: Vec<(u64, SimTime)>,
+    leaves: usize,
+}
+
+/// A node with no open batch below it.
+const NO_OPEN: (u64, SimTime) = (0, SimTime::MAX);
+
+impl OpenBatchTree {
+    fn new(n: u32) -> Self {
+        let leaves = (n as usize).max(1).next_power_of_two();
+        OpenBatchTree {
+            nodes: vec![NO_OPEN; 2 * leaves],
+            leaves,
+        }
+    }
+
+    fn set(&mut self, p: u32, open: Option<(u64, SimTime)>) {
+        let mut i = self.leaves + p as usize;
+        if i >= self.nodes.len() {
+            return;
+        }
+        let value = open.unwrap_or(NO_OPEN);
+        if self.nodes[i] == value {
+            return;
+        }
+        self.nodes[i] = value;
+        while i > 1 {
+            i /= 2;
+            let (a, b) = (self.nodes[2 * i], self.nodes[2 * i + 1]);
+            let merged = (a.0.max(b.0), a.1.min(b.1));
+            if self.nodes[i] == merged {
+                break; // nothing above changes either
+            }
+            self.nodes[i] = merged;
+        }
+    }
+
+    fn summary(&self) -> Option<(u64, SimTime)> {
+        let root = self.nodes.get(1).copied().unwrap_or(NO_OPEN);
+        (root != NO_OPEN).then_some(root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The tree's summary equals a scan over every partition's open batch, after any
+        /// sequence of changes.
+        #[test]
+        fn the_open_batch_summary_equals_a_scan(
+            n in 1u32..40,
+            changes in prop::collection::vec((0u32..40, prop::option::of((1u64..20_000, 0u64..1_000_000))), 0..300),
+        ) {
+            let mut index = ReadyIndex::new(n);
+            let mut open = vec![None; n as usize];
+            for (p, batch) in changes {
+                let p = p % n;
+                index.set_open(p, batch);
+                open[p as usize] = batch;
+                let scan = open.iter().flatten().fold(None, |acc: Option<(u64, SimTime)>, &(b, c)| {
+                    Some(match acc {
+                        None => (b, c),
+                        Some((mb, mc)) => (mb.max(b), mc.min(c)),
+                    })
                 });
+                prop_assert_eq!(index.open_summary(), scan);
             }
         }
-        summary
     }
 }

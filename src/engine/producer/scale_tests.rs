@@ -37,3 +37,25 @@ fn a_drain_visits_the_partitions_that_changed_not_every_partition() {
     // mostly opens a batch of its own), but nowhere near the partition count.
     assert!(small <= 2.0, "{small:.1} partitions visited per drain of 6");
 }
+
+#[test]
+fn a_drain_looks_at_the_leaders_whose_partitions_changed_not_every_leader() {
+    // 30 brokers lead 1,000 partitions; keyed records leave lingering batches under every one.
+    // Finding what is due and the next wake-up looked at all 30 leaders twice per drain; now
+    // the earliest deadline of all answers, and only leaders touched since are cleaned.
+    let mut s = Scenario::cluster(30, 3, 1_000)
+        .with_topic("t", 1_000, 3)
+        .with_producer("p", "t", 20_000.0, 200, ProducerConfig::default());
+    s.producers[0].keys = KeyDistribution::Uniform { keys: 10_000 };
+    let mut e = Engine::new(&s);
+    e.run_until(ms(1_000), u64::MAX);
+    let (drains, _) = e.producers()[0].drain_work();
+    let leaders = e.producers()[0].drain_leader_work();
+    assert!(drains > 500, "{drains} drains");
+    assert!(e.metrics().acked > 15_000, "acked {}", e.metrics().acked);
+    let per_drain = leaders as f64 / drains as f64;
+    assert!(
+        per_drain < 5.0,
+        "{per_drain:.1} leaders looked at per drain of 30"
+    );
+}

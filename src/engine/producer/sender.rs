@@ -245,7 +245,25 @@ impl Producer {
         // lingering partition of a leader at max.in.flight is skipped before its deadline is
         // looked at; a leader in reconnect backoff counts from the end of the backoff.
         // (`wake_due` left every leader's top live, and nothing in between touched a queue.)
-        for leader in 0..self.accumulator.ready.leader_slots() {
+        // The earliest parked deadline of all is the answer when its leader can take a request
+        // and no leader is in reconnect backoff (then no other leader can do better); else
+        // every leader is looked at.
+        let earliest = self.accumulator.ready.earliest_parked();
+        let settled = earliest.is_some_and(|(_, leader)| {
+            self.in_flight_per_broker
+                .get(leader as usize)
+                .copied()
+                .unwrap_or(0)
+                < max_in_flight
+                && self.reconnect_at.iter().all(|&t| t <= now)
+        });
+        let leaders = if settled {
+            next_wakeup = next_wakeup.min(earliest.map(|(t, _)| t).unwrap_or(SimTime::MAX));
+            0
+        } else {
+            self.accumulator.ready.leader_slots()
+        };
+        for leader in 0..leaders {
             let Some(deadline) = self.accumulator.ready.parked_deadline(leader) else {
                 continue;
             };
