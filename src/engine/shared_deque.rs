@@ -125,11 +125,27 @@ impl<T: Copy> SharedDeque<T> {
 
     /// The items from index `start` on, oldest first.
     pub fn iter_from(&self, start: usize) -> Iter<'_, T> {
+        let back = self.len();
         Iter {
             deque: self,
-            front: start.min(self.len()),
-            back: self.len(),
+            front: start.min(back),
+            back,
+            run: &[],
         }
+    }
+
+    /// The contiguous items from index `i` on (to the end of its chunk, or of the tail), at
+    /// most `max` of them.
+    #[inline]
+    fn run_at(&self, i: usize, max: usize) -> &[T] {
+        let p = self.head + i;
+        let k = p >> CHUNK_SHIFT;
+        let run = if k < self.chunks.len() {
+            &self.chunks[k][p & MASK..]
+        } else {
+            &self.tail[(p - (self.chunks.len() << CHUNK_SHIFT)).min(self.tail.len())..]
+        };
+        &run[..run.len().min(max)]
     }
 
     /// All items, oldest first.
@@ -182,12 +198,17 @@ impl<T: Copy> std::ops::Index<usize> for SharedDeque<T> {
     }
 }
 
-/// Iterator over a [`SharedDeque`]'s items (both ends).
+/// Iterator over a [`SharedDeque`]'s items (both ends). Forward, it walks a chunk (or the tail)
+/// as a slice.
 #[derive(Clone, Debug)]
 pub struct Iter<'a, T: Copy> {
     deque: &'a SharedDeque<T>,
+    /// Index of the next item from the front; `run` starts there.
     front: usize,
+    /// One past the next item from the back.
     back: usize,
+    /// The contiguous items from `front` on (a prefix of what is left; empty: look it up).
+    run: &'a [T],
 }
 
 impl<'a, T: Copy> Iterator for Iter<'a, T> {
@@ -195,12 +216,16 @@ impl<'a, T: Copy> Iterator for Iter<'a, T> {
 
     #[inline]
     fn next(&mut self) -> Option<&'a T> {
-        if self.front >= self.back {
-            return None;
+        if self.run.is_empty() {
+            if self.front >= self.back {
+                return None;
+            }
+            self.run = self.deque.run_at(self.front, self.back - self.front);
         }
-        let item = self.deque.get(self.front);
+        let (item, rest) = self.run.split_first()?;
+        self.run = rest;
         self.front += 1;
-        item
+        Some(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -208,8 +233,15 @@ impl<'a, T: Copy> Iterator for Iter<'a, T> {
         (n, Some(n))
     }
 
+    #[inline]
     fn nth(&mut self, n: usize) -> Option<&'a T> {
-        self.front = self.front.saturating_add(n).min(self.back);
+        if n < self.run.len() {
+            self.run = &self.run[n..];
+            self.front += n;
+        } else {
+            self.front = self.front.saturating_add(n).min(self.back);
+            self.run = &[];
+        }
         self.next()
     }
 }
@@ -220,6 +252,10 @@ impl<T: Copy> DoubleEndedIterator for Iter<'_, T> {
             return None;
         }
         self.back -= 1;
+        let left = self.back - self.front;
+        if self.run.len() > left {
+            self.run = &self.run[..left];
+        }
         self.deque.get(self.back)
     }
 }
@@ -294,6 +330,16 @@ mod tests {
             let mid = model.len() / 3;
             prop_assert!(shared.iter_from(mid).eq(model.range(mid..)));
             prop_assert!(shared.iter().skip(mid).eq(model.iter().skip(mid)));
+            // Both ends of one iterator, alternately, with a skip in between.
+            let (mut a, mut b) = (shared.iter_from(mid / 2), model.range(mid / 2..));
+            for step in 0..model.len() {
+                let (x, y) = match step % 3 {
+                    0 => (a.next(), b.next()),
+                    1 => (a.next_back(), b.next_back()),
+                    _ => (a.nth(2), b.nth(2)),
+                };
+                prop_assert_eq!(x, y);
+            }
             let cut = next / 2;
             prop_assert_eq!(
                 shared.partition_point(|&x| x < cut),
