@@ -54,8 +54,9 @@ fn a_drain_looks_at_the_leaders_whose_partitions_changed_not_every_leader() {
     assert!(drains > 500, "{drains} drains");
     assert!(e.metrics().acked > 15_000, "acked {}", e.metrics().acked);
     let per_drain = leaders as f64 / drains as f64;
+    eprintln!("{per_drain:.2} leaders looked at per drain of 30");
     assert!(
-        per_drain < 5.0,
+        per_drain < 2.0,
         "{per_drain:.1} leaders looked at per drain of 30"
     );
 }
