@@ -48,6 +48,13 @@ export async function run({ openPage, shots }) {
   await page.click('button.play'); // pause
   await page.waitForTimeout(300);
   const head = JSON.parse(await download(page, 'Export report'));
+  // Exported at the live head (not rewound): the CLI reproduces the run to the same µs, bit for
+  // bit (the interventions carry their times).
+  const headFile = path.join(shots, 'timeline-head-scenario.json');
+  writeFileSync(headFile, await download(page, 'Export scenario'));
+  const headCli = JSON.parse(execFileSync(cli, ['run', headFile, '--until-us', String(head.simulated_us), '--json', '-', '--quiet'], { encoding: 'utf8' }));
+  assert.equal(headCli.simulated_us, head.simulated_us);
+  assert.equal(headCli.trace_hash, head.trace_hash, 'CLI --until-us of the scenario exported at the head');
   // Markers: the intervention and the elections that followed it.
   assert.ok(await page.locator('.tl-marks rect.tl-intervention').count() >= 1, await page.locator('.tl-marks').innerHTML());
   assert.ok(await page.locator('.tl-marks rect.tl-election').count() >= 1);
