@@ -69,6 +69,7 @@ pub(super) fn scenario(root: &Value, ctx: &mut Ctx) -> Result<Scenario, Scenario
         producers,
         consumer_groups,
         faults: Vec::new(),
+        processors: Vec::new(),
     };
     s.faults = faults::parse(o.get("faults"), &s, &producer_explicit, ctx)?;
     super::racks::client_rack_warnings(&s, ctx);

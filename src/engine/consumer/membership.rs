@@ -366,6 +366,9 @@ impl Consumer {
     }
 
     pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx<ConsumerTimer>, error: ErrorCode) {
+        if self.processor.is_some() {
+            self.refetch_unpositioned(ctx);
+        }
         match error {
             ErrorCode::None => {}
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration => {

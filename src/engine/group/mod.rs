@@ -11,6 +11,7 @@
 
 mod coordinator;
 
+pub use coordinator::txn_offsets;
 pub use coordinator::{
     CoordinatorWrite, GroupCoordinator, GroupRecord, GroupSnapshot, GroupState, MemberRecord,
 };
