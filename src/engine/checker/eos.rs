@@ -129,6 +129,7 @@ fn merged(mut iv: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
 
 impl EosAudit {
     /// Notes a processor output.
+    #[allow(clippy::too_many_arguments)]
     pub fn output(
         &mut self,
         processor: u32,

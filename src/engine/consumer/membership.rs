@@ -392,7 +392,7 @@ impl Consumer {
         self.positions_moved = false;
     }
 
-    fn commit_only(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: &[TopicPartition]) {
+    pub(super) fn commit_only(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: &[TopicPartition]) {
         let Some(coord) = self.coordinator else {
             return;
         };

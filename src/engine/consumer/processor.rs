@@ -134,6 +134,22 @@ impl Consumer {
         self.processor_release(ctx);
     }
 
+    /// An ordinary OffsetCommit of `offsets` (only for the injected bug
+    /// [`crate::engine::Engine::inject_offsets_outside_transaction`]).
+    pub fn processor_commit_outside(
+        &mut self,
+        ctx: &mut Ctx<ConsumerTimer>,
+        offsets: Vec<(TopicPartition, u64)>,
+    ) {
+        let parts: Vec<TopicPartition> = offsets.iter().map(|(tp, _)| *tp).collect();
+        for (tp, off) in offsets {
+            if let Some(a) = self.assigned.get_mut(&tp) {
+                a.consumed_position = Some(off);
+            }
+        }
+        self.commit_only(ctx, &parts);
+    }
+
     /// The consumer's group metadata (`consumer.groupMetadata()`): member id and generation.
     pub fn group_metadata(&self) -> (String, i32) {
         (self.member_id.clone(), self.generation)

@@ -93,6 +93,9 @@ pub struct Processors {
     pub output_partitions: Vec<u32>,
     /// A member's loop is running (its calls into the consumer and producer must not re-enter).
     pub busy: bool,
+    /// A deliberate bug, for tests that show the exactly-once audit can fail: offsets are
+    /// committed with an ordinary OffsetCommit after the transaction instead of inside it.
+    pub offsets_outside_transaction: bool,
 }
 
 impl Processors {

@@ -157,7 +157,7 @@ impl Producer {
             return;
         }
         t.commit_requested = true;
-        t.offsets = (!offsets.is_empty()).then(|| TxnOffsets {
+        t.offsets = (!offsets.is_empty()).then_some(TxnOffsets {
             group_id,
             member_id,
             generation,

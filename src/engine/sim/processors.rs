@@ -121,6 +121,17 @@ impl Engine {
             rewind = true;
         }
         for committed in self.producers[pi].take_outcomes() {
+            if committed && self.processors.offsets_outside_transaction {
+                // The injected bug: the offsets go in an ordinary commit, after the fact.
+                let offsets: Vec<(TopicPartition, u64)> = self.processors.members[i]
+                    .offsets
+                    .clone()
+                    .into_iter()
+                    .collect();
+                self.with_node(m.consumer_node, |e, ctx| {
+                    e.consumers[ci].processor_commit_outside(&mut ctx.part(), offsets)
+                });
+            }
             self.processors.members[i].reset();
             if !committed {
                 rewind = true;
@@ -139,14 +150,6 @@ impl Engine {
             && (lp.records_in_txn >= rpt || idle)
             && self.producers[pi].processor_state() == ProcessorProducerState::Open;
         if commit_now {
-            if std::env::var("EOS_DEBUG").is_ok() {
-                eprintln!(
-                    "{} member {} commit {:?}",
-                    self.now / 1000,
-                    i,
-                    self.processors.members[i].offsets
-                );
-            }
             self.commit_member(i);
         }
         let lp = &self.processors.members[i];
@@ -178,17 +181,6 @@ impl Engine {
         let (ci, pi) = (m.consumer, m.producer);
         let meta = self.consumers[ci].group_metadata();
         let stale = m.group_metadata.as_ref().is_some_and(|g| *g != meta);
-        if std::env::var("EOS_DEBUG").is_ok() {
-            eprintln!(
-                "{} member {} take {:?} state {:?} ending {} stale {}",
-                self.now / 1000,
-                i,
-                delivered.len(),
-                state,
-                m.ending,
-                stale
-            );
-        }
         if state != ProcessorProducerState::Open || m.ending || stale {
             // The records cannot join a transaction (none can be open, or the open one
             // belongs to an older generation): give the open one up and read them again.
@@ -240,13 +232,7 @@ impl Engine {
                     lp.records_in_txn += got as u64;
                     lp.offsets.insert(tp, to);
                 }
-                other => {
-                    if std::env::var("EOS_DEBUG").is_ok() {
-                        eprintln!(
-                            "send failed {other:?} n {n} {:?}",
-                            self.producers[pi].processor_state()
-                        );
-                    }
+                _ => {
                     // Not all sent: the producer aborts this transaction; read them again.
                     lp.ending = true;
                     *rewind = true;
@@ -263,7 +249,10 @@ impl Engine {
         let spec = &self.scenario.processors[m.processor as usize];
         let group_id = spec.group_id.clone();
         let (member_id, generation) = m.group_metadata.clone().unwrap_or((String::new(), -1));
-        let offsets: Vec<(TopicPartition, u64)> = m.offsets.into_iter().collect();
+        let mut offsets: Vec<(TopicPartition, u64)> = m.offsets.into_iter().collect();
+        if self.processors.offsets_outside_transaction {
+            offsets.clear();
+        }
         self.processors.members[i].ending = true;
         self.with_node(m.producer_node, |e, ctx| {
             e.producers[pi].processor_commit(
@@ -293,6 +282,13 @@ impl Engine {
             e.consumers[ci].pause_processor(&mut ctx.part(), until)
         });
         true
+    }
+
+    /// Injects a bug for tests that must see the exactly-once audit fail: processors commit
+    /// their input offsets with an ordinary OffsetCommit after each transaction, outside it.
+    #[doc(hidden)]
+    pub fn inject_offsets_outside_transaction(&mut self) {
+        self.processors.offsets_outside_transaction = true;
     }
 
     /// The processors' state, for tests and reports.
