@@ -74,6 +74,8 @@ mod tests {
 
 #[cfg(test)]
 mod fencing_tests;
+#[cfg(test)]
+mod txn_offsets_tests;
 
 #[cfg(test)]
 mod coordinator_tests {
