@@ -142,6 +142,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("preset.consumer-group-rebalance", "两个消费者组读取同一个 12 分区的主题，一个使用 eager 的 range 分配器，一个使用 cooperative-sticky；每个成员处理每条消息需要 2 毫秒，因此成员很忙。20 秒时每个组各加入一个成员，40 秒时每个组的 0 号成员崩溃。eager 组撤销全部 12 个分区，并停止消费约一秒，先重新加入的成员要等最忙的那个；cooperative 组只撤销需要移动的 3 个分区并持续消费。崩溃要等 session.timeout.ms（这里是 10 秒）到期才被发现。"),
     ("preset.rolling-restart", "滚动发布一个消费者应用：两个各有三个成员的组读取同一个 6 分区的主题；static-app 使用静态成员（group.instance.id，KIP-345），dynamic-app 不使用。20 秒时每组的成员 1 崩溃，26 秒时重新启动，仍在 session.timeout.ms（45 秒）之内。静态成员回到原位：没有再均衡，组也从未停止。动态成员作为新成员加入；它引发的再均衡要等已死成员的会话过期，所以 eager 的动态组大约半分钟停止消费。"),
     ("preset.exactly-once", "一个事务型生产者（transactional.id 为 payments-app）每个事务写入 200 条消息，并中止其中 30% 的事务；两个组读取该主题，一个使用 read_committed，一个使用 read_uncommitted（Kafka 的默认值）。8 秒时 broker 2 崩溃（它可能是 __transaction_state 分区的 leader：新的协调器会重放日志），14 秒时重启；20 秒时生产者停顿 4 秒（一次长时间的 GC 停顿），一个使用相同 transactional.id 的替代实例接管，旧实例醒来后成为僵尸并被隔离。观察：事务未结束时 LSO 停在高水位之下；read_committed 组从未收到被中止事务的消息（aborted_read 为 0），而 read_uncommitted 组会收到；报告中的 transactions：committed、aborted 以及 fenced 为 1。"),
+    ("preset.exactly-once-pipeline", "一个消费-转换-生产流水线：source 以每秒 1,000 条的速度写入 60,000 条订单；处理器 enrich（3 个实例，组 enrich，isolation.level 为 read_committed）为每条订单向 enriched 写入一条消息，并在同一个事务中提交其输入位移（sendOffsetsToTransaction），每个事务最多 500 条。8 秒时 broker 2 崩溃，16 秒时重启（它可能承载事务协调器、组协调器或分区 leader）；20 秒时实例 enrich-0 停顿 50 秒，超过 session.timeout.ms（45 秒）：组把它的分区交给其他实例，它醒来后事务被拒绝（ILLEGAL_GENERATION，KIP-447）并中止。观察报告：已提交和已中止的事务，以及不变量 eos_duplicates 为 0、eos_missing 为 0。"),
     ("preset.data-loss-acks-1", "与 broker-failure-acks-all 相同的 leader 崩溃，但生产者使用 acks=1，leader 在任何 follower 复制批次之前就应答（幂等需要 acks=all，因此关闭）；从第 10 秒起 follower 的网络慢了 8 倍，它们落后于 leader 但仍在 ISR 中（磁盘慢并不会拖住它们：追加先写入页缓存）。观察 broker 1 在第 20 秒宕机后的审计：它确认过但尚未复制的消息丢失了，第 35 秒它恢复后还会从自己的日志中截断这些消息以与新 leader 保持一致。"),
     ("preset.idempotent-producer", "两个生产者写入同一个主题，一个是幂等的（Kafka 3.0 起的默认值），另一个设置了 enable.idempotence=false；第 20 秒 broker 1 与所有节点断开，在途的生产响应丢失，两个生产者都向新的 leader 重试。观察审计：普通生产者的重试留下了重复消息，而幂等生产者的序列号让 broker 丢弃了所有重复。"),
     ("preset.isr-shrink", "10 秒时 broker 3 与其他 broker 之间的链路断开（它仍能连到controller，所以不会被隔离）；经过 replica.lag.time.max.ms（这里是 10 秒）后，leader 把它移出 ISR，而 broker 3 自己领导的分区 ISR 缩小为 [3]。35 秒时 broker 2 也崩溃。观察 ISR 缩小到单个副本、acks=all 的写入被以 NOT_ENOUGH_REPLICAS 拒绝（min.insync.replicas=2），而已确认的消息没有丢失；50 秒时网络恢复，broker 3 重新加入 ISR，写入重新得到确认。"),
@@ -407,6 +408,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.fixed.arrivals_shape", "应为 \"poisson\"（指数间隔，默认）或 \"fixed\"（均匀间隔）"),
     ("err.fixed.arrivals_need_rate", "arrivals 只适用于 `rate` 负载；`bursts` 和 \"max\" 有各自的节奏"),
     ("err.fixed.transactions_need_id", "transactions 需要在生产者 config 中设置 transactional.id（没有它 Kafka 的 beginTransaction() 会抛出异常）"),
+    ("err.fixed.processor_output_is_input", "处理器的 output 必须是与 input 不同的主题（否则它会一直读取自己的输出）"),
     // ----- 事件原因 -----
     ("reb.member_joined", "成员 {member} 加入"),
     ("reb.member_rejoined", "成员 {member} 重新加入"),
