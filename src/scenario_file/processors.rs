@@ -156,8 +156,10 @@ pub(super) fn processors(
         // Each member's transactional.id is `{id}-{member}`; Kafka's rules for transactional
         // producers (acks=all, idempotence) are checked with it set.
         producer.transactional_id = Some(format!("{id}-0"));
-        let w = registry::finish_producer(&mut producer, |k| explicit.contains(k))
-            .map_err(|e| config_error(&path, e))?;
+        let w = registry::finish_producer(&mut producer, |k| {
+            k == "transactional.id" || explicit.contains(k)
+        })
+        .map_err(|e| config_error(&path, e))?;
         config_warnings(&path, w, ctx);
         producer.transactional_id = None;
         // Kafka Streams' default: a pipeline reads its input from the start.
