@@ -109,7 +109,7 @@ pub(super) fn transactions() -> Lesson {
                 ))
                 .act(Command::RestartBroker { broker: 2 }),
             step(30_000, "lesson.txn.3")
-                .look("group:enrich-group")
+                .look("cluster")
                 .ask("lesson.txn.q3", "lesson.txn.a3")
                 .act(Command::PauseClient {
                     producer: "enrich-0".into(),

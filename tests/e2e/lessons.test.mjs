@@ -101,7 +101,7 @@ export async function run({ openPage, shots }) {
   const { page, problems } = await openPage('/', { width: 1280, height: 800 });
   await page.waitForSelector('svg.cluster-svg g.broker');
   const count = await page.locator('select[aria-label="Lesson"] option').count();
-  assert.equal(count, 19, 'eighteen lessons plus "no lesson"');
+  assert.equal(count, 20, 'nineteen lessons plus "no lesson"');
   await pacing(page);
   await playAll(page, 'en');
   await playAll(page, 'zh');
