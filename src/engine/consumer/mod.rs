@@ -337,20 +337,14 @@ impl Consumer {
         if !self.alive {
             return;
         }
-        if self.processor.is_some() {
-            let Some(msg) = self.defer_if_paused(ctx.now, processor::Deferred::Message(from, msg))
-            else {
-                return;
-            };
-            let processor::Deferred::Message(_, msg) = msg else {
-                return;
-            };
-            return self.handle_message_now(ctx, from, msg);
-        }
-        self.handle_message_now(ctx, from, msg)
-    }
-
-    fn handle_message_now(&mut self, ctx: &mut Ctx<ConsumerTimer>, from: NodeId, msg: Message) {
+        let msg = if self.processor.is_some() {
+            match self.defer_if_paused(ctx.now, processor::Deferred::Message(from, msg)) {
+                Some(processor::Deferred::Message(_, msg)) => msg,
+                _ => return,
+            }
+        } else {
+            msg
+        };
         let corr = correlation_of(&msg);
         let Some(kind) = corr.and_then(|c| self.take_pending(c)) else {
             return; // stale or unsolicited

@@ -93,6 +93,7 @@ impl Engine {
     }
 
     /// Runs the application loop of the member on `node`, if `node` is a processor member's.
+    #[inline(never)]
     pub(super) fn processor_step(&mut self, node: NodeId) {
         if self.processors.busy {
             return;
