@@ -171,6 +171,35 @@ impl InvariantChecker {
         self.observe_at(e.at, &e.event);
     }
 
+    /// Notes a processor's output records (the exactly-once audit's map back to inputs).
+    #[cold]
+    #[inline(never)]
+    fn processor_output(&mut self, event: &SimEvent) {
+        if let (
+            Some(e),
+            SimEvent::ProcessorOutput {
+                processor,
+                producer,
+                in_tp,
+                in_from,
+                out_tp,
+                first_record,
+                count,
+            },
+        ) = (self.eos.as_mut(), event)
+        {
+            e.output(
+                *processor,
+                *producer,
+                *out_tp,
+                *first_record,
+                *count,
+                *in_tp,
+                *in_from,
+            );
+        }
+    }
+
     /// Audits processors (scenarios with `processors`).
     pub fn set_processors(
         &mut self,
@@ -215,27 +244,6 @@ impl InvariantChecker {
     /// [`observe`](Self::observe) for an event at `at` not wrapped in a [`TimedEvent`].
     pub fn observe_at(&mut self, at: SimTime, event: &SimEvent) {
         match event {
-            SimEvent::ProcessorOutput {
-                processor,
-                producer,
-                in_tp,
-                in_from,
-                out_tp,
-                first_record,
-                count,
-            } => {
-                if let Some(e) = self.eos.as_mut() {
-                    e.output(
-                        *processor,
-                        *producer,
-                        *out_tp,
-                        *first_record,
-                        *count,
-                        *in_tp,
-                        *in_from,
-                    );
-                }
-            }
             SimEvent::ProduceAcked {
                 tp,
                 batch,
@@ -377,6 +385,7 @@ impl InvariantChecker {
                     self.txn_violation(v);
                 }
             }
+            SimEvent::ProcessorOutput { .. } => self.processor_output(event),
             _ => {}
         }
     }

@@ -431,6 +431,11 @@ impl Engine {
             f(&mut parts, &mut ctx);
         }
         self.route(node);
+    }
+
+    /// After a client node ran: the application loop of a processor member on it, if any.
+    #[inline]
+    fn after_client(&mut self, node: NodeId) {
         if !self.processors.members.is_empty() {
             self.processor_step(node);
         }
@@ -661,6 +666,7 @@ impl Engine {
                         }
                         _ => {}
                     });
+                    self.after_client(sender);
                 }
             }
             Pending::Disconnected {
@@ -685,6 +691,7 @@ impl Engine {
                         }
                         _ => {}
                     });
+                    self.after_client(node);
                 }
             }
             Pending::Timer {
@@ -774,6 +781,9 @@ impl Engine {
             }
             None => {}
         });
+        if let Some(NodeRole::Producer(_) | NodeRole::Consumer(_)) = role {
+            self.after_client(to);
+        }
     }
 
     fn dispatch_timer(&mut self, node: NodeId, timer: Timer) {
@@ -821,6 +831,9 @@ impl Engine {
             }
             _ => {} // checked above
         });
+        if let Some(NodeRole::Producer(_) | NodeRole::Consumer(_)) = role {
+            self.after_client(node);
+        }
     }
 
     /// Timers that fired at a node not of their owner's kind (an engine bug; 0 in every run).
