@@ -216,3 +216,47 @@ fn offsets_outside_the_transaction_duplicate_records() {
         r.invariants.first_examples
     );
 }
+
+/// The zombie's transaction is aborted because the group coordinator refuses its offsets
+/// (KIP-447), and the event log says so in both languages.
+#[test]
+fn the_zombies_offsets_are_refused_and_the_event_log_says_so() {
+    use kafka_sim::engine::events::SimEvent;
+    use kafka_sim::engine::protocol::ErrorCode;
+    use kafka_sim::i18n::Lang;
+    use kafka_sim::view_model::event_log::describe;
+    use kafka_sim::view_model::names::Names;
+    let s = pipeline(11, 120_000);
+    let mut e = Engine::new(&s);
+
+    e.run_until(ms(8_000), u64::MAX);
+    e.apply(Command::PauseClient {
+        producer: "enrich-0".into(),
+        ms: 50_000,
+    });
+    let mut refused = Vec::new();
+    while e.now() < ms(120_000) {
+        let next = e.now() + ms(1_000);
+        e.run_until(next, u64::MAX);
+        for ev in e.drain_events() {
+            if let SimEvent::TxnOffsetCommitRejected { producer, error } = ev.event {
+                refused.push((producer, error, ev.event.clone()));
+            }
+        }
+    }
+    assert!(
+        !refused.is_empty(),
+        "the zombie's TxnOffsetCommit is refused"
+    );
+    let (producer, error, event) = refused[0].clone();
+    assert_eq!(producer, 1, "enrich-0 is producer 1 (after the source)");
+    assert!(matches!(
+        error,
+        ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId
+    ));
+    let names = Names::of(&e.snapshot());
+    for lang in [Lang::En, Lang::Zh] {
+        let (text, highlighted) = describe(e.topics(), &names, &event, lang).expect("logged");
+        assert!(highlighted && text.contains(error.name()), "{text}");
+    }
+}

@@ -105,6 +105,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("log.revoked", "consumer {c} revoked {n} partitions"),
     ("log.consumer_crashed", "consumer {c} crashed"),
     ("log.producer_fenced", "producer {p} fenced ({e}): a newer instance with its transactional.id took over, it stops"),
+    ("log.txn_offsets_refused", "processor {p}: the group coordinator refused its offsets ({e}): a zombie of an older generation (KIP-447), its transaction aborts"),
     ("log.txn_committed", "transaction of {t} committed: COMMIT markers in every partition"),
     ("log.txn_aborted", "transaction of {t} aborted: ABORT markers in every partition"),
     ("log.txn_timed_out", "transaction of {t} aborted by the coordinator after transaction.timeout.ms"),

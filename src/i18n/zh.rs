@@ -105,6 +105,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("log.revoked", "消费者 {c} 撤销了 {n} 个分区"),
     ("log.consumer_crashed", "消费者 {c} 崩溃"),
     ("log.producer_fenced", "生产者 {p} 被隔离（{e}）：同一 transactional.id 的新实例已接管，它停止工作"),
+    ("log.txn_offsets_refused", "处理器 {p}：组协调器拒绝了它的位移（{e}）：它是旧代数的僵尸（KIP-447），其事务将中止"),
     ("log.txn_committed", "{t} 的事务已提交：每个分区都写入了 COMMIT 标记"),
     ("log.txn_aborted", "{t} 的事务已中止：每个分区都写入了 ABORT 标记"),
     ("log.txn_timed_out", "{t} 的事务超过 transaction.timeout.ms，被协调者中止"),
