@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-export const name = 'lessons: all 18 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
+export const name = 'lessons: all 19 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
 
 // "Next" plays the simulation forward to the step (it does not seek): the clock is read while
 // the step plays and must pass through times strictly between the two steps' times.
