@@ -11,7 +11,7 @@ use kafka_sim::lessons::{
     Lesson, Measure, Step,
 };
 
-const IDS: [&str; 18] = [
+const IDS: [&str; 19] = [
     "keys",
     "batching",
     "acks",
@@ -30,10 +30,11 @@ const IDS: [&str; 18] = [
     "article",
     "static-membership",
     "zones",
+    "transactions",
 ];
 
 #[test]
-fn there_are_eighteen_lessons() {
+fn there_are_nineteen_lessons() {
     let ids: Vec<&str> = lessons().iter().map(|l| l.id).collect();
     assert_eq!(ids, IDS);
 }
@@ -100,6 +101,7 @@ lesson_test! {
     lesson_retries_claims_hold => "retries",
     lesson_fencing_claims_hold => "fencing",
     lesson_article_claims_hold => "article",
+    lesson_transactions_claims_hold => "transactions",
 }
 
 /// Every preset states at least three claims about its run, and they all hold.

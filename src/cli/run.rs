@@ -192,6 +192,17 @@ pub fn summary(r: &Report) -> String {
             g.group_id, g.lag, g.rebalances, g.rebalance_ms
         ));
     }
+    if let Some(t) = &r.transactions {
+        s.push_str(&format!(
+            "transactions: committed {}  aborted {}  timed_out {}  fenced {}\n",
+            t.committed, t.aborted, t.timed_out, t.fenced
+        ));
+    }
+    if let (Some(d), Some(m)) = (i.eos_duplicates, i.eos_missing) {
+        s.push_str(&format!(
+            "exactly-once (processors): eos_duplicates {d}  eos_missing {m}\n"
+        ));
+    }
     s.push_str(&format!("trace hash {}\n", r.trace_hash));
     s
 }

@@ -365,6 +365,33 @@ pub enum SimEvent {
         /// The error that fenced it (`PRODUCER_FENCED`, `INVALID_PRODUCER_EPOCH`).
         error: ErrorCode,
     },
+    /// A processor's TxnOffsetCommit was refused by the group coordinator (KIP-447: the
+    /// consumer's generation or member id is stale — a zombie): its transaction aborts.
+    TxnOffsetCommitRejected {
+        /// Producer index (the processor member's producer).
+        producer: u32,
+        /// `ILLEGAL_GENERATION`, `UNKNOWN_MEMBER_ID`, ...
+        error: ErrorCode,
+    },
+    /// A processor member wrote `count` output records for input records
+    /// `in_from..in_from + count` of `in_tp`: its producer's records numbered
+    /// `first_record..` in `out_tp` (what the exactly-once audit maps output back with).
+    ProcessorOutput {
+        /// Processor index.
+        processor: u32,
+        /// Producer index of the member.
+        producer: u32,
+        /// Input partition.
+        in_tp: TopicPartition,
+        /// First input offset.
+        in_from: u64,
+        /// Output partition.
+        out_tp: TopicPartition,
+        /// First output record number (the batch's `RecordIds::first_record` space).
+        first_record: u64,
+        /// Records.
+        count: u32,
+    },
     /// A consumer passed over offsets that hold no record for it: a transaction marker, or
     /// (read_committed) a batch of an aborted transaction.
     TxnPassedOver {

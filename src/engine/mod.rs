@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod network;
 pub mod partition_set;
 pub mod partitioner;
+pub mod processor;
 pub mod producer;
 pub mod protocol;
 pub mod quad_heap;

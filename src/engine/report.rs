@@ -50,6 +50,14 @@ pub struct Invariants {
     /// Records a read_committed group received above the last stable offset.
     #[serde(default)]
     pub uncommitted_read: u64,
+    /// Input records a processor's committed output holds more than once (scenarios with
+    /// processors only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eos_duplicates: Option<u64>,
+    /// Input records below a processor group's committed offset missing from its committed
+    /// output (scenarios with processors only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eos_missing: Option<u64>,
 }
 
 /// Throughput over the whole run.

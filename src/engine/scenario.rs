@@ -29,6 +29,44 @@ pub struct Scenario {
     pub consumer_groups: Vec<GroupSpec>,
     /// Faults and live changes, applied at their simulated time.
     pub faults: Vec<ScheduledFault>,
+    /// Consume-transform-produce applications (exactly-once processors).
+    #[serde(default)]
+    pub processors: Vec<ProcessorSpec>,
+}
+
+/// A consume-transform-produce application (scenario key `processors`): `members` instances,
+/// each a consumer in group `group_id` (`isolation.level=read_committed`, no auto-commit)
+/// reading `input`, and a transactional producer (`transactional.id` `{id}-{member}`, one per
+/// instance as KIP-447 allows) writing one record to `output` per input record and committing
+/// the input offsets in the same transaction (`sendOffsetsToTransaction`), every
+/// `records_per_transaction` records or when its `poll()` comes back empty.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessorSpec {
+    /// Processor id (names its members `{id}-{n}` in reports and faults).
+    pub id: String,
+    /// `group.id` of its consumers.
+    pub group_id: String,
+    /// Topic it reads.
+    pub input: String,
+    /// Topic it writes.
+    pub output: String,
+    /// Input records per transaction (at most; fewer when the input runs dry).
+    pub records_per_transaction: u64,
+    /// Instances started at time zero.
+    pub members: u32,
+    /// Bytes per output record value.
+    pub record_size: u32,
+    /// The producers' config (`transactional.id` set per member).
+    pub producer: ProducerConfig,
+    /// The consumers' config (`isolation.level=read_committed`, `enable.auto.commit=false`).
+    pub consumer: ConsumerConfig,
+}
+
+impl ProcessorSpec {
+    /// The `transactional.id` of member `m`.
+    pub fn transactional_id(&self, m: u32) -> String {
+        format!("{}-{}", self.id, m)
+    }
 }
 
 /// The brokers.

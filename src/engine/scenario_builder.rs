@@ -27,7 +27,36 @@ impl Scenario {
             producers: Vec::new(),
             consumer_groups: Vec::new(),
             faults: Vec::new(),
+            processors: Vec::new(),
         }
+    }
+
+    /// Adds a processor `id` (group `{id}-group`) reading `input` and writing `output` with
+    /// `members` instances and `records_per_transaction`, Kafka's default client configs
+    /// otherwise (`auto.offset.reset=earliest`, as a pipeline that must see every record).
+    pub fn with_processor(
+        mut self,
+        id: &str,
+        input: &str,
+        output: &str,
+        members: u32,
+        records_per_transaction: u64,
+    ) -> Self {
+        self.processors.push(super::scenario::ProcessorSpec {
+            id: id.into(),
+            group_id: format!("{id}-group"),
+            input: input.into(),
+            output: output.into(),
+            records_per_transaction,
+            members,
+            record_size: 100,
+            producer: ProducerConfig::default(),
+            consumer: ConsumerConfig {
+                auto_offset_reset: super::config::OffsetReset::Earliest,
+                ..ConsumerConfig::default()
+            },
+        });
+        self
     }
 
     /// Puts the brokers in racks: broker `i` in `racks[(i - 1) mod len]`.

@@ -9,7 +9,7 @@ use super::controller::Controller;
 use super::group::offsets_partition_for;
 use super::ids::{BrokerId, TopicInfo, TopicPartition, TopicTable};
 use super::log::PartitionLog;
-use super::protocol::{InternalRecord, PartitionState};
+use super::protocol::PartitionState;
 
 /// A borrowed view of the controller, the brokers and the topics.
 #[derive(Clone, Copy)]
@@ -162,16 +162,20 @@ impl<'a> ClusterView<'a> {
         let mut out = BTreeMap::new();
         let best = p.replicas().max_by_key(|r| r.log.high_watermark());
         if let Some(r) = best {
-            let hw = r.log.high_watermark();
-            for (o, record) in r.log.payloads() {
-                if *o >= hw {
-                    break;
+            use crate::engine::group::txn_offsets::{log_in_order, LogItem, Replay};
+            let mut replay = Replay::default();
+            for item in log_in_order(r.log, r.log.high_watermark()) {
+                match item {
+                    LogItem::Record(rec) if rec.group() == group => replay.record(rec),
+                    LogItem::Marker {
+                        producer_id,
+                        commit,
+                    } => replay.marker(producer_id, commit),
+                    LogItem::Record(_) => {}
                 }
-                if let InternalRecord::OffsetCommits { group: g, offsets } = record {
-                    if g == group {
-                        out.extend(offsets.iter().copied());
-                    }
-                }
+            }
+            if let Some(o) = replay.finish().0.remove(group) {
+                out = o;
             }
         }
         out

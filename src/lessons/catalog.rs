@@ -77,6 +77,7 @@ pub fn lessons() -> Vec<Lesson> {
         super::catalog_more::article(),
         super::catalog_static::static_membership(),
         super::catalog_zones::zones(),
+        super::catalog_txn::transactions(),
     ]
 }
 

@@ -163,6 +163,12 @@ pub enum Measure {
     Transactions(TxnOutcome),
     /// Records of aborted transactions a read_committed group received in the window (must be 0).
     AbortedRead,
+    /// Input records a processor's committed output holds more than once, at the window's end
+    /// (the exactly-once audit's `eos_duplicates`).
+    EosDuplicates,
+    /// Input records below a processor group's committed offset missing from its committed
+    /// output, at the window's end (`eos_missing`).
+    EosMissing,
     /// Average records per acknowledged batch (one producer's) over the window.
     RecordsPerBatch(u32),
     /// Produce batches acknowledged per second (one producer's) over the window.
@@ -241,7 +247,9 @@ impl Measure {
             | Measure::Duplicates(_)
             | Measure::OutOfOrder
             | Measure::ReadAboveHw
-            | Measure::AbortedRead => "records",
+            | Measure::AbortedRead
+            | Measure::EosDuplicates
+            | Measure::EosMissing => "records",
             Measure::Transactions(TxnOutcome::Fenced) => "producers",
             Measure::Transactions(_) => "transactions",
             Measure::RecordsPerBatch(_) | Measure::MaxRecordsPerPoll(_) => "records",

@@ -40,6 +40,14 @@ pub fn glossary(id: &str) -> &'static [&'static str] {
             "rebalance",
             "session_timeout",
         ],
+        "transactions" => &[
+            "transaction",
+            "lso",
+            "read_committed",
+            "zombie",
+            "commit",
+            "session_timeout",
+        ],
         _ => &[],
     }
 }
@@ -88,6 +96,10 @@ pub const TERMS: &[&str] = &[
     "rack",
     "fetch_from_follower",
     "cross_zone",
+    "transaction",
+    "lso",
+    "read_committed",
+    "zombie",
 ];
 
 #[cfg(test)]

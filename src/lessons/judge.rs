@@ -45,6 +45,8 @@ struct AuditPoint {
     /// read_committed group.
     txn: [u64; 3],
     aborted_read: u64,
+    /// The processors' exactly-once audit now: duplicates and missing input records.
+    eos: [u64; 2],
 }
 
 /// A scenario running under observation for claims.
@@ -115,6 +117,7 @@ impl ClaimRun {
                 .transactions_report()
                 .map_or([0; 3], |t| [t.committed, t.aborted, t.fenced]),
             aborted_read: r.aborted_read,
+            eos: [r.eos_duplicates.unwrap_or(0), r.eos_missing.unwrap_or(0)],
         };
         let t = self.now_ms();
         self.audits.insert(t, point);
@@ -310,6 +313,8 @@ impl ClaimRun {
                 let i = *outcome as usize;
                 b.txn[i].saturating_sub(a.txn[i]) as f64
             }
+            Measure::EosDuplicates => self.audit_at(w.to_ms).eos[0] as f64,
+            Measure::EosMissing => self.audit_at(w.to_ms).eos[1] as f64,
             Measure::AbortedRead => {
                 let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
                 b.aborted_read.saturating_sub(a.aborted_read) as f64

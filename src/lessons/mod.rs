@@ -8,6 +8,7 @@
 mod catalog;
 mod catalog_more;
 mod catalog_static;
+mod catalog_txn;
 mod catalog_zones;
 pub mod claims;
 pub mod glossary;

@@ -30,6 +30,14 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
             claim("the paused producer wakes as a zombie and is fenced, once", M::Transactions(TxnOutcome::Fenced), Expect::Between(1.0, 1.0)).during(20_000, 30_000),
             none_lost(),
         ],
+        "exactly-once-pipeline" => vec![
+            claim("the processor's transactions commit", M::Transactions(TxnOutcome::Committed), Expect::AtLeast(100.0)),
+            claim("the zombie's transaction is aborted when it wakes (its offsets carry an old generation)", M::Transactions(TxnOutcome::Aborted), Expect::AtLeast(1.0)).during(20_000, 110_000),
+            claim("no input record is in the committed output twice", M::EosDuplicates, Expect::AtMost(0.0)).during(0, 110_000),
+            claim("no input record the group committed past is missing from the output", M::EosMissing, Expect::AtMost(0.0)).during(0, 110_000),
+            claim("the audit group reads the output, read_committed", M::ConsumeRate(Some("audit")), Expect::AtLeast(500.0)).during(30_000, 60_000),
+            none_lost(),
+        ],
         "rolling-restart" => vec![
             claim("static-app never rebalances after its first assignment", M::Count(H::RebalanceStarted("static-app")), Expect::AtMost(0.0)).during(15_000, 90_000),
             claim("static-app never stops consuming (longest gap, ms)", M::LongestConsumeGapMs("static-app"), Expect::AtMost(1_000.0)).during(15_000, 90_000),

@@ -42,6 +42,8 @@ struct File<'a> {
     producers: Vec<Producer<'a>>,
     consumer_groups: Vec<Group<'a>>,
     faults: &'a [ScheduledFault],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    processors: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -232,7 +234,47 @@ fn file(s: &Scenario) -> File<'_> {
         producers,
         consumer_groups,
         faults: &s.faults,
+        processors: s.processors.iter().map(processor).collect(),
     }
+}
+
+/// A processor in the file format: its clients' configs that differ from the defaults, with
+/// `producer.` / `consumer.` prefixes.
+fn processor(p: &crate::engine::scenario::ProcessorSpec) -> Value {
+    let mut config = serde_json::Map::new();
+    let producer = diff(
+        Scope::Producer,
+        &p.producer,
+        &ProducerConfig::default(),
+        registry::get_producer,
+    );
+    let consumer_default = ConsumerConfig {
+        auto_offset_reset: crate::engine::config::OffsetReset::Earliest,
+        ..ConsumerConfig::default()
+    };
+    let consumer = diff(
+        Scope::Consumer,
+        &p.consumer,
+        &consumer_default,
+        registry::get_consumer,
+    );
+    for (prefix, entries) in [("producer.", producer), ("consumer.", consumer)] {
+        if let Value::Object(m) = serde_json::to_value(&entries).unwrap_or(Value::Null) {
+            for (k, v) in m {
+                config.insert(format!("{prefix}{k}"), v);
+            }
+        }
+    }
+    serde_json::json!({
+        "id": p.id,
+        "group_id": p.group_id,
+        "input": p.input,
+        "output": p.output,
+        "records_per_transaction": p.records_per_transaction,
+        "members": p.members,
+        "record_size": p.record_size,
+        "config": config,
+    })
 }
 
 /// Writes a scenario as pretty-printed JSON in the scenario file format.

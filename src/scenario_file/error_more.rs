@@ -55,11 +55,13 @@ pub enum FixedReason {
     ArrivalsNeedRate,
     /// `transactions` on a producer without `transactional.id`.
     TransactionsNeedTransactionalId,
+    /// A processor whose `output` is its `input` (it would read its own output forever).
+    ProcessorOutputIsInput,
 }
 
 impl FixedReason {
     /// Every fixed reason (for tests).
-    pub const ALL: [FixedReason; 24] = [
+    pub const ALL: [FixedReason; 25] = [
         FixedReason::RateOrBursts,
         FixedReason::RateExpected,
         FixedReason::ExponentPositive,
@@ -84,6 +86,7 @@ impl FixedReason {
         FixedReason::ArrivalsShape,
         FixedReason::ArrivalsNeedRate,
         FixedReason::TransactionsNeedTransactionalId,
+        FixedReason::ProcessorOutputIsInput,
     ];
 
     /// The i18n key.
@@ -113,6 +116,7 @@ impl FixedReason {
             FixedReason::ArrivalsShape => "err.fixed.arrivals_shape",
             FixedReason::ArrivalsNeedRate => "err.fixed.arrivals_need_rate",
             FixedReason::TransactionsNeedTransactionalId => "err.fixed.transactions_need_id",
+            FixedReason::ProcessorOutputIsInput => "err.fixed.processor_output_is_input",
         }
     }
 
@@ -143,6 +147,7 @@ impl FixedReason {
             FixedReason::ArrivalsShape => "expected \"poisson\" (exponential gaps, the default) or \"fixed\" (evenly spaced)",
             FixedReason::ArrivalsNeedRate => "arrivals apply to a `rate` workload; `bursts` and \"max\" have their own timing",
             FixedReason::TransactionsNeedTransactionalId => "transactions need a transactional.id in the producer's config (Kafka throws on beginTransaction() without one)",
+            FixedReason::ProcessorOutputIsInput => "a processor's output must be another topic than its input (it would read its own output forever)",
         }
     }
 }

@@ -33,7 +33,7 @@ pub const ACTIONS: &[(&str, &[&str])] = &[
     ("restart_rack", &["rack"]),
     ("isolate_rack", &["rack"]),
     ("heal_rack", &["rack"]),
-    ("pause_client", &["producer", "ms"]),
+    ("pause_client", &["producer", "processor", "member", "ms"]),
 ];
 
 const ALL_KEYS: &[&str] = &[
@@ -56,6 +56,7 @@ const ALL_KEYS: &[&str] = &[
     "rack",
     "producer",
     "ms",
+    "processor",
 ];
 
 pub(super) fn parse(
@@ -304,12 +305,36 @@ fn one(v: &Value, path: &str, s: &Scenario) -> Result<ScheduledFault, ScenarioEr
         "heal_rack" => Command::HealRack {
             rack: rack_ref(&o, s)?,
         },
+        "pause_client" if o.get("processor").is_some() => {
+            // A processor member: its producer's id is `{processor}-{member}`.
+            let path = o.at("processor");
+            let name = o
+                .text("processor", caps::MAX_ID)?
+                .ok_or_else(|| err(&path, None, ScenarioReason::Required))?;
+            let Some(p) = s.processors.iter().find(|p| p.id == name) else {
+                let kind = "processor".to_string();
+                return Err(err(
+                    &path,
+                    o.get("processor"),
+                    Detail::NoSuchTarget { kind },
+                ));
+            };
+            let member = o.whole_or("member", 0, 0, u64::from(p.members.max(1) - 1))? as u32;
+            Command::PauseClient {
+                producer: p.transactional_id(member),
+                ms: o.whole_req("ms", 1, caps::MAX_DURATION_MS)?,
+            }
+        }
         "pause_client" => {
             let path = o.at("producer");
             let producer = o
                 .text("producer", caps::MAX_ID)?
                 .ok_or_else(|| err(&path, None, ScenarioReason::Required))?;
-            if !s.producers.iter().any(|p| p.id == producer) {
+            let member_of_processor = s
+                .processors
+                .iter()
+                .any(|p| (0..p.members).any(|m| p.transactional_id(m) == producer));
+            if !member_of_processor && !s.producers.iter().any(|p| p.id == producer) {
                 let kind = "producer".to_string();
                 return Err(err(&path, o.get("producer"), Detail::NoSuchTarget { kind }));
             }

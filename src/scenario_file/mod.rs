@@ -19,6 +19,7 @@ mod hardware;
 mod json;
 mod parse;
 pub mod presets;
+mod processors;
 mod racks;
 mod risks;
 mod schedule;

@@ -27,6 +27,7 @@ const TOP: &[&str] = &[
     "producers",
     "consumer_groups",
     "faults",
+    "processors",
 ];
 const CLUSTER: &[&str] = &[
     "brokers",
@@ -59,6 +60,8 @@ pub(super) fn scenario(root: &Value, ctx: &mut Ctx) -> Result<Scenario, Scenario
     let mut producer_explicit = Vec::new();
     let producers = producers(&o, &topics, &cluster.config, &mut producer_explicit, ctx)?;
     let consumer_groups = groups(&o, &topics, &cluster.config, ctx)?;
+    let processors =
+        super::processors::processors(&o, &topics, &consumer_groups, &cluster.config, ctx)?;
     let mut s = Scenario {
         name,
         description,
@@ -69,6 +72,7 @@ pub(super) fn scenario(root: &Value, ctx: &mut Ctx) -> Result<Scenario, Scenario
         producers,
         consumer_groups,
         faults: Vec::new(),
+        processors,
     };
     s.faults = faults::parse(o.get("faults"), &s, &producer_explicit, ctx)?;
     super::racks::client_rack_warnings(&s, ctx);

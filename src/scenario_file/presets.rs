@@ -64,6 +64,10 @@ const PRESETS: &[(&str, &str)] = &[
         "multi-zone",
         include_str!("../../scenarios/multi-zone.json"),
     ),
+    (
+        "exactly-once-pipeline",
+        include_str!("../../scenarios/exactly-once-pipeline.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.

@@ -317,6 +317,13 @@ pub fn describe(
             ),
             true,
         ),
+        SimEvent::TxnOffsetCommitRejected { producer, error } => (
+            tr(
+                "log.txn_offsets_refused",
+                &[("p", names.producer(*producer)), ("e", error.name().into())],
+            ),
+            true,
+        ),
         SimEvent::TxnCompleted {
             transactional_id,
             committed,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-export const name = 'lessons: all 18 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
+export const name = 'lessons: all 19 played with Next in English and Chinese (not seeks), highlights on the view; pacing, Skip, PageDown/PageUp';
 
 // "Next" plays the simulation forward to the step (it does not seek): the clock is read while
 // the step plays and must pass through times strictly between the two steps' times.
@@ -101,7 +101,7 @@ export async function run({ openPage, shots }) {
   const { page, problems } = await openPage('/', { width: 1280, height: 800 });
   await page.waitForSelector('svg.cluster-svg g.broker');
   const count = await page.locator('select[aria-label="Lesson"] option').count();
-  assert.equal(count, 19, 'eighteen lessons plus "no lesson"');
+  assert.equal(count, 20, 'nineteen lessons plus "no lesson"');
   await pacing(page);
   await playAll(page, 'en');
   await playAll(page, 'zh');

@@ -56,6 +56,43 @@ impl BrokerProcess {
                     .handle_request(ctx, from, m, partitions);
                 self.flush_txn_writes(ctx);
             }
+            TxnMessage::AddOffsets {
+                correlation_id,
+                transactional_id,
+                producer_id,
+                epoch,
+                group_id,
+            } => {
+                // `KafkaApis.handleAddOffsetsToTxnRequest`: the group's offsets partition is
+                // added to the transaction like any partition.
+                let Some(offsets) = ctx.topics.offsets_topic() else {
+                    return;
+                };
+                let n = ctx.topics.partitions(offsets);
+                let tp = TopicPartition::new(
+                    offsets,
+                    crate::engine::group::offsets_partition_for(&group_id, n),
+                );
+                let m = TxnMessage::AddPartitions {
+                    correlation_id,
+                    transactional_id,
+                    producer_id,
+                    epoch,
+                    partitions: vec![tp],
+                };
+                self.txn_coordinator
+                    .handle_request(ctx, from, m, partitions);
+                self.flush_txn_writes(ctx);
+            }
+            m @ TxnMessage::TxnOffsetCommit { .. } => {
+                self.coordinator.handle_txn_offset_commit(
+                    &mut ctx.part(),
+                    from,
+                    m,
+                    &self.led_offsets_partitions,
+                );
+                self.flush_coordinator_writes(ctx);
+            }
             TxnMessage::WriteMarker {
                 correlation_id,
                 tp,
@@ -202,5 +239,11 @@ impl BrokerProcess {
         }
         let reply = Some((from, Message::Txn(Box::new(reply))));
         self.append_internal_and_park(ctx, tp, InternalOrBatch::Batch(marker), reply);
+        if ctx.topics.offsets_topic() == Some(tp.topic) {
+            // The group coordinator applies the marker to its pending transactional offsets.
+            let n = ctx.topics.partitions(tp.topic);
+            self.coordinator
+                .on_txn_marker(tp.partition, n, producer_id, commit);
+        }
     }
 }

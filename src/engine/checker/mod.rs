@@ -16,6 +16,7 @@ use super::time::{to_ms_f64, SimTime};
 mod acked;
 mod audit;
 mod consumer;
+pub mod eos;
 mod intervals;
 mod txn;
 
@@ -70,6 +71,14 @@ pub struct InvariantReport {
     /// Records a read_committed group received at or above the fetch's last stable offset.
     #[serde(default)]
     pub uncommitted_read: u64,
+    /// Input records a processor's committed output holds more than once (`None` without
+    /// processors).
+    #[serde(default)]
+    pub eos_duplicates: Option<u64>,
+    /// Input records below a processor group's committed offset missing from its committed
+    /// output (`None` without processors).
+    #[serde(default)]
+    pub eos_missing: Option<u64>,
 }
 
 /// The checker.
@@ -89,6 +98,8 @@ pub struct InvariantChecker {
     unaudited: Vec<(TopicPartition, u64)>,
     /// Transactions read by read_committed groups.
     txn: txn::TxnAudit,
+    /// The processors' exactly-once audit (`None` without processors).
+    eos: Option<Box<eos::EosAudit>>,
 }
 
 impl InvariantChecker {
@@ -158,6 +169,76 @@ impl InvariantChecker {
     /// Observes one event.
     pub fn observe(&mut self, e: &TimedEvent) {
         self.observe_at(e.at, &e.event);
+    }
+
+    /// Notes a processor's output records (the exactly-once audit's map back to inputs).
+    #[cold]
+    #[inline(never)]
+    fn processor_output(&mut self, event: &SimEvent) {
+        if let (
+            Some(e),
+            SimEvent::ProcessorOutput {
+                processor,
+                producer,
+                in_tp,
+                in_from,
+                out_tp,
+                first_record,
+                count,
+            },
+        ) = (self.eos.as_mut(), event)
+        {
+            e.output(
+                *processor,
+                *producer,
+                *out_tp,
+                *first_record,
+                *count,
+                *in_tp,
+                *in_from,
+            );
+        }
+    }
+
+    /// Audits processors (scenarios with `processors`).
+    pub fn set_processors(
+        &mut self,
+        specs: &[crate::engine::scenario::ProcessorSpec],
+        topics: &TopicTable,
+    ) {
+        let processors = specs
+            .iter()
+            .map(|p| eos::EosProcessor {
+                id: p.id.clone(),
+                group_id: p.group_id.clone(),
+                input: topics.index_of(&p.input).unwrap_or(0),
+                output: topics.index_of(&p.output).unwrap_or(0),
+            })
+            .collect();
+        let mut audit = eos::EosAudit::default();
+        audit.processors = processors;
+        self.eos = Some(Box::new(audit));
+    }
+
+    /// The processors audited (empty without processors).
+    pub fn eos_processors(&self) -> &[eos::EosProcessor] {
+        self.eos.as_ref().map_or(&[], |e| &e.processors)
+    }
+
+    /// Runs the exactly-once audit of processor `k` against `logs`.
+    pub fn eos_sweep(&mut self, now: SimTime, k: usize, logs: &eos::EosLogs) {
+        let topics = &self.topics;
+        let Some(e) = self.eos.as_mut() else {
+            return;
+        };
+        e.audit(k, logs, |tp| topics.display(tp));
+        let (_, _, dup, missing) = e.totals();
+        if let Some(x) = dup {
+            self.note("eos_duplicates", now, x);
+        }
+        if let Some(x) = missing {
+            self.note("eos_missing", now, x);
+        }
     }
 
     /// [`observe`](Self::observe) for an event at `at` not wrapped in a [`TimedEvent`].
@@ -304,6 +385,7 @@ impl InvariantChecker {
                     self.txn_violation(v);
                 }
             }
+            SimEvent::ProcessorOutput { .. } => self.processor_output(event),
             _ => {}
         }
     }
@@ -324,6 +406,11 @@ impl InvariantChecker {
         r.commit_regressions = self.consumers.commit_regressions;
         if let Some(x) = &self.consumers.first_regression {
             first.insert("commit_regressions", x.clone());
+        }
+        if let Some(e) = &self.eos {
+            let (d, m, _, _) = e.totals();
+            r.eos_duplicates = Some(d);
+            r.eos_missing = Some(m);
         }
         let (skipped, example) = self.consumers.skipped(&self.topics);
         r.skipped = skipped;

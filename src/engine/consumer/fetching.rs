@@ -343,9 +343,10 @@ impl Consumer {
         }
         if self.config.enable_auto_commit {
             self.maybe_auto_commit(ctx);
-        } else {
+        } else if self.processor.is_none() {
             // No auto-commit: the application commits synchronously after processing each
-            // batch (`commitSync()` before the next `poll()`).
+            // batch (`commitSync()` before the next `poll()`). A processor commits its
+            // offsets inside its transaction instead.
             self.commit(ctx);
         }
         let mut left = self.config.max_poll_records.max(1) as u64;
@@ -369,6 +370,9 @@ impl Consumer {
                 last_stable_offset: lso,
             });
             a.consumed_position = Some(from + n);
+            if let Some(p) = self.processor.as_mut() {
+                p.delivered.push((tp, from, from + n));
+            }
             if from + n < to {
                 self.buffer.push_front((tp, batch, from + n, to, (hw, lso)));
             }
@@ -379,10 +383,20 @@ impl Consumer {
         self.send_fetches(ctx);
         if taken == 0 {
             self.poll_waiting = true;
+            if let Some(p) = self.processor.as_mut() {
+                p.idle_poll = true;
+            }
             self.arm_auto_commit_while_idle(ctx);
             return;
         }
         self.positions_moved = true;
+        if self.processor.is_some() {
+            // The application transforms and sends the records, then returns to poll() when
+            // its processor says so ([`Consumer::processor_release`]).
+            self.processing_until = SimTime::MAX;
+            self.poll_gen += 1;
+            return;
+        }
         let processing = taken
             .saturating_mul(self.spec.processing_us_per_record)
             .saturating_mul(MICROS);

@@ -366,6 +366,9 @@ impl Consumer {
     }
 
     pub(super) fn on_heartbeat(&mut self, ctx: &mut Ctx<ConsumerTimer>, error: ErrorCode) {
+        if self.processor.is_some() {
+            self.refetch_unpositioned(ctx);
+        }
         match error {
             ErrorCode::None => {}
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration => {
@@ -389,7 +392,7 @@ impl Consumer {
         self.positions_moved = false;
     }
 
-    fn commit_only(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: &[TopicPartition]) {
+    pub(super) fn commit_only(&mut self, ctx: &mut Ctx<ConsumerTimer>, parts: &[TopicPartition]) {
         let Some(coord) = self.coordinator else {
             return;
         };

@@ -9,6 +9,7 @@
 mod auto_commit;
 mod fetching;
 mod membership;
+mod processor;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -48,6 +49,8 @@ pub enum ConsumerTimer {
         /// Poll generation it belongs to.
         gen: u64,
     },
+    /// A `pause_client` pause of a processor member ends.
+    Resume,
 }
 
 impl ConsumerTimer {
@@ -60,6 +63,7 @@ impl ConsumerTimer {
             ConsumerTimer::Retry => &["retry.backoff.ms"],
             ConsumerTimer::RequestTimeouts => &["request.timeout.ms"],
             ConsumerTimer::PollIntervalExceeded { .. } => &["max.poll.interval.ms"],
+            ConsumerTimer::Resume => &[],
         }
     }
 }
@@ -185,6 +189,8 @@ pub struct Consumer {
     /// KIP-392: per partition, the replica the leader said to read from and until when
     /// (`SubscriptionState.preferredReadReplica`, expiring after `metadata.max.age.ms`).
     read_replicas: BTreeMap<TopicPartition, (BrokerId, SimTime)>,
+    /// A processor's consumer ([`crate::engine::processor`]); `None` for ordinary members.
+    processor: Option<Box<processor::ProcessorSide>>,
 }
 
 impl Consumer {
@@ -235,6 +241,7 @@ impl Consumer {
             rejoin_pending: false,
             rack: None,
             read_replicas: BTreeMap::new(),
+            processor: None,
         }
     }
 
@@ -330,6 +337,14 @@ impl Consumer {
         if !self.alive {
             return;
         }
+        let msg = if self.processor.is_some() {
+            match self.defer_if_paused(ctx.now, processor::Deferred::Message(from, msg)) {
+                Some(processor::Deferred::Message(_, msg)) => msg,
+                _ => return,
+            }
+        } else {
+            msg
+        };
         let corr = correlation_of(&msg);
         let Some(kind) = corr.and_then(|c| self.take_pending(c)) else {
             return; // stale or unsolicited
@@ -357,6 +372,13 @@ impl Consumer {
             (Pending::Commit, Message::OffsetCommitResponse { error, offsets, .. }) => {
                 self.on_commit(ctx, error, offsets)
             }
+            (
+                Pending::OffsetFetch,
+                Message::OffsetFetchResponse {
+                    error: super::protocol::ErrorCode::UnstableOffsetCommit,
+                    ..
+                },
+            ) => self.on_unstable_offsets(ctx),
             (Pending::OffsetFetch, Message::OffsetFetchResponse { offsets, .. }) => {
                 self.on_offset_fetch(ctx, offsets)
             }
@@ -375,6 +397,13 @@ impl Consumer {
 
     /// A message could not be delivered: the broker is down.
     pub fn handle_unreachable(&mut self, ctx: &mut Ctx<ConsumerTimer>, _to: NodeId, msg: Message) {
+        if self.processor.is_some()
+            && self
+                .defer_if_paused(ctx.now, processor::Deferred::Unreachable(_to, msg.clone()))
+                .is_none()
+        {
+            return;
+        }
         if let Some(c) = correlation_of(&msg) {
             if let Some(kind) = self.take_pending(c) {
                 self.on_request_failed(ctx, kind);
@@ -395,6 +424,13 @@ impl Consumer {
         if !self.alive {
             return;
         }
+        if self.processor.is_some()
+            && self
+                .defer_if_paused(ctx.now, processor::Deferred::Disconnect(peer))
+                .is_none()
+        {
+            return;
+        }
         let lost: Vec<u64> = self
             .pending_to
             .iter()
@@ -413,6 +449,16 @@ impl Consumer {
         if !self.alive {
             return;
         }
+        if t == ConsumerTimer::Resume {
+            return self.resume_processor(ctx);
+        }
+        if self.processor.is_some()
+            && self
+                .defer_if_paused(ctx.now, processor::Deferred::Timer(t.clone()))
+                .is_none()
+        {
+            return;
+        }
         match t {
             ConsumerTimer::Heartbeat { gen } if gen == self.hb_gen => self.send_heartbeat(ctx),
             ConsumerTimer::Poll { gen } if gen == self.poll_gen => self.poll(ctx),
@@ -427,6 +473,9 @@ impl Consumer {
                 }
                 if self.leaders.is_empty() || self.leaders.values().any(|(l, _)| l.is_none()) {
                     self.request_metadata(ctx);
+                }
+                if self.processor.is_some() {
+                    self.refetch_unpositioned(ctx);
                 }
             }
             ConsumerTimer::RequestTimeouts => self.on_request_timer(ctx),

@@ -11,6 +11,7 @@
 
 mod coordinator;
 
+pub use coordinator::txn_offsets;
 pub use coordinator::{
     CoordinatorWrite, GroupCoordinator, GroupRecord, GroupSnapshot, GroupState, MemberRecord,
 };
@@ -73,6 +74,8 @@ mod tests {
 
 #[cfg(test)]
 mod fencing_tests;
+#[cfg(test)]
+mod txn_offsets_tests;
 
 #[cfg(test)]
 mod coordinator_tests {

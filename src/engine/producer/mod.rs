@@ -10,6 +10,7 @@ mod accumulator;
 pub mod arrivals;
 pub mod idempotence;
 mod pause;
+mod processor;
 mod ready;
 mod sender;
 mod transactional;
@@ -28,6 +29,7 @@ use super::scenario::{Arrivals, ProducerSpec, Workload};
 use super::time::SimTime;
 
 pub use accumulator::{ProducerBatch, RecordAccumulator};
+pub use processor::ProcessorProducerState;
 pub use workload::{record_bytes, serialized_upper_bound};
 
 /// Producer timers.
@@ -351,10 +353,17 @@ impl Producer {
                     super::protocol::TxnMessage::FindCoordinator { correlation_id, .. }
                     | super::protocol::TxnMessage::InitProducerId { correlation_id, .. }
                     | super::protocol::TxnMessage::AddPartitions { correlation_id, .. }
-                    | super::protocol::TxnMessage::EndTxn { correlation_id, .. } => correlation_id,
+                    | super::protocol::TxnMessage::EndTxn { correlation_id, .. }
+                    | super::protocol::TxnMessage::AddOffsets { correlation_id, .. }
+                    | super::protocol::TxnMessage::TxnOffsetCommit { correlation_id, .. } => {
+                        correlation_id
+                    }
                     _ => return,
                 };
                 self.on_txn_timeout(ctx, c);
+            }
+            Message::FindCoordinatorRequest { correlation_id, .. } => {
+                self.on_txn_timeout(ctx, correlation_id)
             }
             _ => {}
         }
@@ -375,6 +384,9 @@ impl Producer {
             .collect();
         for id in lost {
             self.fail_request(ctx, id, super::protocol::ErrorCode::NetworkException);
+        }
+        if self.txn.is_some() {
+            self.txn_request_disconnected(ctx, peer.0);
         }
     }
 

@@ -50,10 +50,21 @@ impl Producer {
     }
 
     fn txn_send(&mut self, ctx: &mut Ctx<ProducerTimer>, to: u32, msg: TxnMessage, c: u64) {
+        self.txn_send_message(ctx, to, Message::Txn(Box::new(msg)), c);
+    }
+
+    pub(super) fn txn_send_message(
+        &mut self,
+        ctx: &mut Ctx<ProducerTimer>,
+        to: u32,
+        msg: Message,
+        c: u64,
+    ) {
         if let Some(t) = self.txn.as_mut() {
             t.request = Some((c, ctx.now + ms(self.config.request_timeout_ms)));
+            t.request_to = Some(to);
         }
-        ctx.send(NodeId(to), Message::Txn(Box::new(msg)));
+        ctx.send(NodeId(to), msg);
         ctx.timer_at(
             ctx.now + ms(self.config.request_timeout_ms),
             ProducerTimer::TxnRequestTimeout { correlation_id: c },
@@ -112,9 +123,12 @@ impl Producer {
                     },
                 )
             }
-            (TxnPhase::InTransaction, Some(co))
-                if idle && (t.records_in_txn >= t.records_per_txn || t.failed) =>
+            (TxnPhase::InTransaction, Some(_))
+                if t.driven && !t.failed && t.commit_requested && t.offsets_pending() =>
             {
+                return self.offsets_step(ctx, c);
+            }
+            (TxnPhase::InTransaction, Some(co)) if idle && t.may_end() => {
                 t.phase = TxnPhase::Ending;
                 (
                     co,
@@ -142,7 +156,7 @@ impl Producer {
         self.txn_send(ctx, to, msg, c);
     }
 
-    fn txn_retry_later(&mut self, ctx: &mut Ctx<ProducerTimer>) {
+    pub(super) fn txn_retry_later(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         if let Some(t) = self.txn.as_mut() {
             t.request = None;
             t.adding = None;
@@ -153,7 +167,7 @@ impl Producer {
         );
     }
 
-    fn txn_fenced(&mut self, ctx: &mut Ctx<ProducerTimer>, error: ErrorCode) {
+    pub(super) fn txn_fenced(&mut self, ctx: &mut Ctx<ProducerTimer>, error: ErrorCode) {
         if let Some(t) = self.txn.as_mut() {
             if t.phase == TxnPhase::Fenced {
                 return;
@@ -201,6 +215,10 @@ impl Producer {
         if error != ErrorCode::None {
             return self.txn_retry_later(ctx);
         }
+        if t.group_lookup.take() == Some(correlation_id) {
+            t.group_coordinator = Some(coordinator);
+            return self.txn_step(ctx);
+        }
         t.coordinator = Some(coordinator);
         if t.phase == TxnPhase::FindCoordinator {
             t.phase = TxnPhase::Initializing;
@@ -210,6 +228,16 @@ impl Producer {
 
     /// A transaction coordinator's answer.
     pub(super) fn on_txn_message(&mut self, ctx: &mut Ctx<ProducerTimer>, msg: TxnMessage) {
+        if let TxnMessage::TxnOffsetCommitResponse {
+            correlation_id,
+            error,
+        } = msg
+        {
+            return self.on_txn_offset_commit(ctx, correlation_id, error);
+        }
+        if self.on_add_offsets_response(ctx, &msg) {
+            return;
+        }
         let (c, error) = match &msg {
             TxnMessage::InitProducerIdResponse {
                 correlation_id,
@@ -275,6 +303,12 @@ impl Producer {
                 } else {
                     t.committed += 1;
                 }
+                if t.driven {
+                    t.outcomes.push(!(t.abort_this || t.failed));
+                    t.commit_requested = false;
+                    t.offsets = None;
+                    t.failed = false;
+                }
                 t.epoch = epoch;
                 t.phase = TxnPhase::Ready;
                 t.added.clear();
@@ -302,8 +336,10 @@ impl Producer {
         if t.request.map(|r| r.0) != Some(correlation_id) {
             return;
         }
-        if t.phase == TxnPhase::Ending {
-            // The EndTxn is sent again once a coordinator is found.
+        if t.group_lookup.take().is_some() || t.offsets_awaiting_group_coordinator() {
+            // The group coordinator is looked up again; the transaction coordinator stays.
+            t.group_coordinator = None;
+            return self.txn_retry_later(ctx);
         }
         t.coordinator = None;
         self.txn_retry_later(ctx);

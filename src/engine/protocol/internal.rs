@@ -25,6 +25,17 @@ pub enum InternalRecord {
         /// The record.
         record: Box<GroupRecord>,
     },
+    /// Offsets a transactional producer committed for `group` (`TxnOffsetCommit`, KIP-98 /
+    /// KIP-447): pending until the transaction's COMMIT marker in the same partition makes
+    /// them the group's committed offsets; an ABORT marker drops them.
+    TxnOffsetCommits {
+        /// `group.id`.
+        group: String,
+        /// The transactional producer's id (its markers resolve the commit).
+        producer_id: i64,
+        /// Offset per partition.
+        offsets: Vec<(TopicPartition, u64)>,
+    },
     /// `__transaction_state`: a transaction's metadata after a state change
     /// (`TransactionLogKey` / `TransactionLogValue`).
     TxnLog(Box<TxnLogValue>),
@@ -53,7 +64,8 @@ impl InternalRecord {
     /// Records in the batch.
     pub fn record_count(&self) -> u32 {
         match self {
-            InternalRecord::OffsetCommits { offsets, .. } => offsets.len().max(1) as u32,
+            InternalRecord::OffsetCommits { offsets, .. }
+            | InternalRecord::TxnOffsetCommits { offsets, .. } => offsets.len().max(1) as u32,
             InternalRecord::GroupMetadata { .. } | InternalRecord::TxnLog(_) => 1,
         }
     }
@@ -61,7 +73,8 @@ impl InternalRecord {
     /// Approximate size of the batch in the log, bytes (batch header plus records).
     pub fn bytes(&self) -> u32 {
         match self {
-            InternalRecord::OffsetCommits { group, offsets } => {
+            InternalRecord::OffsetCommits { group, offsets }
+            | InternalRecord::TxnOffsetCommits { group, offsets, .. } => {
                 61 + offsets.len() as u32 * (40 + group.len() as u32)
             }
             InternalRecord::GroupMetadata { group, record } => {
@@ -77,6 +90,7 @@ impl InternalRecord {
     pub fn group(&self) -> &str {
         match self {
             InternalRecord::OffsetCommits { group, .. }
+            | InternalRecord::TxnOffsetCommits { group, .. }
             | InternalRecord::GroupMetadata { group, .. } => group,
             InternalRecord::TxnLog(v) => &v.transactional_id,
         }

@@ -93,6 +93,9 @@ pub enum ErrorCode {
     ConcurrentTransactions = 51,
     /// 90: another instance with the same `transactional.id` took over (`PRODUCER_FENCED`).
     ProducerFenced = 90,
+    /// 88: a transaction holds offsets of the partition not yet committed or aborted
+    /// (`UNSTABLE_OFFSET_COMMIT`, KIP-447: a read_committed OffsetFetch waits for them).
+    UnstableOffsetCommit = 88,
 }
 
 impl ErrorCode {
@@ -132,6 +135,7 @@ impl ErrorCode {
             ErrorCode::InvalidTxnState => "INVALID_TXN_STATE",
             ErrorCode::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
             ErrorCode::ProducerFenced => "PRODUCER_FENCED",
+            ErrorCode::UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT",
         }
     }
 
@@ -157,6 +161,7 @@ impl ErrorCode {
                 | ErrorCode::CoordinatorNotAvailable
                 | ErrorCode::NotCoordinator
                 | ErrorCode::ConcurrentTransactions
+                | ErrorCode::UnstableOffsetCommit
         )
     }
 }

@@ -146,6 +146,48 @@ pub enum TxnMessage {
         /// Error, or `None`.
         error: ErrorCode,
     },
+    /// Producer → any broker hosting the transaction coordinator: `AddOffsetsToTxn` — the
+    /// broker adds the group's `__consumer_offsets` partition to the transaction, as
+    /// `KafkaApis.handleAddOffsetsToTxnRequest` does; answered with [`TxnMessage::AddPartitionsResponse`].
+    AddOffsets {
+        /// Correlation id.
+        correlation_id: u64,
+        /// `transactional.id`.
+        transactional_id: String,
+        /// Producer id.
+        producer_id: i64,
+        /// Producer epoch.
+        epoch: i16,
+        /// `group.id` whose offsets the transaction will commit.
+        group_id: String,
+    },
+    /// Producer → group coordinator: `TxnOffsetCommit` with the consumer's group metadata
+    /// (KIP-447: the coordinator checks member id and generation, fencing zombies).
+    TxnOffsetCommit {
+        /// Correlation id.
+        correlation_id: u64,
+        /// `transactional.id`.
+        transactional_id: String,
+        /// `group.id`.
+        group_id: String,
+        /// Producer id.
+        producer_id: i64,
+        /// Producer epoch.
+        epoch: i16,
+        /// The consumer's member id.
+        member_id: String,
+        /// The consumer's generation.
+        generation: i32,
+        /// Offset per partition (the next record to read).
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// Group coordinator → producer, once the pending offsets are written.
+    TxnOffsetCommitResponse {
+        /// Correlation id.
+        correlation_id: u64,
+        /// Error, or `None`.
+        error: ErrorCode,
+    },
     /// Local (never on the wire): a record the coordinator wrote to `__transaction_state` is
     /// committed (the high watermark passed it).
     LogWriteDone {
@@ -166,6 +208,8 @@ impl TxnMessage {
                 | TxnMessage::AddPartitions { .. }
                 | TxnMessage::EndTxn { .. }
                 | TxnMessage::WriteMarker { .. }
+                | TxnMessage::AddOffsets { .. }
+                | TxnMessage::TxnOffsetCommit { .. }
         )
     }
 
@@ -205,6 +249,12 @@ impl TxnMessage {
                 tp,
                 error: e,
             },
+            TxnMessage::TxnOffsetCommitResponse { correlation_id, .. } => {
+                TxnMessage::TxnOffsetCommitResponse {
+                    correlation_id,
+                    error: e,
+                }
+            }
             other => other,
         }
     }

@@ -9,6 +9,7 @@ mod commands;
 mod follow;
 mod observe;
 mod pause;
+mod processors;
 mod stuck;
 mod trace;
 mod txn_observe;
@@ -149,6 +150,8 @@ pub struct Engine {
     followed: Option<Box<follow::Followed>>,
     /// Racks of the nodes and the bytes between them; `None` for a cluster without racks.
     racks: Option<Box<RackLayout>>,
+    /// The processors' application loops (empty without `processors`).
+    processors: super::processor::Processors,
 }
 
 impl Engine {
@@ -166,7 +169,7 @@ impl Engine {
                 internal: false,
             });
         }
-        if !scenario.consumer_groups.is_empty() {
+        if !scenario.consumer_groups.is_empty() || !scenario.processors.is_empty() {
             topics.topics.push(TopicInfo {
                 name: OFFSETS_TOPIC.into(),
                 partitions: cluster.config.offsets_topic_num_partitions.max(1),
@@ -181,6 +184,7 @@ impl Engine {
             .producers
             .iter()
             .any(|p| p.config.transactional_id.is_some())
+            || !scenario.processors.is_empty()
         {
             // `transaction.state.log.num.partitions` 50, `...replication.factor` 3.
             topics.topics.push(TopicInfo {
@@ -272,6 +276,7 @@ impl Engine {
             checker: InvariantChecker::default(),
             followed: None,
             racks: None,
+            processors: Default::default(),
         };
         if !cluster.racks.is_empty() {
             let n = cluster.racks.len();
@@ -292,17 +297,20 @@ impl Engine {
                 .consumer_groups
                 .iter()
                 .map(|g| g.group_id.clone())
+                .chain(scenario.processors.iter().map(|p| p.group_id.clone()))
                 .collect(),
         );
         if scenario
             .consumer_groups
             .iter()
             .any(|g| g.config.read_committed())
+            || !scenario.processors.is_empty()
         {
             let read_committed = scenario
                 .consumer_groups
                 .iter()
                 .map(|g| g.config.read_committed())
+                .chain(scenario.processors.iter().map(|_| true))
                 .collect();
             engine.checker =
                 std::mem::take(&mut engine.checker).with_read_committed(read_committed);
@@ -316,6 +324,12 @@ impl Engine {
             for _ in 0..spec.members {
                 engine.spawn_consumer(g);
             }
+        }
+        if !scenario.processors.is_empty() {
+            engine.add_processors();
+            engine
+                .checker
+                .set_processors(&scenario.processors, &engine.topics);
         }
         engine.boot();
         for f in &scenario.faults {
@@ -358,7 +372,7 @@ impl Engine {
             .filter_map(|t| self.topics.index_of(t))
             .collect();
         let bootstrap = (1..=self.brokers.len() as BrokerId).collect();
-        Consumer::new(
+        let mut consumer = Consumer::new(
             c as u32,
             g as u32,
             node,
@@ -366,7 +380,11 @@ impl Engine {
             member,
             topics,
             bootstrap,
-        )
+        );
+        if self.is_processor_group(g) {
+            consumer.set_processor_mode();
+        }
+        consumer
     }
 
     /// Adds a consumer to group `g` (not started); returns its index.
@@ -413,6 +431,14 @@ impl Engine {
             f(&mut parts, &mut ctx);
         }
         self.route(node);
+    }
+
+    /// After a client node ran: the application loop of a processor member on it, if any.
+    #[inline]
+    fn after_client(&mut self, node: NodeId) {
+        if !self.processors.members.is_empty() {
+            self.processor_step(node);
+        }
     }
 
     /// Delivers what `node` asked for in `self.out`: messages onto the network, timers into
@@ -640,6 +666,7 @@ impl Engine {
                         }
                         _ => {}
                     });
+                    self.after_client(sender);
                 }
             }
             Pending::Disconnected {
@@ -664,6 +691,7 @@ impl Engine {
                         }
                         _ => {}
                     });
+                    self.after_client(node);
                 }
             }
             Pending::Timer {
@@ -753,6 +781,9 @@ impl Engine {
             }
             None => {}
         });
+        if let Some(NodeRole::Producer(_) | NodeRole::Consumer(_)) = role {
+            self.after_client(to);
+        }
     }
 
     fn dispatch_timer(&mut self, node: NodeId, timer: Timer) {
@@ -800,6 +831,9 @@ impl Engine {
             }
             _ => {} // checked above
         });
+        if let Some(NodeRole::Producer(_) | NodeRole::Consumer(_)) = role {
+            self.after_client(node);
+        }
     }
 
     /// Timers that fired at a node not of their owner's kind (an engine bug; 0 in every run).

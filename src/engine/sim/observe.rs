@@ -83,6 +83,40 @@ impl Engine {
             })
         });
         self.checker.sweep(self.now, leaders);
+        if !self.checker.eos_processors().is_empty() {
+            self.eos_audit();
+        }
+    }
+
+    /// The processors' exactly-once audit, against the current leader logs.
+    fn eos_audit(&mut self) {
+        let view = ClusterView {
+            topics: &self.topics,
+            controller: &self.controller,
+            brokers: &self.brokers,
+        };
+        let procs = self.checker.eos_processors().to_vec();
+        for (k, p) in procs.iter().enumerate() {
+            let logs_of = |t: crate::engine::ids::TopicIdx| {
+                (0..self.topics.partitions(t))
+                    .map(|i| {
+                        let tp = crate::engine::ids::TopicPartition::new(t, i);
+                        let log = view
+                            .partition(tp)
+                            .and_then(|p| p.leader())
+                            .filter(|l| l.role == crate::engine::broker::Role::Leader)
+                            .map(|l| l.log);
+                        (tp, log)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let logs = crate::engine::checker::eos::EosLogs {
+                input: logs_of(p.input),
+                output: logs_of(p.output),
+                committed: view.committed_offsets(&p.group_id),
+            };
+            self.checker.eos_sweep(self.now, k, &logs);
+        }
     }
 
     /// Committed lag per group: the leaders' high watermarks minus the group's committed
@@ -151,6 +185,8 @@ impl Engine {
             first_examples: inv.first_examples,
             aborted_read: inv.aborted_read,
             uncommitted_read: inv.uncommitted_read,
+            eos_duplicates: inv.eos_duplicates,
+            eos_missing: inv.eos_missing,
         };
         let lags = self.group_lags();
         r.groups = lags

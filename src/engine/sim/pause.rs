@@ -21,6 +21,11 @@ impl Engine {
         let until = self.now.saturating_add(ms(pause_ms));
         let node = self.node_of(NodeRole::Producer(i));
         self.with_node(node, |e, ctx| e.producers[i].pause(&mut ctx.part(), until));
+        if self.pause_processor_member(i, pause_ms) {
+            // A processor member: its consumer stops too; the group, not a replacement,
+            // takes its partitions over (KIP-447 fences it by generation).
+            return Ok(());
+        }
         let spec = self.scenario.producers.get(i).cloned();
         if let Some(mut spec) = spec.filter(|s| s.config.transactional_id.is_some()) {
             if self.producers.len() < MAX_PRODUCERS {

@@ -12,7 +12,12 @@ impl Engine {
             .consumer_groups
             .iter()
             .find(|g| g.group_id == group_id)
-            .is_some_and(|g| g.config.read_committed());
+            .is_some_and(|g| g.config.read_committed())
+            || self
+                .scenario()
+                .processors
+                .iter()
+                .any(|p| p.group_id == group_id);
         if committed {
             "read_committed"
         } else {
@@ -27,5 +32,9 @@ impl Engine {
             .iter()
             .any(|p| p.config.transactional_id.is_some())
             .then(|| self.metrics.transactions.clone())
+            .or_else(|| {
+                // Processors' producers are transactional too.
+                (!self.scenario().processors.is_empty()).then(|| self.metrics.transactions.clone())
+            })
     }
 }

@@ -104,6 +104,50 @@ pub struct TxnProducer {
     pub committed: u64,
     /// Aborted.
     pub aborted: u64,
+    /// A processor's producer ([`crate::engine::processor`]): the application decides when to
+    /// commit (with its consumer's offsets) instead of after `records_per_txn` records.
+    pub driven: bool,
+    /// The application called `commitTransaction()` (driven producers).
+    pub commit_requested: bool,
+    /// `sendOffsetsToTransaction`: the offsets to commit in the current transaction.
+    pub offsets: Option<TxnOffsets>,
+    /// The group coordinator for `offsets` (FindCoordinator, key type GROUP).
+    pub group_coordinator: Option<u32>,
+    /// Correlation id of the group-coordinator lookup in flight.
+    pub group_lookup: Option<u64>,
+    /// The broker the request in flight went to (driven producers fail it when that
+    /// connection closes).
+    pub request_to: Option<u32>,
+    /// Outcomes of ended transactions not yet taken by the application (true = committed).
+    pub outcomes: Vec<bool>,
+}
+
+/// Where `sendOffsetsToTransaction` is (`TransactionManager`: AddOffsetsToTxn, then
+/// TxnOffsetCommit to the group coordinator, both before EndTxn may be sent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetsStage {
+    /// AddOffsetsToTxn not yet answered.
+    AddOffsets,
+    /// TxnOffsetCommit not yet answered.
+    Commit,
+    /// Written (pending in the group coordinator until the marker).
+    Done,
+}
+
+/// The offsets a transaction commits for a consumer group, with the consumer's group metadata
+/// (`ConsumerGroupMetadata`, KIP-447).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxnOffsets {
+    /// `group.id`.
+    pub group_id: String,
+    /// The consumer's member id.
+    pub member_id: String,
+    /// The consumer's generation.
+    pub generation: i32,
+    /// Offset per partition (the next record to read).
+    pub offsets: Vec<(crate::engine::ids::TopicPartition, u64)>,
+    /// Progress.
+    pub stage: OffsetsStage,
 }
 
 impl TxnProducer {
@@ -127,7 +171,31 @@ impl TxnProducer {
             began: 0,
             committed: 0,
             aborted: 0,
+            driven: false,
+            commit_requested: false,
+            offsets: None,
+            group_coordinator: None,
+            group_lookup: None,
+            request_to: None,
+            outcomes: Vec::new(),
         }
+    }
+
+    /// Whether the current transaction may end now (its records all acknowledged): a failed
+    /// one aborts; a driven one once the application committed and its offsets are written;
+    /// otherwise after `records_per_txn` records.
+    pub fn may_end(&self) -> bool {
+        if self.failed {
+            return true;
+        }
+        if self.driven {
+            return self.commit_requested
+                && self
+                    .offsets
+                    .as_ref()
+                    .is_none_or(|o| o.stage == OffsetsStage::Done);
+        }
+        self.records_in_txn >= self.records_per_txn
     }
 
     /// How many more records the application may hand to `send()` now.

@@ -20,6 +20,7 @@ use crate::engine::time::{ms, SimTime};
 use crate::engine::tp_map::TpMap;
 
 mod rebalance;
+pub mod txn_offsets;
 
 /// How often the coordinator checks sessions and deadlines.
 const TICK_MS: u64 = 250;
@@ -132,6 +133,9 @@ pub struct GroupCoordinator {
     /// Writes for the hosting broker to append (drained with [`GroupCoordinator::take_writes`]).
     writes: Vec<CoordinatorWrite>,
     ticking: bool,
+    /// Offsets of open transactions (`TxnOffsetCommit`), per group and producer id, until
+    /// their marker ([`txn_offsets`]).
+    pending_txn: txn_offsets::PendingTxnOffsets,
 }
 
 fn group_id_of(msg: &Message) -> Option<&str> {
@@ -193,6 +197,7 @@ impl GroupCoordinator {
             offsets: BTreeMap::new(),
             writes: Vec::new(),
             ticking: false,
+            pending_txn: Default::default(),
         }
     }
 
@@ -242,26 +247,35 @@ impl GroupCoordinator {
             .retain(|g, _| led.contains(&offsets_partition_for(g, n)));
         self.offsets
             .retain(|g, _| led.contains(&offsets_partition_for(g, n)));
+        self.pending_txn
+            .retain(|g| led.contains(&offsets_partition_for(g, n)));
         let now = ctx.now;
         let mut stored: BTreeMap<String, GroupRecord> = BTreeMap::new();
         for &p in led.iter().filter(|p| !loaded.contains(p)) {
             let Some(log) = logs.get(&TopicPartition::new(topic, p)) else {
                 continue;
             };
-            for (_, record) in log.payloads() {
-                match record {
-                    InternalRecord::OffsetCommits { group, offsets } => {
-                        let entry = self.offsets.entry(group.clone()).or_default();
-                        for (tp, off) in offsets {
-                            entry.insert(*tp, *off);
-                        }
-                    }
-                    InternalRecord::GroupMetadata { group, record } => {
+            let mut replay = txn_offsets::Replay::default();
+            for item in txn_offsets::log_in_order(log, u64::MAX) {
+                match item {
+                    txn_offsets::LogItem::Marker {
+                        producer_id,
+                        commit,
+                    } => replay.marker(producer_id, commit),
+                    txn_offsets::LogItem::Record(InternalRecord::GroupMetadata {
+                        group,
+                        record,
+                    }) => {
                         stored.insert(group.clone(), (**record).clone());
                     }
-                    InternalRecord::TxnLog(_) => {}
+                    txn_offsets::LogItem::Record(r) => replay.record(r),
                 }
             }
+            let (committed, pending) = replay.finish();
+            for (group, offsets) in committed {
+                self.offsets.entry(group).or_default().extend(offsets);
+            }
+            self.pending_txn.load(pending);
         }
         for (g, mut rec) in stored {
             if self.groups.contains_key(&g) {
@@ -503,6 +517,19 @@ impl GroupCoordinator {
                 partitions,
                 ..
             } => {
+                if self.pending_txn.any_pending(&group_id, &partitions) {
+                    // KIP-447: a transaction holds offsets of these partitions; the member
+                    // (read_committed, `requireStable`) asks again once it completes.
+                    ctx.send(
+                        from,
+                        Message::OffsetFetchResponse {
+                            correlation_id,
+                            error: ErrorCode::UnstableOffsetCommit,
+                            offsets: Vec::new(),
+                        },
+                    );
+                    return;
+                }
                 let committed = self.offsets.get(&group_id);
                 let offsets = partitions
                     .into_iter()
