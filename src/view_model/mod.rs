@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod branch_link;
 pub mod client_code;
+pub mod compare;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
