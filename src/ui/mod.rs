@@ -5,6 +5,7 @@
 mod app;
 mod charts;
 mod cluster;
+mod compare;
 mod files;
 mod form;
 mod page_error;

@@ -131,30 +131,67 @@ fn cell_text(v: &Value) -> String {
     }
 }
 
+/// The change `b - a` as text (`+7`, `-0.250`), empty when not a number.
+pub fn change_text(change: Option<f64>) -> String {
+    change
+        .map(|c| {
+            if c.fract() == 0.0 {
+                format!("{c:+.0}")
+            } else {
+                format!("{c:+.3}")
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// The differences as rows `[figure, A, B, B - A]`, in path order.
+pub fn rows(diff: &BTreeMap<String, Difference>) -> Vec<[String; 4]> {
+    diff.iter()
+        .map(|(k, d)| [k.clone(), cell(&d.a), cell(&d.b), change_text(d.change)])
+        .collect()
+}
+
+/// Whether a figure is one of the run's headline figures (not one partition's, group's or
+/// broker's, and not the trace hash, which differs whenever anything does).
+fn headline(path: &str) -> bool {
+    !(path.starts_with("partitions.")
+        || path.starts_with("groups.")
+        || path.starts_with("brokers")
+        || path == "trace_hash"
+        || path == "events")
+}
+
+/// The rows the page shows: the headline figures first (produced, consumed, latency,
+/// throughput, invariants, cross-zone traffic), then the rest, at most `limit`; and how many
+/// were left out.
+pub fn page_rows(diff: &BTreeMap<String, Difference>, limit: usize) -> (Vec<[String; 4]>, usize) {
+    let all = rows(diff);
+    let (mut first, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| headline(&r[0]));
+    first.extend(rest);
+    let left = first.len().saturating_sub(limit);
+    first.truncate(limit);
+    (first, left)
+}
+
+/// The share fragment's part for run B of a comparison (`&b=CODE`, appended after the run's).
+pub fn b_fragment(code: &str) -> String {
+    format!("&b={code}")
+}
+
+/// Run B's share code in a URL fragment (`…&b=CODE…`), if there is one.
+pub fn b_code(hash: &str) -> Option<&str> {
+    let rest = hash.strip_prefix('#').unwrap_or(hash);
+    rest.split('&')
+        .find_map(|part| part.strip_prefix("b="))
+        .filter(|c| !c.is_empty())
+}
+
 /// The differences as an aligned table.
 pub fn table(diff: &BTreeMap<String, Difference>) -> String {
     if diff.is_empty() {
         return "no differences: the two runs are the same\n".into();
     }
-    let rows: Vec<[String; 4]> = diff
-        .iter()
-        .map(|(k, d)| {
-            [
-                k.clone(),
-                cell(&d.a),
-                cell(&d.b),
-                d.change
-                    .map(|c| {
-                        if c.fract() == 0.0 {
-                            format!("{c:+.0}")
-                        } else {
-                            format!("{c:+.3}")
-                        }
-                    })
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
+    let rows = rows(diff);
     let head = [
         "figure".to_string(),
         "A".to_string(),
@@ -216,6 +253,35 @@ mod tests {
         assert!(d.contains_key("partitions.t-1.high_watermark"));
         assert!(!d.contains_key("partitions.t-0.leader"), "{d:?}");
         assert!(table(&d).contains("produced.acked"));
+    }
+
+    #[test]
+    fn the_page_lists_headline_figures_first_and_says_how_many_are_left_out() {
+        let a = report();
+        let mut b = a.clone();
+        b.produced.acked = a.produced.acked + 3;
+        b.partitions[0].high_watermark += 5;
+        b.partitions[1].high_watermark += 5;
+        b.trace_hash = "other".into();
+        let d = differences(&a, &b).unwrap();
+        let (rows, left) = page_rows(&d, 2);
+        assert_eq!(rows[0][0], "produced.acked", "{rows:?}");
+        assert_eq!(rows[0][3], "+3");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(left, d.len() - 2);
+        let (all, none) = page_rows(&d, 100);
+        assert_eq!((all.len(), none), (d.len(), 0));
+        assert_eq!(all.last().unwrap()[0], "trace_hash", "{all:?}");
+    }
+
+    #[test]
+    fn run_b_rides_in_the_share_fragment() {
+        let hash = format!("#s=v1.aaa{}", b_fragment("v1.bbb"));
+        assert_eq!(b_code(&hash), Some("v1.bbb"));
+        let f = crate::view_model::branch_link::parse_fragment(&hash).unwrap();
+        assert_eq!(f.run, "v1.aaa");
+        assert_eq!(b_code("#s=v1.aaa"), None);
+        assert_eq!(b_code("#s=v1.aaa&b="), None);
     }
 
     #[test]

@@ -21,3 +21,4 @@ pub mod session;
 pub mod slots;
 pub mod strips;
 pub mod timeline;
+pub mod zones;

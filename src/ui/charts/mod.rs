@@ -126,6 +126,14 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
             (after.len() >= 2).then(|| chart(*kind, &after, ctx, &[], *width as usize, *lang))
         },
     );
+    // Run B (compare mode): the same chart of B's samples, drawn dashed over A's lines.
+    let b_model: Rc<Option<ChartModel>> = use_memo(
+        (p.data.b.clone(), p.data.ctx.clone(), *width as i64, p.lang, p.kind),
+        |(b, ctx, width, lang, kind)| {
+            let samples = b.as_ref()?;
+            Some(chart(*kind, samples, ctx, &[], *width as usize, *lang))
+        },
+    );
     let model: Rc<ChartModel> = use_memo(
         (p.data.clone(), *width as i64, p.lang, p.kind),
         |(data, width, lang, kind)| {
@@ -151,11 +159,19 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
         let canvas_ref = canvas_ref.clone();
         let model = model.clone();
         let ghost = ghost.clone();
+        let b_model = b_model.clone();
         use_effect_with(
-            (model.clone(), ghost.clone(), *width as i64, font as i64),
+            (
+                model.clone(),
+                ghost.clone(),
+                b_model.clone(),
+                *width as i64,
+                font as i64,
+            ),
             move |_| {
                 if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
-                    if let Err(e) = canvas::draw(&c, &model, (*ghost).as_ref(), font) {
+                    let (ghost, b) = ((*ghost).as_ref(), (*b_model).as_ref());
+                    if let Err(e) = canvas::draw(&c, &model, ghost, b, font) {
                         web_sys::console::warn_1(&format!("chart: {e}").into());
                     }
                 }
@@ -195,6 +211,7 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     };
     html! {
         <figure class={classes!("chart", p.lit.then_some("lesson-highlight"))} data-chart={p.kind.id()}
+            data-b-series={b_model.as_ref().as_ref().map_or(0, |m| m.series.len()).to_string()}
             data-until={format!("{:.1}", p.data.samples.last().map_or(0.0, |s| s.t))}>
             <figcaption>
                 <span class="cap">{ caption.clone() }</span>
@@ -211,6 +228,10 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
                 { for model.series.iter().map(|s| html! {
                     <li><span class={classes!("swatch", format!("c{}", s.colour % 7), s.dashed.then_some("dashed"))} aria-hidden="true"></span>{ s.name.clone() }</li>
                 }) }
+                if b_model.is_some() {
+                    <li class="ab-key a"><span class="swatch" aria-hidden="true"></span>{ t(l, "compare.legend_a") }</li>
+                    <li class="ab-key b"><span class="swatch dashed" aria-hidden="true"></span>{ t(l, "compare.legend_b") }</li>
+                }
                 if ghost.is_some() {
                     <li class="ghost-key"><span class="swatch ghost" aria-hidden="true"></span>{ t(l, "ui.timeline_branch") }</li>
                 }

@@ -1,0 +1,99 @@
+//! Compare mode's views (issue 17 item 4): run B's cluster beside run A's (compact: tiles and
+//! heat map), and the table of the figures of the two reports that differ at the same simulated
+//! time, computed by [`crate::view_model::compare`] (the function `kafka-sim compare` uses).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::cluster::Overview;
+use super::simulation::compare::CompareView;
+use super::state::use_page;
+use crate::engine::time::to_ms_f64;
+use crate::i18n::{t, tf};
+
+/// Properties of the compare views.
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// Run B and the differences.
+    pub view: Rc<CompareView>,
+}
+
+/// Run B's cluster, compact.
+#[function_component(RunBView)]
+pub fn run_b_view(p: &CompareProps) -> Html {
+    let page = use_page();
+    let l = page.lang;
+    let holder = use_node_ref();
+    let width = use_state(|| 360.0f64);
+    {
+        let holder = holder.clone();
+        let width = width.clone();
+        use_effect_with(page.presentation, move |_| {
+            let measure = move || {
+                if let Some(el) = holder.cast::<web_sys::Element>() {
+                    let w = (el.client_width() as f64 - 2.0).max(240.0);
+                    if (w - *width).abs() >= 1.0 {
+                        width.set(w);
+                    }
+                }
+            };
+            measure();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    measure()
+                });
+            move || drop(listener)
+        });
+    }
+    // B's tiles open no menu: actions are taken on run A's view and apply to both runs.
+    let on_open = Callback::from(|_| ());
+    html! {
+        <section class="cluster run-b" aria-label="Run B" ref={holder}
+            data-now={format!("{:.3}", to_ms_f64(p.view.now) / 1000.0)}>
+            <h2 class="run-badge b">{ t(l, "compare.run_b") }</h2>
+            <div class="cluster-scroll">
+                if let Some(o) = &p.view.overview {
+                    <Overview over={o.clone()} width={*width} highlight={AttrValue::from("")} {on_open} />
+                }
+            </div>
+        </section>
+    }
+}
+
+/// The differences of the two reports.
+#[function_component(DiffPanel)]
+pub fn diff_panel(p: &CompareProps) -> Html {
+    let page = use_page();
+    let l = page.lang;
+    let v = &p.view;
+    html! {
+        <section class="panel compare-diff" aria-label="A/B differences" data-rows={v.rows.len().to_string()}>
+            <h2>{ t(l, "compare.title") }</h2>
+            <p class="hint">{ t(l, "compare.same_seed") }</p>
+            if v.rows.is_empty() {
+                <p class="empty">{ t(l, "compare.none") }</p>
+            } else {
+                <p class="hint">{ tf(l, "compare.at", &[("t", format!("{:.3}", to_ms_f64(v.diff_at) / 1000.0))]) }</p>
+                <div class="diff-scroll">
+                    <table class="diff">
+                        <thead><tr>
+                            <th scope="col">{ t(l, "compare.figure") }</th>
+                            <th scope="col">{ "A" }</th>
+                            <th scope="col">{ "B" }</th>
+                            <th scope="col">{ t(l, "compare.change") }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for v.rows.iter().map(|r| html! {
+                                <tr><th scope="row">{ r[0].clone() }</th><td>{ r[1].clone() }</td><td>{ r[2].clone() }</td><td>{ r[3].clone() }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                if v.more > 0 {
+                    <p class="hint">{ tf(l, "compare.more", &[("n", v.more.to_string())]) }</p>
+                }
+            }
+        </section>
+    }
+}
