@@ -52,12 +52,30 @@ pub fn run_b_view(p: &CompareProps) -> Html {
         <section class="cluster run-b" aria-label="Run B" ref={holder}
             data-now={format!("{:.3}", to_ms_f64(p.view.now) / 1000.0)}>
             <h2 class="run-badge b">{ t(l, "compare.run_b") }</h2>
+            if !p.view.racks.is_empty() {
+                <ul class="zones-row" aria-label={t(l, "zones.label")}>
+                    { for p.view.racks.iter().map(|(r, ids)| html! {
+                        <li class="zone-chip" data-rack={r.clone()}>{ tf(l, "zones.rack", &[("r", r.clone()), ("b", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))]) }</li>
+                    }) }
+                </ul>
+            }
             <div class="cluster-scroll">
                 if let Some(o) = &p.view.overview {
                     <Overview over={o.clone()} width={*width} highlight={AttrValue::from("")} {on_open} />
                 }
             </div>
         </section>
+    }
+}
+
+/// A figure's path with break opportunities after its dots (`latency_ms.<wbr>p99`).
+fn figure(path: &str) -> Html {
+    let parts: Vec<&str> = path.split('.').collect();
+    let n = parts.len();
+    html! {
+        { for parts.into_iter().enumerate().map(|(i, part)| html! {
+            <>{ part }if i + 1 < n { { "." }<wbr /> }</>
+        }) }
     }
 }
 
@@ -85,7 +103,7 @@ pub fn diff_panel(p: &CompareProps) -> Html {
                         </tr></thead>
                         <tbody>
                             { for v.rows.iter().map(|r| html! {
-                                <tr><th scope="row">{ r[0].clone() }</th><td>{ r[1].clone() }</td><td>{ r[2].clone() }</td><td>{ r[3].clone() }</td></tr>
+                                <tr><th scope="row">{ figure(&r[0]) }</th><td>{ r[1].clone() }</td><td>{ r[2].clone() }</td><td>{ r[3].clone() }</td></tr>
                             }) }
                         </tbody>
                     </table>

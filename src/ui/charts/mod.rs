@@ -128,7 +128,13 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     );
     // Run B (compare mode): the same chart of B's samples, drawn dashed over A's lines.
     let b_model: Rc<Option<ChartModel>> = use_memo(
-        (p.data.b.clone(), p.data.ctx.clone(), *width as i64, p.lang, p.kind),
+        (
+            p.data.b.clone(),
+            p.data.ctx.clone(),
+            *width as i64,
+            p.lang,
+            p.kind,
+        ),
         |(b, ctx, width, lang, kind)| {
             let samples = b.as_ref()?;
             Some(chart(*kind, samples, ctx, &[], *width as usize, *lang))

@@ -14,6 +14,7 @@ use crate::engine::time::SimTime;
 use crate::engine::Command;
 use crate::view_model::compare::{differences, page_rows};
 use crate::view_model::session::{Refused, Session};
+use crate::view_model::zones::brokers_by_rack;
 
 use super::core::Core;
 
@@ -56,6 +57,8 @@ pub struct CompareView {
     pub diff_at: SimTime,
     /// Cross-zone traffic of A and B (clusters with racks).
     pub cross_zone: Option<(CrossZone, CrossZone)>,
+    /// B's racks and their brokers (empty without racks).
+    pub racks: Rc<Vec<(String, Vec<u32>)>>,
 }
 
 impl CompareRun {
@@ -71,6 +74,7 @@ impl CompareRun {
             more: 0,
             diff_at: 0,
             cross_zone: None,
+            racks: Rc::new(brokers_by_rack(&session.engine().broker_racks())),
         });
         CompareRun {
             session,

@@ -26,11 +26,11 @@ use super::side::{
     AuditPanel, ConfigPanel, EventLog, FollowPanel, GroupsPanel, LessonPanel, ScenarioNote,
     ShapePanel, ZonesPanel,
 };
-use crate::ui::compare::{DiffPanel, RunBView};
 use super::state::{use_page, Action, ViewChoice};
 use super::storage;
 use super::timeline::TimelineBar;
 use super::top_bar::TopBar;
+use crate::ui::compare::{DiffPanel, RunBView};
 
 fn perf_now() -> f64 {
     web_sys::window()
@@ -315,13 +315,13 @@ pub fn simulation() -> Html {
                         <RunBView view={cv.clone()} />
                     }
                     <aside class="side" aria-label={crate::i18n::t(page.lang, "ui.side")}>
+                        if let Some(cv) = &f.compare {
+                            <DiffPanel view={cv.clone()} />
+                        }
                         if let Some((l, s)) = lesson {
                             <LessonPanel lesson={Rc::new(l)} step={s} playing={playing} />
                         } else {
                             <ScenarioNote scenario={f.scenario.clone()} />
-                        }
-                        if let Some(cv) = &f.compare {
-                            <DiffPanel view={cv.clone()} />
                         }
                         <ChartsPanel data={f.charts.clone()} highlight={highlight.clone()} />
                         <GroupsPanel snap={f.detail.clone()} highlight={highlight.clone()} />
