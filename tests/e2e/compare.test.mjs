@@ -58,6 +58,16 @@ export async function run({ openPage, shots }) {
   const perf = await page.locator('.perf').getAttribute('data-frame-ms');
   console.log(`compare frame times (ms, wall between frames): one run median ${single.median.toFixed(1)} p95 ${single.p95.toFixed(1)}; A+B median ${compared.median.toFixed(1)} p95 ${compared.p95.toFixed(1)} (${compared.n} frames), engine ms/frame ${perf}`);
   assert.ok(compared.median < 50, `frames stay responsive: ${JSON.stringify(compared)}`);
+  // The timeline moves both runs: Home shows both at 0, End both at A's end.
+  await page.locator('h1').click();
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('[aria-label="Run B"]').dataset.now === '0.000');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => {
+    const a = parseFloat(document.querySelector('.clock').textContent.replace(/[^0-9.]/g, ''));
+    return a > 1 && document.querySelector('[aria-label="Run B"]').dataset.now === a.toFixed(3);
+  });
+  await page.click('button.play');
   await page.locator('.compare-diff').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(shots, 'compare-1280.png') });
   // Share link: both runs, and it reopens in compare mode with B's change.

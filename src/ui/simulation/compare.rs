@@ -14,6 +14,7 @@ use crate::engine::time::SimTime;
 use crate::engine::Command;
 use crate::view_model::compare::{differences, page_rows};
 use crate::view_model::session::{Refused, Session};
+use crate::view_model::timeline::Timeline;
 use crate::view_model::zones::brokers_by_rack;
 
 use super::core::Core;
@@ -29,6 +30,9 @@ pub const DIFF_ROWS: usize = 40;
 pub struct CompareRun {
     /// Run B.
     pub session: Session,
+    /// B's checkpoints (the timeline moves both runs; B seeks with its own checkpoints, bounded
+    /// as A's are) and its markers.
+    pub timeline: Timeline,
     /// What the views draw of it.
     pub view: Rc<CompareView>,
     /// B's samples for the charts (replaced when new samples come).
@@ -77,6 +81,7 @@ impl CompareRun {
             racks: Rc::new(brokers_by_rack(&session.engine().broker_racks())),
         });
         CompareRun {
+            timeline: Timeline::new(&session),
             session,
             view,
             samples: Rc::new(Vec::new()),
@@ -85,12 +90,14 @@ impl CompareRun {
         }
     }
 
-    /// Brings B to `t` exactly (after a seek back, B is replayed from its start).
+    /// Brings B to `t` exactly: back or forward on its timeline (from its nearest checkpoint),
+    /// then on past the end of its run so far.
     pub fn sync_to(&mut self, t: SimTime) {
-        if self.session.engine().now() > t {
-            self.session = Session::new(self.session.scenario().clone());
+        self.timeline.seek(&mut self.session, t);
+        if self.session.engine().now() < t {
+            self.session.run_to(t);
         }
-        self.session.run_to(t);
+        self.timeline.observe(&mut self.session);
         self.refresh_now();
     }
 
@@ -184,6 +191,7 @@ impl Core {
         b.sync_to(now);
         if is_config_change(&cmd) {
             let r = b.session.intervene(cmd);
+            b.timeline.observe(&mut b.session);
             b.refresh_now();
             return r;
         }
@@ -191,6 +199,7 @@ impl Core {
         trial.intervene(cmd.clone())?;
         self.session.intervene(cmd)?;
         b.session = trial;
+        b.timeline.observe(&mut b.session);
         b.refresh_now();
         Ok(())
     }
@@ -223,6 +232,7 @@ impl Core {
                 b.session.set_animate(false);
                 b.session.advance(now, budget_ms, chunk, clock);
                 b.session.absorb();
+                b.timeline.observe(&mut b.session);
                 b.session.engine().now() >= now
             }
             None => true,

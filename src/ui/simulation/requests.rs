@@ -132,7 +132,9 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             None => {
                 let s = core.session.scenario().clone();
                 core.restart(s);
-                sync_b(core);
+                if let Some(b) = core.compare.as_mut() {
+                    *b = super::compare::CompareRun::new(b.session.scenario().clone());
+                }
             }
         },
         SimRequest::Load(s) => load(core, dispatch, *s),
