@@ -678,4 +678,5 @@ pub const TEXT: &[(&str, &str)] = &[
     ("zones.label", "Zones"),
     ("zones.rack", "{r}: broker {b}"),
     ("zones.class", "link class"),
+    ("compare.shape_b", "Compare mode: applying this form restarts both runs from 0 s, run A as it is and run B with these values (e.g. the assignor: eager range against cooperative-sticky)."),
 ];

@@ -678,4 +678,5 @@ pub const TEXT: &[(&str, &str)] = &[
     ("zones.label", "可用区"),
     ("zones.rack", "{r}：broker {b}"),
     ("zones.class", "链路类型"),
+    ("compare.shape_b", "对比模式：应用此表单会让两个运行都从 0 秒重新开始，运行 A 保持不变，运行 B 使用这些值（例如分配器：eager 的 range 对比 cooperative-sticky）。"),
 ];

@@ -334,7 +334,11 @@ pub fn simulation() -> Html {
                             <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} scenario={f.scenario.clone()} />
                         }
                         <ZonesPanel zones={f.zones.clone()} ab={f.compare.as_ref().and_then(|c| c.cross_zone.clone())} />
-                        <ShapePanel scenario={f.scenario.clone()} />
+                        if let Some(cv) = &f.compare {
+                            <ShapePanel scenario={cv.scenario.clone()} run_b={true} />
+                        } else {
+                            <ShapePanel scenario={f.scenario.clone()} />
+                        }
                     </aside>
                 </main>
             </div>

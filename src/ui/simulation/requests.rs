@@ -65,6 +65,8 @@ pub enum SimRequest {
     HashChanged,
     /// Start (true) or leave (false) A/B compare mode.
     Compare(bool),
+    /// Compare mode: run B becomes this scenario (the shape form); both runs restart.
+    LoadB(Box<Scenario>),
 }
 
 /// The simulation's request channel, in context.
@@ -303,6 +305,12 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             dispatch.dispatch(Action::Error(None));
         }
         SimRequest::Compare(false) => core.leave_compare(),
+        SimRequest::LoadB(b) => {
+            let a = core.session.scenario().clone();
+            core.start_compare_with(a, *b);
+            dispatch.dispatch(Action::Pause);
+            dispatch.dispatch(Action::Error(None));
+        }
     }
 }
 
