@@ -5,6 +5,7 @@
 // and printed; screenshots at 1280×800 and 1920×1080.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { smallestText } from './lib.mjs';
 
 export const name = 'compare mode: two runs side by side, differences, share link round trip';
 
@@ -32,13 +33,13 @@ export async function run({ openPage, shots }) {
   await page.click('button.compare');
   await page.waitForSelector('[aria-label="Run B"]');
   assert.equal(await page.locator('[aria-label="Cluster view"]').count(), 1, 'run A stays drawn');
-  assert.equal(await page.locator('details[data-run="b"]').count(), 1, 'the config panel edits B');
+  assert.equal(await page.locator('details[data-run="b"]:not(.shape-panel)').count(), 1, 'the config panel edits B');
   // Run B: acks=1 (quickstart's producer has acks=all).
-  const cfg = page.locator('details[data-run="b"]');
+  const cfg = page.locator('details[data-run="b"]:not(.shape-panel)');
   assert.equal(await cfg.locator('select[aria-label="acks"]').inputValue(), 'all');
   await cfg.locator('select[aria-label="acks"]').selectOption('1');
   await cfg.locator('button.apply').click();
-  await page.waitForFunction(() => document.querySelector('details[data-run="b"] select[aria-label="acks"]')?.value === '1');
+  await page.waitForFunction(() => document.querySelector('details[data-run="b"]:not(.shape-panel) select[aria-label="acks"]')?.value === '1');
   if ((await page.locator('button.play').textContent()).match(/Play/)) await page.click('button.play');
   await page.waitForFunction(() => Number(document.querySelector('.compare-diff')?.dataset.rows) > 0, null, { timeout: 60000 });
   const rows = await page.locator('.compare-diff tbody th').allTextContents();
@@ -76,9 +77,15 @@ export async function run({ openPage, shots }) {
   assert.match(link, /#s=v1\.[^&]+&b=v1\./);
   const other = await openPage(link.replace(/^http:\/\/[^/]+/, ''), { width: 1920, height: 1080 });
   await other.page.waitForSelector('[aria-label="Run B"]');
-  await other.page.waitForSelector('details[data-run="b"]');
+  await other.page.waitForSelector('details[data-run="b"]:not(.shape-panel)');
   await other.page.waitForFunction(() => Number(document.querySelector('.compare-diff')?.dataset.rows) > 0, null, { timeout: 60000 });
   await other.page.screenshot({ path: path.join(shots, 'compare-1920.png') });
+  // On a projector: both runs side by side, no text under 20 px.
+  await other.page.click('button.presentation-toggle');
+  await other.page.waitForTimeout(500);
+  const small = await other.page.evaluate(smallestText);
+  assert.ok(small.min >= 20, `presentation: smallest text ${small.min} px: ${small.where}`);
+  await other.page.screenshot({ path: path.join(shots, 'compare-1920-presentation.png') });
   assert.deepEqual(other.problems, []);
   await other.page.close();
   // Leaving compare mode keeps A (its clock goes on from where it was).
@@ -87,7 +94,7 @@ export async function run({ openPage, shots }) {
   await page.waitForSelector('[aria-label="Run B"]', { state: 'detached' });
   const after = parseFloat((await page.locator('.clock').textContent()).replace(/[^0-9.]/g, ''));
   assert.ok(after >= before, `${after} >= ${before}`);
-  assert.equal(await page.locator('details[data-run="a"]').count(), 1);
+  assert.equal(await page.locator('details[data-run="a"]:not(.shape-panel)').count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 }
