@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::cluster::Overview;
+use super::cluster::{zone_chips, Overview};
+use super::measure::use_width;
 use super::simulation::compare::CompareView;
 use super::state::use_page;
 use crate::engine::time::to_ms_f64;
@@ -25,43 +26,17 @@ pub fn run_b_view(p: &CompareProps) -> Html {
     let page = use_page();
     let l = page.lang;
     let holder = use_node_ref();
-    let width = use_state(|| 360.0f64);
-    {
-        let holder = holder.clone();
-        let width = width.clone();
-        use_effect_with(page.presentation, move |_| {
-            let measure = move || {
-                if let Some(el) = holder.cast::<web_sys::Element>() {
-                    let w = (el.client_width() as f64 - 2.0).max(240.0);
-                    if (w - *width).abs() >= 1.0 {
-                        width.set(w);
-                    }
-                }
-            };
-            measure();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    measure()
-                });
-            move || drop(listener)
-        });
-    }
+    let width = use_width(holder.clone(), page.presentation, 2.0, 240.0, 360.0);
     // B's tiles open no menu: actions are taken on run A's view and apply to both runs.
     let on_open = Callback::from(|_| ());
     html! {
         <section class="cluster run-b" aria-label="Run B" ref={holder}
             data-now={format!("{:.3}", to_ms_f64(p.view.now) / 1000.0)}>
             <h2 class="run-badge b">{ t(l, "compare.run_b") }</h2>
-            if !p.view.racks.is_empty() {
-                <ul class="zones-row" aria-label={t(l, "zones.label")}>
-                    { for p.view.racks.iter().map(|(r, ids)| html! {
-                        <li class="zone-chip" data-rack={r.clone()}>{ tf(l, "zones.rack", &[("r", r.clone()), ("b", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))]) }</li>
-                    }) }
-                </ul>
-            }
+            { zone_chips(l, &p.view.racks) }
             <div class="cluster-scroll">
                 if let Some(o) = &p.view.overview {
-                    <Overview over={o.clone()} width={*width} highlight={AttrValue::from("")} {on_open} />
+                    <Overview over={o.clone()} {width} highlight={AttrValue::from("")} {on_open} />
                 }
             </div>
         </section>

@@ -8,6 +8,7 @@ mod cluster;
 mod compare;
 mod files;
 mod form;
+mod measure;
 mod page_error;
 mod panic_banner;
 mod side;

@@ -78,6 +78,23 @@ fn target_title(
     }
 }
 
+/// The zones of a cluster with racks, each with its brokers (nothing without racks).
+pub fn zone_chips(l: crate::i18n::Lang, racks: &[(String, Vec<u32>)]) -> Html {
+    if racks.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="zones-row" aria-label={t(l, "zones.label")}>
+            { for racks.iter().map(|(r, ids)| {
+                let ids = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+                html! {
+                    <li class="zone-chip" data-rack={r.clone()}>{ tf(l, "zones.rack", &[("r", r.clone()), ("b", ids)]) }</li>
+                }
+            }) }
+        </ul>
+    }
+}
+
 /// Moves keyboard focus back to the element with `id` (an HTML or SVG element).
 fn focus_by_id(id: &str) {
     if let Some(el) = gloo::utils::document().get_element_by_id(id) {
@@ -195,13 +212,7 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
     );
     html! {
         <section {class} aria-label="Cluster view" ref={container}>
-            if !p.racks.is_empty() {
-                <ul class="zones-row" aria-label={t(l, "zones.label")}>
-                    { for p.racks.iter().map(|(r, ids)| html! {
-                        <li class="zone-chip" data-rack={r.clone()}>{ tf(l, "zones.rack", &[("r", r.clone()), ("b", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))]) }</li>
-                    }) }
-                </ul>
-            }
+            { zone_chips(l, &p.racks) }
             <div class="cluster-scroll">{ body }</div>
             // A stable element around the menu: opening it must not re-create the drawing (and
             // lose the focus on the element it acts on).
