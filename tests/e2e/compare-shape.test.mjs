@@ -12,6 +12,14 @@ export async function run({ openPage }) {
   await preset(page, 'consumer-group-rebalance');
   await page.click('button.compare');
   await page.waitForSelector('details.shape-panel[data-run="b"]');
+  // Two identical runs: nothing differs (the same events processed at the same time).
+  await page.selectOption('select[aria-label="Speed"]', { label: 'max' });
+  if ((await page.locator('button.play').textContent()).match(/Play/)) await page.click('button.play');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[aria-label="Run B"]').dataset.now) > 5, null, { timeout: 60000 });
+  await page.click('button.play');
+  await page.waitForTimeout(600);
+  assert.equal(await page.locator('.compare-diff').getAttribute('data-rows'), '0',
+    (await page.locator('.compare-diff tbody th').allTextContents()).join(', '));
   await page.locator('details.shape-panel > summary').click();
   const sel = page.locator('details.shape-panel select[aria-label="eager-range partition.assignment.strategy"]');
   assert.equal(await sel.inputValue(), 'range');
@@ -19,7 +27,6 @@ export async function run({ openPage }) {
   await page.locator('details.shape-panel button.restart-run').click();
   await page.waitForFunction(() => document.querySelector('details.shape-panel select[aria-label="eager-range partition.assignment.strategy"]')?.value === 'cooperative-sticky');
   assert.equal(await page.locator('[aria-label="Run B"]').count(), 1, 'still comparing');
-  await page.selectOption('select[aria-label="Speed"]', { label: 'max' });
   if ((await page.locator('button.play').textContent()).match(/Play/)) await page.click('button.play');
   await page.waitForFunction(() => [...document.querySelectorAll('.compare-diff tbody th')].some((t) => t.textContent.startsWith('groups.eager-range.')), null, { timeout: 90000 });
   // Run A kept its scenario: its eager group still uses range (the CLI's report of A would say

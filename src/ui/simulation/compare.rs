@@ -226,16 +226,25 @@ impl Core {
         chunk: u64,
         clock: &mut dyn FnMut() -> f64,
     ) -> bool {
-        let now = self.session.engine().now();
-        match self.compare.as_mut() {
-            Some(b) => {
-                b.session.set_animate(false);
-                b.session.advance(now, budget_ms, chunk, clock);
-                b.session.absorb();
-                b.timeline.observe(&mut b.session);
-                b.session.engine().now() >= now
-            }
-            None => true,
+        if self.compare.is_none() {
+            return true;
         }
+        // A frame's budget may stop a run between two events of one simulated time: both runs
+        // finish their time's events, so "at the same time" means the same events processed
+        // (else identical runs would differ in `events` and `trace_hash`).
+        let now = self.session.engine().now();
+        self.session.run_to(now);
+        let Some(b) = self.compare.as_mut() else {
+            return true;
+        };
+        b.session.set_animate(false);
+        b.session.advance(now, budget_ms, chunk, clock);
+        let caught_up = b.session.engine().now() >= now;
+        if caught_up {
+            b.session.run_to(now);
+        }
+        b.session.absorb();
+        b.timeline.observe(&mut b.session);
+        caught_up
     }
 }
