@@ -168,8 +168,21 @@ impl Core {
         self.session.set_animate(animate && self.controls.playing);
         // Paused: frames stop once nothing changed and every chart has caught up (a step or
         // a lesson jump while paused updates the charts one per frame, as while playing).
-        if !self.controls.playing && !self.dirty && !self.builder.charts_behind(&self.frame) {
+        // Compare mode: run B catches up with A's time even while paused.
+        let b_behind = self
+            .compare
+            .as_ref()
+            .is_some_and(|b| b.session.engine().now() < self.session.engine().now());
+        if !self.controls.playing
+            && !self.dirty
+            && !b_behind
+            && !self.builder.charts_behind(&self.frame)
+        {
             return false;
+        }
+        if !self.controls.playing && b_behind {
+            // Caught up: the next build compares the two runs at the paused time.
+            self.dirty |= self.advance_b(self.budget_ms, EVENT_CHUNK, clock);
         }
         if self.controls.playing {
             let t0 = clock();
