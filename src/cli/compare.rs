@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::run::{run_scenario, summary};
 use super::{load_scenario, print_warnings, write_output, CliError};
 use crate::engine::report::Report;
+pub use crate::view_model::compare::{differences, table, Difference};
 
 /// Arguments of `compare`.
 #[derive(Args, Debug)]
@@ -27,18 +27,6 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-/// One figure that differs between the two runs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Difference {
-    /// The figure in run A.
-    pub a: Value,
-    /// The figure in run B.
-    pub b: Value,
-    /// `b - a` for numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<f64>,
-}
-
 /// What `compare --json` writes.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
@@ -49,168 +37,6 @@ pub struct Comparison {
     /// The figures that differ, by path (`produced.acked`, `partitions.orders-0.leader`,
     /// `groups.analytics.lag`), in path order.
     pub diff: BTreeMap<String, Difference>,
-}
-
-/// Report fields that measure the machine, not the simulation: never compared.
-const MEASURED: [&str; 2] = ["wall_ms", "events_per_s"];
-
-/// The figures of a report as `path -> value` leaves; partitions are named `topic-partition`
-/// and groups by `group.id`, so the two runs line up even if their lists differ in length.
-fn leaves(report: &Report) -> Result<BTreeMap<String, Value>, CliError> {
-    let v = serde_json::to_value(report)
-        .map_err(|e| CliError::Internal(format!("cannot serialize a report: {e}")))?;
-    let mut out = BTreeMap::new();
-    flatten("", &v, &mut out);
-    for m in MEASURED {
-        out.remove(m);
-    }
-    out.remove("scenario");
-    Ok(out)
-}
-
-fn flatten(path: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
-    let join = |k: &str| {
-        if path.is_empty() {
-            k.to_string()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                flatten(&join(k), x, out);
-            }
-        }
-        Value::Array(items) if path == "partitions" || path == "groups" => {
-            for x in items {
-                let name = match (x.get("topic"), x.get("partition"), x.get("group_id")) {
-                    (Some(Value::String(t)), Some(p), _) => format!("{t}-{p}"),
-                    (_, _, Some(Value::String(g))) => g.clone(),
-                    _ => continue,
-                };
-                let mut fields = x.clone();
-                if let Value::Object(m) = &mut fields {
-                    m.remove("topic");
-                    m.remove("partition");
-                    m.remove("group_id");
-                }
-                flatten(&join(&name), &fields, out);
-            }
-        }
-        other => {
-            out.insert(path.to_string(), other.clone());
-        }
-    }
-}
-
-/// The figures that differ between two reports (a figure only one run has is `null` in the
-/// other).
-pub fn differences(a: &Report, b: &Report) -> Result<BTreeMap<String, Difference>, CliError> {
-    let (la, lb) = (leaves(a)?, leaves(b)?);
-    let mut keys: Vec<&String> = la.keys().chain(lb.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let mut diff = BTreeMap::new();
-    for k in keys {
-        let va = la.get(k).cloned().unwrap_or(Value::Null);
-        let vb = lb.get(k).cloned().unwrap_or(Value::Null);
-        if va == vb {
-            continue;
-        }
-        let change = match (va.as_f64(), vb.as_f64()) {
-            (Some(x), Some(y)) => Some(y - x),
-            _ => None,
-        };
-        diff.insert(
-            k.clone(),
-            Difference {
-                a: va,
-                b: vb,
-                change,
-            },
-        );
-    }
-    Ok(diff)
-}
-
-/// Widest table cell; longer values (the invariants' examples) are cut with `…` (the JSON has
-/// them whole).
-const CELL_MAX: usize = 48;
-
-fn cell(v: &Value) -> String {
-    let s = cell_text(v);
-    if s.chars().count() > CELL_MAX {
-        let cut: String = s.chars().take(CELL_MAX - 1).collect();
-        format!("{cut}…")
-    } else {
-        s
-    }
-}
-
-fn cell_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() => format!("{f:.3}"),
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
-    }
-}
-
-/// The differences as an aligned table.
-pub fn table(diff: &BTreeMap<String, Difference>) -> String {
-    if diff.is_empty() {
-        return "no differences: the two runs are the same\n".into();
-    }
-    let rows: Vec<[String; 4]> = diff
-        .iter()
-        .map(|(k, d)| {
-            [
-                k.clone(),
-                cell(&d.a),
-                cell(&d.b),
-                d.change
-                    .map(|c| {
-                        if c.fract() == 0.0 {
-                            format!("{c:+.0}")
-                        } else {
-                            format!("{c:+.3}")
-                        }
-                    })
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let head = [
-        "figure".to_string(),
-        "A".to_string(),
-        "B".to_string(),
-        "B - A".to_string(),
-    ];
-    let mut widths = [0usize; 4];
-    for r in rows.iter().chain(std::iter::once(&head)) {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut s = String::new();
-    for r in std::iter::once(&head).chain(rows.iter()) {
-        s.push_str(&format!(
-            "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}\n",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3]
-        ));
-    }
-    s
 }
 
 /// `kafka-sim compare`.
@@ -244,7 +70,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     }
     let ra = run_scenario(&a, !args.quiet)?;
     let rb = run_scenario(&b, !args.quiet)?;
-    let diff = differences(&ra, &rb)?;
+    let diff = differences(&ra, &rb).map_err(CliError::Internal)?;
     if let Some(path) = &args.json {
         let out = Comparison {
             a: ra.clone(),
@@ -269,54 +95,4 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn report() -> Report {
-        let s = crate::engine::scenario::Scenario::cluster(1, 1, 200).with_topic("t", 2, 1);
-        crate::engine::Engine::new(&s).report(0.0)
-    }
-
-    #[test]
-    fn equal_reports_have_no_differences_whatever_the_wall_clock() {
-        let a = report();
-        let mut b = a.clone();
-        b.wall_ms = 123.0;
-        b.events_per_s = 9.0;
-        b.scenario = "other name".into();
-        assert!(differences(&a, &b).unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_changed_figure_is_named_by_its_path_with_the_change() {
-        let a = report();
-        let mut b = a.clone();
-        b.produced.acked = a.produced.acked + 7;
-        b.partitions[1].leader = None;
-        b.partitions.pop();
-        let d = differences(&a, &b).unwrap();
-        assert_eq!(d["produced.acked"].change, Some(7.0));
-        assert_eq!(d["partitions.t-1.leader"].b, Value::Null);
-        assert!(d.contains_key("partitions.t-1.high_watermark"));
-        assert!(!d.contains_key("partitions.t-0.leader"), "{d:?}");
-        assert!(table(&d).contains("produced.acked"));
-    }
-
-    #[test]
-    fn long_values_are_cut_in_the_table_not_in_the_diff() {
-        let a = report();
-        let mut b = a.clone();
-        b.invariants.first_examples = vec!["x".repeat(200)];
-        let d = differences(&a, &b).unwrap();
-        assert_eq!(
-            d["invariants.first_examples"].b,
-            serde_json::json!(["x".repeat(200)])
-        );
-        let t = table(&d);
-        assert!(t.lines().all(|l| l.chars().count() < 120), "{t}");
-        assert!(t.contains('…'), "{t}");
-    }
 }

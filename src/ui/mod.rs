@@ -5,8 +5,10 @@
 mod app;
 mod charts;
 mod cluster;
+mod compare;
 mod files;
 mod form;
+mod measure;
 mod page_error;
 mod panic_banner;
 mod side;

@@ -185,6 +185,32 @@ pub fn share_link(s: &Scenario, branch: Option<(&Scenario, SimTime, SimTime)>) -
     loc.href().ok()
 }
 
+/// Run B of a comparison in the URL fragment (`&b=…`): `None` when there is none.
+pub fn compare_b_from_hash() -> Option<Result<Scenario, PageError>> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let code = crate::view_model::compare::b_code(&hash)?;
+    Some(
+        crate::share::decode_share(code)
+            .map_err(PageError::ShareBroken)
+            .and_then(|json| {
+                crate::scenario_file::parse_scenario(&json).map_err(PageError::ShareInvalid)
+            }),
+    )
+}
+
+/// Puts runs A and B of a comparison in the URL fragment (`#s=A&b=B`) and returns the link.
+pub fn share_link_ab(a: &Scenario, b: &Scenario) -> Option<String> {
+    let code = |s: &Scenario| crate::share::encode_share(&crate::scenario_file::to_json(s));
+    let fragment = format!(
+        "{}{}",
+        crate::view_model::branch_link::fragment(&code(a), None),
+        crate::view_model::compare::b_fragment(&code(b))
+    );
+    let loc = web_sys::window()?.location();
+    loc.set_hash(&fragment).ok()?;
+    loc.href().ok()
+}
+
 /// What the page starts with.
 pub struct Startup {
     /// The scenario to run (taken by the simulation).

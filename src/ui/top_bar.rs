@@ -30,6 +30,9 @@ pub struct TopBarProps {
     pub presets: Rc<Vec<&'static str>>,
     /// Lesson title keys.
     pub lessons: Rc<Vec<&'static str>>,
+    /// Compare mode is on.
+    #[prop_or_default]
+    pub comparing: bool,
 }
 
 fn select_value(e: &Event) -> String {
@@ -213,6 +216,9 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                     </select>
                 </label>
                 <button class="share" onclick={send(SimRequest::Share)}>{ t(l, "ui.share") }</button>
+                <button class="compare" aria-pressed={p.comparing.to_string()} onclick={send(SimRequest::Compare(!p.comparing))}>
+                    { if p.comparing { t(l, "ui.compare_leave") } else { t(l, "ui.compare") } }
+                </button>
                 <details class="files">
                     <summary>{ t(l, "ui.files") }</summary>
                     <div class="files-menu">

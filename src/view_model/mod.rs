@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod branch_link;
 pub mod client_code;
+pub mod compare;
 pub mod csv;
 pub mod event_log;
 pub mod flows;
@@ -20,3 +21,4 @@ pub mod session;
 pub mod slots;
 pub mod strips;
 pub mod timeline;
+pub mod zones;

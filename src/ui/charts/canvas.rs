@@ -44,21 +44,25 @@ fn time_label(x: f64, span: f64) -> String {
     }
 }
 
-/// Draws `m` on `canvas` with text of `font` px, and `ghost` (branch A's future) in grey behind.
+/// Draws `m` on `canvas` with text of `font` px, `ghost` (branch A's future) in grey behind,
+/// and `b` (run B of a comparison) dashed, thinner, in each client's colour, over A's lines.
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     m: &ChartModel,
     ghost: Option<&ChartModel>,
+    b: Option<&ChartModel>,
     font: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
-    let (x0, x1) = match ghost {
-        Some(g) => (m.x.0.min(g.x.0), m.x.1.max(g.x.1)),
-        None => m.x,
-    };
-    let y_max = ghost.map_or(m.y_max, |g| m.y_max.max(g.y_max));
+    let (mut x0, mut x1) = m.x;
+    let mut y_max = m.y_max;
+    for g in ghost.iter().chain(b.iter()) {
+        x0 = x0.min(g.x.0);
+        x1 = x1.max(g.x.1);
+        y_max = y_max.max(g.y_max);
+    }
     let font_px = font as i32;
     let mut chart = ChartBuilder::on(&root)
         .margin_top((font * 1.6) as i32)
@@ -117,7 +121,7 @@ pub fn draw(
         } else {
             chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?;
         }
-        // ▲ where a run of clipped values starts.
+        // ▲ where a run of clipped values starts (A's lines).
         let mut above = false;
         for &(t, v) in &s.points {
             let now = v > y_max;
@@ -130,6 +134,11 @@ pub fn draw(
             }
             above = now;
         }
+    }
+    for s in b.iter().flat_map(|b| &b.series) {
+        let c = PALETTE[s.colour % PALETTE.len()];
+        let pts: Vec<(f64, f64)> = s.points.iter().map(|&(t, v)| (t, v.min(y_max))).collect();
+        chart.draw_series(DashedLineSeries::new(pts, 3, 3, c.stroke_width(2)))?;
     }
     if let Some(peak) = m.clipped_peak {
         let (w, _) = root.dim_in_pixel();

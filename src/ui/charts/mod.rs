@@ -9,6 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::cluster::lit;
+use super::measure::use_width;
 use super::simulation::frame::ChartsData;
 use super::state::{use_page, Action};
 use crate::i18n::{t, Lang};
@@ -87,47 +88,35 @@ fn value(v: f64) -> String {
 pub fn chart_view(p: &ChartViewProps) -> Html {
     let canvas_ref = use_node_ref();
     let holder = use_node_ref();
-    let width = use_state(|| 380.0f64);
+    let width = use_width(holder.clone(), p.presentation, 0.0, 200.0, 380.0);
     let font = if p.presentation { 20.0 } else { 12.0 };
     let height = if p.presentation { 320.0 } else { 170.0 };
-    {
-        let holder = holder.clone();
-        let width = width.clone();
-        use_effect_with(p.presentation, move |_| {
-            let measure = move || {
-                if let Some(el) = holder.cast::<web_sys::Element>() {
-                    let w = (el.client_width() as f64).max(200.0);
-                    if (w - *width).abs() >= 1.0 {
-                        width.set(w);
-                    }
-                }
-            };
-            measure();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    measure()
-                });
-            move || drop(listener)
-        });
-    }
     // Recomputed only when the data (the same Rcs), the width or the language change.
-    // Branch A's future, drawn grey behind the lines (the same chart of its samples).
-    let ghost: Rc<Option<ChartModel>> = use_memo(
+    // Branch A's future, drawn grey behind the lines, and run B (compare mode), drawn dashed
+    // over them: the same chart of their samples.
+    let overlays: Rc<(Option<ChartModel>, Option<ChartModel>)> = use_memo(
         (
             p.data.ghost.clone(),
+            p.data.b.clone(),
             p.data.ctx.clone(),
-            *width as i64,
+            width as i64,
             p.lang,
             p.kind,
         ),
-        |(ghost, ctx, width, lang, kind)| {
-            let (from, samples) = ghost.as_ref()?;
-            let after: Vec<_> = samples.iter().filter(|s| s.t >= *from).cloned().collect();
-            (after.len() >= 2).then(|| chart(*kind, &after, ctx, &[], *width as usize, *lang))
+        |(ghost, b, ctx, width, lang, kind)| {
+            let of = |samples: &[crate::engine::metrics::Sample]| {
+                (samples.len() >= 2)
+                    .then(|| chart(*kind, samples, ctx, &[], *width as usize, *lang))
+            };
+            let ghost = ghost.as_ref().and_then(|(from, samples)| {
+                let after: Vec<_> = samples.iter().filter(|s| s.t >= *from).cloned().collect();
+                of(&after)
+            });
+            (ghost, b.as_ref().and_then(|b| of(b)))
         },
     );
     let model: Rc<ChartModel> = use_memo(
-        (p.data.clone(), *width as i64, p.lang, p.kind),
+        (p.data.clone(), width as i64, p.lang, p.kind),
         |(data, width, lang, kind)| {
             let markers: Vec<Marker> = data
                 .markers
@@ -150,12 +139,13 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     {
         let canvas_ref = canvas_ref.clone();
         let model = model.clone();
-        let ghost = ghost.clone();
+        let overlays = overlays.clone();
         use_effect_with(
-            (model.clone(), ghost.clone(), *width as i64, font as i64),
+            (model.clone(), overlays.clone(), width as i64, font as i64),
             move |_| {
                 if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
-                    if let Err(e) = canvas::draw(&c, &model, (*ghost).as_ref(), font) {
+                    let (ghost, b) = (overlays.0.as_ref(), overlays.1.as_ref());
+                    if let Err(e) = canvas::draw(&c, &model, ghost, b, font) {
                         web_sys::console::warn_1(&format!("chart: {e}").into());
                     }
                 }
@@ -195,6 +185,7 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
     };
     html! {
         <figure class={classes!("chart", p.lit.then_some("lesson-highlight"))} data-chart={p.kind.id()}
+            data-b-series={overlays.1.as_ref().map_or(0, |m| m.series.len()).to_string()}
             data-until={format!("{:.1}", p.data.samples.last().map_or(0.0, |s| s.t))}>
             <figcaption>
                 <span class="cap">{ caption.clone() }</span>
@@ -204,14 +195,18 @@ pub fn chart_view(p: &ChartViewProps) -> Html {
                 }
             </figcaption>
             <div class="canvas-holder" ref={holder}>
-                <canvas ref={canvas_ref} width={format!("{:.0}", *width)} height={format!("{height:.0}")}
+                <canvas ref={canvas_ref} width={format!("{:.0}", width)} height={format!("{height:.0}")}
                     role="img" aria-label={aria} class="chart-canvas"></canvas>
             </div>
             <ul class="chart-legend">
                 { for model.series.iter().map(|s| html! {
                     <li><span class={classes!("swatch", format!("c{}", s.colour % 7), s.dashed.then_some("dashed"))} aria-hidden="true"></span>{ s.name.clone() }</li>
                 }) }
-                if ghost.is_some() {
+                if overlays.1.is_some() {
+                    <li class="ab-key a"><span class="swatch" aria-hidden="true"></span>{ t(l, "compare.legend_a") }</li>
+                    <li class="ab-key b"><span class="swatch dashed" aria-hidden="true"></span>{ t(l, "compare.legend_b") }</li>
+                }
+                if overlays.0.is_some() {
                     <li class="ghost-key"><span class="swatch ghost" aria-hidden="true"></span>{ t(l, "ui.timeline_branch") }</li>
                 }
             </ul>

@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use self::legend::Legend;
 use self::menu::{items, Act, ActionMenu, OpenMenu, Target};
-use self::overview::Overview;
+pub use self::overview::Overview;
 use self::topology::TopologyView;
 use self::zoom::ZoomView;
 use super::simulation::frame::Mode;
@@ -49,6 +49,9 @@ pub struct ClusterViewProps {
     pub names: Rc<Names>,
     /// Lesson highlight targets.
     pub highlight: AttrValue,
+    /// Racks and their brokers (empty without racks): a label per zone.
+    #[prop_or_default]
+    pub racks: Rc<Vec<(String, Vec<u32>)>>,
 }
 
 /// The menu's title: the target in words.
@@ -72,6 +75,23 @@ fn target_title(
             "view.link",
             &[("a", a.to_string()), ("b", b.to_string())],
         ),
+    }
+}
+
+/// The zones of a cluster with racks, each with its brokers (nothing without racks).
+pub fn zone_chips(l: crate::i18n::Lang, racks: &[(String, Vec<u32>)]) -> Html {
+    if racks.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="zones-row" aria-label={t(l, "zones.label")}>
+            { for racks.iter().map(|(r, ids)| {
+                let ids = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+                html! {
+                    <li class="zone-chip" data-rack={r.clone()}>{ tf(l, "zones.rack", &[("r", r.clone()), ("b", ids)]) }</li>
+                }
+            }) }
+        </ul>
     }
 }
 
@@ -192,6 +212,7 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
     );
     html! {
         <section {class} aria-label="Cluster view" ref={container}>
+            { zone_chips(l, &p.racks) }
             <div class="cluster-scroll">{ body }</div>
             // A stable element around the menu: opening it must not re-create the drawing (and
             // lose the focus on the element it acts on).

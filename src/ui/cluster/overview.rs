@@ -60,21 +60,29 @@ fn tile_metadata(l: Lang, b: &crate::engine::snapshot::BrokerSnapshot) -> String
     }
 }
 
+/// Bytes in/out per second of each broker, computed for the snapshot of this time.
+type RatesAt = (SimTime, Vec<(f64, f64)>);
+
 /// The overview.
 #[function_component(Overview)]
 pub fn overview(p: &OverviewProps) -> Html {
     let page = use_page();
     let l: Lang = page.lang;
-    // Bytes in/out per second: from the previous overview a second or more ago.
+    // Bytes in/out per second: from the previous overview a second or more ago. Computed once
+    // per snapshot and kept: the view re-renders with the same snapshot in many frames (a
+    // second render of a snapshot that had just become the base used to show 0.0).
     let prev: Rc<RefCell<Option<Rc<OverviewSnapshot>>>> = use_mut_ref(|| None);
-    let rates: Vec<(f64, f64)> = {
+    let cached: Rc<RefCell<RatesAt>> = use_mut_ref(|| (SimTime::MAX, Vec::new()));
+    let rates: Vec<(f64, f64)> = if cached.borrow().0 == p.over.now {
+        cached.borrow().1.clone()
+    } else {
         let mut prev = prev.borrow_mut();
         let base = prev.clone().filter(|o| o.now < p.over.now);
         let dt = base
             .as_ref()
             .map(|b| (p.over.now - b.now) as f64 / 1e9)
             .unwrap_or(0.0);
-        let out = p
+        let out: Vec<(f64, f64)> = p
             .over
             .brokers
             .iter()
@@ -97,10 +105,10 @@ pub fn overview(p: &OverviewProps) -> Html {
                 .now
                 .saturating_sub(base.as_ref().map(|b| b.now).unwrap_or(0))
                 >= WINDOW
-            || p.over.now < base.as_ref().map(|b| b.now).unwrap_or(0)
         {
             *prev = Some(p.over.clone());
         }
+        *cached.borrow_mut() = (p.over.now, out.clone());
         out
     };
     let max_lag = p

@@ -26,6 +26,9 @@ pub struct ConfigProps {
     pub highlight: AttrValue,
     /// The scenario running (the clients' workloads, for "show the code").
     pub scenario: Rc<Scenario>,
+    /// Compare mode: the form edits run B.
+    #[prop_or_default]
+    pub run_b: bool,
 }
 
 /// The program a target stands for (`None` for the brokers).
@@ -140,8 +143,11 @@ pub fn config_panel(p: &ConfigProps) -> Html {
         lit(&p.highlight, "config").then_some("lesson-highlight")
     );
     html! {
-        <details {class} open={lit(&p.highlight, "config")}>
-            <summary>{ t(l, "cfg.title") }</summary>
+        <details {class} open={lit(&p.highlight, "config") || p.run_b} data-run={if p.run_b { "b" } else { "a" }}>
+            <summary>{ t(l, "cfg.title") }{ if p.run_b { " — B" } else { "" } }</summary>
+            if p.run_b {
+                <p class="hint run-b-note">{ t(l, "compare.editing_b") }</p>
+            }
             <label class="field">{ t(l, "cfg.target") }
                 <select aria-label="Config target" onchange={on_target}>
                     { for p.configs.producers.iter().map(|(id, _)| {

@@ -10,6 +10,7 @@ mod groups;
 mod lesson;
 mod note;
 mod shape;
+mod zones;
 
 pub use audit::AuditPanel;
 pub use config::ConfigPanel;
@@ -19,3 +20,4 @@ pub use groups::GroupsPanel;
 pub use lesson::LessonPanel;
 pub use note::ScenarioNote;
 pub use shape::ShapePanel;
+pub use zones::ZonesPanel;

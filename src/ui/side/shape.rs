@@ -23,6 +23,9 @@ use super::super::form::{read, use_form_fields};
 pub struct ShapePanelProps {
     /// The scenario being run (current values, with the interventions recorded so far).
     pub scenario: Rc<Scenario>,
+    /// Compare mode: the form edits run B (both runs restart, A unchanged).
+    #[prop_or_default]
+    pub run_b: bool,
 }
 
 /// One editable field: its scenario path, its label, its current value, and the choices when
@@ -139,6 +142,7 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             .collect();
         let scenario = p.scenario.clone();
         let error = error.clone();
+        let run_b = p.run_b;
         Callback::from(move |_| {
             let edits: Vec<(String, String)> = refs
                 .iter()
@@ -155,15 +159,22 @@ pub fn shape_panel(p: &ShapePanelProps) -> Html {
             match with_edits(&scenario, &edits) {
                 Ok(s) => {
                     error.set(None);
-                    sim.send(SimRequest::Load(Box::new(s)));
+                    sim.send(if run_b {
+                        SimRequest::LoadB(Box::new(s))
+                    } else {
+                        SimRequest::Load(Box::new(s))
+                    });
                 }
                 Err(e) => error.set(Some(e)),
             }
         })
     };
     html! {
-        <details class="config-panel shape-panel panel">
-            <summary>{ t(l, "shape.title") }</summary>
+        <details class="config-panel shape-panel panel" data-run={if p.run_b { "b" } else { "a" }}>
+            <summary>{ t(l, "shape.title") }{ if p.run_b { " — B" } else { "" } }</summary>
+            if p.run_b {
+                <p class="hint run-b-note">{ t(l, "compare.shape_b") }</p>
+            }
             <p class="hint">{ t(l, "shape.hint") }</p>
             <div class="cfg-grid">
                 { for fields.iter().zip(refs.iter()).map(|(f, r)| html! {

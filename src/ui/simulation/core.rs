@@ -51,6 +51,8 @@ pub struct Core {
     pub timeline: Timeline,
     /// The lessons.
     pub lessons: Vec<Lesson>,
+    /// Run B of an A/B comparison (compare mode), if any.
+    pub compare: Option<super::compare::CompareRun>,
     /// The lesson being played: index and step.
     pub lesson: Option<(usize, usize)>,
     /// A lesson step being played forward ("Next"), if any.
@@ -68,6 +70,8 @@ pub struct Core {
     /// Something changed outside the loop (a command, a new run): build a frame next tick.
     pub dirty: bool,
     pub(super) builder: Builder,
+    pub(super) zones_at: f64,
+    pub(super) zones_scenario: std::rc::Rc<Scenario>,
     pub(super) engine_ms: f64,
     pub(super) real_speed: f64,
     last_ts: Option<f64>,
@@ -98,6 +102,9 @@ impl Core {
             builder: Builder::new(&frame),
             session,
             lessons,
+            compare: None,
+            zones_at: f64::NEG_INFINITY,
+            zones_scenario: std::rc::Rc::new(Scenario::cluster(1, 1, 1)),
             lesson: None,
             lesson_play: None,
             logged_seen: 0,
@@ -161,8 +168,21 @@ impl Core {
         self.session.set_animate(animate && self.controls.playing);
         // Paused: frames stop once nothing changed and every chart has caught up (a step or
         // a lesson jump while paused updates the charts one per frame, as while playing).
-        if !self.controls.playing && !self.dirty && !self.builder.charts_behind(&self.frame) {
+        // Compare mode: run B catches up with A's time even while paused.
+        let b_behind = self
+            .compare
+            .as_ref()
+            .is_some_and(|b| b.session.engine().now() < self.session.engine().now());
+        if !self.controls.playing
+            && !self.dirty
+            && !b_behind
+            && !self.builder.charts_behind(&self.frame)
+        {
             return false;
+        }
+        if !self.controls.playing && b_behind {
+            // Caught up: the next build compares the two runs at the paused time.
+            self.dirty |= self.advance_b(self.budget_ms, EVENT_CHUNK, clock);
         }
         if self.controls.playing {
             let t0 = clock();
@@ -182,8 +202,16 @@ impl Core {
                 self.budget_ms += 0.1;
             }
             self.budget_ms = self.budget_ms.clamp(MIN_BUDGET_MS, FRAME_BUDGET_MS);
-            self.session
-                .advance(target, self.budget_ms, EVENT_CHUNK, clock);
+            // Compare mode: A waits while B has not reached A's time; each run gets half of
+            // the budget.
+            let (target, budget) = match &self.compare {
+                Some(b) if b.session.engine().now() < before => (before, self.budget_ms / 2.0),
+                Some(_) => (target, self.budget_ms / 2.0),
+                None => (target, self.budget_ms),
+            };
+            self.session.advance(target, budget, EVENT_CHUNK, clock);
+            let spent_a = clock() - t0;
+            self.advance_b((self.budget_ms - spent_a).max(budget), EVENT_CHUNK, clock);
             let spent = clock() - t0;
             self.engine_ms = if self.engine_ms == 0.0 {
                 spent
@@ -204,6 +232,8 @@ impl Core {
         self.timeline.observe(&mut self.session);
         self.follow_lesson_play(ts, speed);
         self.build(ts);
+        self.build_compare(ts);
+        self.build_zones(ts);
         self.dirty = false;
         let t2 = clock();
         self.build_ms = t2 - t1;

@@ -69,6 +69,8 @@ pub struct ChartsData {
     pub ctx: Rc<ChartContext>,
     /// Branch A's samples and where the branch left it (simulated s): drawn as a ghost.
     pub ghost: Option<(f64, Rc<Vec<Sample>>)>,
+    /// Run B's samples in compare mode: drawn dashed over A's lines.
+    pub b: Option<Rc<Vec<Sample>>>,
 }
 
 impl PartialEq for ChartsData {
@@ -78,7 +80,12 @@ impl PartialEq for ChartsData {
             (Some((a, x)), Some((b, y))) => a == b && Rc::ptr_eq(x, y),
             _ => false,
         };
-        Rc::ptr_eq(&self.samples, &o.samples)
+        let b = match (&self.b, &o.b) {
+            (None, None) => true,
+            (Some(x), Some(y)) => Rc::ptr_eq(x, y),
+            _ => false,
+        };
+        b && Rc::ptr_eq(&self.samples, &o.samples)
             && Rc::ptr_eq(&self.markers, &o.markers)
             && Rc::ptr_eq(&self.ctx, &o.ctx)
             && ghost
@@ -92,6 +99,7 @@ impl ChartsData {
             markers: Rc::new(Vec::new()),
             ctx: Rc::new(ctx),
             ghost: None,
+            b: None,
         }
     }
 }
@@ -130,6 +138,10 @@ pub struct Frame {
     pub scenario: Rc<Scenario>,
     /// The timeline's scrubber.
     pub timeline: Rc<TimelineView>,
+    /// Run B and the differences, in compare mode.
+    pub compare: Option<Rc<super::compare::CompareView>>,
+    /// Racks, cross-zone traffic and risky settings.
+    pub zones: Rc<super::zones::ZonesView>,
 }
 
 /// What the timeline's scrubber draws.
@@ -204,6 +216,8 @@ pub fn first_frame(session: &Session) -> Frame {
         configs: Rc::new(e.live_configs()),
         scenario: Rc::new(session.scenario().clone()),
         timeline,
+        compare: None,
+        zones: Rc::new(super::zones::ZonesView::default()),
     }
 }
 
@@ -389,6 +403,15 @@ impl Core {
             };
             if !same {
                 latest.ghost = ghost;
+            }
+            let b = self.compare.as_ref().map(|c| c.samples.clone());
+            let same_b = match (&b, &latest.b) {
+                (None, None) => true,
+                (Some(x), Some(y)) => Rc::ptr_eq(x, y),
+                _ => false,
+            };
+            if !same_b {
+                latest.b = b;
             }
             let configs = engine.live_configs();
             if configs != *f.configs {

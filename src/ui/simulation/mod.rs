@@ -3,9 +3,11 @@
 //! Yew's webgl example), the keyboard shortcuts, and the page's body, whose parts get the frame's
 //! inputs as props and re-render only when those change.
 
+pub mod compare;
 pub mod core;
 pub mod frame;
 pub mod requests;
+pub mod zones;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -22,12 +24,13 @@ use super::cluster::ClusterView;
 use super::page_error::PageError;
 use super::side::{
     AuditPanel, ConfigPanel, EventLog, FollowPanel, GroupsPanel, LessonPanel, ScenarioNote,
-    ShapePanel,
+    ShapePanel, ZonesPanel,
 };
 use super::state::{use_page, Action, ViewChoice};
 use super::storage;
 use super::timeline::TimelineBar;
 use super::top_bar::TopBar;
+use crate::ui::compare::{DiffPanel, RunBView};
 
 fn perf_now() -> f64 {
     web_sys::window()
@@ -73,6 +76,20 @@ pub fn simulation() -> Html {
                     let mut b = boot.borrow_mut();
                     if b.error.is_none() {
                         b.error = Some(e);
+                    }
+                }
+                None => {}
+            }
+            // A share link of a comparison: opens in compare mode (a broken B part is shown).
+            match storage::compare_b_from_hash() {
+                Some(Ok(b)) => {
+                    let a = core.session.scenario().clone();
+                    core.start_compare_with(a, b);
+                }
+                Some(Err(e)) => {
+                    let mut boot = boot.borrow_mut();
+                    if boot.error.is_none() {
+                        boot.error = Some(e);
                     }
                 }
                 None => {}
@@ -280,12 +297,27 @@ pub fn simulation() -> Html {
             <div class={classes!("page", page.presentation.then_some("presentation"))}
                  lang={page.lang.tag()} data-highlight={highlight.clone()}>
                 <TopBar now={f.now} real_speed={f.real_speed} engine_ms={f.engine_ms} render_ms={f.render_ms}
-                    scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)} />
+                    scenario_name={AttrValue::from(f.scenario.name.clone())} presets={Rc::new(presets)} lessons={Rc::new(lesson_titles)}
+                    comparing={f.compare.is_some()} />
                 <TimelineBar view={f.timeline.clone()} highlight={highlight.clone()} />
-                <main class="stage">
-                    <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
-                        flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} />
+                <main class={classes!("stage", f.compare.is_some().then_some("comparing"))}>
+                    if f.compare.is_some() {
+                        <div class="run-a">
+                            <h2 class="run-badge a">{ crate::i18n::t(page.lang, "compare.run_a") }</h2>
+                            <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
+                                flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} racks={f.zones.racks.clone()} />
+                        </div>
+                    } else {
+                        <ClusterView frame_now={f.now} mode={f.mode.clone()} detail={f.detail.clone()} overview={f.overview.clone()}
+                            flows={f.flows.clone()} names={f.names.clone()} highlight={highlight.clone()} racks={f.zones.racks.clone()} />
+                    }
+                    if let Some(cv) = &f.compare {
+                        <RunBView view={cv.clone()} />
+                    }
                     <aside class="side" aria-label={crate::i18n::t(page.lang, "ui.side")}>
+                        if let Some(cv) = &f.compare {
+                            <DiffPanel view={cv.clone()} />
+                        }
                         if let Some((l, s)) = lesson {
                             <LessonPanel lesson={Rc::new(l)} step={s} playing={playing} />
                         } else {
@@ -296,8 +328,17 @@ pub fn simulation() -> Html {
                         <AuditPanel audit={f.audit.clone()} highlight={highlight.clone()} />
                         <EventLog log={f.log.clone()} highlight={highlight.clone()} />
                         <FollowPanel scenario={f.scenario.clone()} now={f.now} />
-                        <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} scenario={f.scenario.clone()} />
-                        <ShapePanel scenario={f.scenario.clone()} />
+                        if let Some(cv) = &f.compare {
+                            <ConfigPanel configs={cv.configs.clone()} highlight={highlight.clone()} scenario={cv.scenario.clone()} run_b={true} />
+                        } else {
+                            <ConfigPanel configs={f.configs.clone()} highlight={highlight.clone()} scenario={f.scenario.clone()} />
+                        }
+                        <ZonesPanel zones={f.zones.clone()} ab={f.compare.as_ref().and_then(|c| c.cross_zone.clone())} />
+                        if let Some(cv) = &f.compare {
+                            <ShapePanel scenario={cv.scenario.clone()} run_b={true} />
+                        } else {
+                            <ShapePanel scenario={f.scenario.clone()} />
+                        }
                     </aside>
                 </main>
             </div>

@@ -63,6 +63,10 @@ pub enum SimRequest {
     DeleteSlot(String),
     /// The URL's fragment changed (a share link pasted into the open tab).
     HashChanged,
+    /// Start (true) or leave (false) A/B compare mode.
+    Compare(bool),
+    /// Compare mode: run B becomes this scenario (the shape form); both runs restart.
+    LoadB(Box<Scenario>),
 }
 
 /// The simulation's request channel, in context.
@@ -86,7 +90,7 @@ pub fn default_scenario() -> Scenario {
 pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: SimRequest) {
     core.dirty = true;
     match req {
-        SimRequest::Intervene(cmd) => match intervene(core, cmd) {
+        SimRequest::Intervene(cmd) => match intervene_any(core, cmd) {
             Ok(()) => {
                 if core.lesson.is_none() {
                     storage::save_scenario(core.session.scenario());
@@ -104,6 +108,7 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             dispatch.dispatch(Action::Pause);
             let t = core.session.engine().now() + 100 * MILLIS;
             core.session.run_to(t);
+            sync_b(core);
         }
         SimRequest::Seek(t) => {
             dispatch.dispatch(Action::Pause);
@@ -119,6 +124,7 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             };
             if d > 0 && !core.timeline.rewound() {
                 core.session.run_to(t); // at the end: a step forward runs on
+                sync_b(core);
             } else {
                 seek(core, t);
             }
@@ -128,6 +134,9 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
             None => {
                 let s = core.session.scenario().clone();
                 core.restart(s);
+                if let Some(b) = core.compare.as_mut() {
+                    *b = super::compare::CompareRun::new(b.session.scenario().clone());
+                }
             }
         },
         SimRequest::Load(s) => load(core, dispatch, *s),
@@ -148,6 +157,7 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
         },
         SimRequest::Lesson(Some(i)) => goto_step(core, dispatch, i, 0),
         SimRequest::Lesson(None) => {
+            core.compare = None;
             core.lesson = None;
             dispatch.dispatch(Action::Lesson(None));
             core.restart(storage::load_scenario().unwrap_or_else(default_scenario));
@@ -203,6 +213,13 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
         SimRequest::LessonRestart => {
             if let Some((i, _)) = core.lesson {
                 goto_step(core, dispatch, i, 0);
+            }
+        }
+        SimRequest::Share if core.compare.is_some() => {
+            let b = core.compare.as_ref().map(|b| b.session.scenario().clone());
+            if let Some(link) = b.and_then(|b| storage::share_link_ab(core.session.scenario(), &b))
+            {
+                dispatch.dispatch(Action::Notice(Some(Notice::Shared(link))));
             }
         }
         SimRequest::Share => {
@@ -273,11 +290,60 @@ pub fn handle(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, req: 
                 }
                 load(core, dispatch, s);
                 ghost_from_hash(core, dispatch);
+                compare_from_hash(core, dispatch);
             }
             Some(Err(e)) => dispatch.dispatch(Action::Error(Some(e))),
             None => {}
         },
+        SimRequest::Compare(true) => {
+            if core.lesson.is_some() {
+                core.lesson = None;
+                dispatch.dispatch(Action::Lesson(None));
+            }
+            core.start_compare();
+            dispatch.dispatch(Action::Pause);
+            dispatch.dispatch(Action::Error(None));
+        }
+        SimRequest::Compare(false) => core.leave_compare(),
+        SimRequest::LoadB(b) => {
+            let a = core.session.scenario().clone();
+            core.start_compare_with(a, *b);
+            dispatch.dispatch(Action::Pause);
+            dispatch.dispatch(Action::Error(None));
+        }
     }
+}
+
+/// Run B of a share link (`&b=…`): the page opens in compare mode with it.
+pub fn compare_from_hash(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>) {
+    match storage::compare_b_from_hash() {
+        Some(Ok(b)) => {
+            let a = core.session.scenario().clone();
+            core.start_compare_with(a, b);
+        }
+        Some(Err(e)) => dispatch.dispatch(Action::Error(Some(e))),
+        None => {}
+    }
+}
+
+/// Brings run B (compare mode) to run A's time.
+fn sync_b(core: &mut Core) {
+    let now = core.session.engine().now();
+    if let Some(b) = core.compare.as_mut() {
+        b.sync_to(now);
+    }
+}
+
+/// An intervention; in compare mode it goes to run B (a config change) or both, at the end of
+/// the run (a rewound timeline first returns to its end: compare mode does not branch).
+fn intervene_any(core: &mut Core, cmd: Command) -> Result<(), Refused> {
+    if core.compare.is_none() {
+        return intervene(core, cmd);
+    }
+    if core.timeline.rewound() {
+        seek(core, SimTime::MAX);
+    }
+    core.intervene_compared(cmd)
 }
 
 /// Branch A of a share link, replayed and drawn as the ghost (the run itself is loaded).
@@ -294,6 +360,7 @@ fn seek(core: &mut Core, t: SimTime) {
     core.lesson_play = None; // a lesson step being played stops where the timeline moved
     core.timeline.seek(&mut core.session, t);
     core.builder.invalidate();
+    sync_b(core);
 }
 
 /// A user's intervention; at a rewound time it starts a new branch (the old future is kept as
@@ -346,6 +413,7 @@ fn report(dispatch: &UseReducerDispatcher<PageState>, r: Result<(), &'static str
 /// Restarts with `s` outside lessons, and saves it once the engine runs it (if building the run
 /// fails, the saved scenario is still the last one that worked).
 fn load(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, s: Scenario) {
+    core.compare = None;
     core.lesson = None;
     dispatch.dispatch(Action::Lesson(None));
     dispatch.dispatch(Action::Error(None));
@@ -359,6 +427,7 @@ fn goto_step(core: &mut Core, dispatch: &UseReducerDispatcher<PageState>, i: usi
     let Some(lesson) = core.lessons.get(i).cloned() else {
         return;
     };
+    core.compare = None;
     core.restart(lesson.scenario.clone());
     for (k, s) in lesson.steps.iter().enumerate().take(step + 1) {
         core.session.run_to(ms(s.at_ms));
