@@ -262,7 +262,7 @@ impl<T: Copy> DoubleEndedIterator for Iter<'_, T> {
 
 impl<T: Copy> ExactSizeIterator for Iter<'_, T> {}
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -285,7 +285,7 @@ impl RecordAccumulator {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod lerp_tests {
     use super::lerp;
     use proptest::prelude::*;
