@@ -3,6 +3,7 @@
 //! committed output — under broker crashes, transaction and group coordinator crashes and a
 //! paused member that wakes as a zombie — and the audit that says so can fail: a processor
 //! that commits its offsets outside the transaction shows duplicates.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::engine::config::ProducerConfig;
 use kafka_sim::engine::group::offsets_partition_for;
