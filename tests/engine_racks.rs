@@ -381,3 +381,72 @@ fn the_cli_refuses_bad_racks_with_exit_2_and_prints_risks_and_warnings() {
         "{err}"
     );
 }
+
+/// `cluster.broker_racks`: each broker's `broker.rack` by hand, brokers sharing racks. The
+/// report names them, placement still spans min(RF, racks) racks, and a zone fault takes the
+/// brokers of that zone only.
+#[test]
+fn brokers_placed_by_hand_share_racks_and_placement_and_zone_faults_follow() {
+    let layout = ["a", "a", "b", "b", "b", "c"];
+    let mut s = Scenario::cluster(6, 7, 3_000)
+        .with_broker_racks(&layout)
+        .with_topic("t", 12, 3);
+    assert_eq!(s.cluster.racks, vec!["a", "b", "c"]);
+    s.faults.push(kafka_sim::engine::scenario::ScheduledFault {
+        at_ms: 1_000,
+        action: kafka_sim::engine::Command::CrashRack { rack: "b".into() },
+    });
+    let mut e = Engine::new(&s);
+    e.run_until(ms(500), u64::MAX);
+    let r = e.report(0.0);
+    let racks: Vec<&str> = r.brokers.iter().map(|b| b.rack.as_str()).collect();
+    assert_eq!(racks, layout);
+    for p in &r.partitions {
+        let spanned: BTreeSet<_> = p.replicas.iter().map(|&b| layout[b as usize - 1]).collect();
+        assert_eq!(spanned.len(), 3, "{:?}", p.replicas);
+    }
+    e.run_until(ms(2_000), u64::MAX);
+    let down: Vec<u32> = e
+        .brokers()
+        .iter()
+        .filter(|b| b.process().is_none())
+        .map(|b| b.id())
+        .collect();
+    assert_eq!(down, vec![3, 4, 5], "zone b is brokers 3, 4 and 5");
+}
+
+#[test]
+fn broker_racks_in_scenario_files() {
+    use kafka_sim::scenario_file::parse_scenario;
+    let with = |cluster: &str| {
+        format!(
+            r#"{{"cluster": {{"brokers": 3{cluster}}}, "topics": [{{"name": "t", "partitions": 3, "replication_factor": 2}}]}}"#
+        )
+    };
+    // Without `racks`: the racks are the names, in order of first appearance.
+    let s = parse_scenario(&with(r#", "broker_racks": ["z2", "z1", "z2"]"#)).unwrap();
+    assert_eq!(s.cluster.racks, vec!["z2", "z1"]);
+    assert_eq!(s.cluster.rack_of(3), Some("z2"));
+    let again = parse_scenario(&kafka_sim::scenario_file::to_json(&s)).unwrap();
+    assert_eq!(again, s);
+    // With `racks`: every name must be one of them.
+    let s = parse_scenario(&with(
+        r#", "racks": ["a", "b"], "broker_racks": ["b", "b", "a"]"#,
+    ))
+    .unwrap();
+    assert_eq!(s.cluster.rack_of(1), Some("b"));
+    let e = parse_scenario(&with(
+        r#", "racks": ["a", "b"], "broker_racks": ["a", "b", "bb"]"#,
+    ))
+    .unwrap_err();
+    assert_eq!(e.path, "cluster.broker_racks[2]");
+    assert!(e.to_string().contains("no such rack"), "{e}");
+    // One name per broker.
+    let e = parse_scenario(&with(r#", "broker_racks": ["a", "b"]"#)).unwrap_err();
+    assert_eq!(e.path, "cluster.broker_racks");
+    assert!(e.to_string().contains("2 names for 3 brokers"), "{e}");
+    let e = parse_scenario(&with(r#", "broker_racks": ["a", "", "b"]"#)).unwrap_err();
+    assert_eq!(e.path, "cluster.broker_racks[1]");
+    let e = parse_scenario(&with(r#", "broker_racks": ["a", 2, "b"]"#)).unwrap_err();
+    assert_eq!(e.path, "cluster.broker_racks[1]");
+}

@@ -82,6 +82,10 @@ pub struct ClusterSpec {
     /// `broker.rack`). Empty: no racks (rack-unaware placement, no traffic accounting).
     #[serde(default)]
     pub racks: Vec<String>,
+    /// Per broker (index = broker id − 1), its `broker.rack`, one of `racks`: placed by hand,
+    /// several brokers in one rack. Empty: broker `i` in `racks[(i - 1) mod len]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_racks: Vec<String>,
     /// Price of one GB crossing between racks, US dollars (`cross_zone_usd_per_gb`, default
     /// 0.02: 0.01 out plus 0.01 in, as the large clouds charge between zones).
     #[serde(default = "default_cross_zone_usd_per_gb")]
@@ -98,6 +102,9 @@ impl ClusterSpec {
     pub fn rack_of(&self, id: u32) -> Option<&str> {
         if self.racks.is_empty() || id == 0 {
             return None;
+        }
+        if let Some(rack) = self.broker_racks.get(id as usize - 1) {
+            return Some(rack);
         }
         Some(&self.racks[(id as usize - 1) % self.racks.len()])
     }

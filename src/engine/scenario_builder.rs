@@ -21,6 +21,7 @@ impl Scenario {
                 hardware: HardwareProfile::cloud(),
                 config: BrokerConfig::default(),
                 racks: Vec::new(),
+                broker_racks: Vec::new(),
                 cross_zone_usd_per_gb: super::scenario::default_cross_zone_usd_per_gb(),
             },
             topics: Vec::new(),
@@ -62,6 +63,19 @@ impl Scenario {
     /// Puts the brokers in racks: broker `i` in `racks[(i - 1) mod len]`.
     pub fn with_racks(mut self, racks: &[&str]) -> Self {
         self.cluster.racks = racks.iter().map(|r| r.to_string()).collect();
+        self
+    }
+
+    /// Places broker `i` (1-based) in `racks[i - 1]` (its `broker.rack`); the cluster's racks
+    /// are the distinct names, in order of first appearance.
+    pub fn with_broker_racks(mut self, racks: &[&str]) -> Self {
+        self.cluster.broker_racks = racks.iter().map(|r| r.to_string()).collect();
+        self.cluster.racks.clear();
+        for r in racks {
+            if !self.cluster.racks.iter().any(|x| x == r) {
+                self.cluster.racks.push(r.to_string());
+            }
+        }
         self
     }
 

@@ -418,6 +418,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.member_not_started", "group `{group}` has started {started} members by {at_ms} ms (allowed 0..={max})"),
     ("err.d.not_a_field_path", "not a field path (expected something like producers.0.config.linger.ms)"),
     ("err.d.index_range", "`{walked}` has {len} entries; use an index 0..{len}"),
+    ("err.d.broker_racks_len", "{len} names for {brokers} brokers: list one rack per broker, in broker order (broker 1 first)"),
     ("err.d.no_field_in", "is {got}, so it has no field `{key}`"),
     ("err.fixed.keys_shape", "expected \"none\", {\"uniform\": N} or {\"zipf\": N, \"exponent\": 1.1}"),
     ("err.fixed.groups_shape", "expected broker id groups such as [[1, 2], [3]]"),

@@ -82,6 +82,7 @@ pub fn keys() -> Vec<&'static str> {
     v.push("err.d.not_a_field_path");
     v.push("err.d.index_range");
     v.push("err.d.no_field_in");
+    v.push("err.d.broker_racks_len");
     v.extend(
         crate::scenario_file::FixedReason::ALL
             .iter()

@@ -418,6 +418,7 @@ pub const TEXT: &[(&str, &str)] = &[
     ("err.d.member_not_started", "到 {at_ms} ms 时组 `{group}` 只启动了 {started} 个成员（允许 0..={max}）"),
     ("err.d.not_a_field_path", "不是字段路径（应类似 producers.0.config.linger.ms）"),
     ("err.d.index_range", "`{walked}` 有 {len} 项；请使用 0..{len} 之间的下标"),
+    ("err.d.broker_racks_len", "{brokers} 个 broker 却给了 {len} 个名字：按 broker 顺序（从 broker 1 开始）为每个 broker 列出一个机架"),
     ("err.d.no_field_in", "是{got}，所以没有字段 `{key}`"),
     ("err.fixed.keys_shape", "应为 \"none\"、{\"uniform\": N} 或 {\"zipf\": N, \"exponent\": 1.1}"),
     ("err.fixed.groups_shape", "应为 broker 编号分组，例如 [[1, 2], [3]]"),

@@ -56,6 +56,8 @@ struct Cluster {
     racks: Vec<String>,
     #[serde(skip_serializing_if = "is_default_price")]
     cross_zone_usd_per_gb: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    broker_racks: Vec<String>,
 }
 
 fn is_default_price(p: &f64) -> bool {
@@ -140,6 +142,7 @@ fn file(s: &Scenario) -> File<'_> {
         ),
         racks: s.cluster.racks.clone(),
         cross_zone_usd_per_gb: s.cluster.cross_zone_usd_per_gb,
+        broker_racks: s.cluster.broker_racks.clone(),
     };
     let topics = s
         .topics

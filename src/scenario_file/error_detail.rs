@@ -139,6 +139,13 @@ pub enum Detail {
         /// The field asked for.
         key: String,
     },
+    /// `cluster.broker_racks` not naming one rack per broker.
+    BrokerRacksLength {
+        /// Brokers in the cluster.
+        brokers: u64,
+        /// Names given.
+        len: u64,
+    },
 }
 
 impl Detail {
@@ -256,6 +263,10 @@ impl Detail {
             Detail::NoFieldIn { got, key } => (
                 "err.d.no_field_in",
                 vec![("got", ty(got)), ("key", key.clone())],
+            ),
+            Detail::BrokerRacksLength { brokers, len } => (
+                "err.d.broker_racks_len",
+                vec![("brokers", s(brokers)), ("len", s(len))],
             ),
         }
     }

@@ -35,6 +35,7 @@ const CLUSTER: &[&str] = &[
     "config",
     "racks",
     "cross_zone_usd_per_gb",
+    "broker_racks",
 ];
 const TOPIC: &[&str] = &["name", "partitions", "replication_factor", "config"];
 
@@ -175,11 +176,13 @@ fn cluster(v: Option<&Value>, ctx: &mut Ctx) -> Result<ClusterSpec, ScenarioErro
     }
     let racks = super::racks::parse(&o)?;
     let cross_zone_usd_per_gb = super::racks::price(&o)?;
+    let (racks, broker_racks) = super::racks::broker_racks(&o, brokers, racks)?;
     Ok(ClusterSpec {
         brokers,
         hardware,
         config,
         racks,
+        broker_racks,
         cross_zone_usd_per_gb,
     })
 }

@@ -49,6 +49,83 @@ pub(super) fn parse(o: &Obj) -> Result<Vec<String>, ScenarioError> {
     Ok(out)
 }
 
+/// `broker_racks`: each broker's `broker.rack` by hand (one name per broker, in broker order;
+/// brokers may share a rack). With `racks` given, every name must be one of them; without, the
+/// racks are the distinct names in order of first appearance. Returns the racks and the
+/// per-broker names (empty when absent).
+pub(super) fn broker_racks(
+    o: &Obj,
+    brokers: u32,
+    racks: Vec<String>,
+) -> Result<(Vec<String>, Vec<String>), ScenarioError> {
+    let path = o.at("broker_racks");
+    let Some(v) = o.get("broker_racks") else {
+        return Ok((racks, Vec::new()));
+    };
+    let items = super::parse::array(
+        o,
+        "broker_racks",
+        crate::engine::limits::MAX_BROKERS as usize,
+    )?;
+    if items.len() != brokers as usize {
+        return Err(err(
+            &path,
+            Some(v),
+            ScenarioReason::Detail(Box::new(super::Detail::BrokerRacksLength {
+                brokers: brokers as u64,
+                len: items.len() as u64,
+            })),
+        ));
+    }
+    let given = !racks.is_empty();
+    let mut racks = racks;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        let at = index(&path, i);
+        let Value::String(name) = v else {
+            return Err(err(&at, Some(v), wrong(ExpectedJson::String, v)));
+        };
+        if name.trim().is_empty() {
+            return Err(err(&at, Some(v), ScenarioReason::MustNotBeEmpty));
+        }
+        if name.chars().count() > MAX_RACK_NAME {
+            return Err(err(
+                &at,
+                Some(v),
+                ScenarioReason::TooLong { max: MAX_RACK_NAME },
+            ));
+        }
+        if !racks.contains(name) {
+            if given {
+                let known = racks.clone();
+                let reason = super::NotFound {
+                    what: super::Lookup::Rack,
+                    suggestion: crate::engine::config::registry::nearest(
+                        name,
+                        known.iter().map(String::as_str),
+                    )
+                    .map(str::to_string),
+                    known,
+                };
+                return Err(err(&at, Some(v), ScenarioReason::NotFound(reason)));
+            }
+            if racks.len() == MAX_RACKS {
+                return Err(err(
+                    &at,
+                    Some(v),
+                    ScenarioReason::TooManyEntries {
+                        len: racks.len() + 1,
+                        max: MAX_RACKS,
+                    },
+                ));
+            }
+            racks.push(name.clone());
+        }
+        out.push(name.clone());
+    }
+    Ok((racks, out))
+}
+
 /// `cross_zone_usd_per_gb`, default 0.02.
 pub(super) fn price(o: &Obj) -> Result<f64, ScenarioError> {
     o.real_or(

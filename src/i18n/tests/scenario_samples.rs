@@ -372,5 +372,6 @@ fn details() -> Vec<(Detail, Vec<&'static str>)> {
         (Detail::NotAFieldPath, vec!["producers.0.config.linger.ms"]),
         (Detail::IndexRange { walked: d("topics"), len: 2 }, vec!["`topics`", "0..2"]),
         (Detail::NoFieldIn { got: JsonType::Number, key: d("x") }, vec!["`x`"]),
+        (Detail::BrokerRacksLength { brokers: 3, len: 2 }, vec!["3", "2"]),
     ]
 }

@@ -155,7 +155,7 @@ pub(super) static BROKER: &[ConfigKey] = table! { Scope::Broker;
     U "socket.receive.buffer.bytes", by(-1, INT), "102400", ReadOnly, "SO_RCVBUF.";
     U "socket.request.max.bytes", by(1, INT), "104857600", ReadOnly, "Largest request a broker reads.";
     U "queued.max.requests", n(1, INT), "500", ReadOnly, "Requests queued before network threads stop reading.";
-    U "broker.rack", S, "null", ReadOnly, "Rack of the broker (KafkaSim: set racks with the cluster's `racks` list).";
+    U "broker.rack", S, "null", ReadOnly, "Rack of the broker (KafkaSim: set it with the cluster's `racks` list, or per broker with `broker_racks`).";
     M "replica.selector.class", NE, "null", ReadOnly, "KIP-392: org.apache.kafka.common.replica.RackAwareReplicaSelector lets consumers with a client.rack fetch from an in-sync replica in their rack (the only selector KafkaSim models).";
 };
 
