@@ -98,6 +98,9 @@ pub struct PartitionLog {
     /// Open transactions and aborted-transaction index (empty unless transactional batches
     /// were written).
     txn: crate::engine::txn::index::TxnIndex,
+    /// A control batch (transaction marker) was ever appended: the page looks for markers only
+    /// in such logs.
+    has_control: bool,
 }
 
 impl PartitionLog {
@@ -135,6 +138,24 @@ impl PartitionLog {
     /// log, and the number of batches held by this log alone ([`SharedDeque::sharing`]).
     pub fn batch_sharing(&self) -> (impl Iterator<Item = usize> + '_, usize) {
         self.batches.sharing()
+    }
+
+    /// The transaction markers (control batches) among the newest `within` batches, at most
+    /// `max` of the newest, oldest first: `(offset, commit)`. Empty for a log that never had one.
+    pub fn recent_markers(&self, within: usize, max: usize) -> Vec<(u64, bool)> {
+        if !self.has_control {
+            return Vec::new();
+        }
+        let mut out: Vec<(u64, bool)> = self
+            .batches
+            .iter()
+            .rev()
+            .take(within)
+            .filter_map(|b| b.control().map(|commit| (b.base_offset, commit)))
+            .take(max)
+            .collect();
+        out.reverse();
+        out
     }
 
     /// Iterates over retained batches, oldest first.
@@ -280,6 +301,7 @@ impl PartitionLog {
                 .push((batch.partition_leader_epoch, batch.base_offset)),
         }
         self.note_producer(&batch);
+        self.has_control |= batch.attributes & super::protocol::ATTR_CONTROL != 0;
         self.batches.push_back(batch);
         while self.batches.len() > RETAINED_BATCHES {
             if let Some(old) = self.batches.pop_front() {

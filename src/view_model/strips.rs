@@ -1,6 +1,9 @@
 //! Log strips drawn to scale: one partition's logs on its replicas, with the leader's high
 //! watermark, each follower's position as the leader knows it (the offset of its last fetch),
-//! and each consumer group's committed offset and the owning member's position.
+//! and each consumer group's committed offset and the owning member's position. With
+//! transactions (issue 19): the last stable offset when an open transaction holds it below the
+//! high watermark, the newest commit and abort markers, and a read_committed group's member
+//! waiting at the LSO.
 //!
 //! Offsets only grow, so a strip shows the tail of the log: the window from a little below the
 //! lowest interesting offset to the highest log end offset, its width rounded up to 1, 2 or 5
@@ -93,6 +96,11 @@ pub struct GroupMark {
     pub committed: Option<u64>,
     /// The owning member's position.
     pub position: Option<u64>,
+    /// The group reads with `isolation.level=read_committed`.
+    pub read_committed: bool,
+    /// A read_committed member is at the last stable offset while an open transaction holds
+    /// it below the high watermark: it waits for the commit or abort.
+    pub waits_at_lso: bool,
 }
 
 /// A partition's strips and marks on one scale.
@@ -108,6 +116,18 @@ pub struct PartitionStrips {
     pub followers: Vec<(BrokerId, u64)>,
     /// Groups reading the partition.
     pub groups: Vec<GroupMark>,
+    /// The leader's last stable offset (equal to the high watermark unless a transaction is
+    /// open).
+    pub last_stable_offset: u64,
+    /// The leader's newest transaction markers in the window, `(offset, commit)`.
+    pub markers: Vec<(u64, bool)>,
+}
+
+impl PartitionStrips {
+    /// Whether an open transaction holds the last stable offset below the high watermark.
+    pub fn lso_held(&self) -> bool {
+        self.last_stable_offset < self.high_watermark
+    }
 }
 
 /// The strips of partition `p` of `snap`.
@@ -150,6 +170,16 @@ pub fn partition_strips_after(
                 group: gi,
                 committed: gp.committed,
                 position: gp.position,
+                read_committed: g.read_committed,
+                // Nothing left to read below the LSO: its position is there, or only markers
+                // lie between (the consumer passes over them without a record).
+                waits_at_lso: g.read_committed
+                    && p.last_stable_offset < p.high_watermark
+                    && gp.position.is_some_and(|pos| {
+                        pos <= p.last_stable_offset
+                            && (pos..p.last_stable_offset)
+                                .all(|o| p.markers.iter().any(|m| m.0 == o))
+                    }),
             })
         })
         .collect();
@@ -161,18 +191,28 @@ pub fn partition_strips_after(
         .iter()
         .map(|r| r.log_end_offset)
         .chain(std::iter::once(p.high_watermark))
+        // The LSO, while an open transaction holds it below the HW, is shown to scale too.
+        .chain(std::iter::once(p.last_stable_offset.min(p.high_watermark)))
         .chain(followers.iter().map(|f| f.1))
         .chain(
             groups
                 .iter()
                 .flat_map(|g| g.committed.into_iter().chain(g.position)),
         );
+    let window = window_after(prev, hi, marks);
     PartitionStrips {
-        window: window_after(prev, hi, marks),
+        window,
         high_watermark: p.high_watermark,
         replicas,
         followers,
         groups,
+        last_stable_offset: p.last_stable_offset,
+        markers: p
+            .markers
+            .iter()
+            .copied()
+            .filter(|&(o, _)| o >= window.lo)
+            .collect(),
     }
 }
 
@@ -233,5 +273,53 @@ mod tests {
         assert!(g.committed.is_some() && g.position.is_some());
         assert!(s.window.frac(g.committed.unwrap()) <= s.window.frac(g.position.unwrap()));
         assert_eq!(s.replicas.iter().filter(|r| r.leader).count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod txn_tests {
+    use super::*;
+    use crate::engine::time::ms;
+    use crate::engine::Engine;
+
+    /// The exactly-once preset (a transactional producer aborting some transactions, a
+    /// read_committed group): the strips carry the last stable offset, held below the high
+    /// watermark while a transaction is open, commit and abort markers, and a read_committed
+    /// member waiting at the LSO.
+    #[test]
+    fn transactions_show_the_lso_markers_and_a_member_waiting_at_the_lso() {
+        let sc = crate::scenario_file::presets::preset("exactly-once").unwrap();
+        let mut e = Engine::new(&sc);
+        let (mut held, mut commits, mut aborts, mut waiting) = (0, 0, 0, 0);
+        let mut t = ms(3_000);
+        while t < ms(20_000) {
+            e.run_until(t, u64::MAX);
+            let snap = e.snapshot();
+            for p in snap
+                .partitions
+                .iter()
+                .filter(|p| !p.topic.starts_with("__"))
+            {
+                let s = partition_strips(&snap, p);
+                assert!(s.last_stable_offset <= s.high_watermark);
+                held += usize::from(s.lso_held());
+                assert!(
+                    !s.lso_held() || s.window.lo <= s.last_stable_offset,
+                    "the LSO is shown"
+                );
+                commits += s.markers.iter().filter(|m| m.1).count();
+                aborts += s.markers.iter().filter(|m| !m.1).count();
+                assert!(s.markers.iter().all(|m| m.0 >= s.window.lo));
+                waiting += s.groups.iter().filter(|g| g.waits_at_lso).count();
+                assert!(s.groups.iter().all(|g| !g.waits_at_lso || g.read_committed));
+            }
+            t += ms(37);
+        }
+        assert!(held > 0, "an open transaction holds the LSO below the HW");
+        assert!(
+            commits > 0 && aborts > 0,
+            "{commits} commit, {aborts} abort markers"
+        );
+        assert!(waiting > 0, "a read_committed member waits at the LSO");
     }
 }

@@ -256,5 +256,8 @@ fn partition_snapshot(view: ClusterView<'_>, p: &PartitionView<'_>) -> Partition
         replica_states,
         followers,
         last_stable_offset: leader.map(|r| r.log.last_stable_offset()).unwrap_or(0),
+        markers: leader
+            .map(|r| r.log.recent_markers(256, 12))
+            .unwrap_or_default(),
     }
 }

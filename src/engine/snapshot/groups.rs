@@ -86,6 +86,7 @@ impl Engine {
                     committed_lag,
                     records_lag,
                     coordinator: self.coordinator_of(gid),
+                    read_committed: g.spec.config.read_committed(),
                 }
             })
             .collect()

@@ -70,6 +70,10 @@ pub struct PartitionSnapshot {
     /// Leader's last stable offset (= the high watermark unless a transaction is open).
     #[serde(default)]
     pub last_stable_offset: u64,
+    /// The leader's newest transaction markers, `(offset, commit)`, oldest first (at most 12,
+    /// among its newest 256 batches; empty without transactions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<(u64, bool)>,
 }
 
 /// A broker.
@@ -208,6 +212,9 @@ pub struct GroupSnapshot {
     pub records_lag: u64,
     /// The broker coordinating the group: the leader of its `__consumer_offsets` partition.
     pub coordinator: Option<BrokerId>,
+    /// `isolation.level=read_committed`: it reads below the last stable offset.
+    #[serde(default)]
+    pub read_committed: bool,
 }
 
 /// The whole cluster at `now`.

@@ -1,7 +1,9 @@
 //! One replica's log strip, to scale (see [`crate::view_model::strips`]): the partition and the
 //! replica's role in words, the log as a bar whose dark part is below the high watermark, the
 //! high watermark as a line, and on the leader's strip the followers' positions (▼ above) and
-//! each group's committed offset (△ below) and position (▲ below).
+//! each group's committed offset (△ below) and position (▲ below). With transactions: the last
+//! stable offset as a dashed line while an open transaction holds it below the high watermark,
+//! and the newest commit (green) and abort (red) markers as ticks on the bar.
 
 use yew::prelude::*;
 
@@ -89,7 +91,17 @@ pub fn strip(
     } else {
         t(lang, "view.strip.out_of_isr")
     };
-    let mut right = if r.leader {
+    let mut right = if r.leader && s.lso_held() {
+        tf(
+            lang,
+            "view.strip.hw_lso_leo",
+            &[
+                ("hw", offset(s.high_watermark)),
+                ("lso", offset(s.last_stable_offset)),
+                ("leo", offset(r.log_end_offset)),
+            ],
+        )
+    } else if r.leader {
         tf(
             lang,
             "view.strip.hw_leo",
@@ -122,6 +134,14 @@ pub fn strip(
         } else {
             String::new()
         };
+    }
+    if !fits(&role_text, &right) && r.leader && s.lso_held() {
+        // While a transaction holds it, the LSO is the figure to keep.
+        right = tf(
+            lang,
+            "view.strip.lso_only",
+            &[("lso", offset(s.last_stable_offset))],
+        );
     }
     if !fits(&role_text, &right) {
         right = offset(r.log_end_offset);
@@ -156,8 +176,37 @@ pub fn strip(
             tip.push_str(&tf(
                 lang,
                 "view.strip.group_at",
-                &[("g", gid), ("c", o(g.committed)), ("p", o(g.position))],
+                &[
+                    ("g", gid.clone()),
+                    ("c", o(g.committed)),
+                    ("p", o(g.position)),
+                ],
             ));
+            if g.waits_at_lso {
+                tip.push_str(&tf(lang, "view.strip.waits_lso", &[("g", gid)]));
+            }
+        }
+        if s.lso_held() {
+            tip.push_str(&tf(
+                lang,
+                "view.strip.lso",
+                &[("o", offset(s.last_stable_offset))],
+            ));
+        }
+        if !s.markers.is_empty() {
+            let m: Vec<String> = s
+                .markers
+                .iter()
+                .map(|&(o, commit)| {
+                    let key = if commit {
+                        "view.strip.marker_commit"
+                    } else {
+                        "view.strip.marker_abort"
+                    };
+                    tf(lang, key, &[("o", offset(o))])
+                })
+                .collect();
+            tip.push_str(&tf(lang, "view.strip.markers", &[("m", m.join(", "))]));
         }
     }
     let hw_x = x(s.high_watermark.min(r.log_end_offset).max(w.lo));
@@ -181,6 +230,14 @@ pub fn strip(
             <rect x={format!("{bar_x:.1}")} y={format!("{bar_y:.1}")} width={format!("{:.1}", (hw_x - bar_x).max(0.0))} height={bar_h.to_string()} class="committed" />
             <line x1={format!("{hw_x:.1}")} x2={format!("{hw_x:.1}")} y1={format!("{:.1}", bar_y - 3.0)} y2={format!("{:.1}", bar_y + bar_h + 3.0)} class="hw" />
             if r.leader {
+                { for s.markers.iter().filter(|m| m.0 < r.log_end_offset).map(|&(o, commit)| html! {
+                    <rect x={format!("{:.1}", x(o))} y={format!("{bar_y:.1}")} width={format!("{:.1}", (bar_w * (w.frac(o + 1) - w.frac(o))).max(1.5))} height={bar_h.to_string()}
+                        class={if commit { "txn-marker commit" } else { "txn-marker abort" }} />
+                }) }
+                if s.lso_held() {
+                    <line x1={format!("{:.1}", x(s.last_stable_offset))} x2={format!("{:.1}", x(s.last_stable_offset))}
+                        y1={format!("{:.1}", bar_y - 3.0)} y2={format!("{:.1}", bar_y + bar_h + 3.0)} class="lso" />
+                }
                 { for s.followers.iter().map(|(_, pos)| html! {
                     <polygon points={triangle(x(*pos), bar_y - 1.0, f * 0.3, true)} class="follower-pos" />
                 }) }
