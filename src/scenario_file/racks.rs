@@ -21,19 +21,7 @@ pub(super) fn parse(o: &Obj) -> Result<Vec<String>, ScenarioError> {
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, v) in items.iter().enumerate() {
         let at = index(&path, i);
-        let Value::String(name) = v else {
-            return Err(err(&at, Some(v), wrong(ExpectedJson::String, v)));
-        };
-        if name.trim().is_empty() {
-            return Err(err(&at, Some(v), ScenarioReason::MustNotBeEmpty));
-        }
-        if name.chars().count() > MAX_RACK_NAME {
-            return Err(err(
-                &at,
-                Some(v),
-                ScenarioReason::TooLong { max: MAX_RACK_NAME },
-            ));
-        }
+        let name = rack_name(&at, v)?;
         if let Some(first) = out.iter().position(|n| n == name) {
             return Err(err(
                 &at,
@@ -82,19 +70,7 @@ pub(super) fn broker_racks(
     let mut out = Vec::with_capacity(items.len());
     for (i, v) in items.iter().enumerate() {
         let at = index(&path, i);
-        let Value::String(name) = v else {
-            return Err(err(&at, Some(v), wrong(ExpectedJson::String, v)));
-        };
-        if name.trim().is_empty() {
-            return Err(err(&at, Some(v), ScenarioReason::MustNotBeEmpty));
-        }
-        if name.chars().count() > MAX_RACK_NAME {
-            return Err(err(
-                &at,
-                Some(v),
-                ScenarioReason::TooLong { max: MAX_RACK_NAME },
-            ));
-        }
+        let name = rack_name(&at, v)?;
         if !racks.contains(name) {
             if given {
                 let known = racks.clone();
@@ -124,6 +100,24 @@ pub(super) fn broker_racks(
         out.push(name.clone());
     }
     Ok((racks, out))
+}
+
+/// A rack name at `at`: a string, not blank, at most [`MAX_RACK_NAME`] characters.
+fn rack_name<'a>(at: &str, v: &'a Value) -> Result<&'a String, ScenarioError> {
+    let Value::String(name) = v else {
+        return Err(err(at, Some(v), wrong(ExpectedJson::String, v)));
+    };
+    if name.trim().is_empty() {
+        return Err(err(at, Some(v), ScenarioReason::MustNotBeEmpty));
+    }
+    if name.chars().count() > MAX_RACK_NAME {
+        return Err(err(
+            at,
+            Some(v),
+            ScenarioReason::TooLong { max: MAX_RACK_NAME },
+        ));
+    }
+    Ok(name)
 }
 
 /// `cross_zone_usd_per_gb`, default 0.02.
