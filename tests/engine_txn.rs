@@ -299,3 +299,31 @@ fn transactions_hold_under_crashes_and_zombies_over_many_seeds() {
         assert!(r.consumed > consumed_mid, "seed {seed}: reading stopped");
     }
 }
+
+/// Each partition of a transactional topic ends with a marker once the producer stops. Both
+/// groups' positions pass over it, as Kafka's consumer moves its position to the completed
+/// fetch's next offset even when it returns no record (`FetchCollector.fetchRecords`), so
+/// their commits reach the high watermark: lag 0 at rest, for read_committed and
+/// read_uncommitted alike. (It was 1 per partition when markers moved only the fetch position.)
+#[test]
+fn positions_pass_over_the_trailing_markers_so_lag_drains_to_zero() {
+    for seed in [5, 9] {
+        let mut s = scenario(seed);
+        s.producers[0].max_records = Some(3_000);
+        let mut e = Engine::new(&s);
+        let mut seen = Seen::default();
+        run(&mut e, 10_000, &mut seen);
+        let r = e.report(0.0);
+        let t = r.transactions.clone().expect("transactions report");
+        assert!(t.committed + t.aborted >= 10, "seed {seed}: {t:?}");
+        for p in &r.partitions {
+            assert!(p.high_watermark > 0, "seed {seed}: {p:?}");
+            assert_eq!(p.last_stable_offset, p.high_watermark, "seed {seed}: {p:?}");
+        }
+        assert_eq!(r.groups.len(), 2);
+        for g in &r.groups {
+            assert_eq!(g.lag, 0, "seed {seed}: {}: {:?}", g.group_id, r.groups);
+        }
+        assert_eq!(r.invariants.skipped, 0, "seed {seed}");
+    }
+}

@@ -297,7 +297,15 @@ impl Consumer {
                         from: pos.max(b.base_offset),
                         to: b.next_offset(),
                     });
-                    pos = b.next_offset();
+                    // Queued as an entry without records (from == to): `poll()` moves the
+                    // position past it once the records before it are returned, as Kafka's
+                    // `FetchCollector.fetchRecords` moves the position to the completed
+                    // fetch's `nextFetchOffset` even when no record is returned. Otherwise a
+                    // partition ending in a marker stays one offset behind for good.
+                    let to = b.next_offset();
+                    let bounds = (data.high_watermark, lso);
+                    self.buffer.push_back((data.tp, b, to, to, bounds));
+                    pos = to;
                     continue;
                 }
                 let from = pos.max(b.base_offset);
@@ -351,6 +359,7 @@ impl Consumer {
         }
         let mut left = self.config.max_poll_records.max(1) as u64;
         let mut taken = 0u64;
+        let mut passed_over = false;
         while left > 0 {
             let Some((tp, batch, from, to, (hw, lso))) = self.buffer.pop_front() else {
                 break;
@@ -358,6 +367,12 @@ impl Consumer {
             let Some(a) = self.assigned.get_mut(&tp) else {
                 continue;
             };
+            if from == to {
+                // Offsets holding no record for the application (see `on_fetch`).
+                a.consumed_position = Some(to);
+                passed_over = true;
+                continue;
+            }
             let n = (to - from).min(left);
             ctx.event(SimEvent::Consumed {
                 group: self.group,
@@ -381,6 +396,14 @@ impl Consumer {
         }
         self.consumed += taken;
         self.send_fetches(ctx);
+        if taken == 0 && passed_over && self.processor.is_none() {
+            // `poll()` returned no record but the position moved (`Fetch.isEmpty` is false
+            // then): the application commits as after any poll.
+            self.positions_moved = true;
+            if !self.config.enable_auto_commit {
+                self.commit(ctx);
+            }
+        }
         if taken == 0 {
             self.poll_waiting = true;
             if let Some(p) = self.processor.as_mut() {

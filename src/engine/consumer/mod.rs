@@ -85,11 +85,13 @@ pub enum MemberState {
     Dead,
 }
 
-/// A partition assigned to this consumer.
 /// A fetched batch waiting for `poll()`: partition, batch, offsets `[from, to)`, and the high
-/// watermark and last stable offset of the response that brought it.
+/// watermark and last stable offset of the response that brought it. `from == to` marks
+/// offsets passed over (a transaction marker, or an aborted batch under read_committed): no
+/// record for the application, but the position moves past them.
 type Fetched = (TopicPartition, RecordBatch, u64, u64, (u64, u64));
 
+/// A partition assigned to this consumer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assigned {
     /// Next offset to fetch (`None` until OffsetFetch / ListOffsets answer).
