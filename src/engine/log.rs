@@ -531,6 +531,12 @@ impl PartitionLog {
         }
     }
 
+    /// Whether producer `producer_id` has a transaction open in this log under `epoch`
+    /// (`UnifiedLog.hasOngoingTransaction`; KIP-890 verification is needed otherwise).
+    pub fn has_open_txn(&self, producer_id: i64, epoch: i16) -> bool {
+        self.txn.has_open(producer_id, epoch)
+    }
+
     /// Aborted transactions overlapping `[from, to)`, for a read_committed fetch.
     pub fn aborted_between(&self, from: u64, to: u64) -> Vec<crate::engine::protocol::AbortedTxn> {
         if self.txn.is_empty() {

@@ -83,6 +83,12 @@ pub enum BrokerTimer {
     /// The transaction coordinator's periodic work: markers to (re)send, timed-out
     /// transactions to abort.
     TxnTick,
+    /// A produce request waiting for its transaction coordinator (KIP-890): retry the
+    /// AddPartitionsToTxn now, or give it up if it is still unanswered.
+    TxnVerify {
+        /// Id of the verification.
+        id: u64,
+    },
 }
 
 /// Controller timers.

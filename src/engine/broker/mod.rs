@@ -30,6 +30,7 @@ mod read_replica;
 #[cfg(test)]
 mod tests;
 mod txn;
+mod txn_verify;
 
 use serde::{Deserialize, Serialize};
 

@@ -13,6 +13,8 @@ use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartiti
 use crate::engine::time::ms;
 use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 
+use super::txn_verify::HeldProduce;
+
 /// Work a request handler thread is doing (finished at a `WorkDone` timer).
 #[derive(Clone, Debug)]
 pub(super) enum Work {
@@ -22,6 +24,8 @@ pub(super) enum Work {
         acks: crate::engine::config::Acks,
         timeout_ms: u64,
         partitions: Vec<ProducePartition>,
+        /// Partitions already answered (a failed transaction verification).
+        refused: Vec<crate::engine::protocol::ProducePartitionResponse>,
     },
     Fetch {
         from: NodeId,
@@ -88,6 +92,8 @@ pub struct BrokerProcess {
     /// The transaction coordinator for the `__transaction_state` partitions led here.
     pub txn_coordinator: crate::engine::txn::coordinator::TxnCoordinator,
     pub(super) led_txn_partitions: BTreeSet<u32>,
+    /// Produce requests waiting for their transaction coordinator to add partitions (KIP-890).
+    pub(super) verifications: std::collections::BTreeMap<u64, super::txn_verify::Verification>,
     /// Reused buffer for the ids of parked requests to complete (taken while in use, so a
     /// nested completion simply starts a fresh one).
     pub(super) id_scratch: Vec<u64>,
@@ -125,6 +131,7 @@ impl BrokerProcess {
             led_offsets_partitions: BTreeSet::new(),
             txn_coordinator: Default::default(),
             led_txn_partitions: BTreeSet::new(),
+            verifications: Default::default(),
             id_scratch: Vec::new(),
             tp_scratch: Vec::new(),
             tp_hw_scratch: Vec::new(),
@@ -185,22 +192,19 @@ impl BrokerProcess {
                 acks,
                 timeout_ms,
                 partitions,
+                transactional_id,
             } => {
-                let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
-                let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
-                let flush = self.disk.flush_due(
-                    partitions
-                        .iter()
-                        .map(|p| (p.tp, p.batch.record_count as u64)),
-                );
-                let work = Work::Produce {
+                let request = HeldProduce {
                     from,
                     correlation_id,
                     acks,
                     timeout_ms,
                     partitions,
                 };
-                self.schedule_work(ctx, records, bytes, flush, work);
+                match transactional_id {
+                    Some(id) => self.produce_or_verify(ctx, request, id),
+                    None => self.schedule_produce(ctx, request),
+                }
             }
             Message::FetchRequest {
                 correlation_id,
@@ -359,6 +363,44 @@ impl BrokerProcess {
 
     /// Queues CPU (and, for produce, the page-cache write; with `flush`, an fsync) work; the
     /// effect (the append, the acknowledgement) applies at `WorkDone`.
+    /// A produce request goes to a handler thread (its CPU and disk work), then to
+    /// [`Self::handle_produce`].
+    pub(super) fn schedule_produce(&mut self, ctx: &mut Ctx<BrokerTimer>, request: HeldProduce) {
+        self.schedule_produce_with(ctx, request, Vec::new());
+    }
+
+    /// [`Self::schedule_produce`] with partitions already answered (`refused`).
+    pub(super) fn schedule_produce_with(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        request: HeldProduce,
+        refused: Vec<crate::engine::protocol::ProducePartitionResponse>,
+    ) {
+        let HeldProduce {
+            from,
+            correlation_id,
+            acks,
+            timeout_ms,
+            partitions,
+        } = request;
+        let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
+        let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
+        let flush = self.disk.flush_due(
+            partitions
+                .iter()
+                .map(|p| (p.tp, p.batch.record_count as u64)),
+        );
+        let work = Work::Produce {
+            from,
+            correlation_id,
+            acks,
+            timeout_ms,
+            partitions,
+            refused,
+        };
+        self.schedule_work(ctx, records, bytes, flush, work);
+    }
+
     fn schedule_work(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
@@ -406,7 +448,15 @@ impl BrokerProcess {
                     acks,
                     timeout_ms,
                     partitions,
-                }) => self.handle_produce(ctx, from, correlation_id, acks, timeout_ms, partitions),
+                    refused,
+                }) => self.handle_produce(
+                    ctx,
+                    from,
+                    correlation_id,
+                    (acks, timeout_ms),
+                    partitions,
+                    refused,
+                ),
                 Some(Work::Fetch { from, request }) => self.handle_fetch(ctx, from, request),
                 None => {}
             },
@@ -420,6 +470,7 @@ impl BrokerProcess {
             BrokerTimer::AlterPartitionRetry { tp } => {
                 self.alter_inflight.remove(&tp);
             }
+            BrokerTimer::TxnVerify { id } => self.on_verification_timer(ctx, id),
             BrokerTimer::TxnTick => {
                 let sends = self.txn_coordinator.on_tick(ctx, &self.disk.metadata);
                 self.dispatch_markers(ctx, sends);
@@ -446,12 +497,15 @@ impl BrokerProcess {
             Message::FetchRequest { correlation_id, .. } => {
                 self.fetcher_failed(ctx, to.0, correlation_id)
             }
-            Message::Txn(t) => {
-                if let crate::engine::protocol::TxnMessage::WriteMarker { correlation_id, .. } = *t
-                {
-                    self.txn_coordinator.on_marker_unreachable(correlation_id);
+            Message::Txn(t) => match *t {
+                crate::engine::protocol::TxnMessage::WriteMarker { correlation_id, .. } => {
+                    self.txn_coordinator.on_marker_unreachable(correlation_id)
                 }
-            }
+                crate::engine::protocol::TxnMessage::AddPartitions { .. } => {
+                    self.fail_verifications_to(ctx, to.0)
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -461,6 +515,9 @@ impl BrokerProcess {
     pub fn handle_disconnect(&mut self, ctx: &mut Ctx<BrokerTimer>, peer: NodeId) {
         self.txn_coordinator
             .on_disconnect(peer.0, &self.disk.metadata);
+        if !self.verifications.is_empty() {
+            self.fail_verifications_to(ctx, peer.0);
+        }
         let in_flight = self.fetchers.get(&peer.0).and_then(|f| f.in_flight);
         if let Some(seq) = in_flight {
             self.fetcher_failed(ctx, peer.0, seq);

@@ -30,14 +30,15 @@ impl BrokerProcess {
         ctx: &mut Ctx<BrokerTimer>,
         from: NodeId,
         correlation_id: u64,
-        acks: Acks,
-        timeout_ms: u64,
+        (acks, timeout_ms): (Acks, u64),
         partitions: Vec<ProducePartition>,
+        refused: Vec<ProducePartitionResponse>,
     ) {
         let me = self.id;
         let max_bytes = self.disk.config.message_max_bytes;
         let mut results: Vec<(ProducePartitionResponse, u64, bool)> =
-            Vec::with_capacity(partitions.len());
+            Vec::with_capacity(partitions.len() + refused.len());
+        results.extend(refused.into_iter().map(|r| (r, 0, false)));
         for p in partitions {
             let tp = p.tp;
             let topic_max = self

@@ -151,6 +151,7 @@ fn produce(acks: Acks, records: u32) -> Message {
                 last_create_time: 0,
             },
         }],
+        transactional_id: None,
     }
 }
 
@@ -287,3 +288,6 @@ mod isr_and_produce;
 
 // KIP-392 fetch from follower: the leader's preferred read replica, the follower's reads.
 mod read_replica;
+
+// KIP-890 transaction version 2: the leader adds partitions to the transaction.
+mod txn_verify;

@@ -100,6 +100,10 @@ impl BrokerProcess {
                 epoch,
                 commit,
             } => self.write_marker(ctx, from, correlation_id, tp, producer_id, epoch, commit),
+            TxnMessage::AddPartitionsResponse {
+                correlation_id,
+                error,
+            } => self.on_verification_response(ctx, from, correlation_id, error),
             TxnMessage::WriteMarkerResponse {
                 correlation_id,
                 tp,

@@ -224,7 +224,6 @@ impl Producer {
                 let Some(co) = t.coordinator else {
                     return;
                 };
-                t.adding = None;
                 let msg = TxnMessage::AddOffsets {
                     correlation_id: c,
                     transactional_id: t.transactional_id.clone(),
@@ -283,7 +282,7 @@ impl Producer {
             .offsets
             .as_ref()
             .is_some_and(|o| o.stage == OffsetsStage::AddOffsets);
-        if t.request.map(|r| r.0) != Some(correlation_id) || t.adding.is_some() || !in_stage {
+        if t.request.map(|r| r.0) != Some(correlation_id) || !in_stage {
             return false;
         }
         if t.phase == TxnPhase::Fenced {

@@ -156,7 +156,7 @@ impl Producer {
             };
             if let Some(t) = self.txn.as_mut() {
                 if !t.may_send(p) {
-                    continue; // woken when AddPartitionsToTxn answers
+                    continue; // woken when the next transaction begins
                 }
             }
             let q = &self.accumulator.queues[p as usize];
@@ -318,6 +318,10 @@ impl Producer {
                 acks: self.config.acks,
                 timeout_ms: self.config.request_timeout_ms,
                 partitions,
+                transactional_id: self
+                    .txn
+                    .as_ref()
+                    .map(|t| t.transactional_id.as_str().into()),
             },
         );
         let mut batches = batches;

@@ -2,14 +2,14 @@
 //! that calls `initTransactions()`, then `beginTransaction()`, N × `send()`,
 //! `commitTransaction()` or — a seeded fraction of the time — `abortTransaction()`, forever):
 //! FindCoordinator (key type TRANSACTION), InitProducerId (which fences older instances),
-//! AddPartitionsToTxn before a partition's first batch of a transaction, EndTxn once every
-//! record of the transaction is acknowledged. EndTxn returns the bumped epoch (KIP-890) and
+//! batches sent straight to the leaders (under transaction version 2, KIP-890, the leader adds
+//! a partition to the transaction before appending its first batch: `broker/txn_verify.rs`),
+//! EndTxn once every record of the transaction is acknowledged. EndTxn returns the bumped epoch (KIP-890) and
 //! every partition's sequence restarts at 0. `PRODUCER_FENCED` / `INVALID_PRODUCER_EPOCH`
 //! are fatal: the producer stops (`ProducerFencedException`).
 
 use super::*;
 use crate::engine::events::SimEvent;
-use crate::engine::ids::TopicPartition;
 use crate::engine::protocol::{ErrorCode, TxnMessage};
 use crate::engine::time::{after_ms, ms};
 use crate::engine::txn::client::TxnPhase;
@@ -72,8 +72,8 @@ impl Producer {
     }
 
     /// Sends the request the current phase needs, if none is in flight: FindCoordinator,
-    /// InitProducerId, AddPartitionsToTxn, or EndTxn once the transaction's records are all
-    /// acknowledged.
+    /// InitProducerId, the offsets of a processor's transaction, or EndTxn once the
+    /// transaction's records are all acknowledged.
     pub(super) fn txn_step(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         let idle =
             self.in_flight.is_empty() && self.accumulator.queues.iter().all(|q| q.is_empty());
@@ -106,23 +106,6 @@ impl Producer {
                     timeout_ms: self.config.transaction_timeout_ms,
                 },
             ),
-            (TxnPhase::InTransaction, Some(co)) if !t.wanted.is_empty() => {
-                let parts: Vec<u32> = t.wanted.iter().copied().collect();
-                t.adding = Some((c, parts.clone()));
-                (
-                    co,
-                    TxnMessage::AddPartitions {
-                        correlation_id: c,
-                        transactional_id: id,
-                        producer_id: t.producer_id,
-                        epoch: t.epoch,
-                        partitions: parts
-                            .iter()
-                            .map(|&p| TopicPartition::new(self.topic, p))
-                            .collect(),
-                    },
-                )
-            }
             (TxnPhase::InTransaction, Some(_))
                 if t.driven && !t.failed && t.commit_requested && t.offsets_pending() =>
             {
@@ -159,7 +142,6 @@ impl Producer {
     pub(super) fn txn_retry_later(&mut self, ctx: &mut Ctx<ProducerTimer>) {
         if let Some(t) = self.txn.as_mut() {
             t.request = None;
-            t.adding = None;
         }
         ctx.timer_at(
             after_ms(ctx.now, self.config.retry_backoff_ms),
@@ -287,16 +269,6 @@ impl Producer {
                 }
                 self.schedule_tick(ctx, ctx.now);
             }
-            TxnMessage::AddPartitionsResponse { .. } => {
-                if let Some((_, parts)) = t.adding.take() {
-                    for p in parts {
-                        t.wanted.remove(&p);
-                        t.added.insert(p);
-                        self.accumulator.touch(p);
-                    }
-                }
-                self.schedule_wakeup(ctx, ctx.now);
-            }
             TxnMessage::EndTxnResponse { epoch, .. } => {
                 if t.abort_this || t.failed {
                     t.aborted += 1;
@@ -312,7 +284,6 @@ impl Producer {
                 t.epoch = epoch;
                 t.phase = TxnPhase::Ready;
                 t.added.clear();
-                t.wanted.clear();
                 t.records_in_txn = 0;
                 // KIP-890: the next transaction runs under the bumped epoch, sequences from 0.
                 self.sequences = idempotence::Sequences::new(self.partitions);

@@ -380,6 +380,10 @@ pub enum Message {
         timeout_ms: u64,
         /// One batch per partition.
         partitions: Vec<ProducePartition>,
+        /// The producer's `transactional.id` (`ProduceRequest.TransactionalId`), `None` for
+        /// other producers: the leader needs it to add a partition to the transaction at its
+        /// coordinator (KIP-890 transaction version 2).
+        transactional_id: Option<Box<str>>,
     },
     /// Leader → producer.
     ProduceResponse {

@@ -86,12 +86,9 @@ pub struct TxnProducer {
     pub epoch: i16,
     /// Records handed to `send()` in the current transaction.
     pub records_in_txn: u64,
-    /// Partitions added to the current transaction.
+    /// Partitions written in the current transaction (`partitionsInTransaction`; their
+    /// leaders add them to the transaction, KIP-890).
     pub added: std::collections::BTreeSet<u32>,
-    /// Partitions waiting to be added.
-    pub wanted: std::collections::BTreeSet<u32>,
-    /// Correlation id of the AddPartitionsToTxn in flight and its partitions.
-    pub adding: Option<(u64, Vec<u32>)>,
     /// The application will abort the current transaction.
     pub abort_this: bool,
     /// A batch of the current transaction failed: it can only abort.
@@ -163,8 +160,6 @@ impl TxnProducer {
             epoch: 0,
             records_in_txn: 0,
             added: Default::default(),
-            wanted: Default::default(),
-            adding: None,
             abort_this: false,
             failed: false,
             request: None,
@@ -207,15 +202,15 @@ impl TxnProducer {
         }
     }
 
-    /// Whether partition `p`'s batches may be sent (it was added to the transaction); if not,
-    /// it is noted for the next AddPartitionsToTxn.
+    /// Whether partition `p`'s batches may be sent: inside a transaction. Under transaction
+    /// version 2 (KIP-890, the Kafka 4.x default) the client sends no AddPartitionsToTxn for
+    /// the partitions it writes (`TransactionManager.maybeAddPartition` only notes them): the
+    /// partition's leader adds it to the transaction before appending the first batch.
     pub fn may_send(&mut self, p: u32) -> bool {
-        if self.phase == TxnPhase::InTransaction && self.added.contains(&p) {
-            return true;
+        if self.phase != TxnPhase::InTransaction {
+            return false;
         }
-        if self.phase == TxnPhase::InTransaction {
-            self.wanted.insert(p);
-        }
-        false
+        self.added.insert(p);
+        true
     }
 }

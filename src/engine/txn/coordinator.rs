@@ -7,10 +7,12 @@
 //! PrepareCommit/PrepareAbort has its markers written again and is completed, an Ongoing one is
 //! aborted when it times out.
 //!
-//! Transaction version 2 (KIP-890 part 2) is modelled for the epoch: every EndTxn bumps the
+//! Transaction version 2 (KIP-890 part 2, the Kafka 4.x default): every EndTxn bumps the
 //! producer epoch, so a late retry of the previous transaction's batches is fenced, and the
-//! markers carry the new epoch. Partitions are added by the client's AddPartitionsToTxn (the
-//! TV1 path; Kafka 4's server-side verification round trip is not modelled).
+//! markers carry the new epoch; the partitions a producer writes are added by their leaders
+//! (AddPartitionsToTxn from a broker, `broker/txn_verify.rs`), a processor's offsets partition
+//! by its AddOffsetsToTxn. While the previous transaction's markers are being written the
+//! coordinator answers CONCURRENT_TRANSACTIONS, which the leader retries.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -13,6 +13,9 @@ use crate::engine::protocol::{AbortedTxn, RecordBatch};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct OpenTxn {
     producer_id: i64,
+    /// The producer epoch of its data (constant within a transaction; KIP-890 bumps it at
+    /// every end).
+    epoch: i16,
     first_offset: u64,
     /// The offset of its marker once written (the transaction stays unstable until the high
     /// watermark passes it).
@@ -49,6 +52,7 @@ impl TxnIndex {
             (None, Some(_)) => {}
             (None, None) => self.open.push(OpenTxn {
                 producer_id: pid,
+                epoch: b.producer_epoch,
                 first_offset: b.base_offset,
                 marker: None,
             }),
@@ -66,6 +70,14 @@ impl TxnIndex {
             // A marker for a transaction with no data here (retried marker): nothing to end.
             (Some(_), None) => {}
         }
+    }
+
+    /// Whether producer `producer_id` has a transaction open here under `epoch`, its marker
+    /// not written (`UnifiedLog.hasOngoingTransaction`): its next batch needs no verification.
+    pub fn has_open(&self, producer_id: i64, epoch: i16) -> bool {
+        self.open
+            .iter()
+            .any(|t| t.producer_id == producer_id && t.epoch == epoch && t.marker.is_none())
     }
 
     /// The high watermark moved: completed transactions whose marker is below it are stable.

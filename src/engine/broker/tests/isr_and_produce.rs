@@ -189,6 +189,7 @@ fn produce_to(tp: TopicPartition, acks: Acks) -> Message {
         acks,
         timeout_ms,
         partitions,
+        transactional_id: None,
     }
 }
 
@@ -238,6 +239,7 @@ fn a_batch_over_max_message_bytes_is_refused_one_at_the_limit_is_written() {
             acks,
             timeout_ms,
             mut partitions,
+            ..
         } = produce(Acks::One, 10)
         else {
             unreachable!()
@@ -248,6 +250,7 @@ fn a_batch_over_max_message_bytes_is_refused_one_at_the_limit_is_written() {
             acks,
             timeout_ms,
             partitions,
+            transactional_id: None,
         }
     };
     let (sent, events) = h.exchange(NodeId(10), sized(limit + 1));
