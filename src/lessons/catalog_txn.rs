@@ -125,6 +125,14 @@ pub(super) fn transactions() -> Lesson {
                     )
                     .during(30_000, 100_000),
                 )
+                .claim(
+                    claim(
+                        "the zombie's transaction is aborted when it wakes (its offsets carry an old generation)",
+                        M::Count(H::TxnAborted("enrich-0")),
+                        Expect::AtLeast(1.0),
+                    )
+                    .during(30_000, 100_000),
+                )
                 .claim(claim(
                     "still no order twice in the committed output",
                     M::EosDuplicates,

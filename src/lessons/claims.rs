@@ -120,6 +120,8 @@ pub enum Happening {
     ElrNonEmpty,
     /// A consumer of the group left it (session timeout, poll timeout, shutdown).
     ConsumerLeft(&'static str),
+    /// A transaction of this `transactional.id` ended with ABORT markers.
+    TxnAborted(&'static str),
 }
 
 /// How a transaction ended, for [`Measure::Transactions`].

@@ -478,6 +478,14 @@ impl ClaimRun {
                 (Happening::ConsumerLeft(g), SimEvent::ConsumerLeft { group: gi, .. }) => {
                     u64::from(group(g, *gi))
                 }
+                (
+                    Happening::TxnAborted(id),
+                    SimEvent::TxnCompleted {
+                        transactional_id,
+                        committed: false,
+                        ..
+                    },
+                ) => u64::from(transactional_id == id),
                 _ => 0,
             };
         }

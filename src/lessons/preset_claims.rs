@@ -32,7 +32,7 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
         ],
         "exactly-once-pipeline" => vec![
             claim("the processor's transactions commit", M::Transactions(TxnOutcome::Committed), Expect::AtLeast(100.0)),
-            claim("the zombie's transaction is aborted when it wakes (its offsets carry an old generation)", M::Transactions(TxnOutcome::Aborted), Expect::AtLeast(1.0)).during(20_000, 110_000),
+            claim("the zombie's transaction is aborted when it wakes (its offsets carry an old generation)", M::Count(H::TxnAborted("enrich-0")), Expect::AtLeast(1.0)).during(20_000, 110_000),
             claim("no input record is in the committed output twice", M::EosDuplicates, Expect::AtMost(0.0)).during(0, 110_000),
             claim("no input record the group committed past is missing from the output", M::EosMissing, Expect::AtMost(0.0)).during(0, 110_000),
             claim("the audit group reads the output, read_committed", M::ConsumeRate(Some("audit")), Expect::AtLeast(500.0)).during(30_000, 60_000),
