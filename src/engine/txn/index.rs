@@ -200,4 +200,29 @@ mod tests {
         ix.retain_from(27);
         assert!(ix.aborted_between(0, 100).is_empty());
     }
+
+    /// Through the partition log: the LSO follows the high watermark once the marker is below
+    /// it (`PartitionLog::set_high_watermark` hands each move to the index), and a producer's
+    /// transaction is open only under the epoch of its data (KIP-890 verification).
+    #[test]
+    fn the_log_releases_the_lso_as_the_high_watermark_passes_the_marker() {
+        use crate::engine::log::PartitionLog;
+        let mut log = PartitionLog::new();
+        log.append_as_leader(b(-1, 0, 10, 0), 0);
+        log.append_as_leader(b(7, 0, 5, DATA), 0);
+        assert!(log.has_open_txn(7, 0));
+        assert!(
+            !log.has_open_txn(7, 1),
+            "another epoch is another transaction"
+        );
+        assert!(!log.has_open_txn(8, 0));
+        log.set_high_watermark(15);
+        assert_eq!(log.last_stable_offset(), 10, "held by the open transaction");
+        log.append_as_leader(b(7, 0, 1, COMMIT), 0);
+        assert!(!log.has_open_txn(7, 0), "its marker is written");
+        log.append_as_leader(b(-1, 0, 4, 0), 0);
+        assert_eq!(log.last_stable_offset(), 10, "marker not below the HW yet");
+        log.set_high_watermark(20);
+        assert_eq!(log.last_stable_offset(), 20, "stable: the LSO is the HW");
+    }
 }
