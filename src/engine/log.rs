@@ -6,6 +6,10 @@ use std::collections::VecDeque;
 use super::protocol::{DivergingEpoch, InternalRecord, RecordBatch};
 use super::shared_deque::SharedDeque;
 
+/// The producer id of a batch written without one (`RecordBatch.NO_PRODUCER_ID`): no
+/// idempotence, no transaction, no sequence to check.
+pub const NO_PRODUCER_ID: i64 = -1;
+
 /// How many batches a log keeps before old ones are deleted (size-based retention), so long
 /// runs keep a bounded memory. The log start offset moves forward as batches are deleted.
 pub const RETAINED_BATCHES: usize = 200_000;
@@ -196,7 +200,7 @@ impl PartitionLog {
     /// start at sequence 0; within the epoch a batch is a duplicate of one of the last five, or
     /// must follow the last sequence.
     pub fn check_sequence(&self, batch: &RecordBatch) -> SequenceCheck {
-        if batch.producer_id < 0 {
+        if batch.producer_id == NO_PRODUCER_ID {
             return SequenceCheck::Accept;
         }
         if batch.attributes != 0 {
@@ -258,7 +262,7 @@ impl PartitionLog {
     }
 
     fn note_producer(&mut self, batch: &RecordBatch) {
-        if batch.producer_id < 0 {
+        if batch.producer_id == NO_PRODUCER_ID {
             return;
         }
         if batch.attributes != 0 {
@@ -668,6 +672,11 @@ mod tests {
         assert_eq!(removed.len(), 2);
         assert_eq!(log.log_end_offset(), 20);
         assert_eq!(log.high_watermark(), 20);
+        assert_eq!(
+            log.size_bytes(),
+            2 * 1_000,
+            "the two batches left, 100 B a record"
+        );
     }
 
     #[test]
