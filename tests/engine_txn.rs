@@ -327,3 +327,37 @@ fn positions_pass_over_the_trailing_markers_so_lag_drains_to_zero() {
         assert_eq!(r.invariants.skipped, 0, "seed {seed}");
     }
 }
+
+/// `transaction.timeout.ms`: a transaction kept open longer than its timeout (here the
+/// application writes far more records per transaction than it can send in 5 s) holds the LSO
+/// of the partitions it wrote until the coordinator aborts it (checked every 10 s,
+/// `abortTimedOutTransactions`) under a bumped epoch: the ABORT markers release every LSO, the
+/// report counts it `timed_out`, and the producer's later batches are refused (fenced).
+#[test]
+fn a_timed_out_transaction_is_aborted_and_releases_the_lso() {
+    let mut s = scenario(13);
+    s.producers[0].config.transaction_timeout_ms = 5_000;
+    s.producers[0].transactions = Some(TransactionsSpec {
+        records: 1_000_000,
+        abort_ratio: 0.0,
+    });
+    let mut e = Engine::new(&s);
+    let held = |e: &Engine| -> usize {
+        e.view()
+            .user_partitions()
+            .filter_map(|p| p.leader().map(|l| l.log))
+            .filter(|log| log.last_stable_offset() < log.high_watermark())
+            .count()
+    };
+    let timed_out = |e: &mut Engine| e.report(0.0).transactions.expect("transactions").timed_out;
+    e.run_until(ms(4_000), u64::MAX);
+    assert_eq!(held(&e), 3, "one open transaction over the 3 partitions");
+    e.run_until(ms(9_000), u64::MAX);
+    assert_eq!(timed_out(&mut e), 0, "not before the 10 s check");
+    assert_eq!(held(&e), 3);
+    e.run_until(ms(22_000), u64::MAX);
+    assert_eq!(timed_out(&mut e), 1);
+    assert_eq!(held(&e), 0, "the ABORT markers released every LSO");
+    let t = e.report(0.0).transactions.expect("transactions");
+    assert_eq!((t.committed, t.aborted), (0, 1), "{t:?}");
+}
