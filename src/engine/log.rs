@@ -427,7 +427,9 @@ impl PartitionLog {
             self.payloads.pop_back();
         }
         if !removed.is_empty() {
-            let transactional = !self.txn.is_empty() || removed.iter().any(|b| b.attributes != 0);
+            // The transaction index only refers to transactional batches: it changes only if
+            // one of them went.
+            let transactional = removed.iter().any(|b| b.attributes != 0);
             self.rebuild_producers(transactional);
         }
         removed

@@ -225,4 +225,29 @@ mod tests {
         log.set_high_watermark(20);
         assert_eq!(log.last_stable_offset(), 20, "stable: the LSO is the HW");
     }
+
+    /// A follower truncating (KIP-101) the data of an open transaction forgets it (the LSO is
+    /// the high watermark again), and truncating an ABORT marker takes its aborted-index entry
+    /// and reopens the transaction it ended.
+    #[test]
+    fn truncation_takes_the_transactions_it_removes_out_of_the_index() {
+        use crate::engine::log::PartitionLog;
+        let mut log = PartitionLog::new();
+        log.append_as_follower(&[b(-1, 0, 10, 0), b(7, 10, 5, DATA)]);
+        log.set_high_watermark(10);
+        assert_eq!(log.last_stable_offset(), 10);
+        assert!(log.has_open_txn(7, 0));
+        log.truncate_to(10);
+        assert!(!log.has_open_txn(7, 0), "its data is gone");
+        log.append_as_follower(&[b(-1, 10, 4, 0)]);
+        log.set_high_watermark(14);
+        assert_eq!(log.last_stable_offset(), 14, "nothing open any more");
+
+        let mut log = PartitionLog::new();
+        log.append_as_follower(&[b(8, 0, 5, DATA), b(8, 5, 1, ABORT)]);
+        assert_eq!(log.aborted_txns().count(), 1);
+        log.truncate_to(5);
+        assert_eq!(log.aborted_txns().count(), 0, "the marker is gone");
+        assert!(log.has_open_txn(8, 0), "so the transaction is open again");
+    }
 }
