@@ -817,6 +817,12 @@ mod tests {
         assert_eq!(log.read(15, u64::MAX, 30).len(), 2);
         assert_eq!(log.read(0, 1, 50).len(), 1, "at least one batch");
         assert!(log.read(30, u64::MAX, 30).is_empty());
+        // max_bytes (`fetch.max.bytes` / `max.partition.fetch.bytes`): whole batches while the
+        // total fits, 1,000 B each here; one that exactly fills it is included.
+        assert_eq!(log.read(0, 2_000, 50).len(), 2, "exactly fills");
+        assert_eq!(log.read(0, 2_999, 50).len(), 2);
+        assert_eq!(log.read(0, 3_000, 50).len(), 3);
+        assert_eq!(log.read(10, 1_500, 50).len(), 1);
     }
 
     #[test]
