@@ -308,32 +308,8 @@ impl ClaimRun {
                     bytes as f64 / secs / 1e6
                 }
             }
-            Measure::ReplicasOn(b) => self
-                .engine
-                .view()
-                .user_partitions()
-                .filter(|p| p.state.replicas.contains(b))
-                .count() as f64,
-            Measure::RacksSpannedMin => {
-                let cluster = &self.engine.scenario().cluster;
-                self.engine
-                    .view()
-                    .user_partitions()
-                    .map(|p| {
-                        let mut racks: Vec<_> = p
-                            .state
-                            .replicas
-                            .iter()
-                            .filter_map(|&b| cluster.rack_of(b))
-                            .collect();
-                        racks.sort_unstable();
-                        racks.dedup();
-                        racks.len() as f64
-                    })
-                    .reduce(f64::min)
-                    .filter(|_| !cluster.racks.is_empty())
-                    .unwrap_or(f64::NAN)
-            }
+            Measure::ReplicasOn(b) => self.replicas_on(*b),
+            Measure::RacksSpannedMin => self.racks_spanned_min(),
             Measure::Transactions(outcome) => {
                 let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
                 let i = *outcome as usize;
