@@ -102,6 +102,7 @@ lesson_test! {
     lesson_fencing_claims_hold => "fencing",
     lesson_article_claims_hold => "article",
     lesson_transactions_claims_hold => "transactions",
+    lesson_zones_claims_hold => "zones",
 }
 
 /// Every preset states at least three claims about its run, and they all hold.

@@ -1,9 +1,9 @@
 //! Lesson 18: racks and zones — a zone outage with RF 3 /
 //! min.insync.replicas 2 over three racks, and fetch from follower (KIP-392) cutting the
-//! cross-zone bill.
+//! cross-zone bill; then racks of different sizes (`cluster.broker_racks`).
 
 use super::catalog::{acks, earliest, step};
-use super::claims::{claim, Expect, Measure as M};
+use super::claims::{claim, Agg, Expect, Measure as M, Series};
 use super::Lesson;
 use crate::engine::config::{Acks, RACK_AWARE_SELECTOR};
 use crate::engine::scenario::Scenario;
@@ -11,7 +11,7 @@ use crate::engine::Command;
 
 /// Three zones, one broker each, RF 3 / min ISR 2, acks=all; readers in every zone.
 pub(super) fn zones() -> Lesson {
-    let mut s = Scenario::cluster(3, 17, 60_000)
+    let mut s = Scenario::cluster(3, 17, 70_000)
         .with_racks(&["az-a", "az-b", "az-c"])
         .with_topic("orders", 6, 3)
         .with_producer("shop", "orders", 3_000.0, 500, acks(Acks::All))
@@ -104,6 +104,29 @@ pub(super) fn zones() -> Lesson {
                     M::AckedLost,
                     Expect::AtMost(0.0),
                 )),
+            // Uneven racks (cluster.broker_racks): placement goes by rack first, so a broker
+            // alone in its rack holds a replica of every partition (the uneven-racks preset
+            // shows it with racks a, a, b, b, b, c; its claims are checked like these).
+            step(66_000, "lesson.zones.5")
+                .look("broker:2")
+                .claim(claim(
+                    "every partition has a replica in each of the three zones",
+                    M::RacksSpannedMin,
+                    Expect::AtLeast(3.0),
+                ))
+                .claim(claim(
+                    "broker 2, alone in az-b, holds a replica of all 6 partitions",
+                    M::ReplicasOn(2),
+                    Expect::Between(6.0, 6.0),
+                ))
+                .claim(
+                    claim(
+                        "with every zone back, each partition has its three in-sync replicas",
+                        M::Sample(Series::IsrMin, Agg::Min),
+                        Expect::AtLeast(3.0),
+                    )
+                    .during(60_000, 66_000),
+                ),
         ],
     }
 }

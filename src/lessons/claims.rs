@@ -182,6 +182,13 @@ pub enum Measure {
     /// Bytes that crossed racks per second over the window, MB/s (consumer fetches only when
     /// `true`, every kind when `false`); the cluster must have racks.
     CrossZoneMbPerS(bool),
+    /// Replicas of user topics assigned to this broker when judged (as the controller has
+    /// them; a run moves no replica).
+    ReplicasOn(BrokerId),
+    /// The fewest racks any user partition's replicas span when judged (`broker.rack` through
+    /// `ClusterSpec::rack_of`; Kafka's `StripedReplicaPlacer` spreads them over
+    /// min(RF, racks)); the cluster must have racks.
+    RacksSpannedMin,
 }
 
 /// The range a measured value must fall in.
@@ -258,6 +265,8 @@ impl Measure {
             Measure::BatchesPerSec(_) => "batches/s",
             Measure::IdleMembers(_) => "members",
             Measure::CrossZoneMbPerS(_) => "MB/s",
+            Measure::ReplicasOn(_) => "replicas",
+            Measure::RacksSpannedMin => "racks",
         }
     }
 }

@@ -308,6 +308,8 @@ impl ClaimRun {
                     bytes as f64 / secs / 1e6
                 }
             }
+            Measure::ReplicasOn(b) => self.replicas_on(*b),
+            Measure::RacksSpannedMin => self.racks_spanned_min(),
             Measure::Transactions(outcome) => {
                 let (a, b) = (self.audit_at(w.from_ms), self.audit_at(w.to_ms));
                 let i = *outcome as usize;

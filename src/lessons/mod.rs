@@ -13,6 +13,7 @@ mod catalog_zones;
 pub mod claims;
 pub mod glossary;
 mod judge;
+mod judge_placement;
 mod preset_claims;
 
 pub use catalog::lessons;

@@ -127,6 +127,16 @@ pub fn preset_claims(name: &str) -> Vec<Claim> {
             claim("the readers keep up during the outage (records/s)", M::ConsumeRate(Some("readers")), Expect::AtLeast(4_500.0)).during(27_000, 35_000),
             none_lost(),
         ],
+        "uneven-racks" => vec![
+            claim("every partition has a replica in each of the three racks", M::RacksSpannedMin, Expect::AtLeast(3.0)),
+            claim("broker 6, alone in rack c, holds a replica of all 6 partitions", M::ReplicasOn(6), Expect::Between(6.0, 6.0)),
+            claim("the three brokers of rack b share theirs: 2 each", M::ReplicasOn(3), Expect::Between(2.0, 2.0)),
+            claim("the readers in rack c fetch from broker 6: almost no consumer bytes cross racks (MB/s)", M::CrossZoneMbPerS(true), Expect::AtMost(0.05)).during(5_000, 15_000),
+            claim("the controller fences rack b's brokers", M::Count(H::Fenced(4)), Expect::AtLeast(1.0)).during(15_000, 35_000),
+            claim("every partition keeps two in-sync replicas while rack b is down", M::Sample(Series::IsrMin, Agg::Min), Expect::AtLeast(2.0)).during(27_000, 35_000),
+            claim("acks=all writes go on without rack b (records/s)", M::AckRate(None), Expect::AtLeast(3_600.0)).during(27_000, 35_000),
+            none_lost(),
+        ],
         _ => Vec::new(),
     }
 }

@@ -68,6 +68,10 @@ const PRESETS: &[(&str, &str)] = &[
         "exactly-once-pipeline",
         include_str!("../../scenarios/exactly-once-pipeline.json"),
     ),
+    (
+        "uneven-racks",
+        include_str!("../../scenarios/uneven-racks.json"),
+    ),
 ];
 
 /// Every preset as `(name, JSON)`.

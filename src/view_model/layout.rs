@@ -55,6 +55,8 @@ pub struct Counts {
     pub consumers: usize,
     /// Consumer groups.
     pub groups: usize,
+    /// Some producer is transactional: the top row gets a line for its transaction badge.
+    pub transactional: bool,
 }
 
 impl Counts {
@@ -71,6 +73,7 @@ impl Counts {
                 .unwrap_or(0),
             consumers: snap.consumers.len(),
             groups: snap.groups.len(),
+            transactional: snap.producers.iter().any(|p| p.transaction.is_some()),
         }
     }
 }
@@ -176,6 +179,7 @@ pub fn topology(counts: &Counts, width: f64, max_height: f64, font: f64) -> Opti
         return None;
     }
     let broker_h = m.header_h + counts.rows as f64 * m.strip_h + m.pad * 0.5;
+    let top_h = m.client_h + if counts.transactional { m.line } else { 0.0 };
     let row_of = |n: usize, y: f64, x0: f64, avail: f64, max_w: f64| -> Vec<Rect> {
         if n == 0 {
             return Vec::new();
@@ -193,10 +197,15 @@ pub fn topology(counts: &Counts, width: f64, max_height: f64, font: f64) -> Opti
             .collect()
     };
     // Top row: producers, then the controller at the right.
-    let top = row_of(counts.producers + 1, m.pad, m.pad, inner, m.font * 22.0);
+    // A transactional producer's badge needs a wider box (its transaction in words).
+    let top_w = m.font * if counts.transactional { 26.0 } else { 22.0 };
+    let mut top = row_of(counts.producers + 1, m.pad, m.pad, inner, top_w);
+    for r in &mut top {
+        r.h = top_h;
+    }
     let controller = *top.last()?;
     let producers = top[..counts.producers].to_vec();
-    let mut y = m.pad + m.client_h + m.band;
+    let mut y = m.pad + top_h + m.band;
     let brokers: Vec<Rect> = if column {
         let lane_l = m.font * 1.5 + (counts.producers + 1) as f64 * 5.0;
         let lane_r = m.font * 1.5 + (n_bottom.min(12) + counts.brokers) as f64 * 5.0;

@@ -125,6 +125,9 @@ pub struct ProducerSnapshot {
     /// Produce requests sent so far.
     #[serde(default)]
     pub requests: RequestCounters,
+    /// Its transactional state (a producer with `transactional.id`, KIP-98), `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<crate::engine::txn::snapshot::TxnSnapshot>,
 }
 
 /// Produce requests a producer has put on the wire, with the batches, records and bytes they
@@ -504,6 +507,7 @@ impl Producer {
             leaders: self.leaders.clone(),
             blocked: self.app.blocked_since.is_some(),
             requests: self.requests,
+            transaction: self.txn.as_ref().map(|t| t.snapshot()),
         }
     }
 

@@ -73,6 +73,7 @@ impl Engine {
                     replicas: hosted[i],
                     metadata_offset: disk.metadata.offset,
                     metadata_lag: metadata_end.saturating_sub(disk.metadata.offset),
+                    rack: self.scenario().cluster.rack_of(b.id()).map(str::to_string),
                 }
             })
             .collect()

@@ -126,6 +126,11 @@ pub struct BrokerSnapshot {
     /// (the `Lag` of `kafka-metadata-quorum.sh describe --replication` for an observer).
     #[serde(default)]
     pub metadata_lag: u64,
+    /// Its `broker.rack` (`cluster.racks` or `cluster.broker_racks`, read through
+    /// [`ClusterSpec::rack_of`](crate::engine::scenario::ClusterSpec::rack_of)); `None` without
+    /// racks (KIP-36).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rack: Option<String>,
 }
 
 fn one() -> f64 {

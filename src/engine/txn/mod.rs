@@ -5,6 +5,7 @@
 pub mod client;
 pub mod coordinator;
 pub mod index;
+pub mod snapshot;
 
 /// Name of Kafka's internal transaction log topic.
 pub const TXN_TOPIC: &str = "__transaction_state";

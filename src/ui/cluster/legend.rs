@@ -27,6 +27,18 @@ fn key(kind: &str) -> Html {
         "d-ack" => html! { <polygon points="9,2 13,6 9,10 5,6" class="dot ack" /> },
         "d-group" => html! { <polygon points="9,2 13,10 5,10" class="dot group" /> },
         "d-control" => html! { <rect x="5" y="2" width="8" height="8" class="dot control" /> },
+        "lso" => html! { <line x1="9" x2="9" y1="1" y2="12" class="lso" /> },
+        "commit" => html! { <>
+            <rect x="1" y="4" width="16" height="6" class="logfill" />
+            <rect x="8" y="4" width="3" height="6" class="txn-marker commit" />
+        </> },
+        "abort" => html! { <>
+            <rect x="1" y="4" width="16" height="6" class="logfill" />
+            <rect x="8" y="4" width="3" height="6" class="txn-marker abort" />
+        </> },
+        "txn" => {
+            html! { <g class="txn-badge open"><rect x="0" y="2" width="18" height="9" rx="4.5" class="pill" /></g> }
+        }
         link => {
             html! { <g class={classes!("link", link.to_string())}><line x1="0" x2="18" y1="6" y2="6" class="line" /></g> }
         }
@@ -34,9 +46,19 @@ fn key(kind: &str) -> Html {
     html! { <svg class="key" width="18" height="12" aria-hidden="true">{ shape }</svg> }
 }
 
+/// Properties of the legend.
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    /// The scenario has transactions (a transactional producer, or markers in a log): the
+    /// strips' last stable offset and commit/abort markers and the producers' transaction
+    /// badge get their keys.
+    #[prop_or_default]
+    pub transactions: bool,
+}
+
 /// The legend.
 #[function_component(Legend)]
-pub fn legend() -> Html {
+pub fn legend(p: &LegendProps) -> Html {
     let l = use_page().lang;
     let item = |kind: &'static str, text: &'static str| {
         html! {
@@ -54,6 +76,12 @@ pub fn legend() -> Html {
                 { item("gc", "view.legend.committed") }
                 { item("gp", "view.legend.position") }
                 { item("warn", "view.legend.out") }
+                if p.transactions {
+                    <span class="lg txn-keys">{ key("lso") }{ t(l, "view.legend.lso") }</span>
+                    <span class="lg txn-keys">{ key("commit") }{ t(l, "view.legend.commit") }</span>
+                    <span class="lg txn-keys">{ key("abort") }{ t(l, "view.legend.abort") }</span>
+                    <span class="lg txn-keys">{ key("txn") }{ t(l, "view.legend.txn_badge") }</span>
+                }
             </div>
             <div class="legend-row">
                 <strong>{ t(l, "view.legend.links") }</strong>

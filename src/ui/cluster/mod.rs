@@ -2,6 +2,7 @@
 //! fits, else the overview, or a zoom into a broker or a topic; the actions menu of the element
 //! the user picked; and the legend. It tells the simulation its size (the layout depends on it).
 
+mod badges;
 mod heat_map;
 mod legend;
 mod menu;
@@ -206,6 +207,11 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
                 on_close={close.clone()} close_label={AttrValue::from(t(l, "menu.close"))} />
         }
     });
+    // Transactions in the run: a transactional producer, or markers in a drawn log.
+    let transactions = p.detail.as_deref().is_some_and(|d| {
+        d.producers.iter().any(|x| x.transaction.is_some())
+            || d.partitions.iter().any(|x| !x.markers.is_empty())
+    });
     let class = classes!(
         "cluster",
         super::cluster::lit(&p.highlight, "cluster").then_some("lesson-highlight")
@@ -217,7 +223,7 @@ pub fn cluster_view(p: &ClusterViewProps) -> Html {
             // A stable element around the menu: opening it must not re-create the drawing (and
             // lose the focus on the element it acts on).
             <div class="menu-slot">{ for menu_view }</div>
-            <Legend />
+            <Legend {transactions} />
         </section>
     }
 }

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::badges::{rack_tag, rack_tag_width, rack_words, txn_badge, txn_tip};
 use super::menu::Target;
 use super::strip::{offset, strip, StripBox};
 use crate::engine::snapshot::{BrokerSnapshot, ClusterSnapshot};
@@ -179,7 +180,14 @@ pub fn broker_box(lang: Lang, p: BrokerBox, highlight: &str, on_open: &Callback<
         "view.broker_label",
         &[
             ("b", b.id.to_string()),
-            ("state", broker_state(lang, b)),
+            (
+                "state",
+                format!(
+                    "{}{}",
+                    broker_state(lang, b),
+                    rack_words(lang, b.rack.as_deref())
+                ),
+            ),
             (
                 "leads",
                 tf(
@@ -204,13 +212,24 @@ pub fn broker_box(lang: Lang, p: BrokerBox, highlight: &str, on_open: &Callback<
     );
     let tx = r.x + font * 0.6;
     let inner = r.w - font * 1.2;
+    // The rack, at the right of the state line: the state keeps the rest of the line.
+    let rack_w = b
+        .rack
+        .as_deref()
+        .map(|rk| rack_tag_width(lang, rk, font) + font * 0.5)
+        .unwrap_or(0.0);
+    let rack = b
+        .rack
+        .as_deref()
+        .map(|rk| rack_tag(lang, rk, r.x + r.w - font * 0.6, r.y + line * 2.0, font));
     html! {
         <g {class} id={format!("node-broker-{}", b.id)} data-broker={b.id.to_string()} tabindex="0" role="button"
            aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
             <rect x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="6" class="box" />
             { txt(tx, r.y + line, "title", fit(&tf(lang, "view.broker", &[("b", b.id.to_string())]), inner * 0.45, font * 1.1)) }
             <text x={format!("{:.1}", r.x + r.w - font * 0.6)} y={format!("{:.1}", r.y + line)} class="sub" text-anchor="end">{ fit(&leads, inner * 0.55, font) }</text>
-            { txt(tx, r.y + line * 2.0, "state", fit(&broker_state(lang, b), inner, font)) }
+            { txt(tx, r.y + line * 2.0, "state", fit(&broker_state(lang, b), inner - rack_w, font)) }
+            { for rack }
             <title>{ format!("{} · {}", heartbeat_line(lang, b, p.now), metadata_text(lang, b)) }</title>
             { txt(tx, r.y + line * 3.0, "sub", fit(&heartbeat_line(lang, b, p.now), inner, font)) }
             { txt(tx, r.y + line * 4.0, if b.metadata_lag > 0 { "sub metadata behind" } else { "sub metadata" }, fit(&metadata_text(lang, b), inner, font)) }
@@ -223,7 +242,9 @@ pub fn broker_box(lang: Lang, p: BrokerBox, highlight: &str, on_open: &Callback<
     }
 }
 
-/// A client or controller box: three lines of text.
+/// A client or controller box: three lines of text, and `extra` drawn inside it (a producer's
+/// transaction badge and tooltip; nothing for the others).
+#[allow(clippy::too_many_arguments)]
 pub fn client_box(
     r: Rect,
     font: f64,
@@ -232,6 +253,7 @@ pub fn client_box(
     label: String,
     class: Classes,
     on_open: &Callback<Target>,
+    extra: Html,
 ) -> Html {
     let line = (font * 1.35).round();
     let tx = r.x + font * 0.6;
@@ -249,6 +271,7 @@ pub fn client_box(
             { txt(tx, r.y + line, "title", fit(&a, inner, font * 1.05)) }
             { txt(tx, r.y + line * 2.0, "sub", fit(&b, inner, font)) }
             { txt(tx, r.y + line * 3.0, "sub", fit(&c, inner, font)) }
+            { extra }
         </g>
     }
 }
@@ -278,7 +301,7 @@ pub fn producer_lines(lang: Lang, snap: &ClusterSnapshot, i: usize) -> ([String;
             &[("a", offset(p.acked)), ("r", format!("{rpr:.0}"))],
         ),
     ];
-    let label = tf(
+    let mut label = tf(
         lang,
         "view.producer_label",
         &[
@@ -288,7 +311,24 @@ pub fn producer_lines(lang: Lang, snap: &ClusterSnapshot, i: usize) -> ([String;
             ("l", p.linger_ms.to_string()),
         ],
     );
+    if let Some(x) = &p.transaction {
+        label = format!("{} {label}", txn_tip(lang, x, &p.topic));
+    }
     (lines, label)
+}
+
+/// What producer `i`'s box holds under its three lines: its transaction badge on a fourth line
+/// and the tooltip naming the transaction (nothing for a producer without `transactional.id`).
+pub fn producer_extra(lang: Lang, snap: &ClusterSnapshot, i: usize, r: Rect, font: f64) -> Html {
+    let p = &snap.producers[i];
+    let Some(x) = &p.transaction else {
+        return html! {};
+    };
+    let line = (font * 1.35).round();
+    html! { <>
+        <title>{ txn_tip(lang, x, &p.topic) }</title>
+        { txn_badge(lang, r.x + font * 0.6, r.y + line * 3.0 + font * 0.45, r.w - font * 1.2, font, x) }
+    </> }
 }
 
 /// The lines and label of consumer `i`.

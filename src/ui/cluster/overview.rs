@@ -139,7 +139,8 @@ pub fn overview(p: &OverviewProps) -> Html {
         let Opener { onclick, oncontextmenu, onkeydown, onkeyup } = opener(Target::Broker(b.id), &p.on_open);
         let leads = tf(l, "view.leads", &[("n", b.leaders.to_string()), ("u", b.under_replicated.to_string())]);
         let state = broker_state(l, b);
-        let label = tf(l, "view.broker_label", &[("b", b.id.to_string()), ("state", state.clone()), ("leads", leads.clone())]);
+        let rack_words = super::badges::rack_words(l, b.rack.as_deref());
+        let label = tf(l, "view.broker_label", &[("b", b.id.to_string()), ("state", format!("{state}{rack_words}")), ("leads", leads.clone())]);
         let class = classes!(
             "tile",
             (!b.alive).then_some("down"),
@@ -151,7 +152,9 @@ pub fn overview(p: &OverviewProps) -> Html {
         html! {
             <div {class} id={format!("node-broker-{}", b.id)} data-broker={b.id.to_string()} role="button" tabindex="0"
                  aria-label={label} {onclick} {oncontextmenu} {onkeydown} {onkeyup}>
-                <div class="tile-title">{ tf(l, "view.broker", &[("b", b.id.to_string())]) }<span class="tile-state">{ format!(" · {state}") }</span></div>
+                <div class="tile-title">{ tf(l, "view.broker", &[("b", b.id.to_string())]) }<span class="tile-state">{ format!(" · {state}") }</span>
+                    if let Some(r) = &b.rack { <span class="tile-rack" data-rack={r.clone()}>{ tf(l, "view.rack", &[("r", r.clone())]) }</span> }
+                </div>
                 <div>{ tf(l, "view.tile_leads", &[("n", b.leaders.to_string()), ("u", b.under_replicated.to_string())]) }</div>
                 <div>{ tf(l, "view.bytes", &[("i", rate(*rin)), ("o", rate(*rout))]) }</div>
                 <div class="tile-sub" title={metadata_text(l, b)}><span class={classes!("metadata", (b.metadata_lag > 0).then_some("behind"))}>{ tile_metadata(l, b) }</span>{ " · " }{ tile_heartbeat(l, b, p.over.now) }</div>

@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use super::menu::Target;
 use super::nodes::{
-    broker_box, client_box, consumer_lines, group_lines, lit, opener, producer_lines, BrokerBox,
-    Opener,
+    broker_box, client_box, consumer_lines, group_lines, lit, opener, producer_extra,
+    producer_lines, BrokerBox, Opener,
 };
 use crate::engine::protocol::MessageKind;
 use crate::engine::snapshot::{ClusterSnapshot, Endpoint};
@@ -209,6 +209,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
             label,
             class,
             &p.on_open,
+            producer_extra(l, snap, i, *r, m.font),
         )
     });
     let consumers = topo
@@ -233,6 +234,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
                     label,
                     class,
                     &p.on_open,
+                    html! {},
                 )
             }
             ConsumerBoxes::Groups => {
@@ -250,6 +252,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
                     label,
                     class,
                     &p.on_open,
+                    html! {},
                 )
             }
         });
@@ -283,7 +286,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
                 </pattern>
             </defs>
             <g class="links">{ for link_views }</g>
-            { client_box(topo.controller, m.font, Target::Controller, ctrl_lines, ctrl_label, classes!("controller"), &p.on_open) }
+            { client_box(topo.controller, m.font, Target::Controller, ctrl_lines, ctrl_label, classes!("controller"), &p.on_open, html! {}) }
             { for producers }
             { for brokers }
             { for consumers }

@@ -303,6 +303,10 @@ impl Core {
             rows,
             consumers: engine.consumers().len(),
             groups: engine.groups().len(),
+            transactional: engine
+                .producers()
+                .iter()
+                .any(|p| p.transactional().is_some()),
         };
         let (w, h) = self.view_size;
         let key = (

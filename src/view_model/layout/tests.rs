@@ -130,6 +130,7 @@ fn a_big_cluster_does_not_fit_and_goes_to_the_overview() {
         rows: 100,
         consumers: 80,
         groups: 4,
+        transactional: false,
     };
     assert!(topology(&c, 1000.0, 700.0, 12.0).is_none());
     assert!(topology(&c, 370.0, 5000.0, 12.0).is_none());
@@ -177,4 +178,28 @@ fn points_along_a_path_go_from_a_to_b() {
     assert_eq!(p.at(0.5), (10.0, 0.0));
     assert_eq!(p.at(1.0), (10.0, 10.0));
     assert!(p.d().starts_with("M0.0,0.0 L10.0,0.0"));
+}
+
+#[test]
+fn a_transactional_producer_gets_a_line_for_its_badge() {
+    let s = snap("exactly-once", 2_000);
+    let c = Counts::of(&s);
+    assert!(c.transactional);
+    for (w, h, font) in [(1250.0, 700.0, 12.0), (1880.0, 980.0, 20.0)] {
+        let t = topology(&c, w, h, font).expect("fits");
+        let plain = topology(
+            &Counts {
+                transactional: false,
+                ..c.clone()
+            },
+            w,
+            h,
+            font,
+        )
+        .expect("fits");
+        assert_eq!(t.producers[0].h, plain.producers[0].h + t.m.line);
+        assert_eq!(t.controller.h, t.producers[0].h);
+        assert_eq!(t.brokers[0].y, plain.brokers[0].y + t.m.line);
+        assert_clear(&t, &t.paths(&links(&s, t.consumer_boxes)));
+    }
 }
