@@ -9,7 +9,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::group::{offsets_partition_for, GroupCoordinator};
 use crate::engine::id_window::IdWindow;
 use crate::engine::ids::NodeId;
-use crate::engine::protocol::{ErrorCode, FetchPartition, Message, ProducePartition};
+use crate::engine::protocol::{ErrorCode, FetchPartition, Message};
 use crate::engine::time::ms;
 use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 
@@ -19,11 +19,7 @@ use super::txn_verify::HeldProduce;
 #[derive(Clone, Debug)]
 pub(super) enum Work {
     Produce {
-        from: NodeId,
-        correlation_id: u64,
-        acks: crate::engine::config::Acks,
-        timeout_ms: u64,
-        partitions: Vec<ProducePartition>,
+        request: HeldProduce,
         /// Partitions already answered (a failed transaction verification).
         refused: Vec<crate::engine::protocol::ProducePartitionResponse>,
     },
@@ -376,13 +372,7 @@ impl BrokerProcess {
         request: HeldProduce,
         refused: Vec<crate::engine::protocol::ProducePartitionResponse>,
     ) {
-        let HeldProduce {
-            from,
-            correlation_id,
-            acks,
-            timeout_ms,
-            partitions,
-        } = request;
+        let partitions = &request.partitions;
         let records: u64 = partitions.iter().map(|p| p.batch.record_count as u64).sum();
         let bytes: u64 = partitions.iter().map(|p| p.batch.bytes as u64).sum();
         let flush = self.disk.flush_due(
@@ -390,14 +380,7 @@ impl BrokerProcess {
                 .iter()
                 .map(|p| (p.tp, p.batch.record_count as u64)),
         );
-        let work = Work::Produce {
-            from,
-            correlation_id,
-            acks,
-            timeout_ms,
-            partitions,
-            refused,
-        };
+        let work = Work::Produce { request, refused };
         self.schedule_work(ctx, records, bytes, flush, work);
     }
 
@@ -442,21 +425,9 @@ impl BrokerProcess {
                 ctx.timer_in(self.isr_check_interval(), BrokerTimer::IsrCheck);
             }
             BrokerTimer::WorkDone { id } => match self.work.remove(id) {
-                Some(Work::Produce {
-                    from,
-                    correlation_id,
-                    acks,
-                    timeout_ms,
-                    partitions,
-                    refused,
-                }) => self.handle_produce(
-                    ctx,
-                    from,
-                    correlation_id,
-                    (acks, timeout_ms),
-                    partitions,
-                    refused,
-                ),
+                Some(Work::Produce { request, refused }) => {
+                    self.handle_produce(ctx, request, refused)
+                }
                 Some(Work::Fetch { from, request }) => self.handle_fetch(ctx, from, request),
                 None => {}
             },

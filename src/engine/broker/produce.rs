@@ -9,7 +9,7 @@ use crate::engine::events::SimEvent;
 use crate::engine::ids::NodeId;
 use crate::engine::log::SequenceCheck;
 use crate::engine::protocol::ProducePartitionResponse;
-use crate::engine::protocol::{ErrorCode, Message, ProducePartition};
+use crate::engine::protocol::{ErrorCode, Message};
 use crate::engine::time::ms;
 use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 
@@ -28,12 +28,16 @@ impl BrokerProcess {
     pub(super) fn handle_produce(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
-        from: NodeId,
-        correlation_id: u64,
-        (acks, timeout_ms): (Acks, u64),
-        partitions: Vec<ProducePartition>,
+        request: super::txn_verify::HeldProduce,
         refused: Vec<ProducePartitionResponse>,
     ) {
+        let super::txn_verify::HeldProduce {
+            from,
+            correlation_id,
+            acks,
+            timeout_ms,
+            partitions,
+        } = request;
         let me = self.id;
         let max_bytes = self.disk.config.message_max_bytes;
         let mut results: Vec<(ProducePartitionResponse, u64, bool)> =
