@@ -981,6 +981,20 @@ fn errors_and_names() {
         assign(Range, &topics(&[("t", 1)]), &dup),
         Err(AssignError::DuplicateMember("a".into()))
     );
+    // The cap is inclusive: exactly MAX_PARTITIONS subscribed partitions are assigned, one
+    // more is refused (a mutant testing `>=` refuses the first).
+    let cap = kafka_sim::engine::assignor::MAX_PARTITIONS as u32;
+    let at_cap = assign(Range, &topics(&[("t", cap)]), &[member("a", &["t"])]);
+    assert_eq!(at_cap.map(|a| a["a"].len() as u32).ok(), Some(cap));
+    let over = assign(
+        Range,
+        &topics(&[("t", cap / 2), ("u", cap / 2 + 1)]),
+        &[member("a", &["t", "u"])],
+    );
+    assert_eq!(
+        over.err(),
+        Some(AssignError::TooManyPartitions(u64::from(cap) + 1))
+    );
     let huge = topics(&[("t", u32::MAX)]);
     assert_eq!(
         assign(Sticky, &huge, &[member("a", &["t"])]),
