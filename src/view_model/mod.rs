@@ -18,6 +18,7 @@ pub mod links;
 pub mod names;
 pub mod series;
 pub mod session;
+pub mod slice;
 pub mod slots;
 pub mod strips;
 pub mod timeline;

@@ -18,6 +18,7 @@ use crate::engine::Engine;
 use crate::scenario_file::ScenarioError;
 
 use super::flows::{Flow, FlowBuffer};
+use super::slice::EventSlice;
 
 /// Event-log entries kept.
 pub const LOG_KEEP: usize = 200;
@@ -65,6 +66,8 @@ pub struct Session {
     interventions: Vec<u64>,
     /// Moments for the timeline since the last [`Session::take_moments`].
     moments: Vec<Moment>,
+    /// Events per clock reading in [`Session::advance`], adapted to what an event costs.
+    slice: EventSlice,
 }
 
 /// What a timeline marker stands for.
@@ -130,6 +133,7 @@ impl Session {
             scripted: Vec::new(),
             interventions: Vec::new(),
             moments: Vec::new(),
+            slice: EventSlice::default(),
         }
     }
 
@@ -191,7 +195,9 @@ impl Session {
     }
 
     /// Runs towards `target` until it is reached or `budget_ms` of wall time (read with
-    /// `clock`, ms) is spent, `chunk` events at a time. Returns whether the target was reached.
+    /// `clock`, ms) is spent, in slices of at most `chunk` events sized to take about
+    /// [`SLICE_TARGET_MS`](super::slice::SLICE_TARGET_MS) each (see [`EventSlice`]), so the
+    /// budget is overrun by at most one slice. Returns whether the target was reached.
     pub fn advance(
         &mut self,
         target: SimTime,
@@ -200,6 +206,7 @@ impl Session {
         clock: &mut dyn FnMut() -> f64,
     ) -> bool {
         let start = clock();
+        let mut last = start;
         loop {
             if self.engine.stuck_clock().is_some() {
                 return false; // the run stopped for good (the page shows why)
@@ -211,14 +218,18 @@ impl Session {
                 Some((t, _)) if t <= target => t,
                 _ => target,
             };
-            if self.engine.run_until(until, chunk).reached {
+            let run = self.engine.run_until(until, self.slice.events(chunk));
+            let now = clock();
+            self.slice.observe(run.events, now - last);
+            last = now;
+            if run.reached {
                 if until == target && stop.is_none_or(|(t, _)| t > target) {
                     return true;
                 }
                 self.apply_next_pending();
                 continue;
             }
-            if clock() - start >= budget_ms {
+            if now - start >= budget_ms {
                 return false;
             }
         }

@@ -231,7 +231,7 @@ impl Core {
         self.session.absorb();
         self.timeline.observe(&mut self.session);
         self.follow_lesson_play(ts, speed);
-        self.build(ts);
+        self.build(ts, clock);
         self.build_compare(ts);
         self.build_zones(ts);
         self.dirty = false;

@@ -26,6 +26,11 @@ use crate::ui::state::{Zoom, SPEEDS};
 const SLOW_TICK_MS: f64 = 200.0;
 /// The overview of a big cluster refreshes at most this often (wall ms).
 const OVERVIEW_TICK_MS: f64 = 100.0;
+/// A refresh that costs `c` ms waits at least this many times `c` for the next, so the
+/// overview and the slow refresh together take at most about a fifth of the page's time
+/// whatever the cluster's size (at 20 brokers × 50,000 partitions one overview takes tens of
+/// milliseconds).
+const REFRESH_SPACING: f64 = 10.0;
 /// Event-log lines handed to the view.
 const LOG_SHOWN: usize = 80;
 
@@ -226,6 +231,9 @@ pub fn first_frame(session: &Session) -> Frame {
 pub struct Builder {
     last_slow: f64,
     last_overview: f64,
+    /// What the last slow refresh and the last overview cost, wall ms.
+    slow_cost_ms: f64,
+    overview_cost_ms: f64,
     log_version: u64,
     topo_key: Option<(Counts, u64, u64, u64)>,
     latest_charts: ChartsData,
@@ -239,6 +247,8 @@ impl Builder {
         Builder {
             last_slow: f64::NEG_INFINITY,
             last_overview: f64::NEG_INFINITY,
+            slow_cost_ms: 0.0,
+            overview_cost_ms: 0.0,
             log_version: 0,
             topo_key: None,
             latest_charts: frame
@@ -269,7 +279,7 @@ impl Builder {
 
 impl Core {
     /// The frame's inputs from the engine's state now (`ts`: wall ms).
-    pub(super) fn build(&mut self, ts: f64) {
+    pub(super) fn build(&mut self, ts: f64, clock: &mut dyn FnMut() -> f64) {
         let render_ms = self.render_percentiles();
         let engine = self.session.engine();
         let b = &mut self.builder;
@@ -281,11 +291,15 @@ impl Core {
         // At most one heavy piece of work per frame (outside a change the user made): the
         // overview's refresh, the slow refresh (names, audit, charts' samples), or one chart.
         let zoomed = self.controls.zoom != Zoom::None;
-        let overview_due =
-            ts - b.last_overview >= OVERVIEW_TICK_MS || self.dirty || f.overview.is_none();
+        let overview_due = ts - b.last_overview
+            >= OVERVIEW_TICK_MS.max(REFRESH_SPACING * b.overview_cost_ms)
+            || self.dirty
+            || f.overview.is_none();
         let overview_mode_before = matches!(f.mode, Mode::Overview) && !zoomed;
         let slow = self.dirty
-            || (ts - b.last_slow >= SLOW_TICK_MS && !(overview_mode_before && overview_due));
+            || (ts - b.last_slow >= SLOW_TICK_MS.max(REFRESH_SPACING * b.slow_cost_ms)
+                && !(overview_mode_before && overview_due));
+        let slow_from = clock();
         // The topology when it fits the view, else the overview.
         let rows = match (&f.detail, &f.overview) {
             (Some(d), _) => Counts::of(d).rows,
@@ -343,11 +357,13 @@ impl Core {
         if !topology && !zoomed {
             if overview_due {
                 heavy = true;
+                let from = clock();
                 let over = engine.overview();
                 if f.overview.as_deref() != Some(&over) {
                     f.overview = Some(Rc::new(over));
                 }
                 b.last_overview = ts;
+                b.overview_cost_ms = clock() - from;
             }
         } else {
             f.overview = None;
@@ -421,6 +437,9 @@ impl Core {
             if configs != *f.configs {
                 f.configs = Rc::new(configs);
             }
+        }
+        if slow {
+            b.slow_cost_ms = clock() - slow_from;
         }
         // One chart takes the latest data, in a frame with nothing else heavy.
         let n = if heavy && !self.dirty {
