@@ -12,3 +12,21 @@ pub fn run_workload(secs: u32) -> f64 {
     e.run_until(secs as u64 * SECONDS, u64::MAX);
     e.events_processed() as f64
 }
+
+/// Runs `secs` simulated seconds of a scenario file's JSON (an empty string on a parse error
+/// is reported as -1); returns the events processed. For timing large scenarios in wasm.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn run_scenario_json(json: &str, secs: f64, flows: bool) -> f64 {
+    let Ok(sc) = kafka_sim::scenario_file::parse_scenario(json) else {
+        return -1.0;
+    };
+    let mut e = Engine::new(&sc);
+    e.set_record_flows(flows);
+    let end = (secs * SECONDS as f64) as u64;
+    // As the page runs it: slices of 250 events, the recorded events drained after each.
+    while e.now() < end {
+        e.run_until(end, 250);
+        let _ = e.drain_events();
+    }
+    e.events_processed() as f64
+}
