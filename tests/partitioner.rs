@@ -265,6 +265,23 @@ fn adaptive_stats_only_when_kafka_builds_them() {
         PartitionLoadStats::from_accumulator(true, 0, 3, &[stalled, q(1, 3), q(2, 3)]),
         None
     );
+    // Excluded only when stalled strictly longer than the timeout (`RecordAccumulator`:
+    // `readyTimeMs - drainTimeMs > partitionAvailabilityTimeoutMs`): at exactly 100 ms the
+    // partition stays in, and equal queues of all three partitions mean no stats.
+    let mut at_timeout = q(0, 3);
+    at_timeout.leader_stall_ms = 100;
+    assert_eq!(
+        PartitionLoadStats::from_accumulator(true, 100, 3, &[at_timeout, q(1, 3), q(2, 3)]),
+        None
+    );
+    // One eligible partition of several (`BuiltInPartitioner.updatePartitionLoadStats`
+    // returns early only for `length < 1`): stats with that partition alone.
+    let one = PartitionLoadStats::from_queue_sizes(&[5, 7], &[3, 4], 1).unwrap();
+    assert!((0..50).all(|r| one.pick(r) == 3));
+    assert_eq!(
+        PartitionLoadStats::from_queue_sizes(&[5, 7], &[3, 4], 0),
+        None
+    );
 }
 
 #[test]

@@ -468,12 +468,6 @@ impl BuiltInPartitioner {
         }
     }
 
-    /// The load statistics currently in use, if adaptive partitioning is active.
-    pub fn load_stats(&mut self) -> Option<&PartitionLoadStats> {
-        self.refresh_load();
-        self.load_stats.as_ref()
-    }
-
     /// The current sticky partition, if one was chosen.
     pub fn current_partition(&self) -> Option<u32> {
         self.current.as_ref().map(|s| s.partition)

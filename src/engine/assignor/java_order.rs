@@ -158,6 +158,19 @@ mod tests {
             .collect()
     }
 
+    /// `TopicPartition.hashCode`: `31 * (31 + partition) + topic.hashCode()`, wrapping, worked
+    /// by hand from that formula and `String.hashCode` ("t" is 116).
+    #[test]
+    fn topic_partition_hash_is_javas() {
+        let tp = |t: &str, p| TopicPartition::new(t, p);
+        assert_eq!(topic_partition_hash(&tp("t", 0)), 961 + 116);
+        assert_eq!(topic_partition_hash(&tp("orders", 7)), -1_008_769_153);
+        assert_eq!(
+            topic_partition_hash(&tp("a-rather-long-topic-name", i32::MAX as u32)),
+            -1_150_494_741
+        );
+    }
+
     // Expected orders were printed by OpenJDK's java.util.HashMap (keySet() of a
     // `new HashMap<>()` filled in the given order).
     #[test]
