@@ -30,3 +30,12 @@ pub fn run_scenario_json(json: &str, secs: f64, flows: bool) -> f64 {
     }
     e.events_processed() as f64
 }
+
+/// The wasm memory's size, MB (0 natively).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn memory_mb() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size(0) as f64 / 16.0;
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}

@@ -18,3 +18,9 @@ pub mod cli;
 pub mod i18n;
 pub mod lessons;
 pub mod view_model;
+pub mod wasm_heap;
+
+/// In the wasm build the heap grows in large steps (see [`wasm_heap`]).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: wasm_heap::GeometricHeap = wasm_heap::GeometricHeap;

@@ -32,6 +32,32 @@ fn engine_trace_hash_equals_the_native_one() {
     assert_eq!(golden_run(), GOLDEN);
 }
 
+/// The heap grows in large steps (`kafka_sim::wasm_heap`): allocating in 4 KB pieces until the
+/// wasm memory has grown twice, each growth is at least 8 MB (the step is 16 MB or half the
+/// heap), where the plain allocator grows it by a page or two at a time (each `memory.grow`
+/// costs V8 more the larger the memory).
+#[wasm_bindgen_test]
+fn the_heap_grows_in_a_few_large_steps() {
+    let pages = || core::arch::wasm32::memory_size(0);
+    let mut sizes = vec![pages()];
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    while sizes.len() < 3 && kept.len() < 196_608 {
+        kept.push(vec![1u8; 4096]);
+        if *sizes.last().unwrap() != pages() {
+            sizes.push(pages());
+        }
+    }
+    assert_eq!(sizes.len(), 3, "the memory grew twice within 768 MB");
+    for w in sizes.windows(2) {
+        assert!(
+            w[1] - w[0] >= 128,
+            "a growth of {} pages of 64 KiB, under 8 MB: {sizes:?}",
+            w[1] - w[0]
+        );
+    }
+    drop(kept);
+}
+
 #[wasm_bindgen_test]
 fn rng_streams_and_jitter_match_the_native_vectors() {
     // The same constants are asserted natively by tests/rng_vectors.rs.
