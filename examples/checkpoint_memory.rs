@@ -5,6 +5,7 @@
 //! and how long jumping back 60 simulated seconds takes natively.
 //!
 //! `cargo run --release --example checkpoint_memory -- [SECONDS] [PRESET]`
+#[cfg(not(target_arch = "wasm32"))]
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,9 +13,13 @@ use kafka_sim::engine::time::{MILLIS, SECONDS};
 use kafka_sim::view_model::session::Session;
 use kafka_sim::view_model::timeline::Timeline;
 
+// A counting allocator, natively only (the wasm build has the library's
+// `wasm_heap::GeometricHeap`, which counts the bytes in use the same way).
+#[cfg(not(target_arch = "wasm32"))]
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
+#[cfg(not(target_arch = "wasm32"))]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         LIVE.fetch_add(l.size(), Ordering::Relaxed);
@@ -31,6 +36,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static A: Counting = Counting;
 
