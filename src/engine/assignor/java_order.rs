@@ -171,6 +171,52 @@ mod tests {
         );
     }
 
+    /// Keys 0.. inserted with the given hashes, in Java's iteration order.
+    fn order_of(hashes: &[i32]) -> Vec<usize> {
+        let mut m = JavaHashOrder::new();
+        for (k, &h) in hashes.iter().enumerate() {
+            m.insert(k, h);
+        }
+        m.keys()
+    }
+
+    /// `HashMap.putVal` resizes when `++size > threshold` (12 at the default capacity 16): 12
+    /// keys stay at capacity 16, where hashes 16 and 0 share bucket 0 in insertion order; the
+    /// 13th doubles the capacity and hash 0 (bucket 0) comes before hash 16 (bucket 16).
+    #[test]
+    fn the_capacity_doubles_past_three_quarters() {
+        let mut hashes = vec![16, 0];
+        hashes.extend(1..=10);
+        assert_eq!(order_of(&hashes)[..3], [0, 1, 2], "12 keys: capacity 16");
+        hashes.push(11);
+        assert_eq!(order_of(&hashes)[..3], [1, 2, 3], "13 keys: capacity 32");
+        assert_eq!(*order_of(&hashes).last().unwrap(), 0);
+    }
+
+    /// A 9th key in one bucket below capacity 64 resizes (`treeifyBin`); after a removal the
+    /// bucket holds 7, so an 8th does not. Hashes 0, 16, … 112 share bucket 0 at capacity 16
+    /// and split between buckets 0 and 16 at 32.
+    #[test]
+    fn a_removal_shortens_the_bucket() {
+        let mut m = JavaHashOrder::new();
+        assert!(m.is_empty());
+        for k in 0..8usize {
+            m.insert(k, 16 * k as i32);
+        }
+        assert!(!m.is_empty());
+        m.remove(&3);
+        m.insert(8, 128);
+        // Still capacity 16: one bucket, in insertion order.
+        assert_eq!(m.keys(), [0, 1, 2, 4, 5, 6, 7, 8]);
+        m.insert(9, 144);
+        // The 9th in the bucket: capacity 32, odd multiples of 16 in bucket 16.
+        assert_eq!(m.keys(), [0, 2, 4, 6, 8, 1, 5, 7, 9]);
+        for k in [0, 1, 2, 4, 5, 6, 7, 8, 9] {
+            m.remove(&k);
+        }
+        assert!(m.is_empty());
+    }
+
     // Expected orders were printed by OpenJDK's java.util.HashMap (keySet() of a
     // `new HashMap<>()` filled in the given order).
     #[test]
