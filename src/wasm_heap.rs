@@ -90,13 +90,14 @@ impl GeometricHeap {
             THRESHOLD.store(heap / 4 * 3, Relaxed);
             return;
         };
-        // The blocks fill the heap's free space first, then grow it by the step.
+        // The heap's free bytes plus the step, so the heap ends up a step larger.
         let fill = heap.saturating_sub(in_use).saturating_add(step);
         if GROWING.swap(true, Relaxed) {
             return;
         }
-        // One allocation of the whole step: the allocator takes it from the memory in one
-        // `memory.grow`, and on free it joins the heap's free space.
+        // One allocation: the allocator extends its heap for it in one `memory.grow`, and on
+        // free it joins the heap's free space. If it fails (the memory's limit is near), the
+        // allocation that asked goes on as it would have without this wrapper.
         if let Ok(layout) = Layout::from_size_align(fill, 8) {
             // SAFETY: a non-zero size; freed at once with the same layout.
             let p = unsafe { System.alloc(layout) };
