@@ -643,6 +643,24 @@ mod tests {
         }
     }
 
+    /// A truncation drops the internal-topic payloads of the removed batches (a coordinator
+    /// replaying its log must not see them) and keeps those below the new end.
+    #[test]
+    fn truncation_drops_the_payloads_past_the_new_end() {
+        let commit = |offset| InternalRecord::OffsetCommits {
+            group: "g".into(),
+            offsets: vec![(crate::engine::ids::TopicPartition::new(0, 0), offset)],
+        };
+        let mut log = PartitionLog::new();
+        log.begin_epoch(1);
+        let offsets: Vec<u64> = (0..3)
+            .map(|i| log.append_internal_as_leader(commit(i), 1, 0).base_offset)
+            .collect();
+        log.truncate_to(offsets[1]);
+        let kept: Vec<u64> = log.payloads().map(|(o, _)| *o).collect();
+        assert_eq!(kept, [offsets[0]]);
+    }
+
     #[test]
     fn leader_append_assigns_offsets_and_epochs() {
         let mut log = PartitionLog::new();
