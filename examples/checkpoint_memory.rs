@@ -14,7 +14,7 @@ use kafka_sim::view_model::session::Session;
 use kafka_sim::view_model::timeline::Timeline;
 
 // A counting allocator, natively only (the wasm build has the library's
-// `wasm_heap::GeometricHeap`, which counts the bytes in use the same way).
+// `wasm_heap::GeometricHeap` as its global allocator, and a binary has one).
 #[cfg(not(target_arch = "wasm32"))]
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);

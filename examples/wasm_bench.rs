@@ -13,8 +13,8 @@ pub fn run_workload(secs: u32) -> f64 {
     e.events_processed() as f64
 }
 
-/// Runs `secs` simulated seconds of a scenario file's JSON (an empty string on a parse error
-/// is reported as -1); returns the events processed. For timing large scenarios in wasm.
+/// Runs `secs` simulated seconds of a scenario file's JSON and returns the events processed
+/// (-1 when the JSON is not a valid scenario). For timing large scenarios in wasm.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
 pub fn run_scenario_json(json: &str, secs: f64, flows: bool) -> f64 {
     let Ok(sc) = kafka_sim::scenario_file::parse_scenario(json) else {

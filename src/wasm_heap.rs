@@ -18,7 +18,7 @@
 //! and an addition and a comparison per allocation.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bytes the heap grows by at least.
 pub const MIN_STEP: usize = 16 << 20;
@@ -28,9 +28,8 @@ pub const MAX_STEP: usize = 256 << 20;
 /// The allocator of the wasm build: see the module documentation.
 pub struct GeometricHeap;
 
+/// Bytes in use, as the allocator was asked (sizes of live allocations).
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static GROWING: AtomicBool = AtomicBool::new(false);
-static STEPS: AtomicUsize = AtomicUsize::new(0);
 /// Bytes in use above which [`GeometricHeap::grow`] looks at the heap (three quarters of it at
 /// the last look).
 static THRESHOLD: AtomicUsize = AtomicUsize::new(0);
@@ -52,16 +51,6 @@ fn heap_bytes() -> usize {
     }
     #[cfg(not(target_arch = "wasm32"))]
     usize::MAX
-}
-
-/// How many times [`GeometricHeap`] grew the heap ahead of need.
-pub fn steps() -> usize {
-    STEPS.load(Relaxed)
-}
-
-/// Bytes in use, as the allocator was asked.
-pub fn in_use() -> usize {
-    IN_USE.load(Relaxed)
 }
 
 /// The step when `in_use` bytes (after the coming allocation) pass three quarters of a heap of
@@ -92,9 +81,6 @@ impl GeometricHeap {
         };
         // The heap's free bytes plus the step, so the heap ends up a step larger.
         let fill = heap.saturating_sub(in_use).saturating_add(step);
-        if GROWING.swap(true, Relaxed) {
-            return;
-        }
         // One allocation: the allocator extends its heap for it in one `memory.grow`, and on
         // free it joins the heap's free space. If it fails (the memory's limit is near), the
         // allocation that asked goes on as it would have without this wrapper.
@@ -105,9 +91,7 @@ impl GeometricHeap {
                 unsafe { System.dealloc(p, layout) };
             }
         }
-        STEPS.fetch_add(1, Relaxed);
         THRESHOLD.store(heap_bytes() / 4 * 3, Relaxed);
-        GROWING.store(false, Relaxed);
     }
 }
 

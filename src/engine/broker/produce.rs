@@ -13,6 +13,8 @@ use crate::engine::protocol::{ErrorCode, Message};
 use crate::engine::time::ms;
 use crate::engine::timer::{due_ids, earliest_deadline, BrokerTimer};
 
+use super::txn_verify::HeldProduce;
+
 /// An acks=all produce request waiting for the ISR.
 #[derive(Clone, Debug)]
 pub(super) struct ParkedProduce {
@@ -28,10 +30,10 @@ impl BrokerProcess {
     pub(super) fn handle_produce(
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
-        request: super::txn_verify::HeldProduce,
+        request: HeldProduce,
         refused: Vec<ProducePartitionResponse>,
     ) {
-        let super::txn_verify::HeldProduce {
+        let HeldProduce {
             from,
             correlation_id,
             acks,
