@@ -125,6 +125,21 @@ pub fn command_short(cmd: &Command, lang: Lang) -> String {
     }
 }
 
+/// Whether `e` is a leader, ISR or ELR change of an internal topic's partition. The offsets
+/// topic's 50 partitions would drown the log (one crash moves dozens of them) and push the
+/// crash itself out of the lines kept; their leadership still shows through the group
+/// coordinator events.
+pub fn of_internal_partition(topics: &crate::engine::ids::TopicTable, e: &SimEvent) -> bool {
+    match e {
+        SimEvent::LeaderChanged { tp, .. }
+        | SimEvent::IsrChanged { tp, .. }
+        | SimEvent::ElrChanged { tp, .. } => {
+            topics.get(tp.topic).map(|t| t.internal).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
 /// One event-log line for an event in `lang`, and whether to highlight it.
 pub fn describe(
     topics: &crate::engine::ids::TopicTable,
@@ -132,20 +147,8 @@ pub fn describe(
     e: &SimEvent,
     lang: Lang,
 ) -> Option<(String, bool)> {
-    // The internal offsets topic's 50 partitions would drown the log; its leadership still shows
-    // through the group coordinator events.
-    let internal = |tp: &crate::engine::ids::TopicPartition| {
-        topics.get(tp.topic).map(|t| t.internal).unwrap_or(false)
-    };
-    match e {
-        SimEvent::LeaderChanged { tp, .. }
-        | SimEvent::IsrChanged { tp, .. }
-        | SimEvent::ElrChanged { tp, .. }
-            if internal(tp) =>
-        {
-            return None
-        }
-        _ => {}
+    if of_internal_partition(topics, e) {
+        return None;
     }
     let tr = |k: &str, args: &[(&str, String)]| fill(t(lang, k), args);
     Some(match e {

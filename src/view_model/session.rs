@@ -17,6 +17,7 @@ use crate::engine::Command;
 use crate::engine::Engine;
 use crate::scenario_file::ScenarioError;
 
+use super::event_log::of_internal_partition;
 use super::flows::{Flow, FlowBuffer};
 use super::slice::EventSlice;
 
@@ -399,7 +400,7 @@ impl Session {
                     self.moments.push(Moment { at, kind });
                 }
             }
-            if loggable(&event) {
+            if loggable(&event) && !of_internal_partition(self.engine.topics(), &event) {
                 self.log.push_back(LogEntry { t, event });
                 self.logged_total += 1;
                 logged = true;
@@ -511,6 +512,31 @@ mod tests {
         });
         assert!(matches!(again, Err(Refused::Engine(_))), "{again:?}");
         assert_eq!(s.scenario().faults.len(), 1);
+    }
+
+    /// Regression (CI, e2e crash check): after a broker crash the offsets topic's dozens of
+    /// leader and ISR changes filled the lines the page shows and pushed "broker 1 crashed" out
+    /// of the log within ~90 ms of wall time at 100×. They are not logged now, so the crash
+    /// stays among the newest lines after the controller fences the broker.
+    #[test]
+    fn a_crash_stays_in_the_log_after_the_offsets_topic_moves() {
+        let mut s = Session::new(quickstart());
+        s.run_to(ms(2_500));
+        s.intervene(Command::CrashBroker { broker: 1 }).unwrap();
+        s.run_to(ms(15_000));
+        let log = &s.log().0;
+        assert!(log
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::BrokerFenced { broker: 1 })));
+        let topics = s.engine().topics();
+        assert!(log.iter().all(|e| !of_internal_partition(topics, &e.event)));
+        let newest: Vec<_> = log.iter().rev().take(40).collect();
+        assert!(
+            newest
+                .iter()
+                .any(|e| matches!(e.event, SimEvent::BrokerCrashed { broker: 1 })),
+            "{newest:?}"
+        );
     }
 
     #[test]
