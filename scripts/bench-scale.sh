@@ -2,18 +2,23 @@
 # The scaling rows of issue 18: `kafka-sim run` on benches/scaling/scale-*.json (4 producers,
 # 80,000 records/s, 200 B, 10,000 keys, one group of up to 20 consumers, cloud, 3 simulated s),
 # median of RUNS runs each. With BASE=path/to/old/kafka-sim, the old and new binaries run
-# alternately in the same loop (paired) and the table shows both. Prints a Markdown table.
+# alternately in the same loop (paired) and the table shows both. DURATION_MS=10000 runs each
+# row longer than the files' 3 simulated s: the group's first rebalance waits
+# group.initial.rebalance.delay.ms (3 s), so only a longer run includes the consumers' fetching.
+# Prints a Markdown table.
 set -euo pipefail
 BIN=${BIN:-target/release/kafka-sim}
 BASE=${BASE:-}
 RUNS=${RUNS:-3}
-python3 - "$BIN" "$BASE" "$RUNS" <<'PY'
+DURATION_MS=${DURATION_MS:-}
+python3 - "$BIN" "$BASE" "$RUNS" "$DURATION_MS" <<'PY'
 import json, statistics, subprocess, sys, glob, re
-bin_, base, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bin_, base, runs, duration = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rows = sorted(glob.glob("benches/scaling/scale-*.json"),
               key=lambda f: tuple(int(x) for x in re.findall(r"(\d+)x(\d+)", f)[0]))
 def run(b, f):
-    out = subprocess.run([b, "run", "-q", "--json", "-", f], check=True, capture_output=True).stdout
+    extra = ["--duration-ms", duration] if duration else []
+    out = subprocess.run([b, "run", "-q", "--json", "-", *extra, f], check=True, capture_output=True).stdout
     return json.loads(out)
 print("| brokers | partitions | events per simulated s |"
       + (" events per wall s, before | simulated / real, before |" if base else "")

@@ -167,24 +167,28 @@ impl Consumer {
         ) {
             return;
         }
-        let busy: Vec<BrokerId> = self
-            .pending
-            .values()
-            .filter_map(|p| {
-                if let Pending::Fetch(b) = p {
-                    Some(*b)
-                } else {
-                    None
+        // Brokers with a fetch in flight: a bit set (broker ids are at most `MAX_BROKERS`,
+        // 100), with a list for any id past 127. Looked up for every assigned partition.
+        let (mut busy_mask, mut busy_other) = (0u128, Vec::new());
+        for p in self.pending.values() {
+            if let Pending::Fetch(b) = *p {
+                match 1u128.checked_shl(b) {
+                    Some(bit) => busy_mask |= bit,
+                    None => busy_other.push(b),
                 }
-            })
-            .collect();
+            }
+        }
+        let busy = |b: BrokerId| match 1u128.checked_shl(b) {
+            Some(bit) => busy_mask & bit != 0,
+            None => busy_other.contains(&b),
+        };
         let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         let mut missing_leader = false;
         for (tp, a) in &self.assigned {
             let Some(pos) = a.fetch_position else {
                 continue;
             };
-            if self.buffer.iter().any(|(t, ..)| t == tp) {
+            if self.buffer.holds(tp) {
                 continue;
             }
             let Some(&(Some(leader), epoch)) = self.leaders.get(tp) else {
@@ -197,7 +201,7 @@ impl Consumer {
                 Some(&(b, until)) if until > ctx.now => b,
                 _ => leader,
             };
-            if busy.contains(&target) {
+            if busy(target) {
                 continue;
             }
             per_leader.entry(target).or_default().push(FetchPartition {

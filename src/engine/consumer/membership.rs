@@ -86,7 +86,7 @@ impl Consumer {
         for tp in &parts {
             self.assigned.remove(tp);
         }
-        self.buffer.retain(|(tp, ..)| !parts.contains(tp));
+        self.buffer.drop_partitions(&parts);
         ctx.event(SimEvent::PartitionsRevoked {
             group: self.group,
             consumer: self.index,

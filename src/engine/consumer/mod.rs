@@ -7,11 +7,13 @@
 //! exceeded.
 
 mod auto_commit;
+mod fetch_buffer;
 mod fetching;
+use fetch_buffer::FetchBuffer;
 mod membership;
 mod processor;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,9 +21,10 @@ use super::config::{AssignmentStrategy, ConsumerConfig};
 use super::ctx::Ctx;
 use super::events::SimEvent;
 use super::ids::{BrokerId, NodeId, TopicIdx, TopicPartition};
-use super::protocol::{Message, RecordBatch};
+use super::protocol::Message;
 use super::scenario::GroupSpec;
 use super::time::SimTime;
+use super::tp_map::TpMap;
 
 /// Consumer timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,12 +87,6 @@ pub enum MemberState {
     /// Process crashed.
     Dead,
 }
-
-/// A fetched batch waiting for `poll()`: partition, batch, offsets `[from, to)`, and the high
-/// watermark and last stable offset of the response that brought it. `from == to` marks
-/// offsets passed over (a transaction marker, or an aborted batch under read_committed): no
-/// record for the application, but the position moves past them.
-type Fetched = (TopicPartition, RecordBatch, u64, u64, (u64, u64));
 
 /// A partition assigned to this consumer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,10 +158,12 @@ pub struct Consumer {
     generation: i32,
     protocol: Option<AssignmentStrategy>,
     assigned: BTreeMap<TopicPartition, Assigned>,
-    leaders: BTreeMap<TopicPartition, (Option<BrokerId>, u32)>,
+    /// Leader and leader epoch per partition, from metadata (a dense map: `send_fetches` looks
+    /// up every assigned partition on every `poll()`).
+    leaders: TpMap<(Option<BrokerId>, u32)>,
     /// Fetched records not yet polled: partition, batch, `[from, to)`, and the high watermark
     /// and last stable offset of the response that brought them.
-    buffer: VecDeque<Fetched>,
+    buffer: FetchBuffer,
     pending: BTreeMap<u64, Pending>,
     /// The broker each pending request went to, and when it times out.
     pending_to: BTreeMap<u64, (BrokerId, SimTime)>,
@@ -226,8 +225,8 @@ impl Consumer {
             generation: -1,
             protocol: None,
             assigned: BTreeMap::new(),
-            leaders: BTreeMap::new(),
-            buffer: VecDeque::new(),
+            leaders: TpMap::new(),
+            buffer: FetchBuffer::default(),
             pending: BTreeMap::new(),
             pending_to: BTreeMap::new(),
             request_timer: Default::default(),
