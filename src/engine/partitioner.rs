@@ -352,7 +352,7 @@ impl Sticky {
 ///
 /// The sticky partition switches once `batch.size` bytes were produced to it and its last
 /// batch is full, or unconditionally at `2 * batch.size` bytes. The next partition is drawn
-/// from the load stats set by [`set_load_stats`](Self::set_load_stats) (adaptive), otherwise
+/// from the load stats of the last [`update_load`](Self::update_load) (adaptive), otherwise
 /// uniformly among partitions with a leader, otherwise among all partitions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuiltInPartitioner {
@@ -401,13 +401,6 @@ impl BuiltInPartitioner {
             spare_stats: None,
             scratch: LoadScratch::default(),
         })
-    }
-
-    /// Sets (or clears, with `None`) the adaptive load statistics, as the sender's
-    /// `RecordAccumulator.ready` pass does on every run.
-    pub fn set_load_stats(&mut self, stats: Option<PartitionLoadStats>) {
-        self.load_stats = stats;
-        self.pending_load = None;
     }
 
     /// Recomputes the load statistics from the accumulator's queues

@@ -193,6 +193,21 @@ mod tests {
         assert_eq!(*order_of(&hashes).last().unwrap(), 0);
     }
 
+    /// At capacity 64 a 9th key in one bucket does not resize: `treeifyBin` resizes only while
+    /// the table is smaller than `MIN_TREEIFY_CAPACITY` (64) and otherwise turns the bucket
+    /// into a tree, whose iteration keeps the list's order (the 9th is appended before the
+    /// bucket is converted). 25 keys with hashes 1..=25 take the capacity to 64; then hashes
+    /// 0, 64, … 512 all land in bucket 0 and come first, in insertion order. Had it resized
+    /// to 128, the odd multiples of 64 would move behind the 25.
+    #[test]
+    fn a_ninth_key_in_a_bucket_at_capacity_64_does_not_resize() {
+        let mut hashes: Vec<i32> = (1..=25).collect();
+        hashes.extend((0..9).map(|k| 64 * k));
+        let order = order_of(&hashes);
+        assert_eq!(order[..9], [25, 26, 27, 28, 29, 30, 31, 32, 33]);
+        assert_eq!(order[9..], (0..25).collect::<Vec<_>>()[..]);
+    }
+
     /// A 9th key in one bucket below capacity 64 resizes (`treeifyBin`); after a removal the
     /// bucket holds 7, so an 8th does not. Hashes 0, 16, … 112 share bucket 0 at capacity 16
     /// and split between buckets 0 and 16 at 32.
