@@ -259,3 +259,48 @@ fn constrained(
     }
     Ok((assignment, transferring))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Member;
+    use super::*;
+
+    fn member(id: &str, topics: &[&str]) -> Member {
+        Member {
+            id: id.into(),
+            instance_id: None,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            owned: Vec::new(),
+            generation: None,
+        }
+    }
+
+    fn group(members: Vec<Member>) -> Group {
+        Group {
+            partitions_per_topic: BTreeMap::from([("t".to_string(), 3), ("u".to_string(), 3)]),
+            hash_order: (0..members.len()).collect(),
+            members,
+        }
+    }
+
+    /// `allSubscriptionsEqual` takes the first non-empty subscription it visits as the one to
+    /// compare with: an empty subscription visited first does not make the group unequal, one
+    /// visited later does, and two different non-empty ones do.
+    #[test]
+    fn an_empty_subscription_seen_first_is_not_compared() {
+        let first_empty = group(vec![
+            member("a", &[]),
+            member("b", &["t"]),
+            member("c", &["t"]),
+        ]);
+        assert!(validate_owned(&first_empty).all_equal);
+        let later_empty = group(vec![
+            member("b", &["t"]),
+            member("a", &[]),
+            member("c", &["t"]),
+        ]);
+        assert!(!validate_owned(&later_empty).all_equal);
+        let different = group(vec![member("a", &["t"]), member("b", &["t", "u"])]);
+        assert!(!validate_owned(&different).all_equal);
+    }
+}
