@@ -184,7 +184,7 @@ impl Consumer {
         };
         let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         let mut missing_leader = false;
-        for (tp, a) in &self.assigned {
+        for (tp, a) in self.assigned.iter() {
             let Some(pos) = a.fetch_position else {
                 continue;
             };

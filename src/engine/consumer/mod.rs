@@ -157,7 +157,8 @@ pub struct Consumer {
     instance_id: Option<String>,
     generation: i32,
     protocol: Option<AssignmentStrategy>,
-    assigned: BTreeMap<TopicPartition, Assigned>,
+    /// Assigned partitions (a dense map: `send_fetches` walks it on every `poll()`).
+    assigned: TpMap<Assigned>,
     /// Leader and leader epoch per partition, from metadata (a dense map: `send_fetches` looks
     /// up every assigned partition on every `poll()`).
     leaders: TpMap<(Option<BrokerId>, u32)>,
@@ -224,7 +225,7 @@ impl Consumer {
             },
             generation: -1,
             protocol: None,
-            assigned: BTreeMap::new(),
+            assigned: TpMap::new(),
             leaders: TpMap::new(),
             buffer: FetchBuffer::default(),
             pending: BTreeMap::new(),
