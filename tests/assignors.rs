@@ -427,6 +427,31 @@ fn cooperative_converges(
     a
 }
 
+/// Kafka's `isSticky` (AbstractStickyAssignorTest checks it after every assignment): within
+/// one topic no partition moves from member A to B while another moves from B to A. When the
+/// balancing step would move a partition back along a move it already made, it moves that same
+/// partition back instead (`PartitionMovements.getTheActualPartitionToBeMoved`).
+fn assert_no_move_both_ways(members: &[MemberSubscription], a: &Assignment) {
+    let mut moves: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
+    for from in members {
+        for p in &from.owned_partitions {
+            let to = members
+                .iter()
+                .find(|m| get(a, &m.member_id).contains(p))
+                .expect("every partition assigned");
+            if to.member_id != from.member_id {
+                moves.insert((&p.topic, &from.member_id, &to.member_id));
+            }
+        }
+    }
+    for &(topic, x, y) in &moves {
+        assert!(
+            !moves.contains(&(topic, y, x)),
+            "{topic}: {x} <-> {y} in {a:?} from {members:?}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- sticky
 
 /// AbstractStickyAssignorTest.testTwoConsumersTwoTopicsSixPartitions and
@@ -962,6 +987,33 @@ fn sticky_keeps_survivors_partitions_after_a_member_leaves() {
     }
 }
 
+/// The smallest group the property test found where the balancing step moves a partition of
+/// t0 from a-1 to another member and then needs one back: without `PartitionMovements` it sends
+/// a different partition the other way (a-1 owns all of t0 and t1-2; a-4 owns t1-0; a-0, a-2
+/// and a-3 subscribe to t0 only).
+#[test]
+fn sticky_moves_a_partition_back_rather_than_another_across() {
+    let t = topics(&[("t0", 3), ("t1", 3)]);
+    let owned = |m: MemberSubscription, parts: &[(&str, u32)]| MemberSubscription {
+        owned_partitions: parts.iter().map(|&(t, p)| tp(t, p)).collect(),
+        generation: Some(1),
+        ..m
+    };
+    let members = vec![
+        owned(member("a-0", &["t0"]), &[]),
+        owned(
+            member("a-1", &["t0", "t1"]),
+            &[("t0", 0), ("t0", 1), ("t0", 2), ("t1", 2)],
+        ),
+        owned(member("a-2", &["t0"]), &[]),
+        owned(member("a-3", &["t0"]), &[]),
+        owned(member("a-4", &["t1"]), &[("t1", 0)]),
+    ];
+    let a = run(Sticky, &t, &members);
+    verify_validity_and_balance(&members, &a);
+    assert_no_move_both_ways(&members, &a);
+}
+
 #[test]
 fn errors_and_names() {
     for kind in AssignorKind::ALL {
@@ -1200,6 +1252,23 @@ proptest! {
         let a = run(CooperativeSticky, &t, &members);
         let settled = cooperative_converges(&t, &members, a);
         assert_complete(&t, &members, &settled);
+    }
+
+    /// Kafka's `isSticky` (see [`assert_no_move_both_ways`]) on random groups: one generation,
+    /// each partition claimed by at most one member, unequal subscriptions (the general
+    /// builder).
+    #[test]
+    fn sticky_moves_no_partition_both_ways((t, members) in arb_group(false)) {
+        let mut claimed = BTreeSet::new();
+        let members: Vec<MemberSubscription> = members
+            .into_iter()
+            .map(|m| MemberSubscription {
+                owned_partitions: m.owned_partitions.into_iter().filter(|p| claimed.insert(p.clone())).collect(),
+                generation: Some(1),
+                ..m
+            })
+            .collect();
+        assert_no_move_both_ways(&members, &run(Sticky, &t, &members));
     }
 
     /// After a member leaves, sticky keeps every survivor's partitions (equal subscriptions).
