@@ -33,8 +33,11 @@ export async function run({ openPage }) {
   assert.match(await other.page.locator('.note').textContent(), /2 scheduled faults/);
   await other.page.waitForFunction(() => /acks=1 · linger\.ms=77/.test(document.querySelector('g.producer')?.textContent || ''), null, { timeout: 30000 });
   await other.page.click('details.live-config > summary');
-  // The panel shows the running config once it has re-rendered (a frame on a loaded machine).
-  await other.page.waitForFunction(() => document.querySelector('details.live-config select[aria-label="acks"]')?.value === '1', null, { timeout: 5000 }).catch(() => {});
+  // The panel shows the running config once it has re-rendered: its configs come with the
+  // page's slow refresh (every 200 ms or more), which can fall between the two changes of the
+  // same simulated millisecond (CI once read acks=1 with linger.ms still 5), so wait for both.
+  await other.page.waitForFunction(() => document.querySelector('details.live-config select[aria-label="acks"]')?.value === '1'
+    && document.querySelector('details.live-config input[aria-label="linger.ms"]')?.value === '77', null, { timeout: 5000 }).catch(() => {});
   assert.equal(await other.page.locator('details.live-config select[aria-label="acks"]').inputValue(), '1');
   assert.equal(await other.page.locator('details.live-config input[aria-label="linger.ms"]').inputValue(), '77');
   // The autosave carries it too: a plain reload of the first page (no link) keeps it.
