@@ -9,7 +9,6 @@
 mod auto_commit;
 mod fetch_buffer;
 mod fetching;
-use fetch_buffer::FetchBuffer;
 mod membership;
 mod processor;
 
@@ -25,6 +24,7 @@ use super::protocol::Message;
 use super::scenario::GroupSpec;
 use super::time::SimTime;
 use super::tp_map::TpMap;
+use fetch_buffer::FetchBuffer;
 
 /// Consumer timers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
