@@ -60,3 +60,32 @@ fn a_run_driven_frame_by_frame_reaches_the_same_hash_as_one_run_to_the_same_time
     assert_eq!(one.trace_hash(), framed.trace_hash());
     assert_eq!(one.report(0.0).simulated_us, 21_337_123);
 }
+
+/// Where a page's frame runs out of budget is where a person may pause and export; the CLI's
+/// `run --until-us` of the export must reach the same state. So a run cut by its event budget
+/// stops only between two simulated instants: the state after every call, reached or not, is
+/// that of one run to `now()`. (A fresh-clone `make test` once failed its timeline check this
+/// way: the page had paused between two events of the same microsecond.)
+#[test]
+fn a_run_cut_by_its_event_budget_stops_between_instants() {
+    let s = preset("broker-failure-acks-all");
+    let mut cut = Engine::new(&s);
+    // Follows `cut`, always running everything up to its time: a run to `now()`.
+    let mut whole = Engine::new(&s);
+    let mut cuts = 0;
+    for budget in [97u64, 13, 251, 7, 1009].into_iter().cycle() {
+        if cut.run_until(6_000_000 * MICROS, budget).reached {
+            break;
+        }
+        whole.run_until(cut.now(), u64::MAX);
+        assert_eq!(
+            (whole.events_processed(), whole.trace_hash()),
+            (cut.events_processed(), cut.trace_hash()),
+            "cut at {} µs after {} events",
+            cut.now() / MICROS,
+            cut.events_processed()
+        );
+        cuts += 1;
+    }
+    assert!(cuts > 100, "{cuts} cuts");
+}

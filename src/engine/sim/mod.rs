@@ -843,6 +843,11 @@ impl Engine {
 
     /// Runs until simulated time `until` or until `max_events` were processed, whichever first;
     /// stops for good when simulated time stops moving (see [`Engine::stuck_clock`]).
+    ///
+    /// A run cut by `max_events` still finishes the events of the instant it is in, so it
+    /// stops only between two simulated instants: the state after any call is that of one run
+    /// to [`Engine::now`], which is what `kafka-sim run --until-us` of an exported scenario
+    /// reaches (the page pauses wherever a frame's budget ran out).
     pub fn run_until(&mut self, until: SimTime, max_events: u64) -> RunStatus {
         let mut n = 0;
         if self.stuck.is_some() {
@@ -851,14 +856,15 @@ impl Engine {
                 reached: false,
             };
         }
-        while n < max_events {
+        loop {
             match self.queue.peek_time() {
-                Some(t) if t <= until => {
+                Some(t) if t <= until && (n < max_events || t <= self.now) => {
                     if !self.step() {
                         break; // stuck
                     }
                     n += 1;
                 }
+                Some(t) if t <= until => break, // the budget is spent, between two instants
                 _ => {
                     self.now = self.now.max(until);
                     return RunStatus {
