@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker bench-scale calibration mutants clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker bench-scale calibration mutants mutants-resume clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -80,7 +80,20 @@ bench-wasm: setup
 mutants:
 	@scripts/setup.sh mutants
 	@start=$$(date +%s); cargo mutants $(MUTANTS_ARGS); \
-	  echo "make mutants: $$(( $$(date +%s) - start )) s"; scripts/mutants-score.sh mutants.out
+	  echo "make mutants: $$(( $$(date +%s) - start )) s"; scripts/mutants-record.sh merge mutants.out; \
+	  scripts/mutants-score.sh mutants.out
+
+## The same, in sittings: tests only the mutants that docs/mutants (the record kept in the
+## repository) has no outcome for, adds this run's outcomes to it and prints the score over
+## today's whole list (scripts/mutants-record.sh). Interrupted, `scripts/mutants-record.sh merge
+## target/mutants-resume` keeps the outcomes that finished.
+mutants-resume:
+	@scripts/setup.sh mutants
+	@scripts/mutants-record.sh seed target/mutants-resume
+	@start=$$(date +%s); cargo mutants --iterate -o target/mutants-resume $(MUTANTS_ARGS) || true; \
+	  echo "make mutants-resume: $$(( $$(date +%s) - start )) s"
+	@scripts/mutants-record.sh merge target/mutants-resume
+	@scripts/mutants-record.sh score
 
 ## The page's frame figures before and after (target/dist-before holds a build of the previous page)
 bench-page: build
