@@ -40,6 +40,29 @@ case "${1:-}" in
     out=$(outdir "${2:?usage: $0 merge OUT}")
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
+    # A timeout whose log shows a failing test was caught before the run hung: recorded as caught,
+    # so that the record's timeouts are only the mutants seen to hang without a test failing.
+    if [ -f "$out/timeout.txt" ] && [ -f "$out/outcomes.json" ]; then
+      python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+failed = set()
+for o in json.load(open(os.path.join(out, "outcomes.json")))["outcomes"]:
+    m = o.get("scenario")
+    if o.get("summary") != "Timeout" or not isinstance(m, dict) or "Mutant" not in m:
+        continue
+    log = os.path.join(out, o.get("log_path") or "")
+    if os.path.isfile(log) and "... FAILED" in open(log, errors="replace").read():
+        failed.add(m["Mutant"]["name"])
+names = [l.rstrip("\n") for l in open(os.path.join(out, "timeout.txt")) if l.strip()]
+with open(os.path.join(out, "timeout.txt"), "w") as f:
+    f.writelines(n + "\n" for n in names if n not in failed)
+with open(os.path.join(out, "caught.txt"), "a") as f:
+    f.writelines(n + "\n" for n in names if n in failed)
+if failed:
+    print(f"mutants record: {len(failed)} timeouts had failing tests in their logs: counted as caught")
+PY
+    fi
     # Every mutant this run tested, whatever its outcome.
     for k in "${kinds[@]}"; do catif "$out/$k.txt"; done | LC_ALL=C sort -u > "$tmp/tested"
     for k in "${kinds[@]}"; do
