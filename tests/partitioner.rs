@@ -284,6 +284,27 @@ fn adaptive_stats_only_when_kafka_builds_them() {
     );
 }
 
+/// Kafka builds the queue-size table in the batch map's order, by partition id
+/// (`RecordAccumulator.partitionReady`); the table, and so which partition a random number
+/// picks, does not depend on the order the queues are handed over in.
+#[test]
+fn adaptive_stats_are_in_partition_order_whatever_the_order_of_the_queues() {
+    let q = |partition, queued_batches| PartitionQueue {
+        partition,
+        queued_batches,
+        leader_known: true,
+        leader_stall_ms: 0,
+    };
+    let sorted = PartitionLoadStats::from_accumulator(true, 0, 3, &[q(0, 1), q(1, 2), q(2, 4)])
+        .expect("unequal queues: adaptive");
+    let shuffled = PartitionLoadStats::from_accumulator(true, 0, 3, &[q(2, 4), q(0, 1), q(1, 2)])
+        .expect("unequal queues: adaptive");
+    assert_eq!(shuffled, sorted);
+    // Weights maxQueue + 1 - queue: 4, 3 and 1, so the table is 4 7 8.
+    let picks: Vec<u32> = (0..8).map(|r| shuffled.pick(r)).collect();
+    assert_eq!(picks, [0, 0, 0, 0, 1, 1, 1, 2]);
+}
+
 #[test]
 fn adaptive_avoids_the_partition_with_a_huge_queue() {
     let mut rng = SimRng::new(7);
