@@ -81,7 +81,7 @@ mutants:
 	@scripts/setup.sh mutants
 	@start=$$(date +%s); cargo mutants $(MUTANTS_ARGS); \
 	  echo "make mutants: $$(( $$(date +%s) - start )) s"; scripts/mutants-record.sh merge mutants.out; \
-	  scripts/mutants-score.sh mutants.out
+	  scripts/mutants-record.sh score
 
 ## The same, in sittings: tests only the mutants that docs/mutants (the record kept in the
 ## repository) has no outcome for, adds this run's outcomes to it and prints the score over
