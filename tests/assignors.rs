@@ -1458,3 +1458,38 @@ proptest! {
         let _ = assign_json(&doc);
     }
 }
+
+/// KIP-429: after a cooperative round the members rejoin owning exactly what they were assigned,
+/// and their subscriptions carry the generation of that assignment (`generationId`), whatever
+/// generation each reported before: a new member (no generation) and one from an older
+/// generation both report the new one. Members with nothing assigned rejoin owning nothing.
+#[test]
+fn follow_up_members_report_the_generation_of_their_assignment() {
+    let t = topics(&[("topic", 3)]);
+    let m = [
+        owning(
+            "consumer1",
+            &["topic"],
+            vec![tp("topic", 0), tp("topic", 1)],
+            3,
+        ),
+        owning("consumer2", &["topic"], vec![tp("topic", 2)], 2),
+        member("consumer3", &["topic"]),
+        member("consumer4", &["topic"]),
+    ];
+    let first = run(CooperativeSticky, &t, &m);
+    let rejoined = follow_up_members(&m, &first, 4);
+    assert_eq!(rejoined.len(), m.len());
+    for (before, after) in m.iter().zip(&rejoined) {
+        assert_eq!(after.member_id, before.member_id);
+        assert_eq!(after.topics, before.topics);
+        assert_eq!(after.generation, Some(4), "{}", after.member_id);
+        assert_eq!(
+            after.owned_partitions,
+            get(&first, &after.member_id).to_vec(),
+            "{}",
+            after.member_id
+        );
+    }
+    assert!(rejoined.iter().any(|r| r.owned_partitions.is_empty()));
+}
