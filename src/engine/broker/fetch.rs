@@ -12,6 +12,8 @@ use crate::engine::protocol::{
 use crate::engine::time::ms;
 use crate::engine::timer::BrokerTimer;
 
+use super::fetch_session::{self, fingerprint, Settle};
+
 /// Whether `tp` belongs to an internal topic (whose batches carry payloads).
 fn internal(ctx: &Ctx<BrokerTimer>, tp: TopicPartition) -> bool {
     ctx.topics.get(tp.topic).is_some_and(|t| t.internal)
@@ -59,6 +61,7 @@ impl BrokerProcess {
         req.rack_id?;
         super::read_replica::preferred_read_replica(
             &self.disk,
+            &self.fetch_sessions,
             self.id,
             r.state,
             req.rack_id,
@@ -70,19 +73,43 @@ impl BrokerProcess {
         &mut self,
         ctx: &mut Ctx<BrokerTimer>,
         from: NodeId,
-        req: FetchRequest,
+        mut req: FetchRequest,
     ) {
-        // Followers' fetch offsets update their state at the leader right away.
-        if let Some(follower) = req.replica_id {
-            for p in &req.partitions {
-                let ok = self.hosted(&p.tp).is_some_and(|r| {
-                    r.state.role == Role::Leader
-                        && p.current_leader_epoch == r.state.leader_epoch
-                        && Self::divergence_in(r, p).is_none()
-                });
-                if ok {
-                    self.on_follower_fetch(ctx, p.tp, follower, p.fetch_offset);
+        // Followers' fetch offsets update their state at the leader right away; partitions
+        // quiet in the follower's session need nothing (fetch_session.rs).
+        let sessions = self.fetch_sessions_in_use
+            || req.partitions.len() >= fetch_session::MIN_SESSION_PARTITIONS;
+        if let (Some(follower), true) = (req.replica_id, sessions) {
+            self.fetch_sessions_in_use = true;
+            req.quiet = fetch_session::skip_quiet(
+                &mut self.fetch_sessions,
+                &mut self.replicas,
+                &self.disk.logs,
+                follower,
+                ctx.now,
+                &req.partitions,
+            );
+            if req.quiet.is_empty() {
+                for p in &req.partitions {
+                    self.follower_fetched(ctx, follower, p);
                 }
+            } else {
+                #[cfg(debug_assertions)]
+                self.check_quiet(follower, &req);
+                let mut quiet = req.quiet.iter().peekable();
+                for (i, p) in req.partitions.iter().enumerate() {
+                    if quiet.next_if(|q| q.0 as usize == i).is_none() {
+                        self.follower_fetched(ctx, follower, p);
+                    }
+                }
+            }
+            if let Some(s) = self.fetch_sessions.get_mut(&follower) {
+                s.handled(req.correlation_id);
+            }
+        } else if let Some(follower) = req.replica_id {
+            // No follower of this leader has fetched enough partitions for a session yet.
+            for p in &req.partitions {
+                self.follower_fetched(ctx, follower, p);
             }
         }
         if req.max_wait_ms == 0 || self.fetch_ready(&req) {
@@ -92,6 +119,25 @@ impl BrokerProcess {
             let deadline = ctx.now.saturating_add(ms(req.max_wait_ms));
             self.parked_fetches.insert(id, from, req, deadline);
             self.arm_fetch_wait(ctx, deadline);
+        }
+    }
+
+    /// A follower fetched `p`: in the leader's epoch and not diverging, its fetch offset updates
+    /// its state here.
+    #[inline(always)]
+    fn follower_fetched(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        follower: BrokerId,
+        p: &FetchPartition,
+    ) {
+        let ok = self.hosted(&p.tp).is_some_and(|r| {
+            r.state.role == Role::Leader
+                && p.current_leader_epoch == r.state.leader_epoch
+                && Self::divergence_in(r, p).is_none()
+        });
+        if ok {
+            self.on_follower_fetch(ctx, p.tp, follower, p.fetch_offset);
         }
     }
 
@@ -162,14 +208,39 @@ impl BrokerProcess {
     /// `min_bytes` (at least 1) are ready (Kafka's `DelayedFetch.tryComplete`). Stops looking
     /// as soon as the answer is known.
     fn fetch_ready(&self, req: &FetchRequest) -> bool {
-        let follower = req.replica_id.is_some();
         if req.rack_id.is_some() && self.redirects_any(req) {
             // A preferred read replica is answered at once (`ReplicaManager.fetchMessages`).
             return true;
         }
+        if req.quiet.is_empty() {
+            return self.ready_over(req, req.partitions.iter());
+        }
+        // Quiet partitions that are still so have no error and nothing to read.
+        let mut quiet = req.quiet.iter().peekable();
+        let changed = req.partitions.iter().enumerate().filter_map(|(i, p)| {
+            match quiet.next_if(|q| q.0 as usize == i) {
+                Some(&(_, print))
+                    if fingerprint(&self.replicas, &self.disk.logs, p.tp) == Some(print) =>
+                {
+                    None
+                }
+                _ => Some(p),
+            }
+        });
+        self.ready_over(req, changed)
+    }
+
+    /// [`Self::fetch_ready`] over `partitions` of `req`.
+    #[inline]
+    fn ready_over<'a>(
+        &self,
+        req: &FetchRequest,
+        partitions: impl Iterator<Item = &'a FetchPartition>,
+    ) -> bool {
+        let follower = req.replica_id.is_some();
         let need = req.min_bytes.max(1);
         let mut bytes = 0;
-        for p in &req.partitions {
+        for p in partitions {
             let r = self.hosted(&p.tp);
             let diverging = follower && r.is_some_and(|r| Self::divergence_in(r, p).is_some());
             if diverging || Self::partition_error(r, p, diverging, !follower) != ErrorCode::None {
@@ -201,12 +272,53 @@ impl BrokerProcess {
         to: NodeId,
         req: &FetchRequest,
     ) {
+        // What the follower's session learns from this answer (fetch_session.rs): only for a
+        // fetch that tracks its quiet partitions. A fetch that does not is answered by a copy
+        // of this function without that bookkeeping.
+        let session_time = req
+            .replica_id
+            .filter(|_| self.fetch_sessions_in_use)
+            .and_then(|f| self.fetch_sessions.get(&f))
+            .filter(|s| s.tracks(req.correlation_id))
+            .map(|s| s.last_fetch());
+        if session_time.is_some() || !req.quiet.is_empty() {
+            self.answer::<true>(ctx, to, req, session_time)
+        } else {
+            self.answer::<false>(ctx, to, req, None)
+        }
+    }
+
+    /// [`Self::answer_fetch`]; `TRACKED`: the follower's session learns from it.
+    #[inline(always)]
+    fn answer<const TRACKED: bool>(
+        &mut self,
+        ctx: &mut Ctx<BrokerTimer>,
+        to: NodeId,
+        req: &FetchRequest,
+        session_time: Option<SimTime>,
+    ) {
         let follower = req.replica_id.is_some();
         let mut budget = req.max_bytes.max(1);
-        let mut out = Vec::with_capacity(req.partitions.len());
+        let mut out = Vec::with_capacity(req.partitions.len() - req.quiet.len());
         let mut hw_sent = std::mem::take(&mut self.tp_hw_scratch);
         hw_sent.clear();
-        for p in &req.partitions {
+        let mut settle = std::mem::take(&mut self.settle_scratch);
+        settle.clear();
+        let mut quiet = req.quiet.iter().peekable();
+        for (i, p) in req.partitions.iter().enumerate() {
+            let skipped = if TRACKED {
+                quiet.next_if(|q| q.0 as usize == i).map(|q| q.1)
+            } else {
+                None
+            };
+            if let Some(print) = skipped {
+                if fingerprint(&self.replicas, &self.disk.logs, p.tp) == Some(print) {
+                    // Still quiet: left out of the answer, as it would be (no data, no error,
+                    // the high watermark it has).
+                    settle.push((i as u32, Settle::StillQuiet(print)));
+                    continue;
+                }
+            }
             let r = self.hosted(&p.tp);
             let diverging_epoch = if follower {
                 r.and_then(|r| Self::divergence_in(r, p))
@@ -272,7 +384,31 @@ impl BrokerProcess {
                 }
                 if let (Some(f), None) = (req.replica_id, data.diverging_epoch) {
                     // KIP-227: a follower's session leaves out partitions with nothing new.
-                    let known = r.state.followers.get(&f).map(|s| s.hw_sent);
+                    let state = r.state.followers.get(&f);
+                    let known = state.map(|s| s.hw_sent);
+                    // Quiet from now on: in the ISR, at the log end, with the high watermark
+                    // it now has, and both its times those of this fetch.
+                    let quiet_after = TRACKED
+                        && session_time.is_some()
+                        && error == ErrorCode::None
+                        && data.batches.is_empty()
+                        && p.fetch_offset == r.log.log_end_offset()
+                        && r.state.isr.contains(&f)
+                        && state.is_some_and(|s| {
+                            s.leo == p.fetch_offset
+                                && (s.quiet
+                                    || (Some(s.last_caught_up) == session_time
+                                        && Some(s.last_fetch_time) == session_time))
+                        });
+                    match (quiet_after, skipped) {
+                        (true, _) => {
+                            if let Some(print) = fetch_session::fingerprint_of(r.state, r.log) {
+                                settle.push((i as u32, Settle::NowQuiet(print)));
+                            }
+                        }
+                        (false, Some(_)) => settle.push((i as u32, Settle::Stirred)),
+                        (false, None) => {}
+                    }
                     if error == ErrorCode::None
                         && data.batches.is_empty()
                         && known == Some(data.high_watermark)
@@ -282,7 +418,11 @@ impl BrokerProcess {
                     if known.is_some_and(|k| k != data.high_watermark) {
                         hw_sent.push((p.tp, data.high_watermark));
                     }
+                } else if skipped.is_some() {
+                    settle.push((i as u32, Settle::Stirred));
                 }
+            } else if skipped.is_some() {
+                settle.push((i as u32, Settle::Stirred));
             }
             out.push(data);
         }
@@ -298,6 +438,10 @@ impl BrokerProcess {
             }
         }
         self.tp_hw_scratch = hw_sent;
+        if let (true, Some(f)) = (TRACKED, req.replica_id) {
+            self.settle_session(f, req, &settle);
+        }
+        self.settle_scratch = settle;
         ctx.send(
             to,
             Message::FetchResponse {
@@ -306,6 +450,73 @@ impl BrokerProcess {
             },
         );
         self.response_sent(ctx, to);
+    }
+
+    /// Checks (in debug builds) what skipping a quiet partition takes for granted: handling it
+    /// would find it led here in the epoch asked for, no divergence, the follower in the ISR
+    /// at the log end with the current high watermark, and times implicit.
+    #[cfg(debug_assertions)]
+    fn check_quiet(&self, follower: BrokerId, req: &FetchRequest) {
+        for &(i, _) in &req.quiet {
+            let p = &req.partitions[i as usize];
+            let r = self.hosted(&p.tp).expect("a quiet partition is hosted");
+            let f = r.state.followers.get(&follower).expect("and followed");
+            assert!(
+                r.state.role == Role::Leader
+                    && p.current_leader_epoch == r.state.leader_epoch
+                    && Self::divergence_in(r, p).is_none()
+                    && Self::partition_error(Some(r), p, false, false) == ErrorCode::None
+                    && f.quiet
+                    && f.leo == p.fetch_offset
+                    && p.fetch_offset == r.log.log_end_offset()
+                    && f.hw_sent == r.log.high_watermark()
+                    && r.state.isr.contains(&follower),
+                "partition {:?} skipped in {follower}'s fetch but not quiet: {:?} {:?}",
+                p.tp,
+                r.state,
+                f
+            );
+        }
+    }
+
+    /// After answering follower `f`'s fetch: records the partitions now quiet in its session and
+    /// writes back the times of those skipped on arrival that are quiet no more.
+    fn settle_session(&mut self, f: BrokerId, req: &FetchRequest, settle: &[(u32, Settle)]) {
+        let Some(s) = self.fetch_sessions.get_mut(&f) else {
+            return;
+        };
+        let at = s.last_fetch();
+        let record = s.answering(req.correlation_id);
+        for &(i, outcome) in settle {
+            let p = &req.partitions[i as usize];
+            match outcome {
+                // Its follower state is quiet already: nothing to look up.
+                Settle::StillQuiet(print) if record => s.record_quiet(p, print),
+                Settle::NowQuiet(print) if record => {
+                    if let Some(state) = self
+                        .replicas
+                        .get_mut(&p.tp)
+                        .and_then(|r| r.followers.get_mut(&f))
+                    {
+                        state.quiet = true;
+                        s.record_quiet(p, print);
+                    }
+                }
+                _ => {
+                    if let Some(state) = self
+                        .replicas
+                        .get_mut(&p.tp)
+                        .and_then(|r| r.followers.get_mut(&f))
+                    {
+                        if state.quiet {
+                            state.last_caught_up = at;
+                            state.last_fetch_time = at;
+                            state.quiet = false;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Answers parked fetches that now have enough data after an append or a HW move on

@@ -17,10 +17,20 @@ use crate::engine::timer::{BrokerTimer, DeadlineTimer};
 const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 
 /// A follower fetcher thread for one leader.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetcherState {
     /// Partitions fetched from this leader.
-    pub partitions: BTreeSet<TopicPartition>,
+    partitions: BTreeSet<TopicPartition>,
+    /// The partitions of the next fetch request as last built, in `partitions` order: what
+    /// Kafka's `AbstractFetcherThread.buildFetch` rebuilds for every request. Kept between
+    /// fetches so that a request costs a copy, and only entries whose partition changed since
+    /// (`stale`) are rebuilt; `rebuild` when partitions came or went (or the configured
+    /// `replica.fetch.max.bytes` changed).
+    request: Vec<FetchPartition>,
+    /// Partitions whose entry in `request` may be out of date (their log or epoch changed).
+    stale: Vec<TopicPartition>,
+    /// `request` must be built from scratch.
+    rebuild: bool,
     /// Sequence number of the fetch in flight.
     pub in_flight: Option<u64>,
     /// When the fetch in flight counts as lost (`replica.socket.timeout.ms` after sending).
@@ -32,7 +42,112 @@ pub struct FetcherState {
     seq: u64,
 }
 
+impl FetcherState {
+    /// The partitions fetched from this leader.
+    pub fn partitions(&self) -> &BTreeSet<TopicPartition> {
+        &self.partitions
+    }
+
+    /// Starts fetching `tp` from this leader.
+    pub(super) fn add(&mut self, tp: TopicPartition) {
+        if self.partitions.insert(tp) {
+            self.rebuild = true;
+        }
+    }
+
+    /// Stops fetching `tp` from this leader.
+    pub(super) fn remove(&mut self, tp: &TopicPartition) {
+        if self.partitions.remove(tp) {
+            self.rebuild = true;
+        }
+    }
+
+    /// `tp`'s log or leader epoch changed: its entry in the next request is rebuilt.
+    fn touch(&mut self, tp: TopicPartition) {
+        if !self.rebuild {
+            self.stale.push(tp);
+        }
+    }
+}
+
+/// One partition's entry in a follower fetch: fetch from the log end, with the leader epoch
+/// this replica knows and the epoch of its last batch (KIP-320, KIP-595).
+fn fetch_entry(
+    replicas: &TpMap<ReplicaState>,
+    logs: &TpMap<crate::engine::log::PartitionLog>,
+    tp: TopicPartition,
+    max_bytes: u64,
+) -> Option<FetchPartition> {
+    let r = replicas.get(&tp)?;
+    let log = logs.get(&tp)?;
+    Some(FetchPartition {
+        tp,
+        fetch_offset: log.log_end_offset(),
+        current_leader_epoch: r.leader_epoch,
+        last_fetched_epoch: log.last_epoch(),
+        partition_max_bytes: max_bytes,
+    })
+}
+
 impl BrokerProcess {
+    /// Brings fetcher `leader`'s request up to date: the stale entries rebuilt in place (or all
+    /// of them). Entries are those of `partitions` that have a replica and a log, in order.
+    fn refresh_request(&mut self, leader: BrokerId) {
+        let max_part = self.disk.config.replica_fetch_max_bytes;
+        let (replicas, logs) = (&self.replicas, &self.disk.logs);
+        let Some(f) = self.fetchers.get_mut(&leader) else {
+            return;
+        };
+        if f.request
+            .first()
+            .is_some_and(|p| p.partition_max_bytes != max_part)
+        {
+            f.rebuild = true;
+        }
+        if f.rebuild {
+            f.request.clear();
+            f.request.extend(
+                f.partitions
+                    .iter()
+                    .filter_map(|&tp| fetch_entry(replicas, logs, tp, max_part)),
+            );
+            f.rebuild = false;
+        } else {
+            for tp in f.stale.iter() {
+                let Ok(i) = f.request.binary_search_by(|p| p.tp.cmp(tp)) else {
+                    // Not in the request: it had no replica or log when last built.
+                    if f.partitions.contains(tp)
+                        && fetch_entry(replicas, logs, *tp, max_part).is_some()
+                    {
+                        f.rebuild = true;
+                    }
+                    continue;
+                };
+                match fetch_entry(replicas, logs, *tp, max_part) {
+                    Some(p) => f.request[i] = p,
+                    None => f.rebuild = true,
+                }
+            }
+            if f.rebuild {
+                f.stale.clear();
+                return self.refresh_request(leader);
+            }
+        }
+        f.stale.clear();
+        #[cfg(debug_assertions)]
+        {
+            let fresh: Vec<FetchPartition> = f
+                .partitions
+                .iter()
+                .filter_map(|&tp| fetch_entry(replicas, logs, tp, max_part))
+                .collect();
+            debug_assert_eq!(
+                f.request, fresh,
+                "fetcher {leader}: kept request out of date"
+            );
+        }
+    }
+
     /// Sends a fetch from every idle fetcher that has partitions.
     pub(super) fn kick_fetchers(&mut self, ctx: &mut Ctx<BrokerTimer>) {
         let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
@@ -43,29 +158,18 @@ impl BrokerProcess {
 
     pub(super) fn send_follower_fetch(&mut self, ctx: &mut Ctx<BrokerTimer>, leader: BrokerId) {
         let me = self.id;
-        let cfg = &self.disk.config;
-        let max_part = cfg.replica_fetch_max_bytes;
         let Some(f) = self.fetchers.get(&leader) else {
             return;
         };
         if f.in_flight.is_some() || f.partitions.is_empty() || ctx.now < f.backoff_until {
             return;
         }
-        let mut partitions: Vec<FetchPartition> = Vec::with_capacity(f.partitions.len());
-        partitions.extend(f.partitions.iter().filter_map(|tp| {
-            let r = self.replicas.get(tp)?;
-            let log = self.disk.logs.get(tp)?;
-            Some(FetchPartition {
-                tp: *tp,
-                fetch_offset: log.log_end_offset(),
-                current_leader_epoch: r.leader_epoch,
-                last_fetched_epoch: log.last_epoch(),
-                partition_max_bytes: max_part,
-            })
-        }));
+        self.refresh_request(leader);
+        let cfg = &self.disk.config;
         let Some(f) = self.fetchers.get_mut(&leader) else {
             return;
         };
+        let partitions = f.request.clone();
         f.seq += 1;
         let seq = f.seq;
         f.in_flight = Some(seq);
@@ -154,11 +258,14 @@ impl BrokerProcess {
         let mut appended_records = 0u64;
         let mut flush = false;
         for data in partitions {
-            let still_following = self
-                .fetchers
-                .get(&leader)
-                .map(|f| f.partitions.contains(&data.tp))
-                .unwrap_or(false);
+            let still_following = match self.fetchers.get_mut(&leader) {
+                Some(f) if f.partitions.contains(&data.tp) => {
+                    // Whatever the answer does to the log, the next request's entry follows it.
+                    f.touch(data.tp);
+                    true
+                }
+                _ => false,
+            };
             let (Some(r), Some(log)) = (
                 self.replicas.get(&data.tp),
                 self.disk.logs.get_mut(&data.tp),

@@ -9,6 +9,8 @@ use crate::engine::protocol::{ErrorCode, Message};
 use crate::engine::time::ms;
 use crate::engine::timer::BrokerTimer;
 
+use super::fetch_session;
+
 impl BrokerProcess {
     pub(super) fn become_leader(
         &mut self,
@@ -42,13 +44,14 @@ impl BrokerProcess {
                         last_fetch_time: now,
                         last_fetch_leader_leo: 0,
                         hw_sent: u64::MAX,
+                        quiet: false,
                     },
                 )
             })
             .collect();
         // Stop fetching this partition from anyone.
         for f in self.fetchers.values_mut() {
-            f.partitions.remove(&tp);
+            f.remove(&tp);
         }
         self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
         self.maybe_advance_hw(ctx, tp);
@@ -71,13 +74,15 @@ impl BrokerProcess {
         self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
         self.complete_coordinator_writes(ctx, tp);
         for f in self.fetchers.values_mut() {
-            f.partitions.remove(&tp);
+            f.remove(&tp);
         }
         if let Some(leader) = st.leader {
-            self.fetchers
-                .get_or_insert_with(leader, FetcherState::default)
-                .partitions
-                .insert(tp);
+            let f = self
+                .fetchers
+                .get_or_insert_with(leader, FetcherState::default);
+            // A new leader epoch changes the partition's entry even when the leader stays.
+            f.remove(&tp);
+            f.add(tp);
         }
     }
 
@@ -115,6 +120,7 @@ impl BrokerProcess {
             return;
         }
         let metadata = &self.disk.metadata;
+        let sessions = &self.fetch_sessions;
         let Some(log) = self.disk.logs.get_mut(&tp) else {
             return;
         };
@@ -133,8 +139,9 @@ impl BrokerProcess {
             }
             // `ReplicaState.isCaughtUp`; a follower that never caught up has time 0, which
             // Kafka's wall-clock times make ancient, and so does this check.
-            let caught_up = f.leo == leader_leo
-                || (f.last_caught_up > 0 && now.saturating_sub(f.last_caught_up) <= lag_max);
+            let last = fetch_session::caught_up_time(sessions, b, f);
+            let caught_up =
+                f.leo == leader_leo || (last > 0 && now.saturating_sub(last) <= lag_max);
             if caught_up && metadata.is_live(b) {
                 hw = f.leo;
             }
@@ -168,6 +175,8 @@ impl BrokerProcess {
         let Some(f) = r.followers.get_mut(&follower) else {
             return;
         };
+        // A partition handled here is not quiet: its fetch session wrote its times back.
+        debug_assert!(!f.quiet, "{tp:?}: handled while quiet");
         if fetch_offset >= leader_leo {
             f.last_caught_up = now;
         } else if fetch_offset >= f.last_fetch_leader_leo {
@@ -218,10 +227,13 @@ impl BrokerProcess {
                 .iter()
                 .copied()
                 .filter(|&b| b != me)
-                .filter(|b| {
+                .filter(|&b| {
                     r.followers
-                        .get(b)
-                        .map(|f| f.leo < leo && now.saturating_sub(f.last_caught_up) > lag)
+                        .get(&b)
+                        .map(|f| {
+                            let last = fetch_session::caught_up_time(&self.fetch_sessions, b, f);
+                            f.leo < leo && now.saturating_sub(last) > lag
+                        })
                         .unwrap_or(true)
                 })
                 .collect();

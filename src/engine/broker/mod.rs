@@ -19,6 +19,7 @@ mod connections;
 mod coordinator_log;
 mod fetch;
 mod fetch_purgatory;
+mod fetch_session;
 mod follower;
 mod leader;
 mod lifecycle;
@@ -73,6 +74,11 @@ pub struct FollowerState {
     /// partition out while it has no data, no error and the same high watermark (KIP-227
     /// incremental fetch responses). `u64::MAX`: send it next time.
     pub hw_sent: u64,
+    /// Quiet in its follower's fetch session (`fetch_session.rs`): the leader skips the
+    /// partition in that follower's fetches, and `last_caught_up` and `last_fetch_time` are
+    /// both the time of the follower's last fetch (read them through
+    /// `BrokerProcess::caught_up_time`).
+    pub quiet: bool,
 }
 
 /// The in-memory state of one partition's replica in a running broker (Kafka's `Partition`

@@ -48,6 +48,9 @@ pub struct FetchRequest {
     pub partitions: Vec<FetchPartition>,
     /// The consumer's rack (KIP-392).
     pub rack_id: Option<u16>,
+    /// A follower's partitions that are quiet in its fetch session (index into `partitions`,
+    /// and their state when the fetch arrived): skipped while that state stays the same.
+    pub(super) quiet: Vec<(u32, super::fetch_session::Fingerprint)>,
 }
 
 /// A running broker process. It owns its disk while it runs; everything else is lost when it
@@ -83,6 +86,11 @@ pub struct BrokerProcess {
     /// One timer for all parked produces' `timeout_ms`.
     pub(super) produce_timeout_timer: DeadlineTimer,
     pub(super) fetchers: VecMap<BrokerId, FetcherState>,
+    /// What this broker, as a leader, keeps of each follower's previous fetch.
+    pub(super) fetch_sessions: super::fetch_session::FollowerSessions,
+    /// Some follower fetched enough partitions for a session (until then no fetch looks its
+    /// session up: with a few partitions per fetch, as at 30 brokers × 1,000 partitions).
+    pub(super) fetch_sessions_in_use: bool,
     pub(super) alter_inflight: BTreeSet<TopicPartition>,
     pub(super) led_offsets_partitions: BTreeSet<u32>,
     /// The transaction coordinator for the `__transaction_state` partitions led here.
@@ -97,6 +105,8 @@ pub struct BrokerProcess {
     pub(super) tp_scratch: Vec<TopicPartition>,
     /// Reused buffer for the high watermarks a fetch response sends a follower.
     pub(super) tp_hw_scratch: Vec<(TopicPartition, u64)>,
+    /// Reused buffer for what a follower's session learns from an answer.
+    pub(super) settle_scratch: Vec<(u32, super::fetch_session::Settle)>,
 }
 
 impl BrokerProcess {
@@ -123,6 +133,8 @@ impl BrokerProcess {
             fetch_wait_timer: DeadlineTimer::default(),
             produce_timeout_timer: DeadlineTimer::default(),
             fetchers: VecMap::new(),
+            fetch_sessions: VecMap::new(),
+            fetch_sessions_in_use: false,
             alter_inflight: BTreeSet::new(),
             led_offsets_partitions: BTreeSet::new(),
             txn_coordinator: Default::default(),
@@ -131,7 +143,14 @@ impl BrokerProcess {
             id_scratch: Vec::new(),
             tp_scratch: Vec::new(),
             tp_hw_scratch: Vec::new(),
+            settle_scratch: Vec::new(),
         }
+    }
+
+    /// A follower's last caught-up time for a partition led here (`lastCaughtUpTimeMs`; a
+    /// partition quiet in the follower's fetch session has it implicitly).
+    pub fn caught_up_time(&self, follower: BrokerId, f: &super::FollowerState) -> SimTime {
+        super::fetch_session::caught_up_time(&self.fetch_sessions, follower, f)
     }
 
     /// `min.insync.replicas` for a topic (override or broker default).
@@ -221,6 +240,7 @@ impl BrokerProcess {
                     read_committed,
                     partitions,
                     rack_id,
+                    quiet: Vec::new(),
                 };
                 self.schedule_work(ctx, 0, 0, false, Work::Fetch { from, request });
             }

@@ -34,6 +34,7 @@ impl BrokerDisk {
 /// `me` (the leader); `None` means "fetch from the leader".
 pub(super) fn preferred_read_replica(
     disk: &BrokerDisk,
+    sessions: &super::fetch_session::FollowerSessions,
     me: BrokerId,
     state: &ReplicaState,
     rack: Option<u16>,
@@ -52,7 +53,11 @@ pub(super) fn preferred_read_replica(
     for (&b, f) in state.followers.iter() {
         let eligible = state.isr.contains(&b) && f.leo >= fetch_offset;
         if eligible && disk.rack_of(b) == Some(rack) {
-            let key = (f.leo, f.last_caught_up, b);
+            let key = (
+                f.leo,
+                super::fetch_session::caught_up_time(sessions, b, f),
+                b,
+            );
             if best.is_none_or(|k| key > k) {
                 best = Some(key);
             }

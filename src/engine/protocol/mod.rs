@@ -258,7 +258,10 @@ pub struct ProducePartitionResponse {
     pub leader_epoch: u32,
 }
 
-/// A partition in a fetch request (KIP-227 sessions not modelled).
+/// A partition in a fetch request. Requests are full fetch requests (every partition of the
+/// session); the leader skips the partitions that are quiet in the follower's session
+/// (`broker/fetch_session.rs`), so its work follows what changed, as KIP-227 sessions make a
+/// response.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FetchPartition {
     /// Partition.

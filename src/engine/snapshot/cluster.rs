@@ -232,15 +232,16 @@ fn partition_snapshot(view: ClusterView<'_>, p: &PartitionView<'_>) -> Partition
     let leader = p.leader();
     let followers = st
         .leader
-        .and_then(|l| view.broker(l)?.process()?.replicas.get(&st.tp))
-        .filter(|r| r.role == Role::Leader)
-        .map(|r| {
+        .and_then(|l| view.broker(l)?.process())
+        .and_then(|process| Some((process, process.replicas.get(&st.tp)?)))
+        .filter(|(_, r)| r.role == Role::Leader)
+        .map(|(process, r)| {
             r.followers
                 .iter()
                 .map(|(b, f)| FollowerPosition {
                     broker: *b,
                     log_end_offset: f.leo,
-                    last_caught_up: f.last_caught_up,
+                    last_caught_up: process.caught_up_time(*b, f),
                 })
                 .collect()
         })
