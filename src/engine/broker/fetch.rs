@@ -502,19 +502,7 @@ impl BrokerProcess {
                         s.record_quiet(p, print);
                     }
                 }
-                _ => {
-                    if let Some(state) = self
-                        .replicas
-                        .get_mut(&p.tp)
-                        .and_then(|r| r.followers.get_mut(&f))
-                    {
-                        if state.quiet {
-                            state.last_caught_up = at;
-                            state.last_fetch_time = at;
-                            state.quiet = false;
-                        }
-                    }
-                }
+                _ => fetch_session::write_back(&mut self.replicas, p.tp, f, at),
             }
         }
     }

@@ -118,7 +118,7 @@ pub fn caught_up_time(
 }
 
 /// Writes a quiet partition's implicit times back into its follower state.
-fn write_back(
+pub(super) fn write_back(
     replicas: &mut TpMap<ReplicaState>,
     tp: TopicPartition,
     follower: BrokerId,
