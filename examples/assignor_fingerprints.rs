@@ -9,11 +9,16 @@
 //! cargo run --release --example assignor_fingerprints -- 1 274 --show   # print that group
 //! ```
 //!
-//! Usage: `assignor_fingerprints CASES [FIRST] [--equal] [--show] [--assignor NAME]`. The groups
+//! Usage: `assignor_fingerprints CASES [FIRST] [--equal | --stale | --nogen] [--show] [--dump] [--assignor NAME]`. The groups
 //! are larger and more lopsided than the property tests' (up to 10 members, 5 topics of up to 12
 //! partitions, owned partitions from two generations, some owned twice), which is what reaches
 //! the sticky assignor's `PartitionMovements` (a partition moved twice in one rebalance).
-//! `--equal` gives every member the same subscription (the sticky assignor's constrained path).
+//! `--equal` gives every member the same subscription (the sticky assignor's constrained path);
+//! `--stale` lets members own partitions of topics they no longer subscribe to, from up to three
+//! generations (the general path's previous-owner rules); `--nogen` gives no member a
+//! generation. `--dump` prints each case and its
+//! result as a text block, the input of the Kafka comparison described in
+//! `tests/assignors_kafka.rs`.
 //! Each case is seeded by its number alone, so a case is reproducible on its own.
 
 use kafka_sim::engine::assignor::{assign, AssignorKind, MemberSubscription, TopicPartition};
@@ -37,7 +42,42 @@ impl CaseRng {
 }
 
 /// The group of case `case`: topics and members (sorted by id, unique ids).
-fn group(case: u64, equal: bool) -> (BTreeMap<String, u32>, Vec<MemberSubscription>) {
+/// How a case's groups are drawn.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Random subscriptions; owned partitions of subscribed topics, generations 1–2 or none.
+    Plain,
+    /// `--equal`: every member subscribes to every topic.
+    Equal,
+    /// `--stale`: also owned partitions of topics no longer subscribed, generations 1–3.
+    Stale,
+    /// `--nogen`: as plain, but no member reports a generation.
+    NoGeneration,
+}
+
+impl Mode {
+    fn from_args(flag: impl Fn(&str) -> bool) -> Self {
+        match () {
+            _ if flag("--equal") => Mode::Equal,
+            _ if flag("--stale") => Mode::Stale,
+            _ if flag("--nogen") => Mode::NoGeneration,
+            _ => Mode::Plain,
+        }
+    }
+
+    /// The word `--dump` adds to a case's header.
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Plain => "",
+            Mode::Equal => " equal",
+            Mode::Stale => " stale",
+            Mode::NoGeneration => " nogen",
+        }
+    }
+}
+
+fn group(case: u64, mode: Mode) -> (BTreeMap<String, u32>, Vec<MemberSubscription>) {
+    let (equal, stale) = (mode == Mode::Equal, mode == Mode::Stale);
     let mut r = CaseRng::new(case);
     let topics: BTreeMap<String, u32> = (0..1 + r.below(5))
         .map(|i| (format!("t{i}"), 1 + r.below(12) as u32))
@@ -55,13 +95,16 @@ fn group(case: u64, equal: bool) -> (BTreeMap<String, u32>, Vec<MemberSubscripti
         if subs.is_empty() {
             subs.push(names[r.below(names.len() as u64) as usize].clone());
         }
-        let generation = if r.below(5) == 0 {
+        let generation = if r.below(5) == 0 || mode == Mode::NoGeneration {
             None
         } else {
-            Some(1 + r.below(2) as i32)
+            Some(1 + r.below(if stale { 3 } else { 2 }) as i32)
         };
         let mut owned = Vec::new();
-        for s in &subs {
+        // `--stale`: a member may still own partitions of topics it no longer subscribes to
+        // (it changed its subscription), which only the previous-owner rules look at.
+        let owned_topics = if stale { &names } else { &subs };
+        for s in owned_topics {
             for p in 0..topics[s] {
                 let tp = TopicPartition::new(s.clone(), p);
                 let keep = match lopsided {
@@ -99,6 +142,48 @@ fn short(tps: &[TopicPartition]) -> Vec<String> {
         .collect()
 }
 
+/// One case as a text block (`# case N ASSIGNOR [MODE]`, `topics`, one `member` line each, our result
+/// as `ours` lines, a blank line): the input of a Kafka-side driver that appends Kafka's own
+/// result as `kafka` lines, which makes the block a vector for `tests/assignors_kafka.rs`.
+fn dump(
+    case: u64,
+    mode: &str,
+    kind: AssignorKind,
+    topics: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+    result: &Result<
+        kafka_sim::engine::assignor::Assignment,
+        kafka_sim::engine::assignor::AssignError,
+    >,
+) {
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(",")
+        }
+    };
+    println!("# case {case} {}{mode}", kind.name());
+    let t: Vec<String> = topics.iter().map(|(t, n)| format!("{t}:{n}")).collect();
+    println!("topics {}", t.join(" "));
+    for m in members {
+        let generation = m.generation.map_or("-".to_string(), |g| g.to_string());
+        println!(
+            "member {} gen {generation} subscribes {} owns {}",
+            m.member_id,
+            m.topics.join(","),
+            list(short(&m.owned_partitions))
+        );
+    }
+    match result {
+        Ok(a) => a
+            .iter()
+            .for_each(|(m, tps)| println!("ours {m} {}", list(short(tps)))),
+        Err(e) => println!("ours-error {e}"),
+    }
+    println!();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |f: &str| args.iter().any(|a| a == f);
@@ -114,9 +199,14 @@ fn main() {
     let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let cases = numbers.first().copied().unwrap_or(1000);
     let first = numbers.get(1).copied().unwrap_or(0);
+    let mode = Mode::from_args(flag);
     for case in first..first + cases {
-        let (topics, members) = group(case, flag("--equal"));
+        let (topics, members) = group(case, mode);
         let result = assign(kind, &topics, &members);
+        if flag("--dump") {
+            dump(case, mode.label(), kind, &topics, &members, &result);
+            continue;
+        }
         if flag("--show") {
             println!("topics {topics:?}");
             for m in &members {
