@@ -177,6 +177,10 @@ impl BrokerProcess {
     /// answer tells it where to truncate). A consumer may fetch from a follower too (KIP-392:
     /// Kafka's `fetchOnlyFromLeader` is false for consumers sending client metadata); the
     /// follower checks the leader epoch as a leader would and serves below its own HW.
+    ///
+    /// The leader epoch is checked before the role, as `Partition.getLocalLog` does: a follower
+    /// still fetching with an older epoch from a replica that has since become a follower is
+    /// told FENCED_LEADER_EPOCH, not NOT_LEADER_OR_FOLLOWER.
     fn partition_error(
         r: Option<Hosted>,
         p: &FetchPartition,
@@ -186,14 +190,14 @@ impl BrokerProcess {
         let Some(r) = r else {
             return ErrorCode::NotLeaderOrFollower;
         };
-        if r.state.role != Role::Leader && !(consumer && Self::serves_consumers(r)) {
-            return ErrorCode::NotLeaderOrFollower;
-        }
         if p.current_leader_epoch < r.state.leader_epoch {
             return ErrorCode::FencedLeaderEpoch;
         }
         if p.current_leader_epoch > r.state.leader_epoch {
             return ErrorCode::UnknownLeaderEpoch;
+        }
+        if r.state.role != Role::Leader && !(consumer && Self::serves_consumers(r)) {
+            return ErrorCode::NotLeaderOrFollower;
         }
         if !diverging {
             let upper = r.log.log_end_offset();

@@ -26,20 +26,28 @@ struct Harness {
 
 impl Harness {
     fn new(min_isr: u32, isr: Vec<BrokerId>) -> Self {
+        Self::with(
+            min_isr,
+            isr,
+            HardwareProfile::cloud(),
+            TopicConfig::default(),
+        )
+    }
+
+    /// Broker 1 of two on `hardware`, hosting topic `t` (one partition, led by broker 1 at
+    /// leader epoch 0) configured as `topic`.
+    fn with(
+        min_isr: u32,
+        isr: Vec<BrokerId>,
+        hardware: HardwareProfile,
+        topic: TopicConfig,
+    ) -> Self {
         let config = BrokerConfig {
             min_insync_replicas: min_isr,
             ..BrokerConfig::default()
         };
         let mut h = Harness {
-            broker: BrokerProcess::open(
-                BrokerDisk::new(
-                    1,
-                    HardwareProfile::cloud(),
-                    config,
-                    vec![TopicConfig::default()],
-                ),
-                0,
-            ),
+            broker: BrokerProcess::open(BrokerDisk::new(1, hardware, config, vec![topic]), 0),
             rng: SimRng::new(1),
             topics: TopicTable {
                 topics: vec![TopicInfo {
@@ -288,6 +296,9 @@ mod isr_and_produce;
 
 // KIP-392 fetch from follower: the leader's preferred read replica, the follower's reads.
 mod read_replica;
+
+// The follower's fetcher: stale answers, the fetch after an append or an fsync, error order.
+mod follower_fetch;
 
 // KIP-890 transaction version 2: the leader adds partitions to the transaction.
 mod txn_verify;
