@@ -42,6 +42,17 @@ impl Harness {
         hardware: HardwareProfile,
         topic: TopicConfig,
     ) -> Self {
+        Self::with_replicas(min_isr, vec![1, 2], isr, hardware, topic)
+    }
+
+    /// Broker 1 of `replicas` (broker 1 first: the leader at leader epoch 0).
+    fn with_replicas(
+        min_isr: u32,
+        replicas: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+        hardware: HardwareProfile,
+        topic: TopicConfig,
+    ) -> Self {
         let config = BrokerConfig {
             min_insync_replicas: min_isr,
             ..BrokerConfig::default()
@@ -53,7 +64,7 @@ impl Harness {
                 topics: vec![TopicInfo {
                     name: "t".into(),
                     partitions: 1,
-                    replication_factor: 2,
+                    replication_factor: replicas.len() as u32,
                     internal: false,
                 }],
             },
@@ -61,10 +72,10 @@ impl Harness {
             timers: Vec::new(),
             events: Vec::new(),
         };
-        let mut st = PartitionState::new(tp(), vec![1, 2]);
+        let mut st = PartitionState::new(tp(), replicas.clone());
         st.isr = isr;
         let mut image = crate::engine::metadata_image::MetadataImage::default();
-        for b in [1, 2] {
+        for &b in &replicas {
             image.apply(&MetadataRecord::RegisterBroker {
                 broker: b,
                 broker_epoch: 0,

@@ -315,3 +315,51 @@ fn a_follower_at_the_log_end_stays_in_sync_on_an_idle_partition() {
     assert!(isr_proposals(&h.isr_check_at(ms(1_000 + 31_000))).is_empty());
     assert!(isr_proposals(&h.isr_check_at(ms(1_000 + 300_000))).is_empty());
 }
+
+/// `Partition.maybeIncrementLeaderHW`: the high watermark is the least log end of the leader,
+/// the (maximal) ISR and caught-up followers about to join it; a follower outside the ISR can
+/// hold it back, never push it up. Broker 3 (not in the ISR) catches up to the leader's log end
+/// while ISR member 2 has only 4 of 10 records: the HW stays at 4.
+#[test]
+fn a_caught_up_follower_outside_the_isr_never_raises_the_high_watermark() {
+    let mut h = Harness::with_replicas(
+        1,
+        vec![1, 2, 3],
+        vec![1, 2],
+        HardwareProfile::cloud(),
+        TopicConfig::default(),
+    );
+    let fetch_from = |b: BrokerId, offset: u64| {
+        let Message::FetchRequest {
+            read_committed,
+            correlation_id,
+            max_wait_ms,
+            min_bytes,
+            max_bytes,
+            rack_id,
+            partitions,
+            ..
+        } = follower_fetch(offset)
+        else {
+            unreachable!()
+        };
+        Message::FetchRequest {
+            read_committed,
+            correlation_id,
+            replica_id: Some(b),
+            max_wait_ms,
+            min_bytes,
+            max_bytes,
+            rack_id,
+            partitions,
+        }
+    };
+    let hw = |h: &Harness| h.broker.disk.logs[&tp()].high_watermark();
+    h.exchange(NodeId(10), produce(Acks::One, 10));
+    h.exchange(NodeId(2), fetch_from(2, 4));
+    assert_eq!(hw(&h), 4, "ISR member 2 has 4 records");
+    h.exchange(NodeId(3), fetch_from(3, 10));
+    assert_eq!(hw(&h), 4, "broker 3 has all 10, broker 2 still 4");
+    h.exchange(NodeId(2), fetch_from(2, 10));
+    assert_eq!(hw(&h), 10, "now every replica has them");
+}
