@@ -294,12 +294,20 @@ impl BrokerProcess {
         if let Some(r) = self.replicas.get_mut(&tp) {
             r.pending_isr = None;
             if let Some(st) = state {
-                // A committed change (ours, or a newer one the controller reports) replaces ours.
-                let ours = error == ErrorCode::None && r.role == Role::Leader;
-                if st.leader_epoch == r.leader_epoch
-                    && (st.partition_epoch > r.partition_epoch
-                        || (ours && st.partition_epoch >= r.partition_epoch))
-                {
+                // The committed state the controller answers with (ours on success, its current
+                // one with an error) replaces ours unless it is older: Kafka's
+                // `Partition.handleAlterPartitionUpdate` ignores only another leader epoch or an
+                // older partition epoch. One partition epoch names one ISR, so an equal one
+                // changes nothing.
+                if st.leader_epoch == r.leader_epoch && st.partition_epoch >= r.partition_epoch {
+                    debug_assert!(
+                        st.partition_epoch > r.partition_epoch || st.isr == r.isr,
+                        "{tp:?}: partition epoch {} with ISR {:?} here, {:?} at the controller \
+                         ({error:?})",
+                        r.partition_epoch,
+                        r.isr,
+                        st.isr
+                    );
                     r.isr = st.isr;
                     r.partition_epoch = st.partition_epoch;
                 }

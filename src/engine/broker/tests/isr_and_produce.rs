@@ -154,10 +154,11 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
     h.deliver(NodeId(10), produce(Acks::All, 10));
     h.finish_work();
     assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
-    // Refused, reporting the state the controller has (the proposal not applied).
+    // Refused, reporting the state the controller has: the proposal not applied, ISR {1, 2}
+    // at the same partition epoch.
     h.exchange(
         CONTROLLER,
-        alter_response(vec![1], 0, ErrorCode::FencedLeaderEpoch),
+        alter_response(vec![1, 2], 0, ErrorCode::FencedLeaderEpoch),
     );
     let (sent, _) = h.exchange(NodeId(11), produce(Acks::All, 10));
     assert!(
