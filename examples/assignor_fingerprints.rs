@@ -9,14 +9,14 @@
 //! cargo run --release --example assignor_fingerprints -- 1 274 --show   # print that group
 //! ```
 //!
-//! Usage: `assignor_fingerprints CASES [FIRST] [--equal | --stale | --nogen] [--show] [--dump] [--assignor NAME]`. The groups
+//! Usage: `assignor_fingerprints CASES [FIRST] [--equal | --stale | --nogen | --static] [--show] [--dump] [--assignor NAME]`. The groups
 //! are larger and more lopsided than the property tests' (up to 10 members, 5 topics of up to 12
 //! partitions, owned partitions from two generations, some owned twice), which is what reaches
 //! the sticky assignor's `PartitionMovements` (a partition moved twice in one rebalance).
 //! `--equal` gives every member the same subscription (the sticky assignor's constrained path);
 //! `--stale` lets members own partitions of topics they no longer subscribe to, from up to three
 //! generations (the general path's previous-owner rules); `--nogen` gives no member a
-//! generation. `--dump` prints each case and its
+//! generation; `--static` makes about half the members static (`group.instance.id`). `--dump` prints each case and its
 //! result as a text block, the input of the Kafka comparison described in
 //! `tests/assignors_kafka.rs`.
 //! Each case is seeded by its number alone, so a case is reproducible on its own.
@@ -53,6 +53,9 @@ enum Mode {
     Stale,
     /// `--nogen`: as plain, but no member reports a generation.
     NoGeneration,
+    /// `--static`: as plain, and about half the members are static (KIP-345
+    /// `group.instance.id`), which orders members for range and roundrobin.
+    Static,
 }
 
 impl Mode {
@@ -61,6 +64,7 @@ impl Mode {
             _ if flag("--equal") => Mode::Equal,
             _ if flag("--stale") => Mode::Stale,
             _ if flag("--nogen") => Mode::NoGeneration,
+            _ if flag("--static") => Mode::Static,
             _ => Mode::Plain,
         }
     }
@@ -72,6 +76,7 @@ impl Mode {
             Mode::Equal => " equal",
             Mode::Stale => " stale",
             Mode::NoGeneration => " nogen",
+            Mode::Static => " static",
         }
     }
 }
@@ -119,13 +124,24 @@ fn group(case: u64, mode: Mode) -> (BTreeMap<String, u32>, Vec<MemberSubscriptio
             }
         }
         let refs: Vec<&str> = subs.iter().map(String::as_str).collect();
-        members.push(
-            MemberSubscription::new(format!("c{}", r.below(100)), &refs)
-                .with_owned(owned, generation),
-        );
+        let mut m = MemberSubscription::new(format!("c{}", r.below(100)), &refs)
+            .with_owned(owned, generation);
+        if mode == Mode::Static && r.below(2) == 0 {
+            m = m.with_instance_id(format!("i{}", r.below(100)));
+        }
+        members.push(m);
     }
     members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
     members.dedup_by(|a, b| a.member_id == b.member_id);
+    // A group.instance.id belongs to one member.
+    let mut instances = BTreeSet::new();
+    for m in &mut members {
+        if let Some(i) = &m.group_instance_id {
+            if !instances.insert(i.clone()) {
+                m.group_instance_id = None;
+            }
+        }
+    }
     (topics, members)
 }
 
@@ -168,8 +184,12 @@ fn dump(
     println!("topics {}", t.join(" "));
     for m in members {
         let generation = m.generation.map_or("-".to_string(), |g| g.to_string());
+        let instance = m
+            .group_instance_id
+            .as_ref()
+            .map_or(String::new(), |i| format!(" instance {i}"));
         println!(
-            "member {} gen {generation} subscribes {} owns {}",
+            "member {} gen {generation} subscribes {} owns {}{instance}",
             m.member_id,
             m.topics.join(","),
             list(short(&m.owned_partitions))

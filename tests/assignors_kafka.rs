@@ -7,23 +7,24 @@
 //! # case 205 sticky stale              case number, assignor, generator mode
 //! topics t0:6 t1:10                    every topic and its partition count
 //! member c16 gen 2 subscribes t0,t1 owns t1-0,t1-6     gen "-": no generation
+//! member c27 gen 1 subscribes t0 owns - instance i17    a static member (KIP-345)
 //! kafka c16 t1-0,t1-6                  Kafka's assignment of each member ("-": none)
 //! kafka-error NullPointerException     instead, where Kafka's assignor threw
 //! ```
 //!
-//! How the file was made: `examples/assignor_fingerprints` (`--dump`, with `--equal` and
-//! `--stale` for the other two modes) printed random groups; a small Java driver (not in this
-//! repository: it is built against Kafka's source) gave each group to Kafka's assignor, as
+//! How the file was made: `examples/assignor_fingerprints` (`--dump`, with `--equal`, `--stale`,
+//! `--nogen` and `--static` for the other modes) printed random groups; a small Java driver (not in
+//! this repository: it is built against Kafka's source) gave each group to Kafka's assignor, as
 //! `ConsumerCoordinator` would: members in a `HashMap` by member id, partitions by topic,
-//! `Subscription(topics, userData, ownedPartitions, generationId)` with the owned partitions
-//! and generation in the sticky assignor's user data (eager) or in the subscription
-//! (cooperative), and printed the result. On about 1.5 million such groups (2026-12-07: 610,000
-//! plain over the four assignors, 400,000 with equal subscriptions, 400,000 with stale owners,
-//! 60,000 with no generations) every assignment was the same as Kafka's, apart from Kafka's
-//! NullPointerException below (61 stale-owner groups each for sticky and cooperative-sticky). The file keeps the first
-//! cases of each kind and the cases that tell apart `cargo mutants` survivors of the sticky
-//! assignor's general path (`sticky_general.rs`), which random property tests cannot: they only
-//! check validity and balance.
+//! `Subscription(topics, userData, ownedPartitions, generationId)` with the owned partitions and
+//! generation in the sticky assignor's user data (eager) or in the subscription (cooperative), and
+//! printed the result. On about 1.7 million such groups (2026-12-07: 610,000 plain over the four
+//! assignors, 400,000 with equal subscriptions, 400,000 with stale owners, 60,000 with no
+//! generations, 200,000 with static members) every assignment was the same as Kafka's, apart from
+//! Kafka's NullPointerException below (61 stale-owner groups each for sticky and
+//! cooperative-sticky). The file keeps the first cases of each kind and the cases that tell apart
+//! `cargo mutants` survivors of the sticky assignor's general path (`sticky_general.rs`), which
+//! random property tests cannot: they only check validity and balance.
 //!
 //! Assignments are compared as sets per member (Kafka's list order is not modelled: the engine
 //! sorts each member's partitions). Where Kafka throws, KafkaSim assigns instead (documented in
@@ -91,9 +92,12 @@ fn parse(block: &str) -> Case {
                 assert_eq!((f[2], f[4], f[6]), ("gen", "subscribes", "owns"), "{line}");
                 let generation = (f[3] != "-").then(|| f[3].parse().expect("generation"));
                 let topics: Vec<&str> = f[5].split(',').collect();
-                case.members.push(
-                    MemberSubscription::new(f[1], &topics).with_owned(partitions(f[7]), generation),
-                );
+                let mut m =
+                    MemberSubscription::new(f[1], &topics).with_owned(partitions(f[7]), generation);
+                if let ["instance", id] = f[8..] {
+                    m = m.with_instance_id(id);
+                }
+                case.members.push(m);
             }
             "kafka" => {
                 if let Some(k) = case.kafka.as_mut() {
