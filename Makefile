@@ -5,7 +5,7 @@ DIST := dist
 WASM := target/wasm32-unknown-unknown/wasm-release/kafka_sim.wasm
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker bench-scale calibration mutants mutants-resume clean
+.PHONY: serve test setup setup-test build test-native test-wasm test-e2e bench bench-wasm bench-page bench-worker bench-scale calibration mutants mutants-resume mutants-retest clean
 
 ## Install what is missing, build the page, serve it at http://127.0.0.1:$(PORT)
 serve: setup build
@@ -93,6 +93,16 @@ mutants-resume:
 	@start=$$(date +%s); cargo mutants --iterate -o target/mutants-resume $(MUTANTS_ARGS) || true; \
 	  echo "make mutants-resume: $$(( $$(date +%s) - start )) s"
 	@scripts/mutants-record.sh merge target/mutants-resume
+	@scripts/mutants-record.sh score
+
+## Retests only the record's survivors and timeouts (after new tests, or to tell a real hang
+## from a test slowed by a loaded machine), merges and scores as mutants-resume does.
+mutants-retest:
+	@scripts/setup.sh mutants
+	@rm -rf target/mutants-retest
+	@scripts/mutants-record.sh seed-survivors target/mutants-retest
+	@cargo mutants --iterate -o target/mutants-retest $(MUTANTS_ARGS) || true
+	@scripts/mutants-record.sh merge target/mutants-retest
 	@scripts/mutants-record.sh score
 
 ## The page's frame figures before and after (target/dist-before holds a build of the previous page)

@@ -6,6 +6,11 @@
 #   scripts/mutants-record.sh seed OUT    writes OUT/mutants.out/previously_caught.txt from the
 #                                          record, so `cargo mutants --iterate -o OUT` skips what
 #                                          the record already has as caught, unviable or timeout
+#   scripts/mutants-record.sh seed-survivors OUT
+#                                          the same, but seeds every listed mutant except the
+#                                          record's survivors and timeouts: `--iterate` then
+#                                          retests only those (after new tests, or to tell a
+#                                          real hang from a slow test on a loaded machine)
 #   scripts/mutants-record.sh merge OUT   adds the outcomes of the run in OUT/mutants.out (or OUT
 #                                          itself) to the record; a mutant tested again keeps only
 #                                          its latest outcome
@@ -35,6 +40,15 @@ case "${1:-}" in
     : > "$out/caught.txt"
     : > "$out/unviable.txt"
     echo "mutants record: $(grep -c . "$out/previously_caught.txt" || true) mutants seeded as done into $out"
+    ;;
+  seed-survivors)
+    out="${2:?usage: $0 seed-survivors OUT}/mutants.out"
+    mkdir -p "$out"
+    cargo mutants --list 2>/dev/null | LC_ALL=C sort -u \
+      | grep -vxFf <(cat "$rec/missed.txt" "$rec/timeout.txt") > "$out/previously_caught.txt" || true
+    : > "$out/caught.txt"
+    : > "$out/unviable.txt"
+    echo "mutants record: all but $(cat "$rec/missed.txt" "$rec/timeout.txt" | grep -c . || true) survivors and timeouts seeded as done into $out"
     ;;
   merge)
     out=$(outdir "${2:?usage: $0 merge OUT}")
