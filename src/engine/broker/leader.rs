@@ -53,7 +53,9 @@ impl BrokerProcess {
         for f in self.fetchers.values_mut() {
             f.remove(&tp);
         }
-        self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
+        // Produces parked in an earlier epoch of this leadership stay parked and complete when
+        // the high watermark reaches them: `Partition.makeLeader` only retries delayed requests
+        // (when the HW moved), it fails none.
         self.maybe_advance_hw(ctx, tp);
     }
 
@@ -71,7 +73,9 @@ impl BrokerProcess {
             r.pending_isr = None;
             r.followers.clear();
         }
-        self.fail_parked_produces_for(ctx, tp, ErrorCode::NotLeaderOrFollower);
+        // `ReplicaManager.completeDelayedOperationsWhenNotPartitionLeader`: each parked produce
+        // finds the partition no longer led here and answers NOT_LEADER_OR_FOLLOWER for it.
+        self.complete_parked_produces(ctx, tp);
         self.complete_coordinator_writes(ctx, tp);
         for f in self.fetchers.values_mut() {
             f.remove(&tp);

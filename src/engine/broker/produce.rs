@@ -234,31 +234,6 @@ impl BrokerProcess {
         self.id_scratch = ids;
     }
 
-    pub(super) fn fail_parked_produces_for(
-        &mut self,
-        ctx: &mut Ctx<BrokerTimer>,
-        tp: TopicPartition,
-        error: ErrorCode,
-    ) {
-        let ids: Vec<u64> = self
-            .parked_produces
-            .iter()
-            .filter(|(_, p)| p.partitions.iter().any(|(r, _, w)| *w && r.tp == tp))
-            .map(|(&id, _)| id)
-            .collect();
-        for id in ids {
-            if let Some(p) = self.parked_produces.get_mut(&id) {
-                for (resp, _, waiting) in p.partitions.iter_mut() {
-                    if *waiting && resp.tp == tp {
-                        resp.error = error;
-                        *waiting = false;
-                    }
-                }
-            }
-            self.try_complete_produce(ctx, id);
-        }
-    }
-
     fn arm_produce_timeout(&mut self, ctx: &mut Ctx<BrokerTimer>, deadline: SimTime) {
         if self.produce_timeout_timer.arm(deadline) {
             ctx.timer_at(deadline, BrokerTimer::ProduceTimeout);

@@ -364,3 +364,79 @@ fn a_caught_up_follower_outside_the_isr_never_raises_the_high_watermark() {
     h.exchange(NodeId(2), fetch_from(2, 10));
     assert_eq!(hw(&h), 10, "now every replica has them");
 }
+
+/// A leader that becomes a follower answers its parked acks=all produces at once with
+/// NOT_LEADER_OR_FOLLOWER (`ReplicaManager.completeDelayedOperationsWhenNotPartitionLeader`
+/// completes them, and `DelayedProduce` finds the partition no longer led here), so the producer
+/// retries at the new leader instead of waiting out `request.timeout.ms`.
+#[test]
+fn a_demoted_leader_answers_its_parked_produces_at_once() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    assert!(
+        produce_errors(&sent).is_empty(),
+        "parked until broker 2 has the batch"
+    );
+    let mut st = PartitionState::new(tp(), vec![1, 2]);
+    st.leader = Some(2);
+    st.leader_epoch = 1;
+    st.isr = vec![1, 2];
+    let out = h.apply_metadata(st);
+    let mut sent = out.sends;
+    sent.extend(h.finish_work());
+    assert_eq!(
+        produce_errors(&sent),
+        vec![ErrorCode::NotLeaderOrFollower],
+        "answered when leadership moved: {sent:?}"
+    );
+}
+
+/// A leader re-elected at a new leader epoch keeps its parked acks=all produces:
+/// `Partition.makeLeader` fails no delayed request, so the produce completes once the follower
+/// has the batch (no NOT_LEADER_OR_FOLLOWER, no retry, no duplicate).
+#[test]
+fn a_leader_keeps_its_parked_produces_across_a_new_leader_epoch() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
+    assert!(produce_errors(&sent).is_empty());
+    let mut st = PartitionState::new(tp(), vec![1, 2]);
+    st.leader = Some(1);
+    st.leader_epoch = 1;
+    st.isr = vec![1, 2];
+    let mut sent = h.apply_metadata(st).sends;
+    sent.extend(h.finish_work());
+    assert!(
+        produce_errors(&sent).is_empty(),
+        "still parked at epoch 1: {sent:?}"
+    );
+    let Message::FetchRequest {
+        read_committed,
+        correlation_id,
+        replica_id,
+        max_wait_ms,
+        min_bytes,
+        max_bytes,
+        rack_id,
+        mut partitions,
+    } = follower_fetch(10)
+    else {
+        unreachable!()
+    };
+    partitions[0].current_leader_epoch = 1;
+    let fetch = Message::FetchRequest {
+        read_committed,
+        correlation_id,
+        replica_id,
+        max_wait_ms,
+        min_bytes,
+        max_bytes,
+        rack_id,
+        partitions,
+    };
+    let (sent, _) = h.exchange(NodeId(2), fetch);
+    assert_eq!(
+        produce_errors(&sent),
+        vec![ErrorCode::None],
+        "acknowledged once broker 2 has the batch"
+    );
+}
