@@ -2,7 +2,7 @@
 //! `ReplicationControlManager.alterPartition`), driven through its messages: only the current
 //! leader in the current leader epoch, at the current partition epoch, may change the ISR, and
 //! only to a non-empty set of unfenced assigned replicas; a valid change is committed (partition
-//! epoch + 1), announced and published.
+//! epoch + 1), announced and published. Also the broker registration's session check.
 
 use crate::engine::config::{BrokerConfig, TopicConfig};
 use crate::engine::controller::Controller;
@@ -181,5 +181,41 @@ fn only_the_current_leader_may_change_the_isr_and_only_to_live_assigned_replicas
             .0,
         ErrorCode::IneligibleReplica,
         "a fenced replica is not eligible"
+    );
+}
+
+/// Registers `broker` as process `incarnation`; returns the registration's events.
+fn register(h: &mut Harness, broker: BrokerId, incarnation: u64) -> Vec<SimEvent> {
+    let msg = Message::BrokerRegistrationRequest(crate::engine::protocol::BrokerRegistration {
+        broker,
+        incarnation,
+    });
+    h.run(|c, ctx| c.handle_message(ctx, NodeId(broker), msg))
+        .events
+}
+
+/// `BrokerHeartbeatManager.hasValidSession` needs both: unfenced, and heard from within
+/// `broker.session.timeout.ms`. A broker registered anew is fenced until it catches up; if its
+/// process restarts again before that, the old session is not valid (fenced, though heard from
+/// half a second ago), so the new incarnation registers at once instead of being refused with
+/// DUPLICATE_BROKER_REGISTRATION.
+#[test]
+fn a_fenced_broker_restarting_again_registers_at_once() {
+    let mut h = Harness::new();
+    h.now = ms(20_000);
+    let registered = |events: &[SimEvent]| {
+        events
+            .iter()
+            .any(|e| matches!(e, SimEvent::BrokerRegistered { broker: 1, .. }))
+    };
+    assert!(
+        registered(&register(&mut h, 1, 7)),
+        "the first session expired long ago"
+    );
+    h.now = ms(20_500);
+    let events = register(&mut h, 1, 8);
+    assert!(
+        registered(&events),
+        "fenced since its registration: no valid session to protect: {events:?}"
     );
 }
