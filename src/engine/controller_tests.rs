@@ -219,3 +219,32 @@ fn a_fenced_broker_restarting_again_registers_at_once() {
         "fenced since its registration: no valid session to protect: {events:?}"
     );
 }
+
+/// `BrokerHeartbeatManager`: a broker's session is valid while `lastContact + sessionTimeout`
+/// is not past, so a broker silent for exactly `broker.session.timeout.ms` (9 s) is still
+/// unfenced by the session check, and fenced once it is silent a moment longer.
+#[test]
+fn a_broker_is_fenced_only_after_its_session_timeout_has_passed() {
+    let mut h = Harness::new();
+    h.now = ms(1_000);
+    let heartbeat = Message::BrokerHeartbeatRequest(BrokerHeartbeat {
+        broker: 1,
+        broker_epoch: h.controller.brokers()[&1].broker_epoch,
+        metadata_offset: u64::MAX,
+        want_fence: false,
+    });
+    h.run(|c, ctx| c.handle_message(ctx, NodeId(1), heartbeat));
+    assert!(!h.controller.brokers()[&1].fenced);
+    let check = |h: &mut Harness, at: SimTime| {
+        h.now = at;
+        h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::SessionCheck))
+            .events
+            .iter()
+            .any(|e| matches!(e, SimEvent::BrokerFenced { broker: 1 }))
+    };
+    assert!(
+        !check(&mut h, ms(10_000)),
+        "silent for exactly 9 s: still in session"
+    );
+    assert!(check(&mut h, ms(10_000) + 1), "a nanosecond more: fenced");
+}
