@@ -322,6 +322,26 @@ mod tests {
         assert_eq!(r.state.isr, vec![3]);
     }
 
+    /// KIP-966 (`PartitionChangeBuilder`): an unclean election clears the ELR. Replicas 1 and 2
+    /// left the ISR into the ELR and are offline; 3 is elected uncleanly: 1 and 2 must not stay
+    /// eligible, since 3's log is the truth now and theirs may hold records it lacks.
+    #[test]
+    fn unclean_election_with_elr_clears_the_elr() {
+        let cur = state(None, &[], &[1, 2]);
+        let r = change(&cur, &[], Election::Unclean, true)
+            .build(|b| b == 3)
+            .unwrap();
+        assert_eq!(
+            r.leader_change,
+            Some(LeaderChange {
+                leader: Some(3),
+                unclean: true
+            })
+        );
+        assert_eq!(r.state.isr, vec![3]);
+        assert!(r.state.elr.is_empty(), "ELR {:?}", r.state.elr);
+    }
+
     #[test]
     fn preferred_election_needs_the_preferred_replica_in_the_isr() {
         let cur = state(Some(2), &[2, 3], &[]);
