@@ -386,5 +386,21 @@ mod tests {
             })
         );
         assert_eq!(back.state.isr, vec![1]);
+        assert!(
+            back.state.last_known_elr.is_empty(),
+            "forgotten once the partition has a leader again"
+        );
+    }
+
+    /// `canElectLastKnownLeader` needs the ISR and the ELR both empty: while an (offline) ELR
+    /// member remains, the last known leader is not elected even if it is alive, and without
+    /// unclean election the partition stays offline until an eligible replica returns.
+    #[test]
+    fn the_last_known_leader_waits_while_the_elr_is_not_empty() {
+        let mut cur = state(None, &[], &[2]);
+        cur.last_known_elr = vec![1];
+        let r = change(&cur, &[], Election::Online, true).build(|b| b != 2);
+        let leader = r.and_then(|r| r.state.leader);
+        assert_eq!(leader, None, "ELR member 2 is offline; 1 must not lead");
     }
 }
