@@ -193,6 +193,21 @@ fn follower_fetch(offset: u64) -> Message {
     }
 }
 
+/// `follower_fetch(offset)` sent by `replica` with leader epoch `epoch`.
+fn follower_fetch_from(replica: BrokerId, offset: u64, epoch: u32) -> Message {
+    let mut m = follower_fetch(offset);
+    if let Message::FetchRequest {
+        replica_id,
+        partitions,
+        ..
+    } = &mut m
+    {
+        *replica_id = Some(replica);
+        partitions[0].current_leader_epoch = epoch;
+    }
+    m
+}
+
 fn produce_errors(sent: &[(NodeId, Message)]) -> Vec<ErrorCode> {
     sent.iter()
         .filter_map(|(_, m)| match m {

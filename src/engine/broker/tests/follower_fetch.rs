@@ -192,30 +192,10 @@ fn a_replica_checks_the_fetch_epoch_before_its_role() {
     let mut h = Harness::new(1, vec![1, 2]);
     follow_broker_2(&mut h);
     let error_for = |h: &mut Harness, epoch: u32| {
-        let Message::FetchRequest {
-            read_committed,
-            replica_id,
-            max_wait_ms,
-            min_bytes,
-            max_bytes,
-            rack_id,
-            mut partitions,
-            ..
-        } = follower_fetch(0)
-        else {
-            unreachable!()
-        };
-        partitions[0].current_leader_epoch = epoch;
-        let req = Message::FetchRequest {
-            read_committed,
-            correlation_id: 77,
-            replica_id: replica_id.map(|_| 3),
-            max_wait_ms,
-            min_bytes,
-            max_bytes,
-            rack_id,
-            partitions,
-        };
+        let mut req = follower_fetch_from(3, 0, epoch);
+        if let Message::FetchRequest { correlation_id, .. } = &mut req {
+            *correlation_id = 77;
+        }
         let mut sent = h.deliver(NodeId(3), req).sends;
         sent.extend(h.finish_work());
         let errors: Vec<ErrorCode> = sent

@@ -330,38 +330,13 @@ fn a_caught_up_follower_outside_the_isr_never_raises_the_high_watermark() {
         HardwareProfile::cloud(),
         TopicConfig::default(),
     );
-    let fetch_from = |b: BrokerId, offset: u64| {
-        let Message::FetchRequest {
-            read_committed,
-            correlation_id,
-            max_wait_ms,
-            min_bytes,
-            max_bytes,
-            rack_id,
-            partitions,
-            ..
-        } = follower_fetch(offset)
-        else {
-            unreachable!()
-        };
-        Message::FetchRequest {
-            read_committed,
-            correlation_id,
-            replica_id: Some(b),
-            max_wait_ms,
-            min_bytes,
-            max_bytes,
-            rack_id,
-            partitions,
-        }
-    };
     let hw = |h: &Harness| h.broker.disk.logs[&tp()].high_watermark();
     h.exchange(NodeId(10), produce(Acks::One, 10));
-    h.exchange(NodeId(2), fetch_from(2, 4));
+    h.exchange(NodeId(2), follower_fetch_from(2, 4, 0));
     assert_eq!(hw(&h), 4, "ISR member 2 has 4 records");
-    h.exchange(NodeId(3), fetch_from(3, 10));
+    h.exchange(NodeId(3), follower_fetch_from(3, 10, 0));
     assert_eq!(hw(&h), 4, "broker 3 has all 10, broker 2 still 4");
-    h.exchange(NodeId(2), fetch_from(2, 10));
+    h.exchange(NodeId(2), follower_fetch_from(2, 10, 0));
     assert_eq!(hw(&h), 10, "now every replica has them");
 }
 
@@ -409,30 +384,7 @@ fn a_leader_keeps_its_parked_produces_across_a_new_leader_epoch() {
         produce_errors(&sent).is_empty(),
         "still parked at epoch 1: {sent:?}"
     );
-    let Message::FetchRequest {
-        read_committed,
-        correlation_id,
-        replica_id,
-        max_wait_ms,
-        min_bytes,
-        max_bytes,
-        rack_id,
-        mut partitions,
-    } = follower_fetch(10)
-    else {
-        unreachable!()
-    };
-    partitions[0].current_leader_epoch = 1;
-    let fetch = Message::FetchRequest {
-        read_committed,
-        correlation_id,
-        replica_id,
-        max_wait_ms,
-        min_bytes,
-        max_bytes,
-        rack_id,
-        partitions,
-    };
+    let fetch = follower_fetch_from(2, 10, 1);
     let (sent, _) = h.exchange(NodeId(2), fetch);
     assert_eq!(
         produce_errors(&sent),
