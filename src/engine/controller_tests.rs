@@ -14,7 +14,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::rng::SimRng;
 use crate::engine::time::{ms, SimTime};
-use crate::engine::timer::ControllerTimer;
+use crate::engine::timer::{ControllerTimer, Timer};
 
 struct Harness {
     controller: Controller,
@@ -247,4 +247,59 @@ fn a_broker_is_fenced_only_after_its_session_timeout_has_passed() {
         "silent for exactly 9 s: still in session"
     );
     assert!(check(&mut h, ms(10_000) + 1), "a nanosecond more: fenced");
+}
+
+/// Heartbeats `broker` in, caught up with the metadata log; returns the outbox.
+fn heartbeat(h: &mut Harness, broker: BrokerId) -> Outbox {
+    let msg = Message::BrokerHeartbeatRequest(BrokerHeartbeat {
+        broker,
+        broker_epoch: h.controller.brokers()[&broker].broker_epoch,
+        metadata_offset: u64::MAX,
+        want_fence: false,
+    });
+    h.run(|c, ctx| c.handle_message(ctx, NodeId(broker), msg))
+}
+
+/// Whether `out` arms an unclean-election run.
+fn arms_unclean_check(out: &Outbox) -> bool {
+    out.timers
+        .iter()
+        .any(|(_, t)| matches!(t, Timer::Controller(ControllerTimer::UncleanElectionCheck)))
+}
+
+/// `QuorumController.maybeScheduleNextElectUncleanLeaders`: the unclean-election run is
+/// scheduled while some partition has no leader, and only then. The controller keeps a count
+/// of leaderless partitions for this; once the partition has its leader back, the pending run
+/// finds none and does not arm another.
+#[test]
+fn unclean_election_runs_stop_once_no_partition_is_leaderless() {
+    let mut h = Harness::new();
+    h.now = ms(20_000);
+    let fenced = h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::SessionCheck));
+    let st = h.state();
+    assert_eq!(st.leader, None, "every broker silent: no leader");
+    assert!(arms_unclean_check(&fenced), "a leaderless partition");
+    h.now = ms(20_100);
+    let again = h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::UncleanElectionCheck));
+    assert!(
+        arms_unclean_check(&again),
+        "still leaderless: checked again"
+    );
+
+    // KIP-966: the last ISR member is kept in the ELR (or in the ISR without ELR).
+    let last = *st.isr.first().or(st.elr.first()).unwrap();
+    h.now = ms(20_200);
+    heartbeat(&mut h, last);
+    assert_eq!(
+        h.state().leader,
+        Some(last),
+        "the last ISR member is back and elected"
+    );
+    h.now = ms(20_300);
+    let pending = h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::UncleanElectionCheck));
+    assert!(
+        !arms_unclean_check(&pending),
+        "no leaderless partition: no further run: {:?}",
+        pending.timers
+    );
 }
