@@ -1,7 +1,7 @@
 //! A log-linear latency histogram (HDR-like): fixed memory, under 1% relative error, values in
 //! nanoseconds from 0 to hours.
 
-use super::reciprocal::Reciprocal;
+use super::reciprocal::{checked_mul, mul_wide, Reciprocal};
 
 /// Sub-buckets per power of two (relative error ≤ 1/64).
 const SUB: u64 = 64;
@@ -71,7 +71,7 @@ fn spread(lo: u64, hi: u64, n: u64, mut out: impl FnMut(u64, u64)) {
         }
         // Inner record i (0-based) is record i + 1 of n; twice its middle index:
         let mid2 = a + b + 1;
-        let offset = match width.checked_mul(mid2) {
+        let offset = match checked_mul(width, mid2) {
             Some(p) => by_denom.divide(p),
             None => (width as u128 * mid2 as u128 / denom as u128) as u64,
         };
@@ -121,7 +121,7 @@ impl LatencyHistogram {
         self.total += n;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
-        self.sum += v as u128 * n as u128;
+        self.sum += mul_wide(v, n);
     }
 
     /// Records one value.
@@ -144,7 +144,7 @@ impl LatencyHistogram {
         let (counts, sum) = (&mut self.counts, &mut self.sum);
         spread(lo, hi, n, |v, k| {
             counts[index(v)] += k;
-            *sum += v as u128 * k as u128;
+            *sum += mul_wide(v, k);
         });
     }
 

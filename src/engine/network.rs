@@ -138,7 +138,7 @@ impl Network {
     /// nanoseconds, rounded down (by the NIC's reciprocal when the product fits 64 bits).
     fn transmit_time(bytes: u64, nic: &Nic) -> SimTime {
         let bits_per_s = nic.bits_per_s.max(1);
-        match bytes.checked_mul(8 * SECONDS) {
+        match crate::engine::reciprocal::checked_mul(bytes, 8 * SECONDS) {
             Some(x) if nic.per_bit.divisor() == bits_per_s => nic.per_bit.divide(x),
             _ => ((bytes as u128 * 8 * SECONDS as u128) / bits_per_s as u128) as SimTime,
         }

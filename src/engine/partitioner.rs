@@ -502,7 +502,9 @@ impl BuiltInPartitioner {
         s.produced_bytes = s.produced_bytes.saturating_add(u64::from(appended_bytes));
         let produced = s.produced_bytes;
         let batch = self.sticky_batch_size;
-        if (produced >= batch && enable_switch) || produced >= batch.saturating_mul(2) {
+        if (produced >= batch && enable_switch)
+            || produced >= crate::engine::reciprocal::saturating_mul(batch, 2)
+        {
             let next = self.next_partition(rng, topic)?;
             self.current = Some(Sticky::at(next));
             return Ok(true);

@@ -34,7 +34,7 @@ impl SimRng {
         if n == 0 {
             return 0;
         }
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        crate::engine::reciprocal::mul_hi(self.next_u64(), n)
     }
 
     /// Uniform float in `[0, 1)` with 53 random bits.

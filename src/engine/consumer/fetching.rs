@@ -424,9 +424,10 @@ impl Consumer {
             self.poll_gen += 1;
             return;
         }
-        let processing = taken
-            .saturating_mul(self.spec.processing_us_per_record)
-            .saturating_mul(MICROS);
+        let processing = crate::engine::reciprocal::saturating_mul(
+            crate::engine::reciprocal::saturating_mul(taken, self.spec.processing_us_per_record),
+            MICROS,
+        );
         self.processing_until = now.saturating_add(processing);
         self.poll_gen += 1;
         ctx.timer_at(

@@ -24,7 +24,7 @@ pub fn lerp(span: SimTime, i: u64, n: u64) -> SimTime {
     }
     // In 64 bits when the product fits (always, in practice): the same quotient without a
     // 128-bit division, a library call in wasm.
-    match span.checked_mul(i) {
+    match crate::engine::reciprocal::checked_mul(span, i) {
         Some(x) => x / n,
         None => (u128::from(span) * u128::from(i) / u128::from(n)) as SimTime,
     }
@@ -228,7 +228,10 @@ impl RecordAccumulator {
         b.records += k;
         b.bytes = b
             .bytes
-            .saturating_add((k as u64).saturating_mul(record_bytes));
+            .saturating_add(crate::engine::reciprocal::saturating_mul(
+                k as u64,
+                record_bytes,
+            ));
         // Create times are spread evenly over [t0, t1] for the n records; the k-th ends here.
         b.last_create = if n <= 1 {
             t1

@@ -175,7 +175,8 @@ impl Producer {
                     .capacity_bytes
                     .saturating_sub(self.accumulator.used_bytes)
                     / alloc.max(1);
-                let n = free.saturating_mul(per_batch).clamp(1, MAX_PER_TICK);
+                let n = crate::engine::reciprocal::saturating_mul(free, per_batch)
+                    .clamp(1, MAX_PER_TICK);
                 (n, now, Some(now + (n * self.app.send_cost_ns).max(1)))
             }
             Workload::Bursts {
@@ -268,7 +269,7 @@ impl Producer {
         self.app.blocked_since = Some(if block == 0 {
             ctx.now
         } else {
-            since.saturating_add(n.saturating_mul(block))
+            since.saturating_add(crate::engine::reciprocal::saturating_mul(n, block))
         });
     }
 
