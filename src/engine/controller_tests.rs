@@ -303,3 +303,68 @@ fn unclean_election_runs_stop_once_no_partition_is_leaderless() {
         pending.timers
     );
 }
+
+/// KIP-966 (`ClusterControlManager.registerBroker` → `handleBrokerUncleanShutdown`): a broker
+/// registering as a new process after an unclean shutdown leaves every ISR at once, before any
+/// session check fences it, and the partition it led elects another leader.
+#[test]
+fn a_broker_registering_after_an_unclean_shutdown_leaves_every_isr() {
+    let mut h = Harness::new();
+    let st = h.state();
+    let leader = st.leader.unwrap();
+    h.now = ms(9_500);
+    for b in st.replicas.iter().copied().filter(|&b| b != leader) {
+        heartbeat(&mut h, b);
+    }
+    // The leader's session has expired (silent since 0) but no check has fenced it yet.
+    h.now = ms(10_000);
+    let events = register(&mut h, leader, 99);
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, SimEvent::BrokerRegistered { broker, .. } if *broker == leader)));
+    let after = h.state();
+    assert!(
+        !after.isr.contains(&leader) && !after.elr.contains(&leader),
+        "{after:?}"
+    );
+    assert!(
+        after.leader.is_some() && after.leader != Some(leader),
+        "another replica leads: {after:?}"
+    );
+}
+
+/// A registration after an unclean shutdown changes only the partitions the broker was in
+/// (its ISRs and ELRs). A leaderless partition of a topic that now allows unclean elections
+/// waits for the controller's periodic unclean-election run
+/// (`maybeScheduleNextElectUncleanLeaders`), whoever registers meanwhile.
+#[test]
+fn a_registration_elects_nothing_in_partitions_the_broker_is_not_in() {
+    let mut h = Harness::new();
+    h.now = ms(20_000);
+    h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::SessionCheck));
+    let st = h.state();
+    let outsider = (1..=4).find(|b| !st.replicas.contains(b)).unwrap();
+    let stale = *st
+        .replicas
+        .iter()
+        .find(|b| !st.isr.contains(b) && !st.elr.contains(b))
+        .expect("a replica outside the ISR and ELR");
+    h.now = ms(20_100);
+    heartbeat(&mut h, stale);
+    assert_eq!(h.state().leader, None, "{stale} may not lead cleanly");
+    let unclean = TopicConfig {
+        unclean_leader_election_enable: Some(true),
+        ..TopicConfig::default()
+    };
+    h.run(|c, ctx| c.handle_config_change(ctx, None, Some((0, unclean))));
+    h.now = ms(20_200);
+    register(&mut h, outsider, 99);
+    assert_eq!(
+        h.state().leader,
+        None,
+        "broker {outsider} is no replica: its registration elects nothing"
+    );
+    h.now = ms(20_300);
+    h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::UncleanElectionCheck));
+    assert_eq!(h.state().leader, Some(stale), "the periodic run elects it");
+}

@@ -174,6 +174,35 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
     assert_eq!(produce_errors(&sent), vec![ErrorCode::NotEnoughReplicas]);
 }
 
+/// `Partition.handleAlterPartitionUpdate` takes the controller's committed state only from the
+/// leader's own leader epoch: a state of another epoch is another leader's, and the answer is
+/// ignored even though its partition epoch is newer.
+#[test]
+fn an_alter_partition_answer_of_another_leader_epoch_is_ignored() {
+    let mut h = Harness::new(2, vec![1, 2]);
+    h.deliver(NodeId(10), produce(Acks::All, 10));
+    h.finish_work();
+    assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
+    let Message::AlterPartitionResponse { tp, error, state } =
+        alter_response(vec![1], 2, ErrorCode::FencedLeaderEpoch)
+    else {
+        unreachable!()
+    };
+    let state = state.map(|mut st| {
+        st.leader_epoch += 1;
+        st
+    });
+    h.exchange(
+        CONTROLLER,
+        Message::AlterPartitionResponse { tp, error, state },
+    );
+    let (sent, _) = h.exchange(NodeId(11), produce(Acks::All, 10));
+    assert!(
+        produce_errors(&sent).is_empty(),
+        "ISR still {{1, 2}}: acks=all accepted, not NOT_ENOUGH_REPLICAS: {sent:?}"
+    );
+}
+
 fn produce_to(tp: TopicPartition, acks: Acks) -> Message {
     let Message::ProduceRequest {
         correlation_id,
