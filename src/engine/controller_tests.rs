@@ -352,6 +352,12 @@ fn a_registration_elects_nothing_in_partitions_the_broker_is_not_in() {
     h.now = ms(20_100);
     heartbeat(&mut h, stale);
     assert_eq!(h.state().leader, None, "{stale} may not lead cleanly");
+    h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::UncleanElectionCheck));
+    assert_eq!(
+        h.state().leader,
+        None,
+        "unclean.leader.election.enable=false: the periodic run elects nothing"
+    );
     let unclean = TopicConfig {
         unclean_leader_election_enable: Some(true),
         ..TopicConfig::default()
