@@ -25,11 +25,16 @@ struct Harness {
 
 impl Harness {
     fn new() -> Self {
+        Self::with_topic(1, 3)
+    }
+
+    /// Four brokers and one topic of `partitions` partitions, `replication_factor` replicas.
+    fn with_topic(partitions: u32, replication_factor: u32) -> Self {
         let topics = TopicTable {
             topics: vec![TopicInfo {
                 name: "t".into(),
-                partitions: 1,
-                replication_factor: 3,
+                partitions,
+                replication_factor,
                 internal: false,
             }],
         };
@@ -373,4 +378,63 @@ fn a_registration_elects_nothing_in_partitions_the_broker_is_not_in() {
     h.now = ms(20_300);
     h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::UncleanElectionCheck));
     assert_eq!(h.state().leader, Some(stale), "the periodic run elects it");
+}
+
+/// `QuorumController.maybeBalancePartitionLeaders` moves at most
+/// `MAX_ELECTIONS_PER_IMBALANCE` (1,000) leaders back to their preferred replica in one run;
+/// the rest wait for the next run.
+#[test]
+fn one_leader_balancing_run_elects_at_most_a_thousand_preferred_leaders() {
+    let partitions = 5_000;
+    let mut h = Harness::with_topic(partitions, 2);
+    let tps = || (0..partitions).map(|p| TopicPartition::new(0, p));
+    let preferred_of = |h: &Harness, tp| h.controller.partition(tp).unwrap().replicas[0];
+    let away = 1;
+    // Every broker but `away` heartbeats; `away` is fenced and its partitions move.
+    h.now = ms(9_500);
+    for b in (1..=4).filter(|&b| b != away) {
+        heartbeat(&mut h, b);
+    }
+    h.now = ms(10_000);
+    h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::SessionCheck));
+    heartbeat(&mut h, away);
+    // The new leaders take `away` back into their ISRs.
+    let mut moved = 0;
+    for tp in tps() {
+        let st = h.controller.partition(tp).unwrap().clone();
+        if preferred_of(&h, tp) == away {
+            let leader = st.leader.unwrap();
+            assert_ne!(leader, away);
+            let msg = Message::AlterPartitionRequest {
+                tp,
+                leader_epoch: st.leader_epoch,
+                partition_epoch: st.partition_epoch,
+                new_isr: vec![away, leader],
+            };
+            h.run(|c, ctx| c.handle_message(ctx, NodeId(leader), msg));
+            moved += 1;
+        }
+    }
+    assert!(moved > 1_000, "{moved} partitions led away from {away}");
+    let preferred_elections = |out: &Outbox| {
+        out.events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    SimEvent::LeaderChanged {
+                        preferred: true,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    let first = h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::LeaderImbalanceCheck));
+    assert_eq!(preferred_elections(&first), 1_000);
+    let second = h.run(|c, ctx| c.handle_timer(ctx, ControllerTimer::LeaderImbalanceCheck));
+    assert_eq!(preferred_elections(&second), moved - 1_000);
+    assert!(
+        tps().all(|tp| h.controller.partition(tp).unwrap().leader == Some(preferred_of(&h, tp)))
+    );
 }

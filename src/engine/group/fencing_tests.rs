@@ -237,3 +237,46 @@ fn only_current_members_of_the_current_generation_move_the_committed_offset() {
     assert_eq!(h.commit(9, &a, 2, 65), ErrorCode::UnknownMemberId);
     assert_eq!(h.committed(), Some(60));
 }
+
+/// LeaveGroup (`GroupMetadataManager.classicGroupLeave`): a member that leaves is removed at
+/// once — its commits are refused as UNKNOWN_MEMBER_ID without waiting for its session to
+/// expire — and the group rebalances without it; an unknown member's leave is refused.
+#[test]
+fn a_member_that_leaves_is_removed_at_once() {
+    let mut h = Harness::new();
+    let a = joined(&h.join(9, ""))[0].1.clone();
+    h.join(9, &a);
+    assert_eq!(joined(&h.tick(ms(3_500))).len(), 1);
+    h.sync(9, &a, 1, vec![(a.clone(), vec![tp()])]);
+    assert_eq!(h.commit(9, &a, 1, 10), ErrorCode::None);
+
+    let leave = |h: &mut Harness, member_id: &str| {
+        let correlation_id = h.next();
+        let sent = h.send(
+            9,
+            Message::LeaveGroupRequest {
+                correlation_id,
+                group_id: "g".into(),
+                member_id: member_id.into(),
+            },
+        );
+        match &sent[..] {
+            [(
+                NodeId(9),
+                Message::LeaveGroupResponse {
+                    correlation_id: c,
+                    error,
+                },
+            )] if *c == correlation_id => *error,
+            other => panic!("one LeaveGroup answer: {other:?}"),
+        }
+    };
+    assert_eq!(leave(&mut h, &a), ErrorCode::None);
+    assert_eq!(
+        h.commit(9, &a, 1, 20),
+        ErrorCode::UnknownMemberId,
+        "gone before its 45 s session ran out"
+    );
+    assert_eq!(leave(&mut h, &a), ErrorCode::UnknownMemberId);
+    assert_eq!(h.committed(), Some(10));
+}

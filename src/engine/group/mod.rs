@@ -138,7 +138,9 @@ mod coordinator_tests {
             join_error(&join(1_800_001)),
             ErrorCode::InvalidSessionTimeout
         );
-        // In range, a new dynamic member first gets its id (KIP-394).
+        // In range, a new dynamic member first gets its id (KIP-394); both bounds are in range.
         assert_eq!(join_error(&join(45_000)), ErrorCode::MemberIdRequired);
+        assert_eq!(join_error(&join(6_000)), ErrorCode::MemberIdRequired);
+        assert_eq!(join_error(&join(1_800_000)), ErrorCode::MemberIdRequired);
     }
 }
