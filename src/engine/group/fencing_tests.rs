@@ -280,3 +280,43 @@ fn a_member_that_leaves_is_removed_at_once() {
     assert_eq!(leave(&mut h, &a), ErrorCode::UnknownMemberId);
     assert_eq!(h.committed(), Some(10));
 }
+
+/// Commits outside group management (`assign()` consumers, tools: generation -1, no member
+/// id) are stored for a group that does not exist or has no members
+/// (`OffsetMetadataManager.validateOffsetCommit` for a simple group); a generation of 0 or
+/// more names a generation no such group has, and a group with members refuses them.
+#[test]
+fn commits_without_a_generation_are_stored_only_for_a_group_without_members() {
+    let mut h = Harness::new();
+    assert_eq!(h.commit(9, "", 0, 5), ErrorCode::IllegalGeneration);
+    assert_eq!(h.commit(9, "", 1, 5), ErrorCode::IllegalGeneration);
+    assert_eq!(h.committed(), None);
+    assert_eq!(h.commit(9, "", -1, 5), ErrorCode::None);
+    assert_eq!(h.committed(), Some(5));
+
+    // A member joins (generation 1) and leaves: the group stays, empty.
+    let a = joined(&h.join(9, ""))[0].1.clone();
+    h.join(9, &a);
+    h.tick(ms(3_500));
+    h.sync(9, &a, 1, vec![(a.clone(), vec![tp()])]);
+    assert_eq!(
+        h.commit(8, "", -1, 6),
+        ErrorCode::UnknownMemberId,
+        "it has a member"
+    );
+    let correlation_id = h.next();
+    h.send(
+        9,
+        Message::LeaveGroupRequest {
+            correlation_id,
+            group_id: "g".into(),
+            member_id: a.clone(),
+        },
+    );
+    assert_eq!(
+        h.commit(8, "", -1, 7),
+        ErrorCode::None,
+        "no members any more"
+    );
+    assert_eq!(h.committed(), Some(7));
+}
