@@ -314,6 +314,11 @@ fn commits_without_a_generation_are_stored_only_for_a_group_without_members() {
         },
     );
     assert_eq!(
+        h.commit(8, "", 0, 8),
+        ErrorCode::UnknownMemberId,
+        "a generation names a member"
+    );
+    assert_eq!(
         h.commit(8, "", -1, 7),
         ErrorCode::None,
         "no members any more"
