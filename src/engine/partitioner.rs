@@ -502,9 +502,7 @@ impl BuiltInPartitioner {
         s.produced_bytes = s.produced_bytes.saturating_add(u64::from(appended_bytes));
         let produced = s.produced_bytes;
         let batch = self.sticky_batch_size;
-        if (produced >= batch && enable_switch)
-            || produced >= crate::engine::reciprocal::saturating_mul(batch, 2)
-        {
+        if (produced >= batch && enable_switch) || produced >= batch.saturating_add(batch) {
             let next = self.next_partition(rng, topic)?;
             self.current = Some(Sticky::at(next));
             return Ok(true);
