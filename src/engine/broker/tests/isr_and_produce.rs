@@ -332,6 +332,26 @@ fn a_follower_being_added_to_the_isr_holds_the_high_watermark_back_already() {
     )));
 }
 
+/// KIP-841 (`Partition.maybeIncrementLeaderHW`): a follower in a pending ISR expansion (the
+/// maximal ISR) holds the high watermark back however long the controller takes to answer,
+/// even once it no longer counts as caught up by time (`replica.lag.time.max.ms`, 30 s).
+#[test]
+fn a_pending_isr_member_holds_the_high_watermark_back_past_the_lag_time() {
+    let mut h = Harness::new(1, vec![1]);
+    h.exchange(NodeId(10), produce(Acks::One, 10));
+    let (sent, _) = h.exchange(NodeId(2), follower_fetch(10));
+    assert_eq!(isr_proposals(&sent), vec![vec![1, 2]]);
+    // No answer from the controller, no fetch from broker 2 for 31 s.
+    h.now += ms(31_000);
+    let (_, events) = h.exchange(NodeId(10), produce(Acks::One, 10));
+    assert!(
+        events
+            .iter()
+            .all(|e| !matches!(e, SimEvent::HighWatermark { .. })),
+        "HW stays at 10 while broker 2 is in the maximal ISR: {events:?}"
+    );
+}
+
 /// `Replica.isCaughtUp`: a follower at the leader's log end is in sync however long ago it last
 /// fetched (an idle partition), only one that is behind is timed.
 #[test]
