@@ -94,6 +94,23 @@ impl Harness {
         h
     }
 
+    /// The controller makes `leader` the partition's leader at `leader_epoch`, every one of
+    /// `replicas` in the ISR; returns what the broker sends, its queued work done.
+    fn apply_leadership(
+        &mut self,
+        replicas: Vec<BrokerId>,
+        leader: BrokerId,
+        leader_epoch: u32,
+    ) -> Vec<(NodeId, Message)> {
+        let mut st = PartitionState::new(tp(), replicas.clone());
+        st.leader = Some(leader);
+        st.leader_epoch = leader_epoch;
+        st.isr = replicas;
+        let mut sent = self.apply_metadata(st).sends;
+        sent.extend(self.finish_work());
+        sent
+    }
+
     /// The controller publishes `st`: the broker fetches it as the next metadata record.
     fn apply_metadata(&mut self, st: PartitionState) -> Outbox {
         let offset = self.broker.disk.metadata.offset;

@@ -62,12 +62,7 @@ fn fetch_to_leader(sent: &[(NodeId, Message)]) -> Option<u64> {
 
 /// Broker 1 becomes a follower of broker 2 at leader epoch 1; returns its first fetch's id.
 fn follow_broker_2(h: &mut Harness) -> u64 {
-    let mut st = PartitionState::new(tp(), vec![2, 1]);
-    st.leader = Some(2);
-    st.leader_epoch = 1;
-    st.isr = vec![2, 1];
-    let mut sent = h.apply_metadata(st).sends;
-    sent.extend(h.finish_work());
+    let sent = h.apply_leadership(vec![2, 1], 2, 1);
     fetch_to_leader(&sent).expect("the new follower fetches from the leader")
 }
 

@@ -146,14 +146,20 @@ fn the_alter_partition_answer_commits_the_shrink_and_frees_the_next_proposal() {
     assert_eq!(isr_proposals(&sent), vec![vec![1, 2]]);
 }
 
-/// An answer with an error does not commit the proposal (the ISR stays as it was); one that
-/// reports a newer committed state applies it.
-#[test]
-fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
+/// `min.insync.replicas=2`, ISR {1, 2}: broker 2 silent for 31 s, the leader proposes {1}.
+fn shrink_to_1_proposed() -> Harness {
     let mut h = Harness::new(2, vec![1, 2]);
     h.deliver(NodeId(10), produce(Acks::All, 10));
     h.finish_work();
     assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
+    h
+}
+
+/// An answer with an error does not commit the proposal (the ISR stays as it was); one that
+/// reports a newer committed state applies it.
+#[test]
+fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
+    let mut h = shrink_to_1_proposed();
     // Refused, reporting the state the controller has: the proposal not applied, ISR {1, 2}
     // at the same partition epoch.
     h.exchange(
@@ -179,10 +185,7 @@ fn a_refused_alter_partition_keeps_the_isr_and_a_newer_state_is_applied() {
 /// ignored even though its partition epoch is newer.
 #[test]
 fn an_alter_partition_answer_of_another_leader_epoch_is_ignored() {
-    let mut h = Harness::new(2, vec![1, 2]);
-    h.deliver(NodeId(10), produce(Acks::All, 10));
-    h.finish_work();
-    assert_eq!(isr_proposals(&h.isr_check_at(ms(31_000))), vec![vec![1]]);
+    let mut h = shrink_to_1_proposed();
     let Message::AlterPartitionResponse { tp, error, state } =
         alter_response(vec![1], 2, ErrorCode::FencedLeaderEpoch)
     else {
@@ -401,13 +404,7 @@ fn a_demoted_leader_answers_its_parked_produces_at_once() {
         produce_errors(&sent).is_empty(),
         "parked until broker 2 has the batch"
     );
-    let mut st = PartitionState::new(tp(), vec![1, 2]);
-    st.leader = Some(2);
-    st.leader_epoch = 1;
-    st.isr = vec![1, 2];
-    let out = h.apply_metadata(st);
-    let mut sent = out.sends;
-    sent.extend(h.finish_work());
+    let sent = h.apply_leadership(vec![1, 2], 2, 1);
     assert_eq!(
         produce_errors(&sent),
         vec![ErrorCode::NotLeaderOrFollower],
@@ -423,12 +420,7 @@ fn a_leader_keeps_its_parked_produces_across_a_new_leader_epoch() {
     let mut h = Harness::new(2, vec![1, 2]);
     let (sent, _) = h.exchange(NodeId(10), produce(Acks::All, 10));
     assert!(produce_errors(&sent).is_empty());
-    let mut st = PartitionState::new(tp(), vec![1, 2]);
-    st.leader = Some(1);
-    st.leader_epoch = 1;
-    st.isr = vec![1, 2];
-    let mut sent = h.apply_metadata(st).sends;
-    sent.extend(h.finish_work());
+    let sent = h.apply_leadership(vec![1, 2], 1, 1);
     assert!(
         produce_errors(&sent).is_empty(),
         "still parked at epoch 1: {sent:?}"

@@ -54,13 +54,7 @@ fn consumer_fetch_at(offset: u64, epoch: u32, rack: Option<u16>) -> Message {
 /// 4..10, with the leader's HW at 4.
 fn follower_with_hw_4() -> Harness {
     let mut h = Harness::new(1, vec![1, 2]);
-    let mut st = PartitionState::new(tp(), vec![2, 1]);
-    st.leader = Some(2);
-    st.leader_epoch = 1;
-    st.isr = vec![2, 1];
-    let out = h.apply_metadata(st);
-    let mut sent = out.sends;
-    sent.extend(h.finish_work());
+    let sent = h.apply_leadership(vec![2, 1], 2, 1);
     let seq = sent
         .iter()
         .find_map(|(to, m)| match m {
